@@ -1,0 +1,28 @@
+"""The Celery app. Periodic tasks are declared once, in the beat schedule below."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opmodel.settings")
+
+app = Celery("opmodel")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _ensure_broker_folders() -> None:
+    # kombu's filesystem transport needs its folders before the first message.
+    from django.conf import settings
+
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+
+
+app.on_after_configure.connect(lambda sender, **kwargs: _ensure_broker_folders(), weak=False)
+
+app.conf.beat_schedule = {
+    "worker-heartbeat": {"task": "metrics.tasks.worker_heartbeat", "schedule": 60.0},
+}

@@ -1,0 +1,136 @@
+from django import forms
+from django.contrib import admin
+
+from processes.conditions import CONDITION_CHOICES
+from processes.models import (
+    BlockReason,
+    Client,
+    Document,
+    Event,
+    LineItem,
+    Process,
+    RequestCard,
+    Status,
+    Transition,
+)
+from roles.models import ProcessRole, RoleKind
+
+
+class TransitionForm(forms.ModelForm):
+    allowed_roles = forms.MultipleChoiceField(
+        choices=RoleKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    conditions = forms.MultipleChoiceField(
+        choices=CONDITION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Transition
+        fields = [
+            "process",
+            "name",
+            "label",
+            "sources",
+            "target",
+            "allowed_roles",
+            "conditions",
+            "order",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        process = cleaned.get("process")
+        for status in cleaned.get("sources") or []:
+            if process and status.process_id != process.pk:
+                self.add_error("sources", f"{status} belongs to another process.")
+        return cleaned
+
+
+class StatusInline(admin.TabularInline):
+    model = Status
+    extra = 1
+    fields = ["order", "slug", "name", "final", "next_action"]
+
+
+class BlockReasonInline(admin.TabularInline):
+    model = BlockReason
+    extra = 1
+    fields = ["order", "slug", "name"]
+
+
+class RoleInline(admin.TabularInline):
+    model = ProcessRole
+    extra = 1
+    fields = ["kind", "user", "group"]
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "owner", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StatusInline, BlockReasonInline, RoleInline]
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    form = TransitionForm
+    list_display = ["process", "name", "label", "target", "order"]
+    list_filter = ["process"]
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class LineItemInline(admin.TabularInline):
+    model = LineItem
+    extra = 0
+    readonly_fields = ["product", "quantity", "unit_price", "unit_cost"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RequestCard)
+class RequestCardAdmin(admin.ModelAdmin):
+    """Read-only: cards change through the transition service, which keeps the history."""
+
+    list_display = ["id", "title", "process", "status", "client", "responsible", "is_blocked"]
+    list_filter = ["process", "status", "is_blocked", "priority", "channel"]
+    search_fields = ["title", "client__name"]
+    inlines = [LineItemInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["at", "card", "kind", "from_status", "to_status", "actor"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "card", "uploaded_by", "uploaded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

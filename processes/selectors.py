@@ -1,0 +1,92 @@
+"""Queries that read. Each runs a fixed number of queries whatever the data size."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from processes.models import Event, Process, RequestCard, Status, Transition
+from roles.models import ProcessRole, RoleKind
+from roles.permissions import restrict_to_visible
+
+
+def processes_visible_to(user) -> QuerySet[Process]:
+    return restrict_to_visible(Process.objects.all(), user, field="id")
+
+
+def cards_visible_to(user) -> QuerySet[RequestCard]:
+    """Cards of the processes where the user holds any role."""
+    return restrict_to_visible(
+        RequestCard.objects.select_related("process", "client", "responsible", "block_reason"),
+        user,
+    )
+
+
+def board(*, user, process: Process, limit_per_status: int = 200):
+    """Columns of the board: [(status, [cards])], one query for statuses and one for cards."""
+    statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
+    cards = (
+        list(
+            cards_visible_to(user)
+            .filter(process=process)
+            .exclude(
+                status__in=[s.slug for s in statuses if s.final],
+            )
+            .order_by("created_at", "id")[: limit_per_status * max(len(statuses), 1)]
+        )
+        if statuses
+        else []
+    )
+    recent_final = (
+        list(
+            cards_visible_to(user)
+            .filter(process=process, status__in=[s.slug for s in statuses if s.final])
+            .order_by("-status_changed_at", "-id")[:limit_per_status]
+        )
+        if any(s.final for s in statuses)
+        else []
+    )
+    by_status: dict[str, list[RequestCard]] = {s.slug: [] for s in statuses}
+    for card in cards + recent_final:
+        bucket = by_status.get(card.status)
+        if bucket is not None and len(bucket) < limit_per_status:
+            bucket.append(card)
+    return [(status, by_status[status.slug]) for status in statuses]
+
+
+def my_queue(*, user) -> QuerySet[RequestCard]:
+    """Open cards where I am responsible, or executor of the process, oldest first."""
+    executor_processes = ProcessRole.objects.filter(
+        Q(user=user) | Q(group__in=user.groups.all()), kind=RoleKind.EXECUTOR
+    ).values("process_id")
+    final_status = Status.objects.filter(
+        process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
+    )
+    return (
+        cards_visible_to(user)
+        .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
+        .exclude(Exists(final_status))
+        .order_by("created_at", "id")
+    )
+
+
+def card_page(*, user, card_id: int):
+    """The card with everything its page shows, in a fixed number of queries."""
+    return (
+        cards_visible_to(user)
+        .select_related("created_by")
+        .prefetch_related(
+            "items",
+            "documents",
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("at", "id")),
+            Prefetch(
+                "process__transitions",
+                queryset=Transition.objects.select_related("target").prefetch_related("sources"),
+            ),
+            "process__block_reasons",
+            "process__statuses",
+        )
+        .filter(pk=card_id)
+        .first()
+    )
+
+
+def card_events(*, card: RequestCard) -> QuerySet[Event]:
+    return Event.objects.filter(card=card).select_related("actor").order_by("at", "id")

@@ -1,0 +1,359 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from processes.errors import (
+    ActionForbidden,
+    ActionRefused,
+    CardConflict,
+    InvalidInput,
+)
+from processes.models import (
+    BlockReason,
+    Client,
+    Document,
+    Event,
+    EventKind,
+    LineItem,
+    PaymentTerms,
+    Process,
+    RequestCard,
+    Status,
+)
+from roles.permissions import CARD_EDITOR_KINDS, role_map
+
+# Card fields whose changes go into the history, with the event kind they make.
+TRACKED_FIELDS = {
+    "discount_percent": EventKind.FIELD_CHANGE,
+    "payment_terms": EventKind.FIELD_CHANGE,
+    "deferred_days": EventKind.FIELD_CHANGE,
+    "shipment_date": EventKind.FIELD_CHANGE,
+    "responsible": EventKind.ASSIGNMENT,
+}
+EDITABLE_FIELDS = {
+    "title",
+    "client",
+    "channel",
+    "priority",
+    "responsible",
+    "discount_percent",
+    "payment_terms",
+    "deferred_days",
+    "shipment_date",
+}
+
+
+def _require_editor(actor, process_id: int, action: str) -> None:
+    if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
+        raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
+
+
+def _full_clean(card: RequestCard) -> None:
+    try:
+        card.full_clean(exclude=["status", "version", "process", "created_by"])
+    except ValidationError as exc:
+        raise InvalidInput.from_django(exc) from exc
+
+
+def _normalize_terms(card: RequestCard) -> None:
+    if card.payment_terms == PaymentTerms.PREPAID:
+        card.deferred_days = None
+    elif card.deferred_days is None:
+        raise InvalidInput({"deferred_days": ["Deferred payment needs a number of days."]})
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    return str(value)
+
+
+def client_create(*, name: str) -> Client:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput({"name": ["Give the client's name."]})
+    try:
+        with transaction.atomic():
+            return Client.objects.create(name=name)
+    except IntegrityError as exc:
+        raise InvalidInput({"name": [f"A client named {name!r} already exists."]}) from exc
+
+
+def card_create(
+    *,
+    actor,
+    process: Process,
+    title: str,
+    client: Client | None = None,
+    channel: str = "email",
+    priority: str = "normal",
+    payment_terms: str = PaymentTerms.PREPAID,
+    deferred_days: int | None = None,
+    responsible=None,
+    discount_percent: Decimal = Decimal("0"),
+    shipment_date: date | None = None,
+    at: datetime | None = None,
+) -> RequestCard:
+    now = at or timezone.now()
+    _require_editor(actor, process.pk, "create cards")
+    first = Status.objects.filter(process=process).order_by("order", "id").first()
+    if first is None:
+        raise ActionRefused(f"The process {process.name!r} has no statuses yet.")
+    card = RequestCard(
+        process=process,
+        title=(title or "").strip(),
+        client=client,
+        channel=channel,
+        priority=priority,
+        payment_terms=payment_terms,
+        deferred_days=deferred_days,
+        responsible=responsible,
+        discount_percent=discount_percent,
+        shipment_date=shipment_date,
+        status=first.slug,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+        created_by=actor,
+    )
+    _normalize_terms(card)
+    _full_clean(card)
+    with transaction.atomic():
+        card.save()
+        Event.objects.create(
+            card=card,
+            kind=EventKind.CREATED,
+            actor=actor,
+            at=now,
+            to_status=card.status,
+            data={"channel": channel, "priority": priority, "responsible": _as_text(responsible)},
+        )
+    return card
+
+
+def card_update(
+    *,
+    actor,
+    card: RequestCard,
+    changes: dict,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RequestCard:
+    """Change the card's data; discount, terms, shipment date and responsible go to history."""
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "change cards")
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+    if expected_version is not None and expected_version != card.version:
+        raise CardConflict()
+    before = {field: getattr(card, field) for field in TRACKED_FIELDS}
+    for field, value in changes.items():
+        setattr(card, field, value)
+    if "title" in changes:
+        card.title = (card.title or "").strip()
+    _normalize_terms(card)
+    _full_clean(card)
+    events = []
+    for field, kind in TRACKED_FIELDS.items():
+        old, new = before[field], getattr(card, field)
+        if old != new:
+            events.append(
+                Event(
+                    card=card,
+                    kind=kind,
+                    actor=actor,
+                    at=now,
+                    from_status=card.status,
+                    to_status=card.status,
+                    data={"field": field, "old": _as_text(old), "new": _as_text(new)},
+                )
+            )
+    if not changes:
+        return card
+    try:
+        with transaction.atomic():
+            card.version += 1
+            card.updated_at = now
+            card.save()
+            Event.objects.bulk_create(events)
+    except ConcurrentTransition as exc:
+        raise CardConflict() from exc
+    return card
+
+
+def card_item_add(
+    *,
+    actor,
+    card: RequestCard,
+    product: str,
+    quantity: Decimal,
+    unit_price: Decimal,
+    unit_cost: Decimal,
+    at: datetime | None = None,
+) -> LineItem:
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "add line items")
+    item = LineItem(
+        card=card,
+        product=(product or "").strip(),
+        quantity=quantity,
+        unit_price=unit_price,
+        unit_cost=unit_cost,
+    )
+    try:
+        item.full_clean(exclude=["card"])
+    except ValidationError as exc:
+        raise InvalidInput.from_django(exc) from exc
+    with transaction.atomic():
+        item.save()
+        # Additive and atomic in SQL, so two people adding items at once both count.
+        RequestCard.objects.filter(pk=card.pk).update(
+            items_count=F("items_count") + 1,
+            items_price_total=F("items_price_total") + item.line_price,
+            items_cost_total=F("items_cost_total") + item.line_cost,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        Event.objects.create(
+            card=card,
+            kind=EventKind.ITEM_ADDED,
+            actor=actor,
+            at=now,
+            from_status=card.status,
+            to_status=card.status,
+            data={
+                "product": item.product,
+                "quantity": str(item.quantity),
+                "unit_price": str(item.unit_price),
+                "unit_cost": str(item.unit_cost),
+            },
+        )
+    card.refresh_from_db()
+    return item
+
+
+def _final_slugs(process_id: int) -> set[str]:
+    return set(
+        Status.objects.filter(process_id=process_id, final=True).values_list("slug", flat=True)
+    )
+
+
+def card_block(
+    *,
+    actor,
+    card: RequestCard,
+    reason: str | BlockReason,
+    note: str = "",
+    at: datetime | None = None,
+) -> RequestCard:
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "block cards")
+    if isinstance(reason, BlockReason):
+        block_reason = reason if reason.process_id == card.process_id else None
+    else:
+        block_reason = BlockReason.objects.filter(process_id=card.process_id, slug=reason).first()
+    if block_reason is None:
+        raise InvalidInput({"reason": ["Choose a block reason from this process's list."]})
+    if card.is_blocked:
+        raise ActionRefused(f"The card is already blocked ({card.block_reason}).")
+    if card.status in _final_slugs(card.process_id):
+        raise ActionRefused("A finished card cannot be blocked.")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InvalidInput({"note": ["Keep the note under 500 characters."]})
+    try:
+        with transaction.atomic():
+            card.is_blocked = True
+            card.block_reason = block_reason
+            card.block_note = note
+            card.blocked_at = now
+            card.version += 1
+            card.updated_at = now
+            card.save()
+            Event.objects.create(
+                card=card,
+                kind=EventKind.BLOCK,
+                actor=actor,
+                at=now,
+                from_status=card.status,
+                to_status=card.status,
+                reason=block_reason.slug,
+                comment=note,
+            )
+    except ConcurrentTransition as exc:
+        raise CardConflict() from exc
+    return card
+
+
+def card_unblock(
+    *,
+    actor,
+    card: RequestCard,
+    note: str = "",
+    at: datetime | None = None,
+) -> RequestCard:
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "unblock cards")
+    if not card.is_blocked:
+        raise ActionRefused("The card is not blocked.")
+    reason = card.block_reason.slug if card.block_reason_id else ""
+    blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
+    try:
+        with transaction.atomic():
+            card.is_blocked = False
+            card.block_reason = None
+            card.block_note = ""
+            card.blocked_at = None
+            card.version += 1
+            card.updated_at = now
+            card.save()
+            Event.objects.create(
+                card=card,
+                kind=EventKind.UNBLOCK,
+                actor=actor,
+                at=now,
+                from_status=card.status,
+                to_status=card.status,
+                reason=reason,
+                comment=(note or "").strip(),
+                data={"blocked_seconds": blocked_seconds},
+            )
+    except ConcurrentTransition as exc:
+        raise CardConflict() from exc
+    return card
+
+
+def document_add(*, actor, card: RequestCard, file, name: str = "") -> Document:
+    _require_editor(actor, card.process_id, "upload documents")
+    if file is None:
+        raise InvalidInput({"file": ["Choose a file to upload."]})
+    if file.size > settings.OPMODEL_DOCUMENT_MAX_BYTES:
+        limit_mb = settings.OPMODEL_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        raise InvalidInput({"file": [f"The file is larger than {limit_mb} MB."]})
+    now = timezone.now()
+    name = (name or "").strip() or file.name
+    with transaction.atomic():
+        document = Document.objects.create(
+            card=card, file=file, name=name[:200], uploaded_by=actor, uploaded_at=now
+        )
+        Event.objects.create(
+            card=card,
+            kind=EventKind.DOCUMENT_ADDED,
+            actor=actor,
+            at=now,
+            from_status=card.status,
+            to_status=card.status,
+            data={"name": document.name},
+        )
+    return document

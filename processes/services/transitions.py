@@ -1,0 +1,145 @@
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from processes.conditions import unmet_conditions
+from processes.errors import ActionForbidden, CardConflict, TransitionRefused
+from processes.models import Event, EventKind, RequestCard, Transition
+from roles.models import RoleKind
+from roles.permissions import role_map
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    label: str
+    target: str
+    target_name: str
+    allowed: bool
+    unmet: list[str]
+    needs_lost_reason: bool
+
+
+def _roles_text(kinds) -> str:
+    labels = [RoleKind(k).label.lower() for k in kinds if k in RoleKind.values]
+    return " or ".join(labels) or "no role"
+
+
+def _definition_for(card: RequestCard, name: str) -> Transition:
+    definition = (
+        Transition.objects.select_related("target")
+        .filter(process_id=card.process_id, name=name)
+        .first()
+    )
+    if definition is None:
+        raise TransitionRefused(
+            f"There is no transition {name!r} in this process.",
+            [f"Unknown transition {name!r}."],
+        )
+    return definition
+
+
+def card_transition(
+    *,
+    actor,
+    card: RequestCard,
+    name: str,
+    comment: str = "",
+    lost_reason: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RequestCard:
+    """Move the card by the named transition, or refuse with every reason in words.
+
+    Writes the new status and exactly one event in one transaction. A version the caller saw
+    that is no longer current, or a concurrent move that won, gives CardConflict.
+    """
+    now = at or timezone.now()
+    definition = _definition_for(card, name)
+
+    if not role_map(actor).may_act(card.process_id, definition.allowed_roles):
+        raise ActionForbidden(
+            f"Only the {_roles_text(definition.allowed_roles)} of this process may "
+            f"{definition.label.lower()} a card."
+        )
+    if expected_version is not None and expected_version != card.version:
+        raise CardConflict()
+    if not definition.sources.filter(slug=card.status).exists():
+        raise TransitionRefused(
+            f"{definition.label} is not possible from the status {card.status!r}.",
+            [
+                f"The card must be in one of the statuses this move starts from; it is in "
+                f"{card.status!r}."
+            ],
+        )
+    unmet = unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
+    if unmet:
+        raise TransitionRefused(f"{definition.label} is refused: " + " ".join(unmet), unmet)
+
+    from_status = card.status
+    try:
+        with transaction.atomic():
+            card.apply_transition(definition)
+            card.version += 1
+            card.status_changed_at = now
+            card.updated_at = now
+            fields = ["status", "version", "status_changed_at", "updated_at"]
+            if "has_lost_reason" in definition.conditions:
+                card.lost_reason = lost_reason.strip()
+                fields.append("lost_reason")
+            card.save(update_fields=fields)
+            Event.objects.create(
+                card=card,
+                kind=EventKind.TRANSITION,
+                actor=actor,
+                at=now,
+                from_status=from_status,
+                to_status=card.status,
+                transition=definition.name,
+                comment=comment or "",
+                reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
+            )
+    except ConcurrentTransition as exc:
+        card.refresh_from_db()
+        raise CardConflict() from exc
+    return card
+
+
+def card_transition_options(*, user, card: RequestCard, definitions=None) -> list[TransitionOption]:
+    """The moves that start from the card's current status, each allowed or with its reasons.
+
+    `definitions` may be passed in already loaded (with `sources` and `target`) to keep the
+    page's query count fixed.
+    """
+    if definitions is None:
+        definitions = (
+            Transition.objects.filter(process_id=card.process_id)
+            .select_related("target")
+            .prefetch_related("sources")
+        )
+    kinds = role_map(user).kinds(card.process_id)
+    options = []
+    for definition in definitions:
+        if card.status not in {s.slug for s in definition.sources.all()}:
+            continue
+        unmet = []
+        if not kinds & set(definition.allowed_roles):
+            unmet.append(f"Only the {_roles_text(definition.allowed_roles)} may do this.")
+        # The lost reason is typed with the move itself, so it is not a blocker here.
+        conditions = [c for c in definition.conditions if c != "has_lost_reason"]
+        unmet += unmet_conditions(card, conditions)
+        options.append(
+            TransitionOption(
+                name=definition.name,
+                label=definition.label,
+                target=definition.target.slug,
+                target_name=definition.target.name,
+                allowed=not unmet,
+                unmet=unmet,
+                needs_lost_reason="has_lost_reason" in definition.conditions,
+            )
+        )
+    return options

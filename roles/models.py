@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+
+
+class RoleKind(models.TextChoices):
+    EXECUTOR = "executor", "Executor"
+    ACCOUNTABLE = "accountable", "Accountable"
+    APPROVER = "approver", "Approver"
+    INFORMED = "informed", "Informed"
+    ESCALATION = "escalation", "Escalation"
+
+
+class ProcessRole(models.Model):
+    """A process role granted to one user or one group in one process (not a job title)."""
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="role_grants"
+    )
+    kind = models.CharField(max_length=20, choices=RoleKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="process_roles",
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="process_roles"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, group__isnull=True)
+                    | Q(user__isnull=True, group__isnull=False)
+                ),
+                name="process_role_user_xor_group",
+                violation_error_message="Grant the role to a user or to a group, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "kind", "user"],
+                condition=Q(user__isnull=False),
+                name="process_role_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "kind", "group"],
+                condition=Q(group__isnull=False),
+                name="process_role_unique_group",
+            ),
+        ]
+        ordering = ["process_id", "kind"]
+
+    def __str__(self) -> str:
+        holder = self.user or self.group
+        return f"{holder} is {self.get_kind_display().lower()} in {self.process}"

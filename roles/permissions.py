@@ -1,0 +1,74 @@
+"""The one place that decides who may see and do what. Views and API endpoints ask here."""
+
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+
+from roles.models import ProcessRole
+
+
+class RoleMap:
+    """A user's process roles, loaded in one query: {process_id: {kind, ...}}."""
+
+    def __init__(self, user):
+        self.user = user
+        self._by_process: dict[int, set[str]] = defaultdict(set)
+        if user is not None and user.is_authenticated and user.is_active:
+            grants = ProcessRole.objects.filter(
+                Q(user=user) | Q(group__in=user.groups.all())
+            ).values_list("process_id", "kind")
+            for process_id, kind in grants:
+                self._by_process[process_id].add(kind)
+
+    def kinds(self, process_id: int) -> set[str]:
+        return self._by_process.get(process_id, set())
+
+    def process_ids(self) -> set[int]:
+        return set(self._by_process)
+
+    def may_see_process(self, process_id: int) -> bool:
+        return bool(self.kinds(process_id))
+
+    def may_act(self, process_id: int, allowed_kinds) -> bool:
+        return bool(self.kinds(process_id) & set(allowed_kinds))
+
+    def as_list(self) -> list[tuple[int, str]]:
+        return sorted((p, k) for p, kinds in self._by_process.items() for k in kinds)
+
+
+def role_map(user) -> RoleMap:
+    """Cache the role map on the user object for the rest of the request."""
+    cached = getattr(user, "_opmodel_role_map", None)
+    if cached is None:
+        cached = RoleMap(user)
+        if user is not None:
+            try:
+                user._opmodel_role_map = cached
+            except AttributeError:
+                pass
+    return cached
+
+
+def visible_process_ids(user) -> set[int]:
+    return role_map(user).process_ids()
+
+
+def processes_filter(user, field: str = "process_id") -> Q:
+    """A filter for rows of processes the user holds any role in."""
+    return Q(
+        **{
+            f"{field}__in": ProcessRole.objects.filter(
+                Q(user=user) | Q(group__in=user.groups.all())
+            ).values("process_id")
+        }
+    )
+
+
+def restrict_to_visible(queryset: QuerySet, user, field: str = "process_id") -> QuerySet:
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(processes_filter(user, field))
+
+
+# Who may edit a card's data and line items, block and unblock it, upload documents.
+CARD_EDITOR_KINDS = frozenset({"executor", "accountable"})
