@@ -1,0 +1,208 @@
+"""Demo data: four users with process roles in order to cash, clients, and cards with histories.
+
+Cards are made through the same services people use, with back-dated timestamps, so their events
+look like twelve weeks of real work. Running it again changes nothing but the demo passwords.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from processes.models import Channel, Client, PaymentTerms, Priority, Process, RequestCard
+from processes.services import (
+    card_block,
+    card_create,
+    card_item_add,
+    card_transition,
+    card_unblock,
+    card_update,
+)
+from roles.models import ProcessRole, RoleKind
+
+DEMO_USERS = [
+    # username, full name, roles in order to cash, staff
+    ("ops", "Olivia Ops", [RoleKind.EXECUTOR], False),
+    ("manager", "Mark Manager", [RoleKind.ACCOUNTABLE, RoleKind.ESCALATION], True),
+    ("owner", "Oscar Owner", [RoleKind.APPROVER], True),
+    ("finance", "Fiona Finance", [RoleKind.APPROVER], False),
+]
+CLIENTS = [
+    "Acme Tools",
+    "Baltic Hardware",
+    "Northwind Supply",
+    "Vector Builders",
+    "Delta Farms",
+    "Orion Retail",
+    "Kestrel Logistics",
+    "Summit Electric",
+    "Pioneer Plumbing",
+    "Granite Works",
+    "Harbor Marine",
+    "Lumen Lighting",
+    "Maple Interiors",
+    "Nova Auto Parts",
+    "Quarry Stone",
+]
+PRODUCTS = [
+    ("Cordless drill 18V", Decimal("129.00"), Decimal("84.00")),
+    ("Angle grinder 125mm", Decimal("89.00"), Decimal("55.00")),
+    ("Safety gloves (box)", Decimal("24.00"), Decimal("13.50")),
+    ("Copper cable 3x2.5 (100m)", Decimal("210.00"), Decimal("162.00")),
+    ("PVC pipe 110mm (6m)", Decimal("32.00"), Decimal("21.00")),
+    ("LED panel 600x600", Decimal("45.00"), Decimal("27.00")),
+    ("Work boots S3", Decimal("79.00"), Decimal("48.00")),
+    ("Pallet of cement (40 bags)", Decimal("380.00"), Decimal("300.00")),
+]
+CHANNELS = (
+    [Channel.EMAIL] * 4
+    + [Channel.PHONE] * 3
+    + [Channel.WEBSITE] * 3
+    + [
+        Channel.SALES_REP,
+        Channel.SALES_REP,
+        Channel.MARKETPLACE,
+        Channel.PARTNER,
+    ]
+)
+PRIORITIES = [Priority.NORMAL] * 6 + [Priority.LOW] * 2 + [Priority.HIGH] * 2 + [Priority.URGENT]
+LOST_REASONS = [
+    "Price too high",
+    "Went with a competitor",
+    "No stock in time",
+    "Customer cancelled",
+    "Credit check failed",
+]
+BLOCK_REASONS = ["waiting_stock", "waiting_customer", "waiting_documents", "waiting_supplier"]
+PATH = ["qualify", "price", "agree", "invoice", "fulfil", "close"]
+
+
+class Command(BaseCommand):
+    help = "Create demo users, roles, clients and order-to-cash cards with 12 weeks of history."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cards", type=int, default=300, help="How many cards (300).")
+        parser.add_argument("--weeks", type=int, default=12, help="Spread over weeks (12).")
+        parser.add_argument("--seed", type=int, default=7, help="Random seed (7).")
+
+    def handle(self, *args, cards: int, weeks: int, seed: int, **options):
+        process = Process.objects.get(slug="order-to-cash")
+        password = settings.OPMODEL_DEMO_PASSWORD
+        users = self._users(process, password)
+        clients = [Client.objects.get_or_create(name=name)[0] for name in CLIENTS]
+        if RequestCard.objects.filter(process=process).exists():
+            self.stdout.write("Demo cards already exist: left as they are.")
+        else:
+            rng = random.Random(seed)
+            with transaction.atomic():
+                for i in range(cards):
+                    self._card(rng, i, process, users, clients, weeks)
+                    if (i + 1) % 50 == 0:
+                        self.stdout.write(f"  {i + 1}/{cards} cards")
+            self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
+        self.stdout.write(
+            "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
+            f"{password!r}): ops (executor), manager (accountable, escalation), "
+            "owner (approver), finance (approver)."
+        )
+
+    def _users(self, process, password):
+        user_model = get_user_model()
+        users = {}
+        for username, full_name, kinds, staff in DEMO_USERS:
+            first, last = full_name.split(" ", 1)
+            user, _ = user_model.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@opmodel.example",
+                },
+            )
+            user.set_password(password)
+            user.is_staff = user.is_superuser = staff
+            user.save()
+            for kind in kinds:
+                ProcessRole.objects.get_or_create(process=process, kind=kind, user=user)
+            users[username] = user
+        return users
+
+    def _card(self, rng, i, process, users, clients, weeks):
+        now = timezone.now()
+        ops, manager = users["ops"], users["manager"]
+        at = now - timedelta(days=rng.uniform(0, weeks * 7), hours=rng.uniform(0, 8))
+        client = rng.choice(clients)
+        deferred = rng.random() < 0.3
+        card = card_create(
+            actor=ops,
+            process=process,
+            title=f"{client.name}: order {1000 + i}",
+            client=client if rng.random() < 0.8 else None,
+            channel=rng.choice(CHANNELS),
+            priority=rng.choice(PRIORITIES),
+            payment_terms=PaymentTerms.DEFERRED if deferred else PaymentTerms.PREPAID,
+            deferred_days=rng.choice([14, 30, 45]) if deferred else None,
+            responsible=ops if rng.random() < 0.85 else None,
+            at=at,
+        )
+        actor = ops
+
+        def step(hours_low, hours_high):
+            nonlocal at
+            at = at + timedelta(hours=rng.uniform(hours_low, hours_high))
+            return at < now
+
+        for name in PATH:
+            if not step(6, 90):
+                return
+            if rng.random() < 0.04:
+                card_transition(
+                    actor=actor,
+                    card=card,
+                    name="mark_lost",
+                    lost_reason=rng.choice(LOST_REASONS),
+                    at=at,
+                )
+                return
+            if rng.random() < 0.12:
+                card_block(
+                    actor=actor,
+                    card=card,
+                    reason=rng.choice(BLOCK_REASONS),
+                    note="Demo block",
+                    at=at,
+                )
+                if not step(4, 72):
+                    return
+                card_unblock(actor=actor, card=card, at=at)
+            if name == "qualify" and card.client_id is None:
+                card_update(actor=actor, card=card, changes={"client": client}, at=at)
+            if name == "price":
+                for product, price, cost in rng.sample(PRODUCTS, rng.randint(1, 3)):
+                    card_item_add(
+                        actor=actor,
+                        card=card,
+                        product=product,
+                        quantity=Decimal(rng.randint(1, 40)),
+                        unit_price=price,
+                        unit_cost=cost,
+                        at=at,
+                    )
+            if name == "agree":
+                discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10]))
+                card_update(
+                    actor=actor,
+                    card=card,
+                    at=at,
+                    changes={
+                        "discount_percent": discount,
+                        "shipment_date": (at + timedelta(days=rng.randint(3, 14))).date(),
+                    },
+                )
+            actor = manager if rng.random() < 0.15 else ops
+            card_transition(actor=actor, card=card, name=name, at=at)

@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+import pytest
+
+from processes.errors import ActionForbidden, ActionRefused, InvalidInput
+from processes.models import EventKind
+from processes.services import card_block, card_transition, card_unblock
+
+
+def test_block_keeps_status_and_records_reason(priced_card, alice):
+    card_block(actor=alice, card=priced_card, reason="waiting_stock", note="Pallets on Monday")
+    priced_card.refresh_from_db()
+    assert priced_card.is_blocked
+    assert priced_card.status == "received"
+    assert priced_card.block_reason.name == "Waiting for stock"
+    event = priced_card.events.get(kind=EventKind.BLOCK)
+    assert (event.reason, event.comment, event.actor) == (
+        "waiting_stock",
+        "Pallets on Monday",
+        alice,
+    )
+
+
+def test_unblock_records_blocked_time(priced_card, alice):
+    start = priced_card.created_at + timedelta(hours=1)
+    card_block(actor=alice, card=priced_card, reason="waiting_customer", at=start)
+    card_unblock(actor=alice, card=priced_card, at=start + timedelta(hours=3))
+    priced_card.refresh_from_db()
+    assert not priced_card.is_blocked and priced_card.block_reason is None
+    event = priced_card.events.get(kind=EventKind.UNBLOCK)
+    assert event.reason == "waiting_customer"
+    assert event.data == {"blocked_seconds": 3 * 3600}
+
+
+def test_block_reason_must_come_from_the_process_list(priced_card, alice):
+    with pytest.raises(InvalidInput) as invalid:
+        card_block(actor=alice, card=priced_card, reason="bored")
+    assert "reason" in invalid.value.errors
+    priced_card.refresh_from_db()
+    assert not priced_card.is_blocked
+    assert not priced_card.events.filter(kind=EventKind.BLOCK).exists()
+
+
+def test_cannot_block_twice_or_unblock_an_unblocked_card(priced_card, alice):
+    with pytest.raises(ActionRefused):
+        card_unblock(actor=alice, card=priced_card)
+    card_block(actor=alice, card=priced_card, reason="waiting_stock")
+    with pytest.raises(ActionRefused):
+        card_block(actor=alice, card=priced_card, reason="waiting_customer")
+
+
+def test_finished_card_cannot_be_blocked(priced_card, alice):
+    card_transition(actor=alice, card=priced_card, name="mark_lost", lost_reason="Gone")
+    with pytest.raises(ActionRefused):
+        card_block(actor=alice, card=priced_card, reason="waiting_stock")
+
+
+@pytest.mark.parametrize("persona", ["olga", "charlie"])
+def test_only_executor_or_accountable_may_block(request, priced_card, persona):
+    with pytest.raises(ActionForbidden):
+        card_block(actor=request.getfixturevalue(persona), card=priced_card, reason="waiting_stock")
+
+
+def test_blocked_card_can_still_move(priced_card, alice):
+    # Blocking pauses the clock later (SLA); it does not change the next action's rules.
+    card_block(actor=alice, card=priced_card, reason="waiting_documents")
+    card_transition(actor=alice, card=priced_card, name="qualify")
+    assert priced_card.status == "qualified" and priced_card.is_blocked
