@@ -91,6 +91,7 @@ def test_service_desk_process_built_in_the_admin_moves_cards(admin_client, alice
     assert card.status == "done"
     assert list(card.events.values_list("kind", flat=True)) == [
         "created",
+        "assignment",
         "transition",
         "transition",
     ]
