@@ -1,1 +1,37 @@
-urlpatterns = []
+"""URLs under /api/ (see processes/api.py for the contract)."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from processes import api
+from roles.api import MeView
+
+router = SimpleRouter()
+router.register("processes", api.ProcessViewSet, basename="api-process")
+router.register("clients", api.ClientViewSet, basename="api-client")
+router.register("cards", api.CardViewSet, basename="api-card")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    # drf-spectacular serves to anyone by default; the schema, like every endpoint, needs login.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api-schema", permission_classes=[IsAuthenticated]
+            )
+        ),
+        name="api-docs",
+    ),
+    *router.urls,
+]

@@ -35,6 +35,7 @@ TRACKED_FIELDS = {
     "deferred_days": EventKind.FIELD_CHANGE,
     "shipment_date": EventKind.FIELD_CHANGE,
     "responsible": EventKind.ASSIGNMENT,
+    "client": EventKind.FIELD_CHANGE,
 }
 EDITABLE_FIELDS = {
     "title",
@@ -52,6 +53,14 @@ EDITABLE_FIELDS = {
 def _require_editor(actor, process_id: int, action: str) -> None:
     if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
         raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
+
+
+def _check_responsible(process_id: int, responsible) -> None:
+    # Whoever owns the next step must be able to see the card.
+    if responsible is not None and not role_map(responsible).may_see_process(process_id):
+        raise InvalidInput(
+            {"responsible": [f"{responsible.get_username()} holds no role in this process."]}
+        )
 
 
 def _full_clean(card: RequestCard) -> None:
@@ -127,6 +136,7 @@ def card_create(
         created_by=actor,
     )
     _normalize_terms(card)
+    _check_responsible(process.pk, responsible)
     _full_clean(card)
     with transaction.atomic():
         card.save()
@@ -162,6 +172,8 @@ def card_update(
         setattr(card, field, value)
     if "title" in changes:
         card.title = (card.title or "").strip()
+    if "responsible" in changes:
+        _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
     _full_clean(card)
     events = []

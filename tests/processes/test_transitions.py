@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from processes.errors import ActionForbidden, CardConflict, TransitionRefused
+from processes.errors import ActionForbidden, CardConflict, InvalidInput, TransitionRefused
 from processes.models import Event, EventKind, RequestCard, Transition
 from processes.selectors import cards_visible_to
 from processes.services import card_item_add, card_transition, card_update
@@ -310,3 +310,19 @@ def test_back_dated_moves_keep_their_time(priced_card, alice):
     card_transition(actor=alice, card=priced_card, name="qualify", at=when)
     assert priced_card.events.get(kind=EventKind.TRANSITION).at == when
     assert priced_card.status_changed_at == when
+
+
+def test_responsible_must_hold_a_role_in_the_process(priced_card, alice, charlie):
+    with pytest.raises(InvalidInput) as invalid:
+        card_update(actor=alice, card=priced_card, changes={"responsible": charlie})
+    assert invalid.value.errors == {"responsible": ["charlie holds no role in this process."]}
+    priced_card.refresh_from_db()
+    assert priced_card.responsible is None
+    assert not priced_card.events.filter(kind=EventKind.ASSIGNMENT).exists()
+
+
+def test_client_change_goes_into_history(make_card, alice, acme):
+    card = make_card()
+    card_update(actor=alice, card=card, changes={"client": acme})
+    event = card.events.get(kind=EventKind.FIELD_CHANGE)
+    assert event.data == {"field": "client", "old": "", "new": "Acme Tools"}

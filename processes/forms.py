@@ -1,0 +1,177 @@
+"""Forms of the operations screens: they parse and check input; the services decide and write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from processes.models import Channel, Client, PaymentTerms, Priority, Process
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def users_with_role_in(process: Process):
+    """Everyone who holds a role in the process, directly or through a group."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(process_roles__process=process) | Q(groups__process_roles__process=process),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class CardForm(forms.Form):
+    """Create or edit a card's data. Status and version are never edited here."""
+
+    title = forms.CharField(max_length=200)
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.order_by("name"), required=False, empty_label="No client yet"
+    )
+    new_client_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Or a new client",
+        help_text="Type a name to create the client with this card.",
+    )
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    responsible = PersonChoiceField(queryset=None, required=False, empty_label="Nobody yet")
+    discount_percent = forms.DecimalField(
+        label="Discount, %",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        initial=Decimal("0"),
+    )
+    payment_terms = forms.ChoiceField(choices=PaymentTerms.choices, initial=PaymentTerms.PREPAID)
+    deferred_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        required=False,
+        label="Deferred by, days",
+        help_text="Only for deferred terms.",
+    )
+    shipment_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    # The version the edit page showed; a create form leaves it empty.
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, process: Process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.fields["responsible"].queryset = users_with_role_in(process)
+
+    def clean_new_client_name(self):
+        return self.cleaned_data["new_client_name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("client") and cleaned.get("new_client_name"):
+            self.add_error(
+                "new_client_name", "Pick an existing client or type a new one, not both."
+            )
+        if cleaned.get("payment_terms") == PaymentTerms.PREPAID:
+            cleaned["deferred_days"] = None
+        elif cleaned.get("payment_terms") == PaymentTerms.DEFERRED and not cleaned.get(
+            "deferred_days"
+        ):
+            if "deferred_days" not in self.errors:
+                self.add_error("deferred_days", "Deferred payment needs a number of days.")
+        return cleaned
+
+    def card_fields(self) -> dict:
+        """The cleaned values the card services take (the client is settled by the view)."""
+        names = [
+            "title",
+            "client",
+            "channel",
+            "priority",
+            "responsible",
+            "discount_percent",
+            "payment_terms",
+            "deferred_days",
+            "shipment_date",
+        ]
+        return {name: self.cleaned_data[name] for name in names}
+
+    @staticmethod
+    def initial_from(card) -> dict:
+        return {
+            "version": card.version,
+            "title": card.title,
+            "client": card.client_id,
+            "channel": card.channel,
+            "priority": card.priority,
+            "responsible": card.responsible_id,
+            "discount_percent": card.discount_percent,
+            "payment_terms": card.payment_terms,
+            "deferred_days": card.deferred_days,
+            "shipment_date": card.shipment_date,
+        }
+
+
+class VersionForm(forms.Form):
+    """Every form on the card page carries the version the page showed (optimistic locking)."""
+
+    # Several forms share one page: each gets its own element ids.
+    id_prefix = "id"
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class TransitionForm(VersionForm):
+    id_prefix = "move"
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Comment for the history"}),
+    )
+    lost_reason = forms.CharField(required=False, max_length=300)
+
+
+class BlockForm(VersionForm):
+    id_prefix = "block"
+    reason = forms.ChoiceField(choices=())
+    note = forms.CharField(
+        required=False, max_length=500, widget=forms.TextInput(attrs={"placeholder": "Note"})
+    )
+
+    def __init__(self, *args, block_reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "Choose a reason")] + [
+            (r.slug, r.name) for r in block_reasons
+        ]
+
+
+class UnblockForm(VersionForm):
+    id_prefix = "unblock"
+    note = forms.CharField(required=False, max_length=500)
+
+
+class LineItemForm(VersionForm):
+    id_prefix = "item"
+    product = forms.CharField(max_length=200)
+    quantity = forms.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    unit_price = forms.DecimalField(**MONEY, min_value=Decimal("0"))
+    unit_cost = forms.DecimalField(**MONEY, min_value=Decimal("0"))
+
+
+class DocumentForm(VersionForm):
+    id_prefix = "doc"
+    file = forms.FileField()
+    name = forms.CharField(required=False, max_length=200, help_text="Defaults to the file name.")

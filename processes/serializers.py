@@ -1,0 +1,295 @@
+"""Shapes of the API: what goes out, and how input is parsed before a service sees it.
+
+Input serializers only parse (types, lengths of columns, choices, ids that exist and are
+visible); every business rule (ranges, terms, roles, conditions) is checked by the services,
+whose field errors come back through `processes.errors.api_exception_handler`.
+"""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from processes.models import (
+    Channel,
+    Client,
+    Event,
+    LineItem,
+    PaymentTerms,
+    Priority,
+    Process,
+    RequestCard,
+    Status,
+    Transition,
+)
+from processes.selectors import processes_visible_to
+
+# Large enough for any id either database stores, small enough for every driver to bind.
+MAX_ID = 2**31 - 1
+
+
+# Output ---------------------------------------------------------------------------------------
+
+
+class StatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Status
+        fields = ["slug", "name", "final"]
+
+
+class TransitionDefinitionSerializer(serializers.ModelSerializer):
+    sources = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    target = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Transition
+        fields = ["name", "label", "sources", "target", "allowed_roles", "conditions"]
+
+
+class ProcessSerializer(serializers.ModelSerializer):
+    statuses = StatusSerializer(many=True, read_only=True)
+    transitions = TransitionDefinitionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Process
+        fields = ["slug", "name", "description", "statuses", "transitions"]
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Client
+        fields = ["id", "name", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class LineItemSerializer(serializers.ModelSerializer):
+    line_price = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
+    line_cost = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = LineItem
+        fields = ["id", "product", "quantity", "unit_price", "unit_cost", "line_price", "line_cost"]
+        read_only_fields = fields
+
+
+class CardSerializer(serializers.ModelSerializer):
+    process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    client = serializers.PrimaryKeyRelatedField(read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True, allow_null=True)
+    responsible = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible_username = serializers.CharField(
+        source="responsible.username", read_only=True, allow_null=True
+    )
+    blocked = serializers.BooleanField(source="is_blocked", read_only=True)
+    block_reason = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    # No max_digits: a computed figure is shown as it is, never refused on the way out.
+    margin_percent = serializers.DecimalField(
+        max_digits=None, decimal_places=2, read_only=True, allow_null=True
+    )
+    net_total = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
+    items = LineItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RequestCard
+        fields = [
+            "id",
+            "process",
+            "title",
+            "client",
+            "client_name",
+            "channel",
+            "priority",
+            "responsible",
+            "responsible_username",
+            "discount_percent",
+            "margin_percent",
+            "payment_terms",
+            "deferred_days",
+            "shipment_date",
+            "status",
+            "version",
+            "blocked",
+            "block_reason",
+            "block_note",
+            "blocked_at",
+            "lost_reason",
+            "items",
+            "items_count",
+            "items_price_total",
+            "items_cost_total",
+            "net_total",
+            "created_at",
+            "updated_at",
+            "status_changed_at",
+        ]
+        read_only_fields = fields
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    target_name = serializers.CharField()
+    allowed = serializers.BooleanField()
+    unmet = serializers.ListField(child=serializers.CharField())
+    needs_lost_reason = serializers.BooleanField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "kind",
+            "from_status",
+            "to_status",
+            "transition",
+            "actor",
+            "at",
+            "comment",
+            "reason",
+            "data",
+        ]
+        read_only_fields = fields
+
+
+class RefusalSerializer(serializers.Serializer):
+    """The body of a refused transition (400)."""
+
+    detail = serializers.CharField()
+    unmet = serializers.ListField(child=serializers.CharField())
+
+
+class DetailSerializer(serializers.Serializer):
+    """The body of 403, 404 and 409 answers."""
+
+    detail = serializers.CharField()
+
+
+# Input ----------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class VisibleProcessField(serializers.SlugRelatedField):
+    """A process slug among the processes the user holds a role in.
+
+    An unknown slug and a process the user may not see get the same answer, so the API does not
+    tell outsiders which processes exist.
+    """
+
+    default_error_messages = {
+        "does_not_exist": "There is no process {slug_name}={value}.",
+        "invalid": "Give a process slug.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", **kwargs)
+
+    def get_queryset(self):
+        return processes_visible_to(self.context["request"].user)
+
+
+def _user_queryset():
+    return get_user_model().objects.filter(is_active=True)
+
+
+class ClientInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
+class CardDataInputSerializer(serializers.Serializer):
+    """The card fields a person may set, parsed; whether the values make sense is the service's."""
+
+    title = serializers.CharField(max_length=200)
+    client = serializers.PrimaryKeyRelatedField(
+        queryset=Client.objects.all(), allow_null=True, required=False
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=_user_queryset(), allow_null=True, required=False
+    )
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    payment_terms = serializers.ChoiceField(choices=PaymentTerms.choices, required=False)
+    deferred_days = serializers.IntegerField(
+        allow_null=True, required=False, min_value=1, max_value=32767
+    )
+    shipment_date = serializers.DateField(allow_null=True, required=False)
+
+
+class CardCreateSerializer(CardDataInputSerializer):
+    process = VisibleProcessField()
+
+
+# Fields a card shows but a PATCH may not change, with where to change them instead.
+NOT_PATCHABLE = {
+    "status": "The status changes only through a transition: "
+    "POST /api/cards/{id}/transitions/{name}/.",
+    "process": "A card cannot move to another process.",
+    "blocked": "Block and unblock with POST /api/cards/{id}/block/ and /unblock/.",
+    "block_reason": "Block and unblock with POST /api/cards/{id}/block/ and /unblock/.",
+    "block_note": "Block and unblock with POST /api/cards/{id}/block/ and /unblock/.",
+    "lost_reason": "The lost reason is given with the mark_lost transition.",
+    "items": "Add line items with POST /api/cards/{id}/items/.",
+}
+
+
+class CardUpdateSerializer(CardDataInputSerializer):
+    """A partial change of the card's data. `version` is the one the client last saw."""
+
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The card's version as last read; a stale one gives 409.",
+    )
+
+    def validate(self, attrs):
+        errors = {f: [msg] for f, msg in NOT_PATCHABLE.items() if f in self.initial_data}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class LineItemInputSerializer(serializers.Serializer):
+    product = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    lost_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The card's version as last read; a stale one gives 409.",
+    )
+
+
+class BlockInputSerializer(serializers.Serializer):
+    reason = serializers.SlugField(max_length=50, help_text="A block reason slug of the process.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UnblockInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CardFilterSerializer(serializers.Serializer):
+    """Query parameters of GET /api/cards/."""
+
+    process = serializers.SlugField(required=False, help_text="Process slug.")
+    status = serializers.SlugField(required=False, help_text="Status slug.")
+    responsible = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="User id."
+    )
+    blocked = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -1,0 +1,39 @@
+"""GET /api/me/: who the API sees, and the process roles that decide what they may do."""
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from roles.models import ProcessRole
+
+
+class ProcessRoleSerializer(serializers.Serializer):
+    process = serializers.SlugField(help_text="Process slug.")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    roles = ProcessRoleSerializer(many=True)
+
+
+class MeView(APIView):
+    @extend_schema(tags=["me"], responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        # Direct and group grants alike, the same ones `roles.permissions.role_map` counts.
+        grants = (
+            ProcessRole.objects.filter(Q(user=user) | Q(group__in=user.groups.all()))
+            .values_list("process__slug", "kind")
+            .distinct()
+            .order_by("process__slug", "kind")
+        )
+        data = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "roles": [{"process": slug, "role": kind} for slug, kind in grants],
+        }
+        return Response(MeSerializer(data).data)
