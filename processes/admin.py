@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from processes.calendars import WEEKDAYS, BusinessCalendar, Holiday
 from processes.conditions import CONDITION_CHOICES
 from processes.models import (
     BlockReason,
@@ -8,11 +9,13 @@ from processes.models import (
     Document,
     Event,
     LineItem,
+    Priority,
     Process,
     RequestCard,
     Status,
     Transition,
 )
+from processes.sla import SLAPolicy
 from roles.models import ProcessRole, RoleKind
 
 
@@ -49,7 +52,7 @@ class TransitionForm(forms.ModelForm):
 class StatusInline(admin.TabularInline):
     model = Status
     extra = 1
-    fields = ["order", "slug", "name", "final", "next_action"]
+    fields = ["order", "slug", "name", "final", "waiting_on_customer", "next_action"]
 
 
 class BlockReasonInline(admin.TabularInline):
@@ -134,3 +137,48 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 1
+    fields = ["date", "name"]
+
+
+class BusinessCalendarForm(forms.ModelForm):
+    working_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = BusinessCalendar
+        fields = [
+            "name",
+            "timezone",
+            "working_days",
+            "day_start",
+            "day_end",
+            "holiday_country",
+            "holiday_subdivision",
+        ]
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    """Public holidays come from the country; the inline adds the calendar's own days off."""
+
+    form = BusinessCalendarForm
+    list_display = ["name", "timezone", "day_start", "day_end", "holiday_country"]
+    search_fields = ["name"]
+    inlines = [HolidayInline]
+
+
+@admin.register(SLAPolicy)
+class SLAPolicyAdmin(admin.ModelAdmin):
+    list_display = ["process", "status", "priority", "allowance_minutes", "at_risk_percent"]
+    list_filter = ["process"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "priority":
+            kwargs["widget"] = forms.Select(choices=[("", "Any priority"), *Priority.choices])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -37,6 +37,14 @@ class Process(models.Model):
         related_name="owned_processes",
     )
     is_active = models.BooleanField(default=True)
+    calendar = models.ForeignKey(
+        "processes.BusinessCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processes",
+        help_text="Business hours its SLAs count in. Blank: the standard office hours.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -54,6 +62,9 @@ class Status(models.Model):
     final = models.BooleanField(default=False, help_text="Cards here are finished.")
     next_action = models.CharField(
         max_length=200, blank=True, help_text="What the responsible person does next here."
+    )
+    waiting_on_customer = models.BooleanField(
+        default=False, help_text="The SLA clock pauses while a card is here."
     )
 
     class Meta:
@@ -214,6 +225,14 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # The SLA clock (see processes/sla.py), kept by the services with every move.
+    sla_visit = models.PositiveIntegerField(default=0, help_text="Status visits so far.")
+    sla_allowance = models.PositiveIntegerField(null=True, blank=True)
+    sla_consumed = models.PositiveIntegerField(default=0)
+    sla_at_risk_percent = models.PositiveSmallIntegerField(default=75)
+    sla_resumed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    at_risk_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -227,6 +246,11 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["process", "status"], name="card_process_status"),
             models.Index(fields=["responsible", "created_at"], name="card_responsible_created"),
+            # The deadline scan's claims: only cards whose clock runs have these set.
+            models.Index(fields=["at_risk_at", "id"], name="card_at_risk_at",
+                         condition=Q(at_risk_at__isnull=False)),
+            models.Index(fields=["due_at", "id"], name="card_due_at",
+                         condition=Q(due_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -292,6 +316,12 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         if net <= 0:
             return None
         return ((net - self.items_cost_total) / net * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def sla_state(self) -> str | None:
+        from processes.sla import sla_state
+
+        return sla_state(self, timezone.now())
 
     @property
     def age(self):
@@ -406,3 +436,7 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Events are append-only.")
+
+
+from processes.calendars import BusinessCalendar, Holiday  # noqa: E402,F401
+from processes.sla import SLAPolicy  # noqa: E402,F401

@@ -26,6 +26,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.sla import sla_enter_status, sla_pause, sla_reprioritize, sla_resume
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
@@ -138,6 +139,7 @@ def card_create(
     _normalize_terms(card)
     _check_responsible(process.pk, responsible)
     _full_clean(card)
+    sla_enter_status(card, first, now)
     with transaction.atomic():
         card.save()
         Event.objects.create(
@@ -168,6 +170,7 @@ def card_update(
     if expected_version is not None and expected_version != card.version:
         raise CardConflict()
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
+    before_priority = card.priority
     for field, value in changes.items():
         setattr(card, field, value)
     if "title" in changes:
@@ -193,6 +196,8 @@ def card_update(
             )
     if not changes:
         return card
+    if before_priority != card.priority:
+        sla_reprioritize(card, _current_status(card), now)
     try:
         with transaction.atomic():
             card.version += 1
@@ -255,6 +260,10 @@ def card_item_add(
     return item
 
 
+def _current_status(card: RequestCard) -> Status:
+    return Status.objects.get(process_id=card.process_id, slug=card.status)
+
+
 def _final_slugs(process_id: int) -> set[str]:
     return set(
         Status.objects.filter(process_id=process_id, final=True).values_list("slug", flat=True)
@@ -290,6 +299,7 @@ def card_block(
             card.block_reason = block_reason
             card.block_note = note
             card.blocked_at = now
+            sla_pause(card, now)
             card.version += 1
             card.updated_at = now
             card.save()
@@ -327,6 +337,7 @@ def card_unblock(
             card.block_reason = None
             card.block_note = ""
             card.blocked_at = None
+            sla_resume(card, _current_status(card), now)
             card.version += 1
             card.updated_at = now
             card.save()

@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransition
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
 from processes.models import Event, EventKind, RequestCard, Transition
+from processes.sla import SLA_FIELDS, sla_enter_status
 from roles.models import RoleKind
 from roles.permissions import role_map
 
@@ -86,7 +87,8 @@ def card_transition(
             card.version += 1
             card.status_changed_at = now
             card.updated_at = now
-            fields = ["status", "version", "status_changed_at", "updated_at"]
+            sla_enter_status(card, definition.target, now)
+            fields = ["status", "version", "status_changed_at", "updated_at", *SLA_FIELDS]
             if "has_lost_reason" in definition.conditions:
                 card.lost_reason = lost_reason.strip()
                 fields.append("lost_reason")
