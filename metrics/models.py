@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -10,3 +12,80 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AlertLevel(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+
+
+class Alert(models.Model):
+    """A card at risk or past its deadline, raised once per card, status visit and level.
+
+    The unique key, not the code that writes, keeps an alert single: a scan delivered twice or
+    two scans at once insert nothing the second time. `notified_at` stays empty until the
+    notifications are written, so a scan that died between the two is finished by the next.
+    """
+
+    card = models.ForeignKey(
+        "processes.RequestCard", on_delete=models.CASCADE, related_name="alerts"
+    )
+    status = models.CharField(max_length=50, help_text="Slug of the status the card was in.")
+    visit = models.PositiveIntegerField(help_text="Which visit of the card to a status this is.")
+    level = models.CharField(max_length=10, choices=AlertLevel.choices)
+    due_at = models.DateTimeField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "visit", "level"], name="alert_once_per_card_visit_level"
+            ),
+        ]
+        indexes = [
+            # The claim looks for alerts not yet notified; few at any time.
+            models.Index(
+                fields=["card"], condition=Q(notified_at__isnull=True), name="alert_unnotified"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: card {self.card_id} in {self.status}"
+
+
+class Notification(models.Model):
+    """One entry of a user's inbox: an alert (or, later, another kind of news) about a card."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    card = models.ForeignKey(
+        "processes.RequestCard", on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "alert"],
+                condition=Q(alert__isnull=False),
+                name="notification_once_per_user_alert",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"To {self.user_id}: {self.text}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

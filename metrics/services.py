@@ -1,6 +1,39 @@
+"""Actions of the metrics app: heartbeats, alerts and the notifications they make.
+
+Each action is one function with keyword-only arguments, in one transaction; e-mail goes out
+only after the transaction commits (`transaction.on_commit`), so a rolled-back scan never
+mails anyone.
+"""
+
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from metrics.models import WorkerHeartbeat
+from metrics.models import Alert, AlertLevel, Notification, WorkerHeartbeat
+from processes.models import RequestCard, Status
+from roles.models import NotificationPreference, ProcessRole, RoleKind
+
+logger = logging.getLogger(__name__)
+
+# Heartbeat names the health page reads.
+HEARTBEAT_WORKER = "worker"
+HEARTBEAT_DEADLINE_SCAN = "deadline_scan"
+
+# Who hears of an alert, besides the card's responsible person (DESIGN.md, "Alert").
+ALERT_ROLE_KINDS = {
+    AlertLevel.AT_RISK: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE},
+    AlertLevel.BREACHED: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE, RoleKind.ESCALATION},
+}
 
 
 def heartbeat_record(*, name: str) -> WorkerHeartbeat:
@@ -8,3 +41,215 @@ def heartbeat_record(*, name: str) -> WorkerHeartbeat:
         name=name, defaults={"seen_at": timezone.now()}
     )
     return beat
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts
+
+
+def alerts_raise(*, candidates: list[dict], now: datetime) -> list[Alert]:
+    """Raise the alerts of `candidates` ({card_id, status, visit, level, due_at} each) and notify.
+
+    Returns the alerts this call notified: none when another call (a task delivered twice, a
+    second beat, a concurrent worker) already did. A fixed number of queries per call; callers
+    with very many cards pass them in chunks (a few thousand) to bound memory.
+    """
+    if not candidates:
+        return []
+    with transaction.atomic():
+        # The unique key (card, visit, level) decides: an alert that exists is left alone.
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    card_id=c["card_id"],
+                    status=c["status"],
+                    visit=c["visit"],
+                    level=c["level"],
+                    due_at=c["due_at"],
+                    raised_at=now,
+                )
+                for c in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        claimed_ids = _alerts_claim(card_ids={c["card_id"] for c in candidates}, now=now)
+        if not claimed_ids:
+            return []
+        alerts = list(Alert.objects.filter(pk__in=claimed_ids).order_by("id"))
+        alerts_notify(alerts=alerts, now=now)
+    return alerts
+
+
+def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
+    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked.
+
+    One conditional UPDATE is the claim: of two workers, only the one whose UPDATE changed a
+    row notifies for it (PostgreSQL re-checks `notified_at IS NULL` after waiting for the
+    other's lock; SQLite runs one writer at a time). RETURNING (PostgreSQL, SQLite 3.35+) tells
+    which rows were ours, which a row count cannot. Alerts of these cards left un-notified by
+    another writer are claimed too: that is how nothing is lost.
+    """
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(card_ids))
+    sql = (
+        f"UPDATE {table} SET notified_at = %s "
+        f"WHERE notified_at IS NULL AND card_id IN ({placeholders}) RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *sorted(card_ids)])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _role_holders(*, process_ids: set[int], kinds: set[str]) -> dict[tuple[int, str], set[int]]:
+    """{(process id, role kind): user ids}, granted directly or through a group, in one query."""
+    holders: dict[tuple[int, str], set[int]] = defaultdict(set)
+    grants = ProcessRole.objects.filter(process_id__in=process_ids, kind__in=kinds).values_list(
+        "process_id", "kind", "user_id", "group__user__id"
+    )
+    for process_id, kind, user_id, member_id in grants:
+        for holder in (user_id, member_id):
+            if holder is not None:
+                holders[(process_id, kind)].add(holder)
+    return holders
+
+
+def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
+    due = timezone.localtime(alert.due_at).strftime("%Y-%m-%d %H:%M %Z")
+    if alert.level == AlertLevel.BREACHED:
+        return f"Breached: #{card.pk} {card.title} ({status_name}) was due {due}."
+    return f"At risk: #{card.pk} {card.title} ({status_name}) is due {due}."
+
+
+def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notification]:
+    """Write the in-app notifications of claimed alerts and queue one e-mail per recipient.
+
+    Recipients: the executor and accountable of the card's process (at risk), also its
+    escalation role (breached), and the card's responsible person; active users only, each once
+    per alert. Call it only with alerts this caller claimed (see `alerts_raise`): the unique
+    (user, alert) key refuses a second notification. A fixed number of queries.
+    """
+    alerts = list(alerts)
+    if not alerts:
+        return []
+    with transaction.atomic():
+        cards = RequestCard.objects.in_bulk({a.card_id for a in alerts})
+        process_ids = {card.process_id for card in cards.values()}
+        status_names = {
+            (s.process_id, s.slug): s.name
+            for s in Status.objects.filter(process_id__in=process_ids).only(
+                "process_id", "slug", "name"
+            )
+        }
+        kinds = set().union(*(ALERT_ROLE_KINDS[a.level] for a in alerts))
+        holders = _role_holders(process_ids=process_ids, kinds=kinds)
+
+        wanted: dict[int, set[int]] = {}
+        for alert in alerts:
+            card = cards[alert.card_id]
+            ids = {card.responsible_id} if card.responsible_id else set()
+            for kind in ALERT_ROLE_KINDS[alert.level]:
+                ids |= holders.get((card.process_id, kind), set())
+            wanted[alert.pk] = ids
+        users = {
+            user.pk: user
+            for user in get_user_model()
+            .objects.filter(pk__in=set().union(*wanted.values()), is_active=True)
+            .select_related("notification_preference")
+        }
+
+        notifications = []
+        for alert in alerts:
+            card = cards[alert.card_id]
+            text = _alert_text(
+                alert, card, status_names.get((card.process_id, alert.status), alert.status)
+            )
+            notifications.extend(
+                Notification(user_id=uid, alert=alert, card=card, text=text, created_at=now)
+                for uid in sorted(wanted[alert.pk])
+                if uid in users
+            )
+        Notification.objects.bulk_create(notifications)
+
+        by_user: dict[int, list[Notification]] = defaultdict(list)
+        for notification in notifications:
+            user = users[notification.user_id]
+            if user.email and _email_enabled(user):
+                by_user[user.pk].append(notification)
+        if by_user:
+            mails = [(users[uid], items) for uid, items in by_user.items()]
+            transaction.on_commit(partial(_alert_emails_send, mails=mails, now=now))
+    return notifications
+
+
+def _email_enabled(user) -> bool:
+    try:
+        return user.notification_preference.email_enabled
+    except NotificationPreference.DoesNotExist:
+        return True
+
+
+def _alert_emails_send(*, mails: list[tuple], now: datetime) -> None:
+    """One e-mail per recipient over one connection; `emailed_at` marks what was handed over.
+
+    Runs after the commit: a failure here leaves the notifications in the app and their
+    `emailed_at` empty, and never undoes the alert.
+    """
+    site = settings.OPMODEL_SITE_URL.rstrip("/")
+    sent: list[int] = []
+    try:
+        with get_connection() as mail_connection:
+            for user, items in mails:
+                body = render_to_string(
+                    "metrics/alert_email.txt",
+                    {"user": user, "notifications": items, "site": site},
+                )
+                subject = (
+                    f"[Opmodel] {items[0].text}"
+                    if len(items) == 1
+                    else f"[Opmodel] {len(items)} cards need attention"
+                )
+                message = EmailMessage(
+                    subject=subject[:200], body=body, to=[user.email], connection=mail_connection
+                )
+                try:
+                    message.send()
+                except (smtplib.SMTPException, OSError):
+                    logger.exception("Could not e-mail alerts to user %s", user.pk)
+                    continue
+                sent.extend(n.pk for n in items)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not open the e-mail connection for alerts")
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(emailed_at=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# The inbox
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read. Anyone else's does not exist for them."""
+    now = timezone.now()
+    with transaction.atomic():
+        mine = Notification.objects.filter(pk=notification_id, user=user)
+        mine.filter(read_at__isnull=True).update(read_at=now)
+        notification = mine.select_related("alert", "card").first()
+    if notification is None:
+        raise Notification.DoesNotExist("No such notification.")
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark all the user's unread notifications read; returns how many changed."""
+    with transaction.atomic():
+        return Notification.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def notification_preference_set(*, user, email_enabled: bool) -> NotificationPreference:
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.update_or_create(
+            user=user, defaults={"email_enabled": email_enabled}
+        )
+    return preference

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "metrics.context_processors.alerts",
             ],
         },
     },
@@ -138,6 +139,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "opmodel@localhost")
+# The address people open the site at: links in e-mails start with it.
+OPMODEL_SITE_URL = env_str("OPMODEL_SITE_URL", "http://localhost:8000")
+
+# /health/ needs a login, or this token (Authorization: Bearer <token>, or ?token=) for an
+# operator's probe. Empty: no token is accepted.
+OPMODEL_HEALTH_TOKEN = env_str("OPMODEL_HEALTH_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

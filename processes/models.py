@@ -247,10 +247,14 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["process", "status"], name="card_process_status"),
             models.Index(fields=["responsible", "created_at"], name="card_responsible_created"),
             # The deadline scan's claims: only cards whose clock runs have these set.
-            models.Index(fields=["at_risk_at", "id"], name="card_at_risk_at",
-                         condition=Q(at_risk_at__isnull=False)),
-            models.Index(fields=["due_at", "id"], name="card_due_at",
-                         condition=Q(due_at__isnull=False)),
+            models.Index(
+                fields=["at_risk_at", "id"],
+                name="card_at_risk_at",
+                condition=Q(at_risk_at__isnull=False),
+            ),
+            models.Index(
+                fields=["due_at", "id"], name="card_due_at", condition=Q(due_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -322,6 +326,12 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         from processes.sla import sla_state
 
         return sla_state(self, timezone.now())
+
+    def get_sla_state_display(self) -> str:
+        from processes.sla import SLAState
+
+        state = self.sla_state
+        return SLAState(state).label if state else ""
 
     @property
     def age(self):

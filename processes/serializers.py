@@ -88,6 +88,9 @@ class CardSerializer(serializers.ModelSerializer):
     )
     net_total = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     items = LineItemSerializer(many=True, read_only=True)
+    sla_state = serializers.ChoiceField(
+        choices=["on_track", "at_risk", "breached"], read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RequestCard
@@ -121,6 +124,9 @@ class CardSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "status_changed_at",
+            "sla_state",
+            "due_at",
+            "at_risk_at",
         ]
         read_only_fields = fields
 

@@ -63,3 +63,18 @@ def age_class(moment: datetime | None) -> str:
     if days >= 3:
         return "age-mid"
     return "age-fresh"
+
+
+@register.filter
+def sla_text(card) -> str:
+    """The SLA state in words with the time left: "2h left", "late by 3h", "paused, 1h used"."""
+    state = card.sla_state
+    if state is None:
+        return ""
+    if card.sla_resumed_at is None:
+        used = short_duration(timedelta(seconds=card.sla_consumed))
+        return f"Paused, {used} of business time used"
+    left = card.due_at - timezone.now()
+    if left.total_seconds() <= 0:
+        return f"Late by {short_duration(-left)}"
+    return f"{short_duration(left)} left"

@@ -22,8 +22,9 @@ def utc(*args):
 @pytest.fixture
 def new_card(o2c, alice, acme):
     def make(at, priority="normal"):
-        return card_create(actor=alice, process=o2c, title="Cable order", client=acme,
-                           priority=priority, at=at)
+        return card_create(
+            actor=alice, process=o2c, title="Cable order", client=acme, priority=priority, at=at
+        )
 
     return make
 
@@ -100,8 +101,7 @@ def test_waiting_on_customer_status_pauses_and_final_status_stops(priced_card, a
 
 def test_raising_priority_keeps_the_time_used(new_card, alice):
     card = new_card(utc(2026, 11, 23, 9))
-    card_update(actor=alice, card=card, changes={"priority": "urgent"},
-                at=utc(2026, 11, 23, 9, 30))
+    card_update(actor=alice, card=card, changes={"priority": "urgent"}, at=utc(2026, 11, 23, 9, 30))
     # 30 minutes of the urgent hour are used: due 30 minutes later.
     assert card.sla_allowance == 3600
     assert card.due_at == utc(2026, 11, 23, 10)
@@ -118,3 +118,19 @@ def test_unblock_in_a_waiting_status_keeps_the_clock_paused(priced_card, alice):
     card_block(actor=alice, card=card, reason="waiting_customer")
     card_unblock(actor=alice, card=card)
     assert (card.sla_resumed_at, card.due_at) == (None, None)
+
+
+def test_api_and_pages_show_sla_state_and_due_at(new_card, alice, client, time_machine):
+    card = new_card(utc(2026, 11, 23, 9))
+    time_machine.move_to(utc(2026, 11, 23, 12, 30), tick=False)
+    client.force_login(alice)
+    answer = client.get(f"/api/cards/{card.pk}/")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["sla_state"] == "at_risk"
+    assert body["due_at"] == "2026-11-23T13:00:00Z"
+    board = client.get("/").content.decode()
+    assert 'class="sla-mark sla-at_risk"' in board
+    assert "30m left" in board
+    page = client.get(f"/cards/{card.pk}/").content.decode()
+    assert 'data-sla="at_risk"' in page and "At risk" in page

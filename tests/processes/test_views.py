@@ -659,8 +659,9 @@ def test_board_runs_a_fixed_number_of_queries(
     as_alice, make_card, alice, acme, count, django_assert_num_queries
 ):
     _fill(make_card, alice, acme, count)
-    # session, user, visible processes, role map, statuses, open cards, recent finished cards
-    with django_assert_num_queries(7):
+    # session, user, visible processes, role map, statuses, open cards, recent finished cards,
+    # the header's unread alerts
+    with django_assert_num_queries(8):
         response = as_alice.get(reverse("board"))
     assert response.content.decode().count("data-card=") == count
 
@@ -670,8 +671,8 @@ def test_queue_runs_a_fixed_number_of_queries(
     as_alice, make_card, alice, acme, count, django_assert_num_queries
 ):
     _fill(make_card, alice, acme, count)
-    # session, user, count, page of cards, statuses, role map
-    with django_assert_num_queries(6):
+    # session, user, count, page of cards, statuses, role map, the header's unread alerts
+    with django_assert_num_queries(7):
         response = as_alice.get(reverse("queue"))
     assert len(response.context["rows"]) == count
 
@@ -685,8 +686,8 @@ def test_card_page_runs_a_fixed_number_of_queries(
         card_update(actor=alice, card=priced_card, changes={"discount_percent": Decimal(i % 50)})
         card_unblock(actor=alice, card=priced_card)
     # session, user, card, items, documents, events, transitions, their sources, block reasons,
-    # statuses, role map
-    with django_assert_num_queries(11):
+    # statuses, role map, the header's unread alerts
+    with django_assert_num_queries(12):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2

@@ -1,0 +1,99 @@
+"""What the health page checks: the database, the broker and the workers' heartbeats.
+
+Each check answers {"status": "ok" | "down" | "stale", ...} and never raises: the page must
+render when the thing it checks is broken.
+"""
+
+import os
+from datetime import datetime, timedelta
+
+from django.db import DatabaseError, connection
+
+from metrics.models import WorkerHeartbeat
+from metrics.services import HEARTBEAT_DEADLINE_SCAN, HEARTBEAT_WORKER
+
+OK, DOWN, STALE = "ok", "down", "stale"
+
+# Both jobs run every minute (opmodel/celery.py); a few missed beats mean the worker or beat
+# is gone, one missed beat may be a long scan.
+HEARTBEAT_STALE_AFTER = {
+    HEARTBEAT_DEADLINE_SCAN: timedelta(minutes=5),
+    HEARTBEAT_WORKER: timedelta(minutes=5),
+}
+BROKER_TIMEOUT_SECONDS = 2
+FILESYSTEM_BROKER_FOLDERS = (
+    "data_folder_in",
+    "data_folder_out",
+    "processed_folder",
+    "control_folder",
+)
+
+
+def database_check() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return {"status": DOWN, "error": _short(exc)}
+    return {"status": OK}
+
+
+def broker_check() -> dict:
+    """Can a producer reach the broker? The filesystem broker: are its folders writable?"""
+    from opmodel.celery import app
+
+    url = app.conf.broker_url or ""
+    if url.startswith("filesystem://"):
+        options = app.conf.broker_transport_options or {}
+        folders = {options[key] for key in FILESYSTEM_BROKER_FOLDERS if options.get(key)}
+        broken = sorted(f for f in folders if not (os.path.isdir(f) and os.access(f, os.W_OK)))
+        if broken:
+            return {"status": DOWN, "error": f"Not a writable folder: {', '.join(broken)}"}
+        return {"status": OK}
+    try:
+        with app.connection_for_write(connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
+            # One quick retry, no back-off: a probe must answer in seconds.
+            broker.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+            )
+    except Exception as exc:  # any transport's failure, whatever its class, means down
+        return {"status": DOWN, "error": _short(exc)}
+    return {"status": OK}
+
+
+def heartbeats_check(*, now: datetime) -> dict[str, dict]:
+    """The last completed deadline scan and worker heartbeat, in one query."""
+    names = list(HEARTBEAT_STALE_AFTER)
+    try:
+        seen = dict(WorkerHeartbeat.objects.filter(name__in=names).values_list("name", "seen_at"))
+    except DatabaseError as exc:
+        return {name: {"status": DOWN, "last_seen": None, "error": _short(exc)} for name in names}
+    result = {}
+    for name in names:
+        last = seen.get(name)
+        if last is None:
+            result[name] = {"status": DOWN, "last_seen": None, "error": "Never ran."}
+        elif now - last > HEARTBEAT_STALE_AFTER[name]:
+            result[name] = {"status": STALE, "last_seen": last.isoformat()}
+        else:
+            result[name] = {"status": OK, "last_seen": last.isoformat()}
+    return result
+
+
+def health_report(*, now: datetime) -> dict:
+    components = {
+        "database": database_check(),
+        "broker": broker_check(),
+        **heartbeats_check(now=now),
+    }
+    healthy = all(c["status"] == OK for c in components.values())
+    return {
+        "status": OK if healthy else DOWN,
+        "checked_at": now.isoformat(),
+        "components": components,
+    }
+
+
+def _short(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]

@@ -1,0 +1,40 @@
+"""Queries that read: a user's inbox and its unread count. Each runs one query."""
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from metrics.models import Notification
+from roles.models import NotificationPreference
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    """The user's notifications, newest first, with their alert and card."""
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("alert", "card")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notifications_inbox(*, user) -> QuerySet[Notification]:
+    """The notifications page: unread first, then newest first."""
+    return (
+        notifications_for(user=user)
+        .alias(
+            unread=Case(
+                When(read_at__isnull=True, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-unread", "-created_at", "-id")
+    )
+
+
+def notifications_unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_email_enabled(*, user) -> bool:
+    """E-mail is on unless the user turned it off (no preference row: on)."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.email_enabled if preference else True
