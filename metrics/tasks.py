@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from celery import shared_task
 
+from metrics.deadlines import deadline_scan
 from metrics.services import heartbeat_record
 
 
@@ -8,3 +11,16 @@ def worker_heartbeat(name: str = "worker") -> str:
     """Proves a worker is consuming the broker: the health page shows the time it last ran."""
     beat = heartbeat_record(name=name)
     return beat.seen_at.isoformat()
+
+
+@shared_task(
+    name="metrics.tasks.deadline_scan",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def deadline_scan_task(now: str | None = None, batch_size: int = 2000, throttle: float = 0.0):
+    """Run by beat every minute. `now` (ISO 8601) replays the scan at another instant."""
+    instant = datetime.fromisoformat(now) if now else None
+    return deadline_scan(now=instant, batch_size=batch_size, throttle=throttle)

@@ -25,4 +25,10 @@ app.on_after_configure.connect(lambda sender, **kwargs: _ensure_broker_folders()
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "metrics.tasks.worker_heartbeat", "schedule": 60.0},
+    # Expires before the next run: a backlog of scans after an outage collapses into one.
+    "deadline-scan": {
+        "task": "metrics.tasks.deadline_scan",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

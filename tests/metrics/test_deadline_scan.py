@@ -1,0 +1,107 @@
+"""The deadline scan, called directly: levels, recipients, idempotence, fixed query counts."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from metrics.deadlines import deadline_scan
+from metrics.models import Alert, Notification, WorkerHeartbeat
+from processes.services import card_block, card_create, card_transition
+from roles.models import ProcessRole, RoleKind
+
+MONDAY_10_BERLIN = datetime(2026, 11, 23, 9, tzinfo=UTC)
+AT_RISK = datetime(2026, 11, 23, 12, tzinfo=UTC)  # 3 of 4 business hours
+DUE = datetime(2026, 11, 23, 13, tzinfo=UTC)
+
+
+@pytest.fixture
+def dave(o2c):
+    user = get_user_model().objects.create_user("dave", "dave@example.com", "pw")
+    ProcessRole.objects.create(process=o2c, kind=RoleKind.ESCALATION, user=user)
+    return user
+
+
+@pytest.fixture
+def card(o2c, alice, bob, dave, olga, charlie, acme):
+    return card_create(
+        actor=alice, process=o2c, title="Cable order", client=acme, at=MONDAY_10_BERLIN
+    )
+
+
+def _recipients(level):
+    return sorted(
+        Notification.objects.filter(alert__level=level).values_list("user__username", flat=True)
+    )
+
+
+def test_nothing_before_the_at_risk_instant(card):
+    assert deadline_scan(now=datetime(2026, 11, 23, 11, 59, tzinfo=UTC)) == 0
+    assert not Alert.objects.exists()
+
+
+def test_at_risk_then_breached_once_each_to_the_right_people(
+    card, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadline_scan(now=AT_RISK) == 1
+        assert deadline_scan(now=AT_RISK) == 0
+        assert _recipients("at_risk") == ["alice", "bob"]
+        assert deadline_scan(now=DUE) == 1
+        assert deadline_scan(now=DUE) == 0
+    assert _recipients("breached") == ["alice", "bob", "dave"]
+    alerts = list(Alert.objects.order_by("level").values_list("card_id", "visit", "level"))
+    assert alerts == [(card.pk, 1, "at_risk"), (card.pk, 1, "breached")]
+    assert sorted(address for m in mailoutbox for address in m.to) == [
+        "alice@example.com",
+        "alice@example.com",
+        "bob@example.com",
+        "bob@example.com",
+        "dave@example.com",
+    ]
+    assert WorkerHeartbeat.objects.filter(name="deadline_scan").exists()
+
+
+def test_a_late_scan_raises_both_levels(card):
+    assert deadline_scan(now=DUE) == 2
+    assert set(Alert.objects.values_list("level", flat=True)) == {"at_risk", "breached"}
+
+
+def test_a_new_status_visit_can_alert_again(card, alice):
+    deadline_scan(now=AT_RISK)
+    card_transition(actor=alice, card=card, name="qualify", at=AT_RISK)
+    # qualified: 8 business hours from 13:00 Berlin -> at risk after 6: Tuesday 10:00 Berlin.
+    assert deadline_scan(now=datetime(2026, 11, 24, 9, tzinfo=UTC)) == 1
+    assert list(Alert.objects.order_by("id").values_list("visit", "level")) == [
+        (1, "at_risk"),
+        (2, "at_risk"),
+    ]
+
+
+def test_blocked_and_finished_cards_are_not_alerted(card, o2c, alice, acme):
+    card_block(actor=alice, card=card, reason="waiting_stock", at=MONDAY_10_BERLIN)
+    lost = card_create(actor=alice, process=o2c, title="Gone", client=acme, at=MONDAY_10_BERLIN)
+    card_transition(actor=alice, card=lost, name="mark_lost", lost_reason="x", at=MONDAY_10_BERLIN)
+    assert deadline_scan(now=datetime(2026, 12, 1, tzinfo=UTC)) == 0
+
+
+def _scan_queries(now):
+    with CaptureQueriesContext(connection) as ctx:
+        deadline_scan(now=now, batch_size=1000)
+    return len(ctx.captured_queries)
+
+
+def test_scan_queries_do_not_grow_with_the_number_of_cards(o2c, alice, bob, acme):
+    def cards(n):
+        for _ in range(n):
+            card_create(actor=alice, process=o2c, title="x", client=acme, at=MONDAY_10_BERLIN)
+
+    deadline_scan(now=MONDAY_10_BERLIN)  # the heartbeat row exists from here on
+    cards(3)
+    few = _scan_queries(AT_RISK)
+    cards(30)
+    many = _scan_queries(AT_RISK)
+    assert Alert.objects.count() == 33
+    assert few == many
