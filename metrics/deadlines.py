@@ -13,10 +13,21 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel
-from metrics.services import HEARTBEAT_DEADLINE_SCAN, alerts_raise, heartbeat_record
+from metrics.services import (
+    HEARTBEAT_DEADLINE_SCAN,
+    TARGET_VISIT,
+    alerts_raise,
+    heartbeat_record,
+)
 from processes.models import RequestCard
 
-LEVEL_COLUMNS = [(AlertLevel.AT_RISK, "at_risk_at"), (AlertLevel.BREACHED, "due_at")]
+# (level, the instant column, the column of the visit number: None for the target clock)
+LEVEL_COLUMNS = [
+    (AlertLevel.AT_RISK, "at_risk_at", "due_at", "sla_visit"),
+    (AlertLevel.BREACHED, "due_at", "due_at", "sla_visit"),
+    (AlertLevel.AT_RISK, "target_at_risk_at", "target_due_at", None),
+    (AlertLevel.BREACHED, "target_due_at", "target_due_at", None),
+]
 
 
 def deadline_scan(
@@ -29,17 +40,16 @@ def deadline_scan(
     """
     now = now or timezone.now()
     raised = 0
-    for level, column in LEVEL_COLUMNS:
-        already = Alert.objects.filter(
-            card_id=OuterRef("pk"), visit=OuterRef("sla_visit"), level=level
-        )
+    for level, column, due_column, visit_column in LEVEL_COLUMNS:
+        visit = OuterRef(visit_column) if visit_column else TARGET_VISIT
+        already = Alert.objects.filter(card_id=OuterRef("pk"), visit=visit, level=level)
         last_id = 0
         while True:
             rows = list(
                 RequestCard.objects.filter(**{f"{column}__lte": now}, id__gt=last_id)
                 .exclude(Exists(already))
                 .order_by("id")
-                .values("id", "status", "sla_visit", "due_at")[:batch_size]
+                .values("id", "status", "sla_visit", due_column)[:batch_size]
             )
             if not rows:
                 break
@@ -48,9 +58,9 @@ def deadline_scan(
                 {
                     "card_id": row["id"],
                     "status": row["status"],
-                    "visit": row["sla_visit"],
+                    "visit": row["sla_visit"] if visit_column else TARGET_VISIT,
                     "level": level,
-                    "due_at": row["due_at"],
+                    "due_at": row[due_column],
                 }
                 for row in rows
             ]

@@ -31,7 +31,9 @@ class Alert(models.Model):
         "processes.RequestCard", on_delete=models.CASCADE, related_name="alerts"
     )
     status = models.CharField(max_length=50, help_text="Slug of the status the card was in.")
-    visit = models.PositiveIntegerField(help_text="Which visit of the card to a status this is.")
+    visit = models.PositiveIntegerField(
+        help_text="Which visit of the card to a status this is; 0 for the whole-process target."
+    )
     level = models.CharField(max_length=10, choices=AlertLevel.choices)
     due_at = models.DateTimeField()
     raised_at = models.DateTimeField(default=timezone.now)

@@ -26,6 +26,8 @@ from roles.models import NotificationPreference, ProcessRole, RoleKind
 logger = logging.getLogger(__name__)
 
 # Heartbeat names the health page reads.
+# Alerts of the whole-process target clock carry this visit number (status visits start at 1).
+TARGET_VISIT = 0
 HEARTBEAT_WORKER = "worker"
 HEARTBEAT_DEADLINE_SCAN = "deadline_scan"
 
@@ -115,6 +117,8 @@ def _role_holders(*, process_ids: set[int], kinds: set[str]) -> dict[tuple[int, 
 
 def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
     due = timezone.localtime(alert.due_at).strftime("%Y-%m-%d %H:%M %Z")
+    if alert.visit == TARGET_VISIT:
+        status_name = "whole-process target"
     if alert.level == AlertLevel.BREACHED:
         return f"Breached: #{card.pk} {card.title} ({status_name}) was due {due}."
     return f"At risk: #{card.pk} {card.title} ({status_name}) is due {due}."

@@ -171,6 +171,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The status clock and the whole-process target share one set of states.
+    "ENUM_NAME_OVERRIDES": {"SLAStateEnum": "processes.sla.SLAState"},
 }
 
 # Celery: kombu's filesystem transport by default (no server), Redis with CELERY_BROKER_URL.

@@ -15,7 +15,7 @@ from processes.models import (
     Status,
     Transition,
 )
-from processes.sla import SLAPolicy
+from processes.sla import ProcessTarget, SLAPolicy
 from roles.models import ProcessRole, RoleKind
 
 
@@ -176,6 +176,17 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
     list_display = ["process", "status", "priority", "allowance_minutes", "at_risk_percent"]
+    list_filter = ["process"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "priority":
+            kwargs["widget"] = forms.Select(choices=[("", "Any priority"), *Priority.choices])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ProcessTarget)
+class ProcessTargetAdmin(admin.ModelAdmin):
+    list_display = ["process", "target_status", "priority", "allowance_minutes", "at_risk_percent"]
     list_filter = ["process"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -233,6 +233,13 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     sla_resumed_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     at_risk_at = models.DateTimeField(null=True, blank=True)
+    # The whole-process target's clock (creation to the target status), same scheme.
+    target_allowance = models.PositiveIntegerField(null=True, blank=True)
+    target_consumed = models.PositiveIntegerField(default=0)
+    target_at_risk_percent = models.PositiveSmallIntegerField(default=75)
+    target_resumed_at = models.DateTimeField(null=True, blank=True)
+    target_due_at = models.DateTimeField(null=True, blank=True)
+    target_at_risk_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -254,6 +261,16 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(
                 fields=["due_at", "id"], name="card_due_at", condition=Q(due_at__isnull=False)
+            ),
+            models.Index(
+                fields=["target_at_risk_at", "id"],
+                name="card_target_at_risk_at",
+                condition=Q(target_at_risk_at__isnull=False),
+            ),
+            models.Index(
+                fields=["target_due_at", "id"],
+                name="card_target_due_at",
+                condition=Q(target_due_at__isnull=False),
             ),
         ]
         constraints = [
@@ -326,6 +343,12 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         from processes.sla import sla_state
 
         return sla_state(self, timezone.now())
+
+    @property
+    def target_state(self) -> str | None:
+        from processes.sla import target_state
+
+        return target_state(self, timezone.now())
 
     def get_sla_state_display(self) -> str:
         from processes.sla import SLAState
@@ -449,4 +472,4 @@ class Event(models.Model):
 
 
 from processes.calendars import BusinessCalendar, Holiday  # noqa: E402,F401
-from processes.sla import SLAPolicy  # noqa: E402,F401
+from processes.sla import ProcessTarget, SLAPolicy  # noqa: E402,F401

@@ -23,6 +23,7 @@ from processes.models import (
     Transition,
 )
 from processes.selectors import processes_visible_to
+from processes.sla import SLAState
 
 # Large enough for any id either database stores, small enough for every driver to bind.
 MAX_ID = 2**31 - 1
@@ -88,8 +89,9 @@ class CardSerializer(serializers.ModelSerializer):
     )
     net_total = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     items = LineItemSerializer(many=True, read_only=True)
-    sla_state = serializers.ChoiceField(
-        choices=["on_track", "at_risk", "breached"], read_only=True, allow_null=True
+    sla_state = serializers.ChoiceField(choices=SLAState.choices, read_only=True, allow_null=True)
+    target_state = serializers.ChoiceField(
+        choices=SLAState.choices, read_only=True, allow_null=True
     )
 
     class Meta:
@@ -127,6 +129,8 @@ class CardSerializer(serializers.ModelSerializer):
             "sla_state",
             "due_at",
             "at_risk_at",
+            "target_state",
+            "target_due_at",
         ]
         read_only_fields = fields
 

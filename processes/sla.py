@@ -12,6 +12,7 @@ Pausing adds the business time used so far to `sla_consumed`; resuming computes 
 from what is left, so a pause pushes the deadline out by exactly the paused business time.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -67,6 +68,41 @@ class SLAPolicy(models.Model):
         return f"{self.status}: {self.allowance_minutes} business min ({who})"
 
 
+class ProcessTarget(models.Model):
+    """A whole-process target: business time from creation until the card reaches a status
+    (order to cash: fulfilled). Pauses like the status clock; stops at the target or a final
+    status."""
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="targets"
+    )
+    target_status = models.ForeignKey(
+        "processes.Status",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The clock stops when the card reaches this status or any later one.",
+    )
+    priority = models.CharField(
+        max_length=10, blank=True, help_text="Blank: any priority without its own target."
+    )
+    allowance_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    at_risk_percent = models.PositiveSmallIntegerField(
+        default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    class Meta:
+        ordering = ["process_id", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "priority"], name="process_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.priority or "any priority"
+        return (
+            f"{self.process}: to {self.target_status.name} in {self.allowance_minutes} min ({who})"
+        )
+
+
 def working_time_for(process) -> WorkingTime:
     """The process's calendar as arithmetic (built per operation, so always current)."""
     return WorkingTime.for_calendar(process_calendar(process))
@@ -82,86 +118,219 @@ def policy_for(card, status) -> SLAPolicy | None:
     return policies.get(card.priority) or policies.get("")
 
 
-def _set_instants(card, wt: WorkingTime, now: datetime) -> None:
-    if card.sla_allowance is None or card.sla_resumed_at is None:
-        card.due_at = card.at_risk_at = None
-        return
-    left = card.sla_allowance - card.sla_consumed
-    risk_left = card.sla_allowance * card.sla_at_risk_percent / 100 - card.sla_consumed
-    card.due_at = wt.add(now, left) if left > 0 else now
-    card.at_risk_at = wt.add(now, risk_left) if risk_left > 0 else now
+@dataclass(frozen=True)
+class Clock:
+    """One SLA clock kept in six card columns; the card has two: its status visit's and the
+    whole-process target's."""
+
+    allowance: str
+    consumed: str
+    percent: str
+    resumed_at: str
+    due_at: str
+    at_risk_at: str
+
+    @property
+    def fields(self) -> list[str]:
+        return [
+            self.allowance,
+            self.consumed,
+            self.percent,
+            self.resumed_at,
+            self.due_at,
+            self.at_risk_at,
+        ]
+
+    def _get(self, card, name):
+        return getattr(card, getattr(self, name))
+
+    def _set(self, card, name, value):
+        setattr(card, getattr(self, name), value)
+
+    def set_instants(self, card, wt: WorkingTime, now: datetime) -> None:
+        allowance = self._get(card, "allowance")
+        if allowance is None or self._get(card, "resumed_at") is None:
+            self._set(card, "due_at", None)
+            self._set(card, "at_risk_at", None)
+            return
+        consumed = self._get(card, "consumed")
+        left = allowance - consumed
+        risk_left = allowance * self._get(card, "percent") / 100 - consumed
+        self._set(card, "due_at", wt.add(now, left) if left > 0 else now)
+        self._set(card, "at_risk_at", wt.add(now, risk_left) if risk_left > 0 else now)
+
+    def start(self, card, *, allowance, percent, paused: bool, wt, now) -> None:
+        self._set(card, "allowance", allowance)
+        self._set(card, "percent", percent)
+        self._set(card, "consumed", 0)
+        self._set(card, "resumed_at", None if paused or allowance is None else now)
+        self.set_instants(card, wt, now)
+
+    def stop(self, card) -> None:
+        for name in ("allowance", "resumed_at", "due_at", "at_risk_at"):
+            self._set(card, name, None)
+
+    def pause(self, card, wt, now) -> None:
+        resumed_at = self._get(card, "resumed_at")
+        if resumed_at is None:
+            return
+        self._set(card, "consumed", self._get(card, "consumed") + wt.between(resumed_at, now))
+        self._set(card, "resumed_at", None)
+        self.set_instants(card, wt, now)
+
+    def resume(self, card, wt, now) -> None:
+        if self._get(card, "allowance") is None or self._get(card, "resumed_at") is not None:
+            return
+        self._set(card, "resumed_at", now)
+        self.set_instants(card, wt, now)
+
+    def change_allowance(self, card, *, allowance, percent, paused: bool, wt, now) -> None:
+        """A new allowance (another priority); the business time used so far stays used."""
+        was_running = self._get(card, "resumed_at") is not None
+        self.pause(card, wt, now)
+        self._set(card, "allowance", allowance)
+        self._set(card, "percent", percent)
+        if allowance is not None and (was_running or not paused) and not paused:
+            self._set(card, "resumed_at", now)
+        self.set_instants(card, wt, now)
+
+    def state(self, card, now: datetime) -> str | None:
+        """On track, at risk or breached, from the columns alone (no calendar, no query)."""
+        allowance = self._get(card, "allowance")
+        if allowance is None:
+            return None
+        if self._get(card, "resumed_at") is not None:
+            if now >= self._get(card, "due_at"):
+                return SLAState.BREACHED
+            if now >= self._get(card, "at_risk_at"):
+                return SLAState.AT_RISK
+            return SLAState.ON_TRACK
+        consumed = self._get(card, "consumed")
+        if consumed >= allowance:
+            return SLAState.BREACHED
+        if consumed * 100 >= allowance * self._get(card, "percent"):
+            return SLAState.AT_RISK
+        return SLAState.ON_TRACK
 
 
-def sla_enter_status(card, status, now: datetime) -> None:
-    """A new visit of `status` starts: a fresh allowance from its policy."""
+STATUS_CLOCK = Clock(
+    "sla_allowance", "sla_consumed", "sla_at_risk_percent", "sla_resumed_at", "due_at", "at_risk_at"
+)
+TARGET_CLOCK = Clock(
+    "target_allowance",
+    "target_consumed",
+    "target_at_risk_percent",
+    "target_resumed_at",
+    "target_due_at",
+    "target_at_risk_at",
+)
+
+
+def target_for(card) -> "ProcessTarget | None":
+    targets = {
+        t.priority: t
+        for t in ProcessTarget.objects.select_related("target_status").filter(
+            process_id=card.process_id, priority__in=[card.priority, ""]
+        )
+    }
+    return targets.get(card.priority) or targets.get("")
+
+
+def _paused(card, status) -> bool:
+    return card.is_blocked or status.waiting_on_customer
+
+
+def _target_reached(target, status) -> bool:
+    return status.final or status.order >= target.target_status.order
+
+
+def sla_start(card, status, now: datetime) -> None:
+    """A new card: the status clock and the whole-process target clock start."""
+    wt = working_time_for(card.process)
+    card.sla_visit = 0
+    sla_enter_status(card, status, now, wt=wt)
+    target = target_for(card)
+    TARGET_CLOCK.start(
+        card,
+        allowance=target.allowance_minutes * 60 if target else None,
+        percent=target.at_risk_percent if target else 75,
+        paused=_paused(card, status),
+        wt=wt,
+        now=now,
+    )
+
+
+def sla_enter_status(card, status, now: datetime, wt: WorkingTime | None = None) -> None:
+    """A new visit of `status` starts: a fresh allowance from its policy. The target clock
+    stops once the card reaches the target status (or finishes) and pauses in waiting ones."""
+    wt = wt or working_time_for(card.process)
     policy = policy_for(card, status)
     card.sla_visit = (card.sla_visit or 0) + 1
-    card.sla_consumed = 0
-    card.sla_allowance = policy.allowance_minutes * 60 if policy and not status.final else None
-    card.sla_at_risk_percent = policy.at_risk_percent if policy else 75
-    paused = card.is_blocked or status.waiting_on_customer
-    card.sla_resumed_at = None if paused or card.sla_allowance is None else now
-    _set_instants(card, working_time_for(card.process), now)
+    STATUS_CLOCK.start(
+        card,
+        allowance=policy.allowance_minutes * 60 if policy and not status.final else None,
+        percent=policy.at_risk_percent if policy else 75,
+        paused=_paused(card, status),
+        wt=wt,
+        now=now,
+    )
+    if card.target_allowance is None:
+        return
+    target = target_for(card)
+    if target is None or _target_reached(target, status):
+        TARGET_CLOCK.stop(card)
+    elif _paused(card, status):
+        TARGET_CLOCK.pause(card, wt, now)
+    else:
+        TARGET_CLOCK.resume(card, wt, now)
 
 
 def sla_pause(card, now: datetime) -> None:
-    if card.sla_resumed_at is None:
-        return
     wt = working_time_for(card.process)
-    card.sla_consumed += wt.between(card.sla_resumed_at, now)
-    card.sla_resumed_at = None
-    _set_instants(card, wt, now)
+    STATUS_CLOCK.pause(card, wt, now)
+    TARGET_CLOCK.pause(card, wt, now)
 
 
 def sla_resume(card, status, now: datetime) -> None:
-    if card.sla_allowance is None or card.sla_resumed_at is not None:
+    if _paused(card, status):
         return
-    if card.is_blocked or status.waiting_on_customer:
-        return
-    card.sla_resumed_at = now
-    _set_instants(card, working_time_for(card.process), now)
+    wt = working_time_for(card.process)
+    STATUS_CLOCK.resume(card, wt, now)
+    TARGET_CLOCK.resume(card, wt, now)
 
 
 def sla_reprioritize(card, status, now: datetime) -> None:
-    """A new priority may have another allowance; the business time used so far stays used."""
-    policy = policy_for(card, status)
+    """A new priority may have other allowances; the business time used so far stays used."""
     wt = working_time_for(card.process)
-    if card.sla_resumed_at is not None:
-        card.sla_consumed += wt.between(card.sla_resumed_at, now)
-        card.sla_resumed_at = now
-    card.sla_allowance = policy.allowance_minutes * 60 if policy and not status.final else None
-    card.sla_at_risk_percent = policy.at_risk_percent if policy else 75
-    if card.sla_allowance is None:
-        card.sla_resumed_at = None
-    elif card.sla_resumed_at is None and not (card.is_blocked or status.waiting_on_customer):
-        card.sla_resumed_at = now
-    _set_instants(card, wt, now)
+    policy = policy_for(card, status)
+    STATUS_CLOCK.change_allowance(
+        card,
+        allowance=policy.allowance_minutes * 60 if policy and not status.final else None,
+        percent=policy.at_risk_percent if policy else 75,
+        paused=_paused(card, status),
+        wt=wt,
+        now=now,
+    )
+    if card.target_allowance is None:
+        return  # reached, or no target when the card started
+    target = target_for(card)
+    TARGET_CLOCK.change_allowance(
+        card,
+        allowance=target.allowance_minutes * 60 if target else None,
+        percent=target.at_risk_percent if target else 75,
+        paused=_paused(card, status),
+        wt=wt,
+        now=now,
+    )
 
 
 def sla_state(card, now: datetime) -> str | None:
-    """On track, at risk or breached, from the columns alone (no calendar, no query)."""
-    if card.sla_allowance is None:
-        return None
-    if card.sla_resumed_at is not None:
-        if now >= card.due_at:
-            return SLAState.BREACHED
-        if now >= card.at_risk_at:
-            return SLAState.AT_RISK
-        return SLAState.ON_TRACK
-    if card.sla_consumed >= card.sla_allowance:
-        return SLAState.BREACHED
-    if card.sla_consumed * 100 >= card.sla_allowance * card.sla_at_risk_percent:
-        return SLAState.AT_RISK
-    return SLAState.ON_TRACK
+    return STATUS_CLOCK.state(card, now)
+
+
+def target_state(card, now: datetime) -> str | None:
+    return TARGET_CLOCK.state(card, now)
 
 
 # The card columns the clock keeps; a service that saves with update_fields includes these.
-SLA_FIELDS = [
-    "sla_visit",
-    "sla_allowance",
-    "sla_consumed",
-    "sla_at_risk_percent",
-    "sla_resumed_at",
-    "due_at",
-    "at_risk_at",
-]
+SLA_FIELDS = ["sla_visit", *STATUS_CLOCK.fields, *TARGET_CLOCK.fields]

@@ -32,7 +32,12 @@ def _fast_password_hasher(settings):
 def o2c(db) -> Process:
     # A transactional test before this one may have flushed the rows the data migration made.
     if not Process.objects.filter(slug="order-to-cash").exists():
-        for name in ["0002_order_to_cash", "0004_standard_calendar", "0006_order_to_cash_slas"]:
+        for name in [
+            "0002_order_to_cash",
+            "0004_standard_calendar",
+            "0006_order_to_cash_slas",
+            "0008_order_to_cash_target",
+        ]:
             migration = importlib.import_module(f"processes.migrations.{name}")
             migration.install(django_apps, None)
     return Process.objects.get(slug="order-to-cash")

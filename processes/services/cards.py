@@ -26,7 +26,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
-from processes.sla import sla_enter_status, sla_pause, sla_reprioritize, sla_resume
+from processes.sla import sla_pause, sla_reprioritize, sla_resume, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
@@ -139,7 +139,7 @@ def card_create(
     _normalize_terms(card)
     _check_responsible(process.pk, responsible)
     _full_clean(card)
-    sla_enter_status(card, first, now)
+    sla_start(card, first, now)
     with transaction.atomic():
         card.save()
         Event.objects.create(

@@ -78,3 +78,10 @@ def sla_text(card) -> str:
     if left.total_seconds() <= 0:
         return f"Late by {short_duration(-left)}"
     return f"{short_duration(left)} left"
+
+
+@register.filter
+def sla_label(state: str | None) -> str:
+    from processes.sla import SLAState
+
+    return SLAState(state).label if state in SLAState.values else ""

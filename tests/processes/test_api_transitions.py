@@ -206,8 +206,8 @@ def test_transition_costs_the_same_queries_whatever_the_history(
     _long_history(priced_card, alice, rounds)
     client = api_as(alice)
     # token+user, card, items, definition, roles, source check, SLA policy, calendar,
-    # calendar holidays, savepoint, update, event, release savepoint
-    with django_assert_num_queries(13):
+    # calendar holidays, process target, savepoint, update, event, release savepoint
+    with django_assert_num_queries(14):
         answer = client.post(card_url(priced_card, "transitions/qualify/"), format="json")
     assert answer.status_code == 200
     assert priced_card.events.count() == 3 + 2 * rounds

@@ -134,3 +134,54 @@ def test_api_and_pages_show_sla_state_and_due_at(new_card, alice, client, time_m
     assert "30m left" in board
     page = client.get(f"/cards/{card.pk}/").content.decode()
     assert 'data-sla="at_risk"' in page and "At risk" in page
+
+
+def test_whole_process_target_runs_from_creation(new_card):
+    card = new_card(utc(2026, 11, 23, 9))  # Monday 10:00 Berlin, normal: 45 business hours
+    assert card.target_allowance == 45 * 3600
+    # 8 + 9 + 9 + 9 + 9 = 44 hours to Friday's close, 1 more on Monday 30th: 10:00 Berlin.
+    assert card.target_due_at == utc(2026, 11, 30, 9)
+    # 75 % = 33h45m: 8 + 9 + 9 on Mon-Wed, 7h45m on Thursday: 16:45 Berlin.
+    assert card.target_at_risk_at == utc(2026, 11, 26, 15, 45)
+    assert card.target_state == "on_track"
+
+
+def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
+    card = priced_card
+    card_block(actor=alice, card=card, reason="waiting_stock")
+    assert (card.target_resumed_at, card.target_due_at) == (None, None)
+    card_unblock(actor=alice, card=card)
+    assert card.target_due_at is not None
+    for name in ["qualify", "price"]:
+        card_transition(actor=alice, card=card, name=name)
+    card_update(actor=alice, card=card, changes={"shipment_date": datetime(2027, 1, 5).date()})
+    card_transition(actor=alice, card=card, name="agree")
+    card_transition(actor=alice, card=card, name="invoice")
+    # Awaiting payment waits on the customer: both clocks pause.
+    assert (card.target_resumed_at, card.target_due_at) == (None, None)
+    assert card.target_allowance == 45 * 3600
+    card_transition(actor=alice, card=card, name="fulfil")
+    assert (card.target_allowance, card.target_due_at, card.target_state) == (None, None, None)
+    card.refresh_from_db()
+    assert card.target_allowance is None
+
+
+def test_target_alerts_carry_visit_zero(new_card):
+    from metrics.deadlines import deadline_scan
+    from metrics.models import Alert, Notification
+
+    card = new_card(utc(2026, 11, 23, 9))
+    deadline_scan(now=utc(2026, 11, 26, 15, 45))
+    alerts = set(Alert.objects.filter(card=card).values_list("visit", "level"))
+    assert alerts == {(1, "at_risk"), (1, "breached"), (0, "at_risk")}
+    texts = Notification.objects.filter(alert__visit=0).values_list("text", flat=True)
+    assert texts and all("whole-process target" in t for t in texts)
+
+
+def test_card_page_and_api_show_the_process_target(new_card, alice, client, time_machine):
+    card = new_card(utc(2026, 11, 23, 9))
+    time_machine.move_to(utc(2026, 11, 27, 9), tick=False)
+    client.force_login(alice)
+    assert client.get(f"/api/cards/{card.pk}/").json()["target_state"] == "at_risk"
+    page = client.get(f"/cards/{card.pk}/").content.decode()
+    assert 'data-target="at_risk"' in page
