@@ -105,3 +105,25 @@ def test_scan_queries_do_not_grow_with_the_number_of_cards(o2c, alice, bob, acme
     many = _scan_queries(AT_RISK)
     assert Alert.objects.count() == 33
     assert few == many
+
+
+def test_people_keep_moving_cards_while_the_broker_is_down(card, alice, client, settings):
+    from opmodel.celery import app as celery_app
+
+    saved = celery_app.conf.broker_url
+    # Nothing listens on port 1: any attempt to reach the broker would fail.
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app._pool = None
+    try:
+        client.force_login(alice)
+        answer = client.post(
+            f"/cards/{card.pk}/transitions/qualify/", {"version": card.version, "comment": ""}
+        )
+    finally:
+        celery_app.conf.broker_url = saved
+        celery_app._pool = None
+    assert answer.status_code == 302
+    card.refresh_from_db()
+    assert card.status == "qualified"
+    # When the worker is back, the scan raises what became due meanwhile.
+    assert deadline_scan(now=datetime(2026, 11, 30, tzinfo=UTC)) >= 1
