@@ -11,5 +11,6 @@ urlpatterns = [
     ),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
+    path("risks/", views.risks, name="risks"),
     path("health/", views.health, name="health"),
 ]

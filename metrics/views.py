@@ -1,10 +1,13 @@
-"""The notifications page, the notification settings and the health page.
+"""The notifications page, the notification settings, the daily review's risks page and the
+health page.
 
 Thin: parse, call a selector or a service, render. A user only ever reaches their own
 notifications (the queries are scoped to them): anyone else's answers 404.
 """
 
 import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +25,11 @@ from metrics import selectors, services
 from metrics.forms import NotificationSettingsForm
 from metrics.health import OK, health_report
 from metrics.models import Notification
+from processes.models import Process
+from processes.selectors import processes_visible_to
+from processes.sla import SLAState
+from roles.models import RoleKind
+from roles.permissions import role_map
 
 NOTIFICATIONS_PAGE_SIZE = 50
 
@@ -71,6 +79,140 @@ def notification_settings(request):
     return render(
         request, "metrics/notification_settings.html", {"form": form, "nav": "notifications"}
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Risks: the daily review
+
+
+@dataclass
+class RiskFilters:
+    """The page's filters as the selector takes them, what the form shows, and any complaint."""
+
+    process: Process | None = None
+    role: str | None = None
+    responsible: int | str | None = None
+    chosen: dict = field(default_factory=lambda: {"process": "", "role": "", "responsible": ""})
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(self.chosen.values())
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def _risk_filters(params, *, user, processes, people) -> RiskFilters:
+    """Read the GET filters. A value that makes no sense is reported and ignored, never a 500."""
+    filters = RiskFilters()
+    slug = params.get("process", "").strip()
+    if slug:
+        filters.process = next((p for p in processes if p.slug == slug), None)
+        if filters.process is None:
+            filters.problems.append(
+                f"There is no process “{_shown(slug)}” among yours: showing all your processes."
+            )
+        else:
+            filters.chosen["process"] = slug
+
+    role = params.get("role", "").strip()
+    if role:
+        if role in RoleKind.values:
+            filters.role = role
+            filters.chosen["role"] = role
+            held = {kind for _, kind in role_map(user).as_list()}
+            if role not in held:
+                filters.notes.append(
+                    f"You do not hold the {RoleKind(role).label.lower()} role in any process, "
+                    "so this filter shows nothing."
+                )
+        else:
+            filters.problems.append(
+                f"“{_shown(role)}” is not a process role (choose one of "
+                f"{', '.join(RoleKind.values)}): showing every role."
+            )
+
+    who = params.get("responsible", "").strip()
+    if who:
+        if who == "me":
+            filters.responsible = user.pk
+        elif who == selectors.UNASSIGNED:
+            filters.responsible = selectors.UNASSIGNED
+        elif who.isascii() and who.isdigit() and int(who) in {person.pk for person in people}:
+            filters.responsible = int(who)
+        else:
+            filters.problems.append(
+                f"“{_shown(who)}” is not someone in your processes: showing everyone's cards."
+            )
+        if filters.responsible is not None:
+            filters.chosen["responsible"] = who
+    return filters
+
+
+def _duration_text(delta: timedelta, *, with_days: bool = True) -> str:
+    """Two units at most, e.g. "45m", "5h 20m", "2d 3h". Business time stays in hours: a
+    business day is not 24 hours."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "<1m"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}m"
+    if hours < 24 or not with_days:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h" if hours else f"{days}d"
+
+
+def _risk_display(row: selectors.RiskRow) -> dict:
+    """What a row of the page shows: the card, its status and the times in words."""
+    text = ""
+    if row.time_left is not None:
+        amount = _duration_text(row.time_left, with_days=not row.paused)
+        late = row.time_left.total_seconds() <= 0
+        text = f"Late by {amount}" if late else f"{amount} left"
+        if row.paused:
+            text += ", paused"
+    return {
+        "card": row.card,
+        "status": row.status,
+        "state": row.state,
+        "state_label": SLAState(row.state).label if row.state else "",
+        "paused": row.paused,
+        "sla_text": text,
+        "blocked_for": _duration_text(row.blocked_for) if row.blocked_for is not None else "",
+    }
+
+
+@require_safe
+def risks(request):
+    now = timezone.now()
+    processes = list(processes_visible_to(request.user))
+    people = list(selectors.review_people(user=request.user))
+    filters = _risk_filters(request.GET, user=request.user, processes=processes, people=people)
+    review = selectors.risks_for_review(
+        user=request.user,
+        process=filters.process,
+        role=filters.role,
+        responsible=filters.responsible,
+        now=now,
+    )
+    context = {
+        "review": review,
+        "deadlines": [_risk_display(row) for row in review.deadlines],
+        "blocked": [_risk_display(row) for row in review.blocked],
+        "filters": filters,
+        "processes": processes,
+        "many_processes": len(processes) > 1,
+        "roles": RoleKind.choices,
+        "people": people,
+        "now": now,
+        "nav": "risks",
+    }
+    return render(request, "metrics/risks.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
