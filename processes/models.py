@@ -350,12 +350,6 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
 
         return target_state(self, timezone.now())
 
-    def get_sla_state_display(self) -> str:
-        from processes.sla import SLAState
-
-        state = self.sla_state
-        return SLAState(state).label if state else ""
-
     @property
     def age(self):
         return timezone.now() - self.created_at

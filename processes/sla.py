@@ -186,11 +186,10 @@ class Clock:
 
     def change_allowance(self, card, *, allowance, percent, paused: bool, wt, now) -> None:
         """A new allowance (another priority); the business time used so far stays used."""
-        was_running = self._get(card, "resumed_at") is not None
         self.pause(card, wt, now)
         self._set(card, "allowance", allowance)
         self._set(card, "percent", percent)
-        if allowance is not None and (was_running or not paused) and not paused:
+        if allowance is not None and not paused:
             self._set(card, "resumed_at", now)
         self.set_instants(card, wt, now)
 
@@ -236,6 +235,13 @@ def target_for(card) -> "ProcessTarget | None":
     return targets.get(card.priority) or targets.get("")
 
 
+def _terms(rule, final: bool = False) -> dict:
+    """The allowance (seconds) and at-risk share a policy or target gives; none without one."""
+    if rule is None or final:
+        return {"allowance": None, "percent": 75}
+    return {"allowance": rule.allowance_minutes * 60, "percent": rule.at_risk_percent}
+
+
 def _paused(card, status) -> bool:
     return card.is_blocked or status.waiting_on_customer
 
@@ -252,8 +258,7 @@ def sla_start(card, status, now: datetime) -> None:
     target = target_for(card)
     TARGET_CLOCK.start(
         card,
-        allowance=target.allowance_minutes * 60 if target else None,
-        percent=target.at_risk_percent if target else 75,
+        **_terms(target),
         paused=_paused(card, status),
         wt=wt,
         now=now,
@@ -268,8 +273,7 @@ def sla_enter_status(card, status, now: datetime, wt: WorkingTime | None = None)
     card.sla_visit = (card.sla_visit or 0) + 1
     STATUS_CLOCK.start(
         card,
-        allowance=policy.allowance_minutes * 60 if policy and not status.final else None,
-        percent=policy.at_risk_percent if policy else 75,
+        **_terms(policy, final=status.final),
         paused=_paused(card, status),
         wt=wt,
         now=now,
@@ -286,6 +290,8 @@ def sla_enter_status(card, status, now: datetime, wt: WorkingTime | None = None)
 
 
 def sla_pause(card, now: datetime) -> None:
+    if card.sla_resumed_at is None and card.target_resumed_at is None:
+        return  # both clocks already stand: no calendar needed
     wt = working_time_for(card.process)
     STATUS_CLOCK.pause(card, wt, now)
     TARGET_CLOCK.pause(card, wt, now)
@@ -305,8 +311,7 @@ def sla_reprioritize(card, status, now: datetime) -> None:
     policy = policy_for(card, status)
     STATUS_CLOCK.change_allowance(
         card,
-        allowance=policy.allowance_minutes * 60 if policy and not status.final else None,
-        percent=policy.at_risk_percent if policy else 75,
+        **_terms(policy, final=status.final),
         paused=_paused(card, status),
         wt=wt,
         now=now,
@@ -316,8 +321,7 @@ def sla_reprioritize(card, status, now: datetime) -> None:
     target = target_for(card)
     TARGET_CLOCK.change_allowance(
         card,
-        allowance=target.allowance_minutes * 60 if target else None,
-        percent=target.at_risk_percent if target else 75,
+        **_terms(target),
         paused=_paused(card, status),
         wt=wt,
         now=now,

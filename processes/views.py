@@ -54,13 +54,6 @@ def _may_edit(user, process_id: int) -> bool:
     return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
 
 
-def _check_version(card: RequestCard, expected_version: int | None) -> None:
-    # The page the user acted on showed this version; if the card moved on since, the user
-    # decided on stale data and must look again rather than overwrite someone else's change.
-    if expected_version is not None and expected_version != card.version:
-        raise CardConflict()
-
-
 def _add_errors(form, errors: dict[str, list[str]]) -> None:
     for field, field_errors in errors.items():
         name = FORM_FIELD_FOR.get(field, field)
@@ -259,7 +252,6 @@ def _card_action(request, card_id: int, *, key: str, form, act, success):
     if not form.is_valid():
         return _render_card(request, card_id, status=400, bound={key: form})
     try:
-        _check_version(card, form.cleaned_data.get("version"))
         act(card, form.cleaned_data)
     except InvalidInput as exc:
         _add_errors(form, exc.errors)
@@ -304,7 +296,11 @@ def card_block(request, card_id: int):
         key="block",
         form=lambda card: BlockForm(request.POST, block_reasons=card.process.block_reasons.all()),
         act=lambda card, data: services.card_block(
-            actor=request.user, card=card, reason=data["reason"], note=data["note"]
+            actor=request.user,
+            card=card,
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data["version"],
         ),
         success="The card is blocked.",
     )
@@ -318,7 +314,7 @@ def card_unblock(request, card_id: int):
         key="unblock",
         form=UnblockForm(request.POST),
         act=lambda card, data: services.card_unblock(
-            actor=request.user, card=card, note=data["note"]
+            actor=request.user, card=card, note=data["note"], expected_version=data["version"]
         ),
         success="The card is unblocked.",
     )
@@ -338,6 +334,7 @@ def card_item_add(request, card_id: int):
             quantity=data["quantity"],
             unit_price=data["unit_price"],
             unit_cost=data["unit_cost"],
+            expected_version=data["version"],
         ),
         success="Line item added.",
     )
@@ -351,7 +348,11 @@ def card_document_add(request, card_id: int):
         key="document",
         form=DocumentForm(request.POST, request.FILES),
         act=lambda card, data: services.document_add(
-            actor=request.user, card=card, file=data["file"], name=data["name"]
+            actor=request.user,
+            card=card,
+            file=data["file"],
+            name=data["name"],
+            expected_version=data["version"],
         ),
         success="Document uploaded.",
     )

@@ -56,6 +56,13 @@ def _require_editor(actor, process_id: int, action: str) -> None:
         raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
 
 
+def check_version(card: RequestCard, expected_version: int | None) -> None:
+    """The caller acted on this version of the card; if it moved on since, they decided on
+    stale data and must look again rather than overwrite someone else's change."""
+    if expected_version is not None and expected_version != card.version:
+        raise CardConflict()
+
+
 def _check_responsible(process_id: int, responsible) -> None:
     # Whoever owns the next step must be able to see the card.
     if responsible is not None and not role_map(responsible).may_see_process(process_id):
@@ -167,8 +174,7 @@ def card_update(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    if expected_version is not None and expected_version != card.version:
-        raise CardConflict()
+    check_version(card, expected_version)
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
     before_priority = card.priority
     for field, value in changes.items():
@@ -217,10 +223,12 @@ def card_item_add(
     quantity: Decimal,
     unit_price: Decimal,
     unit_cost: Decimal,
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> LineItem:
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "add line items")
+    check_version(card, expected_version)
     item = LineItem(
         card=card,
         product=(product or "").strip(),
@@ -276,10 +284,12 @@ def card_block(
     card: RequestCard,
     reason: str | BlockReason,
     note: str = "",
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "block cards")
+    check_version(card, expected_version)
     if isinstance(reason, BlockReason):
         block_reason = reason if reason.process_id == card.process_id else None
     else:
@@ -323,10 +333,12 @@ def card_unblock(
     actor,
     card: RequestCard,
     note: str = "",
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "unblock cards")
+    check_version(card, expected_version)
     if not card.is_blocked:
         raise ActionRefused("The card is not blocked.")
     reason = card.block_reason.slug if card.block_reason_id else ""
@@ -357,8 +369,11 @@ def card_unblock(
     return card
 
 
-def document_add(*, actor, card: RequestCard, file, name: str = "") -> Document:
+def document_add(
+    *, actor, card: RequestCard, file, name: str = "", expected_version: int | None = None
+) -> Document:
     _require_editor(actor, card.process_id, "upload documents")
+    check_version(card, expected_version)
     if file is None:
         raise InvalidInput({"file": ["Choose a file to upload."]})
     if file.size > settings.OPMODEL_DOCUMENT_MAX_BYTES:

@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransition
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
 from processes.models import Event, EventKind, RequestCard, Transition
+from processes.services.cards import check_version
 from processes.sla import SLA_FIELDS, sla_enter_status
 from roles.models import RoleKind
 from roles.permissions import role_map
@@ -66,8 +67,7 @@ def card_transition(
             f"Only the {_roles_text(definition.allowed_roles)} of this process may "
             f"{definition.label.lower()} a card."
         )
-    if expected_version is not None and expected_version != card.version:
-        raise CardConflict()
+    check_version(card, expected_version)
     if not definition.sources.filter(slug=card.status).exists():
         raise TransitionRefused(
             f"{definition.label} is not possible from the status {card.status!r}.",

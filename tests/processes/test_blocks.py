@@ -66,3 +66,17 @@ def test_blocked_card_can_still_move(priced_card, alice):
     card_block(actor=alice, card=priced_card, reason="waiting_documents")
     card_transition(actor=alice, card=priced_card, name="qualify")
     assert priced_card.status == "qualified" and priced_card.is_blocked
+
+
+def test_block_on_a_stale_version_is_a_conflict(priced_card, alice):
+    from processes.errors import CardConflict
+
+    with pytest.raises(CardConflict):
+        card_block(
+            actor=alice,
+            card=priced_card,
+            reason="waiting_stock",
+            expected_version=priced_card.version - 1,
+        )
+    priced_card.refresh_from_db()
+    assert not priced_card.is_blocked
