@@ -7,9 +7,11 @@ from the database, not from memory.
 """
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel
@@ -21,12 +23,56 @@ from metrics.services import (
 )
 from processes.models import RequestCard
 
-# (level, the instant column, the column of the visit number: None for the target clock)
-LEVEL_COLUMNS = [
-    (AlertLevel.AT_RISK, "at_risk_at", "due_at", "sla_visit"),
-    (AlertLevel.BREACHED, "due_at", "due_at", "sla_visit"),
-    (AlertLevel.AT_RISK, "target_at_risk_at", "target_due_at", None),
-    (AlertLevel.BREACHED, "target_due_at", "target_due_at", None),
+
+@dataclass(frozen=True)
+class ScanLevel:
+    """One pass of the scan: a clock's level, the instant that raises it and the claim column.
+
+    `todo` is the partial index's predicate (processes.models.RequestCard.Meta.indexes): the scan
+    must filter by exactly it for PostgreSQL to read the index instead of the table.
+    """
+
+    level: str
+    instant: str
+    due: str
+    todo: Q
+    claim: dict  # what the scan writes once the level's alert of the card's visit exists
+    status_clock: bool
+
+
+LEVELS = [
+    ScanLevel(
+        AlertLevel.AT_RISK,
+        "at_risk_at",
+        "due_at",
+        Q(at_risk_at__isnull=False, sla_risk_alerted_visit__lt=F("sla_visit")),
+        {"sla_risk_alerted_visit": F("sla_visit")},
+        status_clock=True,
+    ),
+    ScanLevel(
+        AlertLevel.BREACHED,
+        "due_at",
+        "due_at",
+        Q(due_at__isnull=False, sla_breach_alerted_visit__lt=F("sla_visit")),
+        {"sla_breach_alerted_visit": F("sla_visit")},
+        status_clock=True,
+    ),
+    ScanLevel(
+        AlertLevel.AT_RISK,
+        "target_at_risk_at",
+        "target_due_at",
+        Q(target_at_risk_at__isnull=False, target_risk_alerted=False),
+        {"target_risk_alerted": True},
+        status_clock=False,
+    ),
+    ScanLevel(
+        AlertLevel.BREACHED,
+        "target_due_at",
+        "target_due_at",
+        Q(target_due_at__isnull=False, target_breach_alerted=False),
+        {"target_breach_alerted": True},
+        status_clock=False,
+    ),
 ]
 
 
@@ -35,39 +81,55 @@ def deadline_scan(
 ) -> int:
     """Raise the alerts that are due and return how many this run raised.
 
-    Memory is bounded by `batch_size`: batches walk the partial index by id, with a fixed
-    number of queries each. `throttle` (seconds) pauses between batches to spare the database.
+    Each pass reads the cards still to alert through its partial index, oldest instant first,
+    a batch at a time (memory bounded by `batch_size`, a fixed number of queries per batch).
+    A batch raises its alerts and marks the cards in one transaction, so marked cards leave
+    the index and the next batch starts where the database says, not where memory says.
+    `throttle` (seconds) pauses between batches to spare the database.
     """
     now = now or timezone.now()
     raised = 0
-    for level, column, due_column, visit_column in LEVEL_COLUMNS:
-        visit = OuterRef(visit_column) if visit_column else TARGET_VISIT
-        already = Alert.objects.filter(card_id=OuterRef("pk"), visit=visit, level=level)
-        last_id = 0
+    for scan in LEVELS:
+        previous: set[int] = set()
         while True:
             rows = list(
-                RequestCard.objects.filter(**{f"{column}__lte": now}, id__gt=last_id)
-                .exclude(Exists(already))
-                .order_by("id")
-                .values("id", "status", "sla_visit", due_column)[:batch_size]
+                RequestCard.objects.filter(scan.todo, **{f"{scan.instant}__lte": now})
+                .order_by(scan.instant, "id")
+                .values("id", "status", "sla_visit", scan.due)[:batch_size]
             )
-            if not rows:
+            ids = {row["id"] for row in rows}
+            if not rows or ids <= previous:
+                # Nothing left, or cards that cannot be marked (a move between read and mark
+                # gives them a new visit, read again in the next batch): never loop on them.
                 break
-            last_id = rows[-1]["id"]
-            candidates = [
-                {
-                    "card_id": row["id"],
-                    "status": row["status"],
-                    "visit": row["sla_visit"] if visit_column else TARGET_VISIT,
-                    "level": level,
-                    "due_at": row[due_column],
-                }
-                for row in rows
-            ]
-            raised += len(alerts_raise(candidates=candidates, now=now))
+            previous = ids
+            raised += _scan_batch(scan, rows, now)
             if len(rows) < batch_size:
                 break
             if throttle:
                 time.sleep(throttle)
     heartbeat_record(name=HEARTBEAT_DEADLINE_SCAN)
     return raised
+
+
+def _scan_batch(scan: ScanLevel, rows: list[dict], now: datetime) -> int:
+    candidates = [
+        {
+            "card_id": row["id"],
+            "status": row["status"],
+            "visit": row["sla_visit"] if scan.status_clock else TARGET_VISIT,
+            "level": scan.level,
+            "due_at": row[scan.due],
+        }
+        for row in rows
+    ]
+    with transaction.atomic():
+        raised = alerts_raise(candidates=candidates, now=now)
+        # Marked only where the alert of the card's current visit exists: a card moved on since
+        # it was read keeps its new visit unmarked, so its own alert is not lost.
+        visit = OuterRef("sla_visit") if scan.status_clock else TARGET_VISIT
+        alerted = Alert.objects.filter(card_id=OuterRef("pk"), visit=visit, level=scan.level)
+        RequestCard.objects.filter(id__in=[row["id"] for row in rows]).filter(
+            Exists(alerted)
+        ).update(**scan.claim)
+    return len(raised)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import (
     RETURN_VALUE,
@@ -233,6 +233,11 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     sla_resumed_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     at_risk_at = models.DateTimeField(null=True, blank=True)
+    # The deadline scan's claims (metrics/deadlines.py), written by the scan alone: the last
+    # status visit alerted at each level. A visit above them with its instant passed still
+    # needs its alert; alerted cards leave the partial indexes below.
+    sla_risk_alerted_visit = models.PositiveIntegerField(default=0)
+    sla_breach_alerted_visit = models.PositiveIntegerField(default=0)
     # The whole-process target's clock (creation to the target status), same scheme.
     target_allowance = models.PositiveIntegerField(null=True, blank=True)
     target_consumed = models.PositiveIntegerField(default=0)
@@ -240,6 +245,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     target_resumed_at = models.DateTimeField(null=True, blank=True)
     target_due_at = models.DateTimeField(null=True, blank=True)
     target_at_risk_at = models.DateTimeField(null=True, blank=True)
+    target_risk_alerted = models.BooleanField(default=False)
+    target_breach_alerted = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -253,24 +260,27 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["process", "status"], name="card_process_status"),
             models.Index(fields=["responsible", "created_at"], name="card_responsible_created"),
-            # The deadline scan's claims: only cards whose clock runs have these set.
+            # The deadline scan's work: only cards whose clock runs and whose alert for the level
+            # is still to raise are in these, so a steady scan reads nothing it has done before.
             models.Index(
                 fields=["at_risk_at", "id"],
-                name="card_at_risk_at",
-                condition=Q(at_risk_at__isnull=False),
+                name="card_risk_due",
+                condition=Q(at_risk_at__isnull=False, sla_risk_alerted_visit__lt=F("sla_visit")),
             ),
             models.Index(
-                fields=["due_at", "id"], name="card_due_at", condition=Q(due_at__isnull=False)
+                fields=["due_at", "id"],
+                name="card_breach_due",
+                condition=Q(due_at__isnull=False, sla_breach_alerted_visit__lt=F("sla_visit")),
             ),
             models.Index(
                 fields=["target_at_risk_at", "id"],
-                name="card_target_at_risk_at",
-                condition=Q(target_at_risk_at__isnull=False),
+                name="card_target_risk_due",
+                condition=Q(target_at_risk_at__isnull=False, target_risk_alerted=False),
             ),
             models.Index(
                 fields=["target_due_at", "id"],
-                name="card_target_due_at",
-                condition=Q(target_due_at__isnull=False),
+                name="card_target_breach_due",
+                condition=Q(target_due_at__isnull=False, target_breach_alerted=False),
             ),
         ]
         constraints = [

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.deadlines import deadline_scan
+from metrics.deadlines import LEVELS, _scan_batch, deadline_scan
 from metrics.models import Alert, Notification, WorkerHeartbeat
 from processes.services import card_block, card_create, card_transition
 from roles.models import ProcessRole, RoleKind
@@ -85,6 +85,48 @@ def test_blocked_and_finished_cards_are_not_alerted(card, o2c, alice, acme):
     lost = card_create(actor=alice, process=o2c, title="Gone", client=acme, at=MONDAY_10_BERLIN)
     card_transition(actor=alice, card=lost, name="mark_lost", lost_reason="x", at=MONDAY_10_BERLIN)
     assert deadline_scan(now=datetime(2026, 12, 1, tzinfo=UTC)) == 0
+
+
+def test_alerted_cards_leave_the_scan(card, alice):
+    assert deadline_scan(now=DUE) == 2
+    card.refresh_from_db()
+    assert (card.sla_risk_alerted_visit, card.sla_breach_alerted_visit) == (1, 1)
+    # The steady scan reads no card at all: its one select per pass finds nothing to do.
+    with CaptureQueriesContext(connection) as ctx:
+        assert deadline_scan(now=DUE) == 0
+    card_reads = [q for q in ctx.captured_queries if "processes_requestcard" in q["sql"]]
+    assert len(card_reads) == len(LEVELS)
+    assert not [q for q in ctx.captured_queries if "metrics_alert" in q["sql"]]
+    # A new status visit is work again.
+    card_transition(actor=alice, card=card, name="qualify", at=DUE)
+    assert deadline_scan(now=datetime(2026, 11, 26, tzinfo=UTC)) == 2
+    card.refresh_from_db()
+    assert (card.sla_risk_alerted_visit, card.sla_breach_alerted_visit) == (2, 2)
+
+
+def test_a_card_moved_between_read_and_mark_keeps_its_new_visit_to_alert(card, alice):
+    # The scan read the card in its first visit; before the batch commits, someone qualifies it.
+    row = {"id": card.pk, "status": "received", "sla_visit": 1, "due_at": card.due_at}
+    card_transition(actor=alice, card=card, name="qualify", at=AT_RISK)
+    _scan_batch(LEVELS[0], [row], AT_RISK)
+    card.refresh_from_db()
+    assert card.sla_risk_alerted_visit == 0  # visit 2 is not marked as alerted
+    # qualified at 13:00 Berlin, 8 business hours, at risk after 6: Tuesday 10:00 Berlin.
+    assert deadline_scan(now=datetime(2026, 11, 24, 10, tzinfo=UTC)) == 1
+    assert list(Alert.objects.order_by("id").values_list("visit", "level")) == [
+        (1, "at_risk"),
+        (2, "at_risk"),
+    ]
+
+
+def test_cards_alerted_before_the_claim_columns_are_marked_without_new_notifications(card):
+    deadline_scan(now=AT_RISK)
+    type(card).objects.filter(pk=card.pk).update(sla_risk_alerted_visit=0)
+    notifications = Notification.objects.count()
+    assert deadline_scan(now=AT_RISK) == 0
+    assert Notification.objects.count() == notifications
+    card.refresh_from_db()
+    assert card.sla_risk_alerted_visit == 1
 
 
 def _scan_queries(now):
