@@ -102,7 +102,7 @@ def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _role_holders(*, process_ids: set[int], kinds: set[str]) -> dict[tuple[int, str], set[int]]:
+def role_holders(*, process_ids: set[int], kinds: set[str]) -> dict[tuple[int, str], set[int]]:
     """{(process id, role kind): user ids}, granted directly or through a group, in one query."""
     holders: dict[tuple[int, str], set[int]] = defaultdict(set)
     grants = ProcessRole.objects.filter(process_id__in=process_ids, kind__in=kinds).values_list(
@@ -145,7 +145,7 @@ def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notificatio
             )
         }
         kinds = set().union(*(ALERT_ROLE_KINDS[a.level] for a in alerts))
-        holders = _role_holders(process_ids=process_ids, kinds=kinds)
+        holders = role_holders(process_ids=process_ids, kinds=kinds)
 
         wanted: dict[int, set[int]] = {}
         for alert in alerts:
@@ -172,16 +172,24 @@ def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notificatio
                 for uid in sorted(wanted[alert.pk])
                 if uid in users
             )
-        Notification.objects.bulk_create(notifications)
+        notifications_deliver(notifications=notifications, users=users, now=now)
+    return notifications
 
-        by_user: dict[int, list[Notification]] = defaultdict(list)
-        for notification in notifications:
-            user = users[notification.user_id]
-            if user.email and _email_enabled(user):
-                by_user[user.pk].append(notification)
-        if by_user:
-            mails = [(users[uid], items) for uid, items in by_user.items()]
-            transaction.on_commit(partial(_alert_emails_send, mails=mails, now=now))
+
+def notifications_deliver(*, notifications: list[Notification], users: dict, now: datetime):
+    """Write in-app notifications and, after the commit, e-mail each recipient once, unless
+    they turned e-mail off. `users` maps ids to users loaded with `notification_preference`.
+    One query, whatever the number of notifications; call it inside the caller's transaction
+    (no savepoint of its own, so callers' query counts stay as they are)."""
+    Notification.objects.bulk_create(notifications)
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notification in notifications:
+        user = users[notification.user_id]
+        if user.email and _email_enabled(user):
+            by_user[user.pk].append(notification)
+    if by_user:
+        mails = [(users[uid], items) for uid, items in by_user.items()]
+        transaction.on_commit(partial(_alert_emails_send, mails=mails, now=now))
     return notifications
 
 

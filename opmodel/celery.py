@@ -31,4 +31,9 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "approval-escalation-scan": {
+        "task": "metrics.tasks.approval_escalation_scan",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

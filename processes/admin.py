@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from processes.approvals import ApprovalRequest, ExceptionRule
 from processes.calendars import WEEKDAYS, BusinessCalendar, Holiday
 from processes.conditions import CONDITION_CHOICES
 from processes.models import (
@@ -64,7 +65,7 @@ class BlockReasonInline(admin.TabularInline):
 class RoleInline(admin.TabularInline):
     model = ProcessRole
     extra = 1
-    fields = ["kind", "user", "group"]
+    fields = ["kind", "authority", "user", "group"]
 
 
 @admin.register(Process)
@@ -193,3 +194,44 @@ class ProcessTargetAdmin(admin.ModelAdmin):
         if db_field.name == "priority":
             kwargs["widget"] = forms.Select(choices=[("", "Any priority"), *Priority.choices])
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ExceptionRule)
+class ExceptionRuleAdmin(admin.ModelAdmin):
+    """Exception rules are data: a new rule works on the next change of a card, no code."""
+
+    list_display = [
+        "process",
+        "family",
+        "level",
+        "name",
+        "condition_text",
+        "approver_kind",
+        "authority",
+        "guards",
+        "decision_sla_hours",
+        "is_active",
+    ]
+    list_filter = ["process", "family", "is_active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "guards":
+            kwargs["queryset"] = Transition.objects.select_related("process")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are made by card changes and decided in the inbox or the API."""
+
+    list_display = ["id", "card", "rule", "value", "status", "requested_by", "decided_by"]
+    list_filter = ["status", "family"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

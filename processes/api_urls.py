@@ -7,13 +7,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from processes import api
+from processes import api, api_approvals
 from roles.api import MeView
 
 router = SimpleRouter()
 router.register("processes", api.ProcessViewSet, basename="api-process")
 router.register("clients", api.ClientViewSet, basename="api-client")
 router.register("cards", api.CardViewSet, basename="api-card")
+router.register("approvals", api_approvals.ApprovalViewSet, basename="api-approval")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

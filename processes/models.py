@@ -216,6 +216,9 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     items_count = models.PositiveIntegerField(default=0)
     items_price_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     items_cost_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    items_quantity_total = models.DecimalField(
+        max_digits=15, decimal_places=3, default=Decimal("0")
+    )
     is_blocked = models.BooleanField(default=False)
     block_reason = models.ForeignKey(
         BlockReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -427,6 +430,10 @@ class EventKind(models.TextChoices):
     FIELD_CHANGE = "field_change", "Field change"
     ITEM_ADDED = "item_added", "Line item added"
     DOCUMENT_ADDED = "document_added", "Document added"
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    APPROVAL_DECIDED = "approval_decided", "Approval decided"
+    APPROVAL_WITHDRAWN = "approval_withdrawn", "Approval withdrawn"
+    APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
 
 
 class EventQuerySet(models.QuerySet):
@@ -475,5 +482,6 @@ class Event(models.Model):
         raise PermissionError("Events are append-only.")
 
 
+from processes.approvals import ApprovalRequest, ExceptionRule  # noqa: E402,F401
 from processes.calendars import BusinessCalendar, Holiday  # noqa: E402,F401
 from processes.sla import ProcessTarget, SLAPolicy  # noqa: E402,F401

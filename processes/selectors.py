@@ -2,9 +2,10 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from processes.approvals import ApprovalRequest, ApprovalStatus, ExceptionRule
 from processes.models import Event, Process, RequestCard, Status, Transition
 from roles.models import ProcessRole, RoleKind
-from roles.permissions import restrict_to_visible
+from roles.permissions import restrict_to_visible, role_map
 
 
 def processes_visible_to(user) -> QuerySet[Process]:
@@ -82,6 +83,17 @@ def card_page(*, user, card_id: int):
             ),
             "process__block_reasons",
             "process__statuses",
+            Prefetch(
+                "process__exception_rules",
+                queryset=ExceptionRule.objects.filter(is_active=True),
+                to_attr="active_rules",
+            ),
+            Prefetch(
+                "approval_requests",
+                queryset=ApprovalRequest.objects.select_related(
+                    "rule", "requested_by", "decided_by"
+                ).order_by("-requested_at", "-id"),
+            ),
         )
         .filter(pk=card_id)
         .first()
@@ -90,3 +102,31 @@ def card_page(*, user, card_id: int):
 
 def card_events(*, card: RequestCard) -> QuerySet[Event]:
     return Event.objects.filter(card=card).select_related("actor").order_by("at", "id")
+
+
+def approvals_visible_to(user) -> QuerySet[ApprovalRequest]:
+    """Approval requests of the processes where the user holds any role, with what a list of
+    them shows (card, client, rule, requester, decider) in the same query."""
+    return restrict_to_visible(
+        ApprovalRequest.objects.select_related(
+            "card", "card__client", "card__process", "rule", "requested_by", "decided_by"
+        ),
+        user,
+        field="card__process_id",
+    )
+
+
+def approvals_decidable_by(user) -> QuerySet[ApprovalRequest]:
+    """Pending requests the user's grants may decide (their own requests included: the page
+    says why they may not), oldest first. One query: the filter is built from the role map."""
+    scopes = Q(pk__in=[])
+    for process_id, kind, authority in role_map(user).decision_scopes():
+        scope = Q(card__process_id=process_id, rule__approver_kind=kind)
+        if authority:
+            scope &= Q(rule__authority__in=["", authority])
+        scopes |= scope
+    return (
+        approvals_visible_to(user)
+        .filter(scopes, status=ApprovalStatus.PENDING)
+        .order_by("requested_at", "id")
+    )

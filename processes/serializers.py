@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from processes.approvals import ApprovalRequest, ApprovalStatus
 from processes.models import (
     Channel,
     Client,
@@ -165,6 +166,61 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ApprovalSerializer(serializers.ModelSerializer):
+    card_title = serializers.CharField(source="card.title", read_only=True)
+    client_name = serializers.CharField(source="card.client.name", read_only=True, default=None)
+    discount_percent = serializers.DecimalField(
+        source="card.discount_percent", max_digits=None, decimal_places=2, read_only=True
+    )
+    margin_percent = serializers.DecimalField(
+        source="card.margin_percent",
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+    )
+    payment_terms = serializers.CharField(source="card.payment_terms", read_only=True)
+    deferred_days = serializers.IntegerField(
+        source="card.deferred_days", read_only=True, allow_null=True
+    )
+    rule = serializers.CharField(source="rule.name", read_only=True)
+    condition = serializers.CharField(source="rule.condition_text", read_only=True)
+    level = serializers.IntegerField(source="rule.level", read_only=True)
+    authority = serializers.CharField(source="rule.authority", read_only=True)
+    requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    decided_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "card",
+            "card_title",
+            "client_name",
+            "discount_percent",
+            "margin_percent",
+            "payment_terms",
+            "deferred_days",
+            "rule",
+            "family",
+            "condition",
+            "level",
+            "authority",
+            "value",
+            "status",
+            "requested_by",
+            "requested_at",
+            "due_at",
+            "overdue",
+            "escalated_at",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
 class RefusalSerializer(serializers.Serializer):
     """The body of a refused transition (400)."""
 
@@ -303,3 +359,14 @@ class CardFilterSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_ID, help_text="User id."
     )
     blocked = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class ApprovalFilterSerializer(serializers.Serializer):
+    """Query parameters of GET /api/approvals/."""
+
+    status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
+    card = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

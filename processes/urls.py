@@ -1,10 +1,16 @@
 from django.urls import path
 
-from processes import views
+from processes import views, views_approvals
 
 urlpatterns = [
     path("", views.board, name="board"),
     path("queue/", views.queue, name="queue"),
+    path("approvals/", views_approvals.approvals_inbox, name="approvals"),
+    path(
+        "approvals/<int:approval_id>/decide/",
+        views_approvals.approval_decide_view,
+        name="approval-decide",
+    ),
     path("cards/new/", views.card_new, name="card-new"),
     path("cards/<int:card_id>/", views.card_detail, name="card-detail"),
     path("cards/<int:card_id>/edit/", views.card_edit, name="card-edit"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from processes import selectors, services
+from processes.approvals import CURRENT_STATUSES
 from processes.errors import (
     ActionForbidden,
     CardActionError,
@@ -32,7 +33,8 @@ from processes.forms import (
     TransitionForm,
     UnblockForm,
 )
-from processes.models import Channel, EventKind, PaymentTerms, Priority, RequestCard, Status
+from processes.models import RequestCard, Status
+from processes.timeline import card_timeline
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 BOARD_COLUMN_LIMIT = 100
@@ -129,77 +131,6 @@ def queue(request):
 # The card page
 
 
-def _timeline(card: RequestCard, statuses: dict[str, Status], reasons: dict[str, str]):
-    """Each event as the page shows it: what happened, by whom, with which details."""
-    channels, priorities = dict(Channel.choices), dict(Priority.choices)
-    terms = dict(PaymentTerms.choices)
-    field_labels = {
-        "discount_percent": "Discount, %",
-        "payment_terms": "Payment terms",
-        "deferred_days": "Deferred days",
-        "shipment_date": "Shipment date",
-        "responsible": "Responsible",
-    }
-
-    def status_name(slug):
-        return statuses[slug].name if slug in statuses else slug
-
-    entries = []
-    for event in card.events.all():
-        data = event.data or {}
-        details = []
-        title = event.get_kind_display()
-        moved = event.kind == EventKind.TRANSITION
-        if event.kind == EventKind.CREATED:
-            title = f"Created in {status_name(event.to_status)}"
-            if data.get("channel"):
-                details.append(f"Channel: {channels.get(data['channel'], data['channel'])}")
-            if data.get("priority"):
-                details.append(f"Priority: {priorities.get(data['priority'], data['priority'])}")
-            if data.get("responsible"):
-                details.append(f"Responsible: {data['responsible']}")
-        elif moved:
-            title = "Moved"
-        elif event.kind in (EventKind.FIELD_CHANGE, EventKind.ASSIGNMENT):
-            field = data.get("field", "")
-            old, new = data.get("old") or "not set", data.get("new") or "not set"
-            if field == "payment_terms":
-                old, new = terms.get(old, old), terms.get(new, new)
-            title = f"{field_labels.get(field, field.replace('_', ' ').capitalize())} changed"
-            details.append(f"{old} \u2192 {new}")
-        elif event.kind == EventKind.ITEM_ADDED:
-            details.append(
-                f"{data.get('product', '')}: {data.get('quantity', '')} \u00d7 "
-                f"{data.get('unit_price', '')} (cost {data.get('unit_cost', '')})"
-            )
-        elif event.kind == EventKind.DOCUMENT_ADDED:
-            details.append(data.get("name", ""))
-        elif event.kind == EventKind.UNBLOCK and data.get("blocked_seconds"):
-            hours = data["blocked_seconds"] / 3600
-            details.append(
-                f"Blocked for {hours:.1f} h" if hours < 48 else f"Blocked for {hours / 24:.1f} d"
-            )
-        reason = event.reason
-        if event.kind in (EventKind.BLOCK, EventKind.UNBLOCK):
-            reason = reasons.get(reason, reason)
-        entries.append(
-            {
-                "event": event,
-                "title": title,
-                "moved": moved,
-                "from_name": status_name(event.from_status) if moved else "",
-                "to_name": status_name(event.to_status) if moved else "",
-                "transition": event.transition,
-                "actor": (event.actor.get_full_name() or event.actor.get_username())
-                if event.actor
-                else "system",
-                "details": details,
-                "reason": reason,
-            }
-        )
-    return entries
-
-
 def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=None):
     """The card page; after a refused action, with the bound form or the refusal shown."""
     card = selectors.card_page(user=request.user, card_id=card_id)
@@ -208,8 +139,13 @@ def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=
     bound = bound or {}
     statuses = {s.slug: s for s in card.process.statuses.all()}
     block_reasons = list(card.process.block_reasons.all())
+    approvals = list(card.approval_requests.all())
     options = services.card_transition_options(
-        user=request.user, card=card, definitions=card.process.transitions.all()
+        user=request.user,
+        card=card,
+        definitions=card.process.transitions.all(),
+        rules=card.process.active_rules,
+        requests=approvals,
     )
     items = list(card.items.all())
     context = {
@@ -220,7 +156,9 @@ def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=
         "may_edit": _may_edit(request.user, card.process_id),
         "items": items,
         "documents": list(card.documents.all()),
-        "timeline": _timeline(card, statuses, {r.slug: r.name for r in block_reasons})[::-1],
+        "approvals_current": [a for a in approvals if a.status in CURRENT_STATUSES],
+        "approvals_past": [a for a in approvals if a.status not in CURRENT_STATUSES],
+        "timeline": card_timeline(card, statuses, {r.slug: r.name for r in block_reasons})[::-1],
         "transition_form": bound.get("transition") or TransitionForm(),
         "block_form": bound.get("block") or BlockForm(block_reasons=block_reasons),
         "unblock_form": bound.get("unblock") or UnblockForm(),

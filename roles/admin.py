@@ -5,7 +5,7 @@ from roles.models import NotificationPreference, ProcessRole
 
 @admin.register(ProcessRole)
 class ProcessRoleAdmin(admin.ModelAdmin):
-    list_display = ["process", "kind", "user", "group", "granted_at"]
+    list_display = ["process", "kind", "authority", "user", "group", "granted_at"]
     list_filter = ["process", "kind"]
     search_fields = ["user__username", "group__name"]
     autocomplete_fields = ["user"]

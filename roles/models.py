@@ -29,6 +29,12 @@ class ProcessRole(models.Model):
     group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.CASCADE, related_name="process_roles"
     )
+    authority = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Approvers: which exceptions this grant decides, by the rules' authority "
+        "(e.g. manager, finance). Blank: every exception of the process.",
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

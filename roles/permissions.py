@@ -13,12 +13,15 @@ class RoleMap:
     def __init__(self, user):
         self.user = user
         self._by_process: dict[int, set[str]] = defaultdict(set)
+        # {(process_id, kind): {authority, ...}}: which exceptions an approver grant decides.
+        self._authorities: dict[tuple[int, str], set[str]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
             grants = ProcessRole.objects.filter(
                 Q(user=user) | Q(group__in=user.groups.all())
-            ).values_list("process_id", "kind")
-            for process_id, kind in grants:
+            ).values_list("process_id", "kind", "authority")
+            for process_id, kind, authority in grants:
                 self._by_process[process_id].add(kind)
+                self._authorities[(process_id, kind)].add(authority)
 
     def kinds(self, process_id: int) -> set[str]:
         return self._by_process.get(process_id, set())
@@ -31,6 +34,17 @@ class RoleMap:
 
     def may_act(self, process_id: int, allowed_kinds) -> bool:
         return bool(self.kinds(process_id) & set(allowed_kinds))
+
+    def may_decide(self, process_id: int, kind: str, authority: str) -> bool:
+        """Whether a grant of `kind` decides exceptions of `authority` (blank grants: all)."""
+        held = self._authorities.get((process_id, kind), set())
+        return bool(held) and ("" in held or not authority or authority in held)
+
+    def decision_scopes(self) -> list[tuple[int, str, str]]:
+        """(process_id, kind, authority) of every grant; the inbox filters requests by them."""
+        return sorted(
+            (p, k, a) for (p, k), authorities in self._authorities.items() for a in authorities
+        )
 
     def as_list(self) -> list[tuple[int, str]]:
         return sorted((p, k) for p, kinds in self._by_process.items() for k in kinds)

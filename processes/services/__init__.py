@@ -1,5 +1,10 @@
 """Actions that change a card. One function per business action, each in one transaction."""
 
+from processes.services.approvals import (
+    approval_decide,
+    approval_requests_sync,
+    approvals_escalate,
+)
 from processes.services.cards import (
     card_block,
     card_create,
@@ -12,6 +17,9 @@ from processes.services.cards import (
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [
+    "approval_decide",
+    "approval_requests_sync",
+    "approvals_escalate",
     "card_block",
     "card_create",
     "card_item_add",

@@ -26,6 +26,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.services.approvals import approval_requests_sync
 from processes.sla import sla_pause, sla_reprioritize, sla_resume, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
@@ -157,6 +158,7 @@ def card_create(
             to_status=card.status,
             data={"channel": channel, "priority": priority, "responsible": _as_text(responsible)},
         )
+        approval_requests_sync(card=card, actor=actor, now=now)
     return card
 
 
@@ -210,6 +212,7 @@ def card_update(
             card.updated_at = now
             card.save()
             Event.objects.bulk_create(events)
+            approval_requests_sync(card=card, actor=actor, now=now)
     except ConcurrentTransition as exc:
         raise CardConflict() from exc
     return card
@@ -247,6 +250,7 @@ def card_item_add(
             items_count=F("items_count") + 1,
             items_price_total=F("items_price_total") + item.line_price,
             items_cost_total=F("items_cost_total") + item.line_cost,
+            items_quantity_total=F("items_quantity_total") + item.quantity,
             version=F("version") + 1,
             updated_at=now,
         )
@@ -264,7 +268,9 @@ def card_item_add(
                 "unit_cost": str(item.unit_cost),
             },
         )
-    card.refresh_from_db()
+        # The new totals (margin, quantity) may meet or leave an exception rule.
+        card.refresh_from_db()
+        approval_requests_sync(card=card, actor=actor, now=now)
     return item
 
 

@@ -7,7 +7,12 @@ from django_fsm import ConcurrentTransition
 
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
-from processes.models import Event, EventKind, RequestCard, Transition
+from processes.models import Event, EventKind, ExceptionRule, RequestCard, Transition
+from processes.services.approvals import (
+    approval_requests_sync,
+    approval_requests_withdraw,
+    approval_unmet,
+)
 from processes.services.cards import check_version
 from processes.sla import SLA_FIELDS, sla_enter_status
 from roles.models import RoleKind
@@ -77,6 +82,12 @@ def card_transition(
             ],
         )
     unmet = unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
+    missing = []
+    unmet += approval_unmet(card=card, transition_id=definition.pk, missing=missing)
+    if missing:
+        # A rule added since the card last changed: the refused move is what asks for approval.
+        with transaction.atomic():
+            approval_requests_sync(card=card, actor=actor, now=now)
     if unmet:
         raise TransitionRefused(f"{definition.label} is refused: " + " ".join(unmet), unmet)
 
@@ -104,17 +115,24 @@ def card_transition(
                 comment=comment or "",
                 reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
             )
+            if definition.target.final:
+                approval_requests_withdraw(
+                    card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"
+                )
     except ConcurrentTransition as exc:
         card.refresh_from_db()
         raise CardConflict() from exc
     return card
 
 
-def card_transition_options(*, user, card: RequestCard, definitions=None) -> list[TransitionOption]:
+def card_transition_options(
+    *, user, card: RequestCard, definitions=None, rules=None, requests=None
+) -> list[TransitionOption]:
     """The moves that start from the card's current status, each allowed or with its reasons.
 
-    `definitions` may be passed in already loaded (with `sources` and `target`) to keep the
-    page's query count fixed.
+    `definitions` (with `sources` and `target`), the process's exception `rules` and the
+    card's approval `requests` may be passed in already loaded to keep the page's query count
+    fixed.
     """
     if definitions is None:
         definitions = (
@@ -133,6 +151,11 @@ def card_transition_options(*, user, card: RequestCard, definitions=None) -> lis
         # The lost reason is typed with the move itself, so it is not a blocker here.
         conditions = [c for c in definition.conditions if c != "has_lost_reason"]
         unmet += unmet_conditions(card, conditions)
+        if rules is None:
+            rules = list(ExceptionRule.objects.filter(process_id=card.process_id, is_active=True))
+        unmet += approval_unmet(
+            card=card, transition_id=definition.pk, rules=rules, requests=requests
+        )
         options.append(
             TransitionOption(
                 name=definition.name,

@@ -63,7 +63,11 @@ def test_card_created_with_its_data(alice, bob, acme):
     assert card["margin_percent"] is None
     saved = RequestCard.objects.get(pk=card["id"])
     assert saved.created_by == alice
-    assert list(saved.events.values_list("kind", flat=True)) == [EventKind.CREATED]
+    # Deferred terms are an exception: financial control is asked at once.
+    assert list(saved.events.values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.APPROVAL_REQUESTED,
+    ]
 
 
 def test_card_created_with_defaults_for_optional_fields(bob):
@@ -345,7 +349,8 @@ def test_patch_changes_data_bumps_version_and_records_history(alice, bob, make_c
         {
             "version": card.version,
             "title": "Forty drills",
-            "discount_percent": "12.5",
+            # Under the 10% threshold: no approval request joins the history here.
+            "discount_percent": "9.5",
             "shipment_date": "2030-02-01",
             "responsible": bob.pk,
         },
@@ -354,7 +359,7 @@ def test_patch_changes_data_bumps_version_and_records_history(alice, bob, make_c
     assert answer.status_code == 200, answer.json()
     body = answer.json()
     assert body["title"] == "Forty drills"
-    assert body["discount_percent"] == "12.50"
+    assert body["discount_percent"] == "9.50"
     assert body["shipment_date"] == "2030-02-01"
     assert body["responsible"] == bob.pk
     assert body["version"] == card.version + 1

@@ -686,8 +686,9 @@ def test_card_page_runs_a_fixed_number_of_queries(
         card_update(actor=alice, card=priced_card, changes={"discount_percent": Decimal(i % 50)})
         card_unblock(actor=alice, card=priced_card)
     # session, user, card, items, documents, events, transitions, their sources, block reasons,
-    # statuses, role map, the header's unread alerts
-    with django_assert_num_queries(12):
+    # statuses, the process's exception rules, the card's approval requests (with rule,
+    # requester and decider), role map, the header's unread alerts
+    with django_assert_num_queries(14):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from processes.approvals import ApprovalRequest, ApprovalStatus
 from processes.models import Channel, Client, PaymentTerms, Priority, Process, RequestCard
 from processes.services import (
     card_block,
@@ -23,14 +24,21 @@ from processes.services import (
     card_unblock,
     card_update,
 )
+from processes.services.approvals import approval_decide
 from roles.models import ProcessRole, RoleKind
 
 DEMO_USERS = [
-    # username, full name, roles in order to cash, staff
+    # username, full name, roles in order to cash (kind, or kind and approval authority), staff
     ("ops", "Olivia Ops", [RoleKind.EXECUTOR], False),
-    ("manager", "Mark Manager", [RoleKind.ACCOUNTABLE, RoleKind.ESCALATION], True),
-    ("owner", "Oscar Owner", [RoleKind.APPROVER], True),
-    ("finance", "Fiona Finance", [RoleKind.APPROVER], False),
+    (
+        "manager",
+        "Mark Manager",
+        [RoleKind.ACCOUNTABLE, RoleKind.ESCALATION, (RoleKind.APPROVER, "manager")],
+        True,
+    ),
+    # A blank authority: the owner decides every exception, manager-level discounts included.
+    ("owner", "Oscar Owner", [(RoleKind.APPROVER, "")], True),
+    ("finance", "Fiona Finance", [(RoleKind.APPROVER, "finance")], False),
 ]
 CLIENTS = [
     "Acme Tools",
@@ -107,8 +115,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
         self.stdout.write(
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
-            f"{password!r}): ops (executor), manager (accountable, escalation), "
-            "owner (approver), finance (approver)."
+            f"{password!r}): ops (executor), manager (accountable, escalation, manager-level "
+            "approver), owner (approver of every exception), finance (approver of deferred "
+            "payment)."
         )
 
     def _users(self, process, password):
@@ -127,8 +136,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.is_staff = user.is_superuser = staff
             user.save()
-            for kind in kinds:
-                ProcessRole.objects.get_or_create(process=process, kind=kind, user=user)
+            for grant in kinds:
+                kind, authority = grant if isinstance(grant, tuple) else (grant, "")
+                ProcessRole.objects.update_or_create(
+                    process=process, kind=kind, user=user, defaults={"authority": authority}
+                )
             users[username] = user
         return users
 
@@ -194,7 +206,7 @@ class Command(BaseCommand):
                         at=at,
                     )
             if name == "agree":
-                discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10]))
+                discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10, 12, 15]))
                 card_update(
                     actor=actor,
                     card=card,
@@ -204,5 +216,34 @@ class Command(BaseCommand):
                         "shipment_date": (at + timedelta(days=rng.randint(3, 14))).date(),
                     },
                 )
+            if not self._approvals(rng, card, name, users, at):
+                return
             actor = manager if rng.random() < 0.15 else ops
             card_transition(actor=actor, card=card, name=name, at=at)
+
+    def _approvals(self, rng, card, name, users, at) -> bool:
+        """Decide the card's pending exceptions, as the approvers would within hours; False
+        leaves a recent one pending before the move it guards (the card waits there, and the
+        approvals inbox has something to show)."""
+        pending = ApprovalRequest.objects.filter(
+            card=card, status=ApprovalStatus.PENDING
+        ).select_related("rule", "card", "rule__guards")
+        for request in pending:
+            recent = at > timezone.now() - timedelta(days=2)
+            if recent and request.rule.guards.name == name and rng.random() < 0.5:
+                return False
+            if recent and request.rule.guards.name != name:
+                continue
+            decider = users[
+                {"finance": "finance", "manager": "manager"}.get(request.rule.authority, "owner")
+            ]
+            if decider.pk == request.requested_by_id:
+                decider = users["owner"]  # the requester never decides; the owner never asks
+            approval_decide(
+                actor=decider,
+                approval=request,
+                approve=True,
+                comment="Within the client's usual terms.",
+                at=at,
+            )
+        return True

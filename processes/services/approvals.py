@@ -1,0 +1,384 @@
+"""Approval requests: made when a card meets an exception rule, decided by approvers, escalated
+when undecided past their decision SLA (DESIGN.md section 2, "Exception")."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+
+from metrics.models import Notification
+from metrics.services import notifications_deliver
+from processes.approvals import (
+    CURRENT_STATUSES,
+    ApprovalRequest,
+    ApprovalStatus,
+    ExceptionRule,
+)
+from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.models import Event, EventKind, RequestCard, Status
+from processes.sla import working_time_for
+from roles.models import ProcessRole, RoleKind
+from roles.permissions import role_map
+
+
+def _person(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()
+
+
+def _needed(rules, card) -> dict[str, ExceptionRule]:
+    """Per family, the highest-level active rule whose condition the card meets."""
+    needed: dict[str, ExceptionRule] = {}
+    for rule in rules:
+        if rule.is_active and rule.matches(card):
+            best = needed.get(rule.family)
+            if best is None or rule.level > best.level:
+                needed[rule.family] = rule
+    return needed
+
+
+def _covered(request: ApprovalRequest, rule: ExceptionRule, card) -> bool:
+    """An approval stands while the card needs no higher level and its value is no worse."""
+    return (
+        request.status == ApprovalStatus.APPROVED
+        and request.rule.level >= rule.level
+        and request.rule.covers(request.value, rule.value_of(card))
+    )
+
+
+def _unchanged(request: ApprovalRequest, rule: ExceptionRule, card) -> bool:
+    return request.rule_id == rule.pk and request.value == rule.text_of(card)
+
+
+def _event(card, kind, actor, now, request: ApprovalRequest, **extra) -> Event:
+    data = {
+        "request": request.pk,
+        "rule": request.rule.name,
+        "family": request.family,
+        "level": request.rule.level,
+        "field": request.rule.field,
+        "value": request.value_text,
+        **extra.pop("data", {}),
+    }
+    return Event(
+        card=card,
+        kind=kind,
+        actor=actor,
+        at=now,
+        from_status=card.status,
+        to_status=card.status,
+        data=data,
+        **extra,
+    )
+
+
+def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[ApprovalRequest]:
+    """Bring the card's approval requests in line with its data; returns the requests made.
+
+    Call inside the transaction of the change. Per rule family: a card that no longer meets any
+    rule withdraws its request; one that needs a request it lacks gets one, for the highest
+    level it meets, and the approvers are told; a pending or rejected request whose value
+    changed, or an approval the card outgrew, is superseded by a new request. Two queries when
+    nothing changes.
+    """
+    rules = list(
+        ExceptionRule.objects.filter(process_id=card.process_id, is_active=True).select_related(
+            "guards"
+        )
+    )
+    current = {
+        r.family: r
+        for r in ApprovalRequest.objects.filter(
+            card=card, status__in=CURRENT_STATUSES
+        ).select_related("rule")
+    }
+    if not rules and not current:
+        return []
+    needed = _needed(rules, card)
+    if (
+        needed
+        and Status.objects.filter(process_id=card.process_id, slug=card.status, final=True).exists()
+    ):
+        return []  # a finished card asks nobody: its undecided requests closed when it finished
+    events, closing, made = [], [], []
+    for family in sorted(set(needed) | set(current)):
+        rule, request = needed.get(family), current.get(family)
+        if request is not None:
+            if rule is not None and (
+                _covered(request, rule, card)
+                or (request.status != ApprovalStatus.APPROVED and _unchanged(request, rule, card))
+            ):
+                continue
+            why = "no longer needed" if rule is None else "the card changed"
+            closed = ApprovalStatus.WITHDRAWN if rule is None else ApprovalStatus.SUPERSEDED
+            closing.append((request, closed))
+            events.append(
+                _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, request, reason=why)
+            )
+        if rule is not None:
+            made.append(
+                ApprovalRequest(
+                    card=card,
+                    rule=rule,
+                    family=family,
+                    value=rule.text_of(card),
+                    requested_by=actor,
+                    requested_at=now,
+                    due_at=working_time_for(card.process).add(now, rule.decision_sla_hours * 3600),
+                )
+            )
+    for request, status in closing:
+        # Whatever a concurrent decision did meanwhile, the card changed: the request closes.
+        ApprovalRequest.objects.filter(pk=request.pk, status__in=CURRENT_STATUSES).update(
+            status=status, closed_at=now
+        )
+    for request in made:
+        request.save()
+        events.append(_event(card, EventKind.APPROVAL_REQUESTED, actor, now, request))
+    Event.objects.bulk_create(events)
+    if made:
+        _notify_deciders(card=card, requests=made, now=now)
+    return made
+
+
+def approval_requests_withdraw(*, card: RequestCard, actor, now: datetime, why: str) -> int:
+    """Withdraw the card's undecided requests (pending or rejected), e.g. when it finishes:
+    nobody needs to decide them any more, and they must not escalate."""
+    open_requests = list(
+        ApprovalRequest.objects.filter(
+            card=card, status__in=[ApprovalStatus.PENDING, ApprovalStatus.REJECTED]
+        ).select_related("rule")
+    )
+    if not open_requests:
+        return 0
+    ApprovalRequest.objects.filter(
+        pk__in=[r.pk for r in open_requests],
+        status__in=[ApprovalStatus.PENDING, ApprovalStatus.REJECTED],
+    ).update(status=ApprovalStatus.WITHDRAWN, closed_at=now)
+    Event.objects.bulk_create(
+        _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why) for r in open_requests
+    )
+    return len(open_requests)
+
+
+def approval_unmet(
+    *, card: RequestCard, transition_id: int, rules=None, requests=None, missing=None
+) -> list[str]:
+    """Why the exceptions of the card refuse the transition, in words ([] when none do).
+
+    `rules` (the process's) and `requests` (the card's, with their rule and decider) may be
+    passed in already loaded, as the card page does; otherwise two queries at most. Rules met
+    with no request at all (a rule added after the card last changed) are appended to `missing`.
+    """
+    if rules is None:
+        rules = list(ExceptionRule.objects.filter(process_id=card.process_id, is_active=True))
+    needed = [r for r in _needed(rules, card).values() if r.guards_id == transition_id]
+    if not needed:
+        return []
+    if requests is None:
+        requests = ApprovalRequest.objects.filter(
+            card=card, status__in=CURRENT_STATUSES
+        ).select_related("rule", "decided_by")
+    current = {r.family: r for r in requests if r.status in CURRENT_STATUSES}
+    unmet = []
+    for rule in sorted(needed, key=lambda r: (r.family, r.level)):
+        request = current.get(rule.family)
+        if request is not None and _covered(request, rule, card):
+            continue
+        what = f"{rule.name} ({request.value_text if request else rule.text_of(card)})"
+        if request is None or request.status == ApprovalStatus.APPROVED:
+            unmet.append(
+                f"Approval needed: {what} has no request yet; trying the move asks "
+                f"{rule.approver_text}."
+            )
+            if missing is not None:
+                missing.append(rule)
+        elif request.status == ApprovalStatus.PENDING:
+            unmet.append(f"Approval needed: {what} is waiting for {rule.approver_text}.")
+        else:
+            unmet.append(
+                f"Approval rejected: {what} was rejected by {_person(request.decided_by)}: "
+                f"{request.comment} Change the card to ask again."
+            )
+    return unmet
+
+
+def approval_decide(
+    *,
+    actor,
+    approval: ApprovalRequest,
+    approve: bool,
+    comment: str = "",
+    at: datetime | None = None,
+) -> ApprovalRequest:
+    """Approve or reject a pending request. Of two deciders at once, one wins; the other (and
+    anyone deciding a request no longer pending) gets CardConflict."""
+    now = at or timezone.now()
+    rule, card = approval.rule, approval.card
+    if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
+        raise ActionForbidden(
+            "You made the change that raised this request: someone else must decide it."
+        )
+    if not role_map(actor).may_decide(card.process_id, rule.approver_kind, rule.authority):
+        raise ActionForbidden(f"Only {rule.approver_text} of this process may decide this.")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise InvalidInput({"comment": ["Say why: a rejection needs a comment."]})
+    status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    with transaction.atomic():
+        # The claim: only the decision whose UPDATE finds the request still pending stands.
+        won = ApprovalRequest.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
+            status=status, decided_by=actor, decided_at=now, comment=comment
+        )
+        approval.refresh_from_db()
+        if not won:
+            raise CardConflict(_no_longer_pending(approval))
+        Event.objects.create(
+            card=card,
+            kind=EventKind.APPROVAL_DECIDED,
+            actor=actor,
+            at=now,
+            from_status=card.status,
+            to_status=card.status,
+            comment=comment,
+            reason=status,
+            data={
+                "request": approval.pk,
+                "rule": rule.name,
+                "family": approval.family,
+                "level": rule.level,
+                "field": rule.field,
+                "value": approval.value_text,
+                "decision": status,
+            },
+        )
+        if approval.requested_by_id:
+            verb = "Approved" if approve else "Rejected"
+            text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
+            _notify(
+                card_texts=[(card, text)],
+                user_ids_per_text=[{approval.requested_by_id}],
+                now=now,
+            )
+    return approval
+
+
+def _no_longer_pending(approval: ApprovalRequest) -> str:
+    if approval.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+        return (
+            f"This request was already {approval.get_status_display().lower()} by "
+            f"{_person(approval.decided_by)}. Reload to see it."
+        )
+    return "The card changed and this request was withdrawn. Reload to see the current one."
+
+
+def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Escalate pending requests past their decision SLA, each once; returns how many.
+
+    A conditional UPDATE claims them (like the alert scan): of two scans at once only one sees
+    a row change, so the escalation role hears once.
+    """
+    now = now or timezone.now()
+    table = connection.ops.quote_name(ApprovalRequest._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("
+        f"SELECT id FROM {table} WHERE status = %s AND escalated_at IS NULL AND due_at <= %s "
+        f"ORDER BY id LIMIT %s) AND escalated_at IS NULL RETURNING id"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    escalated = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [stamp, ApprovalStatus.PENDING, stamp, batch_size])
+                ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return escalated
+            requests = list(
+                ApprovalRequest.objects.filter(pk__in=ids).select_related(
+                    "rule", "card", "requested_by"
+                )
+            )
+            Event.objects.bulk_create(
+                _event(r.card, EventKind.APPROVAL_ESCALATED, None, now, r) for r in requests
+            )
+            holders = _holders(
+                process_ids={r.card.process_id for r in requests}, kinds={RoleKind.ESCALATION}
+            )
+            texts, recipients = [], []
+            for r in requests:
+                texts.append(
+                    (
+                        r.card,
+                        f"Overdue approval: #{r.card.pk} {r.card.title}: {r.rule.name} "
+                        f"({r.value_text}) waits for {r.rule.approver_text} since "
+                        f"{timezone.localtime(r.requested_at):%Y-%m-%d %H:%M}.",
+                    )
+                )
+                recipients.append(
+                    {u for (_, _, u) in holders.get((r.card.process_id, RoleKind.ESCALATION), [])}
+                )
+            _notify(card_texts=texts, user_ids_per_text=recipients, now=now)
+        escalated += len(ids)
+        if len(ids) < batch_size:
+            return escalated
+
+
+def _holders(*, process_ids, kinds) -> dict[tuple[int, str], list[tuple[str, int, int]]]:
+    """{(process, kind): [(authority, grant id, user id)]}, direct and group grants, one query."""
+    found: dict[tuple[int, str], list] = defaultdict(list)
+    grants = ProcessRole.objects.filter(process_id__in=process_ids, kind__in=kinds).values_list(
+        "pk", "process_id", "kind", "authority", "user_id", "group__user__id"
+    )
+    for pk, process_id, kind, authority, user_id, member_id in grants:
+        for holder in (user_id, member_id):
+            if holder is not None:
+                found[(process_id, kind)].append((authority, pk, holder))
+    return found
+
+
+def _notify_deciders(*, card: RequestCard, requests: list[ApprovalRequest], now) -> None:
+    """Tell whoever may decide each new request, except its requester."""
+    kinds = {r.rule.approver_kind for r in requests}
+    holders = _holders(process_ids={card.process_id}, kinds=kinds)
+    texts, recipients = [], []
+    for request in requests:
+        rule = request.rule
+        ids = {
+            user_id
+            for authority, _, user_id in holders.get((card.process_id, rule.approver_kind), [])
+            if not authority or not rule.authority or authority == rule.authority
+        }
+        ids.discard(request.requested_by_id)
+        texts.append(
+            (
+                card,
+                f"Approval needed: #{card.pk} {card.title}: {rule.name} ({request.value_text}), "
+                f"asked by {_person(request.requested_by)}.",
+            )
+        )
+        recipients.append(ids)
+    _notify(card_texts=texts, user_ids_per_text=recipients, now=now)
+
+
+def _notify(*, card_texts, user_ids_per_text, now) -> None:
+    """In-app notifications (and e-mails after the commit) to active users, two queries."""
+    wanted = set().union(*user_ids_per_text) if user_ids_per_text else set()
+    if not wanted:
+        return
+    users = {
+        u.pk: u
+        for u in get_user_model()
+        .objects.filter(pk__in=wanted, is_active=True)
+        .select_related("notification_preference")
+    }
+    notifications = [
+        Notification(user_id=uid, card=card, text=text[:500], created_at=now)
+        for (card, text), ids in zip(card_texts, user_ids_per_text, strict=True)
+        for uid in sorted(ids)
+        if uid in users
+    ]
+    notifications_deliver(notifications=notifications, users=users, now=now)
