@@ -184,7 +184,12 @@ class CardViewSet(
         card = self.get_object()
         data = s.LineItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = card_item_add(actor=request.user, card=card, **data.validated_data)
+        item = card_item_add(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
         return Response(s.LineItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -239,7 +244,12 @@ class CardViewSet(
         card = self.get_object()
         data = s.BlockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        card = card_block(actor=request.user, card=card, **data.validated_data)
+        card = card_block(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
         return self._card_response(card)
 
     @extend_schema(
@@ -257,7 +267,12 @@ class CardViewSet(
         card = self.get_object()
         data = s.UnblockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        card = card_unblock(actor=request.user, card=card, **data.validated_data)
+        card = card_unblock(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
         return self._card_response(card)
 
     @extend_schema(responses={200: s.EventSerializer(many=True), 404: NOT_FOUND})

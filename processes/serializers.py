@@ -261,6 +261,16 @@ def _user_queryset():
     return get_user_model().objects.filter(is_active=True)
 
 
+def _version_field():
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The card's version as last read; a stale one gives 409.",
+    )
+
+
 class ClientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
@@ -305,13 +315,7 @@ NOT_PATCHABLE = {
 class CardUpdateSerializer(CardDataInputSerializer):
     """A partial change of the card's data. `version` is the one the client last saw."""
 
-    version = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="The card's version as last read; a stale one gives 409.",
-    )
+    version = _version_field()
 
     def validate(self, attrs):
         errors = {f: [msg] for f, msg in NOT_PATCHABLE.items() if f in self.initial_data}
@@ -321,6 +325,7 @@ class CardUpdateSerializer(CardDataInputSerializer):
 
 
 class LineItemInputSerializer(serializers.Serializer):
+    version = _version_field()
     product = serializers.CharField(max_length=200)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -332,21 +337,17 @@ class TransitionInputSerializer(serializers.Serializer):
     lost_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300
     )
-    version = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="The card's version as last read; a stale one gives 409.",
-    )
+    version = _version_field()
 
 
 class BlockInputSerializer(serializers.Serializer):
+    version = _version_field()
     reason = serializers.SlugField(max_length=50, help_text="A block reason slug of the process.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class UnblockInputSerializer(serializers.Serializer):
+    version = _version_field()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

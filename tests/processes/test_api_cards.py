@@ -496,3 +496,40 @@ def test_item_refused_for_a_role_that_may_not_edit(olga, make_card):
     answer = api_as(olga).post(card_url(make_card(), "items/"), item, format="json")
     assert answer.status_code == 403
     assert not LineItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "action, body",
+    [
+        ("items", {"product": "Drill", "quantity": "2", "unit_price": "10", "unit_cost": "7"}),
+        ("block", {"reason": "waiting_stock"}),
+    ],
+)
+def test_card_actions_with_a_stale_version_are_409_and_change_nothing(
+    alice, make_card, action, body
+):
+    card = make_card()
+    client = api_as(alice)
+    first = client.patch(card_url(card), {"version": 1, "title": "First"}, format="json")
+    assert first.status_code == 200
+    before = (LineItem.objects.count(), Event.objects.count())
+    answer = client.post(f"{card_url(card)}{action}/", {**body, "version": 1}, format="json")
+    assert answer.status_code == 409
+    card.refresh_from_db()
+    assert (card.version, card.is_blocked) == (2, False)
+    assert (LineItem.objects.count(), Event.objects.count()) == before
+    current = client.post(f"{card_url(card)}{action}/", {**body, "version": 2}, format="json")
+    assert current.status_code in (200, 201)
+
+
+def test_unblock_with_a_stale_version_is_409(alice, make_card):
+    card = make_card()
+    client = api_as(alice)
+    blocked = client.post(f"{card_url(card)}block/", {"reason": "waiting_stock"}, format="json")
+    version = blocked.json()["version"]
+    changed = client.patch(card_url(card), {"version": version, "title": "X"}, format="json")
+    assert changed.status_code == 200
+    answer = client.post(f"{card_url(card)}unblock/", {"version": version}, format="json")
+    assert answer.status_code == 409
+    card.refresh_from_db()
+    assert card.is_blocked
