@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from metrics.models import Alert, Notification, WorkerHeartbeat
+from metrics.models import Alert, Notification, WeeklySnapshot, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -45,6 +45,21 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "text"]
     raw_id_fields = ["user", "alert", "card"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WeeklySnapshot)
+class WeeklySnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are written by the workers and `metrics_backfill`."""
+
+    list_display = ["process", "week", "complete", "as_of", "computed_at"]
+    list_filter = ["process", "complete"]
+    readonly_fields = [f.name for f in WeeklySnapshot._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -4,16 +4,20 @@ Thin, like processes/api.py: the selector scopes every query to the user, so som
 entry answers 404, never 403.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from metrics.models import Notification
+from metrics.dashboards import week_choice
+from metrics.models import Notification, WeeklySnapshot
 from metrics.selectors import notifications_for
-from metrics.serializers import AlertNotificationSerializer
+from metrics.serializers import AlertNotificationSerializer, weekly_metrics_data
 from metrics.services import notification_mark_read
+from processes.errors import InvalidInput
 from processes.serializers import DetailSerializer
 
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such alert in the user's inbox.")
@@ -41,3 +45,41 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except Notification.DoesNotExist as exc:
             raise NotFound("No such alert.") from exc
         return Response(AlertNotificationSerializer(notification).data)
+
+
+WEEKLY_PARAMS = [
+    OpenApiParameter(
+        "process", str, required=True, description="Process slug, e.g. order-to-cash."
+    ),
+    OpenApiParameter(
+        "week", str, description="ISO week, e.g. 2026-W47 (default: the last complete week)."
+    ),
+]
+
+
+class WeeklyMetricsView(APIView):
+    """GET /api/metrics/weekly/?process=order-to-cash&week=2026-W47: a week's flow figures, as
+    the workers stored them (DESIGN.md section 4 names). 400 for a bad or missing process or
+    week; 404 for a process the user holds no role in, or a week not computed yet."""
+
+    @extend_schema(
+        tags=["metrics"],
+        parameters=WEEKLY_PARAMS,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: DetailSerializer},
+    )
+    def get(self, request):
+        choice = week_choice(user=request.user, params=request.query_params, require_process=True)
+        if choice.errors:
+            raise InvalidInput(choice.errors)
+        snapshot = (
+            WeeklySnapshot.objects.filter(process=choice.process, week=choice.week).first()
+            if choice.process
+            else None
+        )
+        if snapshot is None:
+            raise NotFound(
+                f"No figures for {choice.week} yet: the workers compute each week when it ends "
+                "(and the week in progress every 15 minutes); older weeks need "
+                "`manage.py metrics_backfill`."
+            )
+        return Response(weekly_metrics_data(snapshot))

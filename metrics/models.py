@@ -91,3 +91,52 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class WeeklySnapshot(models.Model):
+    """One process's flow figures for one ISO week (metrics.flow.weekly_flow_metrics), as the
+    dashboard and the API read them. Recomputing a week updates this row in place."""
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="weekly_snapshots"
+    )
+    week = models.CharField(max_length=8, help_text="ISO week, e.g. 2026-W47.")
+    week_start = models.DateTimeField(help_text="Monday 00:00 in the process's time zone.")
+    week_end = models.DateTimeField()
+    as_of = models.DateTimeField(help_text="The figures count events up to this instant.")
+    complete = models.BooleanField(default=False, help_text="The week had ended when computed.")
+    computed_at = models.DateTimeField(default=timezone.now)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["process_id", "-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "week"], name="weekly_snapshot_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["process", "week_start"], name="weekly_snapshot_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} {self.week}"
+
+
+class WeeklyFigure(models.Model):
+    """The snapshot's numbers in long form, one row per metric and dimension (a channel, a
+    status, a reason; blank for a process total), for queries across weeks."""
+
+    snapshot = models.ForeignKey(WeeklySnapshot, on_delete=models.CASCADE, related_name="rows")
+    metric = models.CharField(max_length=80, help_text="e.g. intake.total, cycle_time.week.p85")
+    dimension = models.CharField(max_length=200, blank=True)
+    value = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["snapshot_id", "metric", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "metric", "dimension"], name="weekly_figure_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}[{self.dimension}] = {self.value}"

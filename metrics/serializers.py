@@ -49,3 +49,8 @@ class AlertNotificationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DateTimeField(help_text="When the alert was raised."))
     def get_raised_at(self, obj: Notification) -> str:
         return _moment.to_representation(obj.alert.raised_at if obj.alert else obj.created_at)
+
+
+def weekly_metrics_data(snapshot) -> dict:
+    """The API's answer: the week's figures at the top level, with when they were computed."""
+    return {**snapshot.figures, "computed_at": snapshot.computed_at.isoformat()}

@@ -3,7 +3,12 @@ from datetime import datetime
 from celery import shared_task
 
 from metrics.deadlines import deadline_scan
-from metrics.services import heartbeat_record
+from metrics.services import (
+    heartbeat_record,
+    weekly_snapshot_compute,
+    weekly_snapshots_catch_up,
+    weekly_snapshots_current,
+)
 from processes.services.approvals import approvals_escalate
 
 
@@ -38,3 +43,33 @@ def approval_escalation_scan_task(now: str | None = None) -> int:
     """Run by beat every minute: pending approvals past their decision SLA escalate, once."""
     instant = datetime.fromisoformat(now) if now else None
     return approvals_escalate(now=instant)
+
+
+# Weekly flow snapshots. Idempotent: a week recomputed replaces its own rows, so a task
+# delivered twice or two beats at once only repeat the same work.
+_SNAPSHOT_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "max_retries": 3,
+}
+
+
+@shared_task(name="metrics.tasks.weekly_snapshot", **_SNAPSHOT_OPTIONS)
+def weekly_snapshot_task(process_id: int, week: str, now: str | None = None) -> str:
+    """Compute one process's week (`now`, ISO 8601, replays it as of another instant)."""
+    instant = datetime.fromisoformat(now) if now else None
+    snapshot = weekly_snapshot_compute(process_id=process_id, week=week, now=instant)
+    return f"{snapshot.week} as of {snapshot.as_of.isoformat()}"
+
+
+@shared_task(name="metrics.tasks.weekly_snapshots_current", **_SNAPSHOT_OPTIONS)
+def weekly_snapshots_current_task(now: str | None = None) -> list[str]:
+    """Run by beat every 15 minutes: the week in progress of every process."""
+    return weekly_snapshots_current(now=datetime.fromisoformat(now) if now else None)
+
+
+@shared_task(name="metrics.tasks.weekly_snapshots_catch_up", **_SNAPSHOT_OPTIONS)
+def weekly_snapshots_catch_up_task(now: str | None = None) -> list[str]:
+    """Run by beat hourly: the week that just ended, and any of the last 12 missed."""
+    return weekly_snapshots_catch_up(now=datetime.fromisoformat(now) if now else None)

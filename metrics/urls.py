@@ -13,4 +13,7 @@ urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
     path("risks/", views.risks, name="risks"),
     path("health/", views.health, name="health"),
+    path("dashboards/weekly/", views.weekly_dashboard, name="weekly-dashboard"),
+    path("dashboards/weekly/cards/", views.weekly_cards, name="weekly-cards"),
+    path("dashboards/weekly/csv/<slug:table>/", views.weekly_csv, name="weekly-csv"),
 ]

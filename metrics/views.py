@@ -15,18 +15,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from metrics import selectors, services
+from metrics import dashboards, selectors, services
+from metrics.flow import DEFINITIONS, cards_behind
 from metrics.forms import NotificationSettingsForm
 from metrics.health import OK, health_report
 from metrics.models import Notification
+from processes.errors import InvalidInput
 from processes.models import Process
-from processes.selectors import processes_visible_to
+from processes.selectors import cards_visible_to, processes_visible_to
 from processes.sla import SLAState
 from roles.models import RoleKind
 from roles.permissions import role_map
@@ -254,3 +256,73 @@ def health(request):
     if wants_html:
         return render(request, "metrics/health.html", {"report": report}, status=code)
     return JsonResponse(report, status=code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekly dashboard
+
+CARDS_PAGE_SIZE = 50
+
+
+def _week_form_status(choice) -> int:
+    return 400 if choice.errors else 200
+
+
+@require_safe
+def weekly_dashboard(request):
+    choice = dashboards.week_choice(user=request.user, params=request.GET)
+    dashboard = None
+    if choice.process is not None and not choice.errors:
+        dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
+    context = {
+        "choice": choice,
+        "dashboard": dashboard,
+        "definitions": DEFINITIONS,
+        "nav": "weekly",
+    }
+    return render(request, "metrics/weekly.html", context, status=_week_form_status(choice))
+
+
+@require_safe
+def weekly_csv(request, table: str):
+    choice = dashboards.week_choice(user=request.user, params=request.GET)
+    if choice.process is None or choice.errors:
+        return HttpResponseBadRequest(
+            " ".join(m for ms in choice.errors.values() for m in ms) or "No process to show.",
+            content_type="text/plain; charset=utf-8",
+        )
+    dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
+    if dashboard.snapshot is None:
+        raise Http404("No figures for this week yet.")
+    return dashboards.table_csv(dashboard, table)
+
+
+@require_safe
+def weekly_cards(request):
+    """The cards behind a number of the dashboard, computed from the events like the number."""
+    choice = dashboards.week_choice(user=request.user, params=request.GET)
+    metric = request.GET.get("metric", "").strip()
+    key = request.GET.get("key", "").strip() or None
+    ids, page = [], None
+    if choice.process is not None and not choice.errors:
+        try:
+            ids = cards_behind(process=choice.process, week=choice.week, metric=metric, key=key)
+        except InvalidInput as exc:
+            choice.errors.update(exc.errors)
+    if not choice.errors:
+        page = Paginator(ids, CARDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = []
+    if page is not None:
+        found = {c.pk: c for c in cards_visible_to(request.user).filter(pk__in=list(page))}
+        cards = [found[pk] for pk in page if pk in found]
+    context = {
+        "choice": choice,
+        "metric": metric,
+        "metric_label": dashboards.METRIC_LABELS.get(metric, metric),
+        "key": key,
+        "page": page,
+        "cards": cards,
+        "total": len(ids),
+        "nav": "weekly",
+    }
+    return render(request, "metrics/weekly_cards.html", context, status=_week_form_status(choice))

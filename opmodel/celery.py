@@ -36,4 +36,17 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The week in progress, refreshed for the dashboards; expires like the scan.
+    "weekly-snapshots-current": {
+        "task": "metrics.tasks.weekly_snapshots_current",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+    # The week that just ended (in each process's time zone), and any week missed while the
+    # workers were down; weeks already complete are skipped, so most runs do nothing.
+    "weekly-snapshots-catch-up": {
+        "task": "metrics.tasks.weekly_snapshots_catch_up",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
 }

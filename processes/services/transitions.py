@@ -14,7 +14,7 @@ from processes.services.approvals import (
     approval_unmet,
 )
 from processes.services.cards import check_version
-from processes.sla import SLA_FIELDS, sla_enter_status
+from processes.sla import SLA_FIELDS, SLAState, sla_enter_status, sla_state
 from roles.models import RoleKind
 from roles.permissions import role_map
 
@@ -47,6 +47,17 @@ def _definition_for(card: RequestCard, name: str) -> Transition:
             [f"Unknown transition {name!r}."],
         )
     return definition
+
+
+def _sla_outcome(card: RequestCard, now: datetime) -> dict | None:
+    """How the visit that this move ends did against its SLA (None: the status had none); the
+    weekly metrics count breaches and the on-time share from these."""
+    if card.sla_allowance is None:
+        return None
+    return {
+        "due_at": card.due_at.isoformat() if card.due_at else None,
+        "breached": sla_state(card, now) == SLAState.BREACHED,
+    }
 
 
 def card_transition(
@@ -92,6 +103,7 @@ def card_transition(
         raise TransitionRefused(f"{definition.label} is refused: " + " ".join(unmet), unmet)
 
     from_status = card.status
+    sla = _sla_outcome(card, now)
     try:
         with transaction.atomic():
             card.apply_transition(definition)
@@ -114,6 +126,7 @@ def card_transition(
                 transition=definition.name,
                 comment=comment or "",
                 reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
+                data={"sla": sla},
             )
             if definition.target.final:
                 approval_requests_withdraw(

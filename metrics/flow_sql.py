@@ -1,0 +1,349 @@
+"""The SQL of the weekly flow metrics (see metrics/flow.py for the definitions).
+
+Common table expressions fold a process's events into per-card facts; each figure is one
+SELECT over them returning long rows (metric, dim, ref, value, extra), glued with UNION ALL
+into one statement. The same text runs on PostgreSQL and SQLite but for the few fragments of
+`Dialect` (seconds between two instants, reading JSON, an instant as sortable text). Columns
+that exist once per status (reach_0, last_0, ...) are numbered; the slugs are parameters
+(%(s0)s, ...). Only constants of this module are
+written into the text; every value from outside is a query parameter.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+PERCENTILES = (50, 85, 95)
+# Bounded samples kept in a snapshot so that the dashboard reads the same amount whatever the
+# data size: dots of the cycle-time scatter, dots per status of the aging-WIP chart (spread
+# evenly by rank, always with the largest).
+SCATTER_POINTS = 300
+AGING_POINTS_PER_STATUS = 40
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+
+    def seconds(self, later: str, earlier: str) -> str:
+        if self.name == "postgresql":
+            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+        # julianday counts days as a double, to the millisecond: plenty for days with 1 decimal.
+        return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+    def json_text(self, column: str, *keys: str) -> str:
+        if self.name == "postgresql":
+            path = "".join(f"->'{k}'" for k in keys[:-1])
+            return f"({column}{path}->>'{keys[-1]}')"
+        return f"json_extract({column}, '$.{'.'.join(keys)}')"
+
+    def json_is_true(self, column: str, *keys: str) -> str:
+        if self.name == "postgresql":
+            return f"({self.json_text(column, *keys)} = 'true')"
+        return f"({self.json_text(column, *keys)} = 1)"
+
+    def sortable_instant(self, column: str) -> tuple[str, int]:
+        """Text of an instant that sorts like the instant, and its fixed width."""
+        if self.name == "postgresql":
+            return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", 26
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {column})", 23
+
+    def json_is_object(self, column: str, *keys: str) -> str:
+        if self.name == "postgresql":
+            path = "".join(f"->'{k}'" for k in keys)
+            return f"(jsonb_typeof({column}{path}) = 'object')"
+        return f"(json_type({column}, '$.{'.'.join(keys)}') = 'object')"
+
+
+def dialect() -> Dialect:
+    return Dialect("postgresql" if connection.vendor == "postgresql" else "sqlite")
+
+
+def _min(a: str, b: str) -> str:
+    return f"(CASE WHEN {a} < {b} THEN {a} ELSE {b} END)"
+
+
+def _max(a: str, b: str) -> str:
+    return f"(CASE WHEN {a} > {b} THEN {a} ELSE {b} END)"
+
+
+def _statuses(n: int, template: str, joiner: str = ",\n        ") -> str:
+    """One SQL fragment per status of the process (k, and its slug as the parameter s{k})."""
+    return joiner.join(template.format(k=k, s=f"%(s{k})s") for k in range(n))
+
+
+def ctes(d: Dialect, n: int) -> str:
+    """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...)."""
+    secs = d.seconds
+    stamp, width = d.sortable_instant("at")
+    move = "kind IN ('created', 'transition')"
+    reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
+    last = _statuses(n, f"MAX(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS last_{{k}}")
+    # The status at the end is the one whose last arrival is the card's last move; should two
+    # moves share an instant, the later status in the process order wins.
+    state = " ".join(f"WHEN last_{k} = moved_at THEN %(s{k})s" for k in reversed(range(n)))
+    return f"""
+st AS (
+    SELECT slug, final FROM processes_status WHERE process_id = %(process)s
+),
+ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of"
+    SELECT e.id, e.card_id, e.kind, e.at, e.from_status, e.to_status, e.reason,
+        CASE WHEN e.kind = 'transition' AND {d.json_is_object("e.data", "sla")}
+            THEN CASE WHEN {d.json_is_true("e.data", "sla", "breached")} THEN 1 ELSE 0 END
+            END AS breached,
+        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "responsible")}
+            WHEN e.kind = 'assignment' THEN {d.json_text("e.data", "new")} END AS resp
+    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
+    WHERE c.process_id = %(process)s AND e.at < %(asof)s
+        AND e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
+),
+card AS (  -- one pass folds each card's events into its points
+    SELECT card_id,
+        MIN(CASE WHEN kind = 'created' THEN at END) AS created_at,
+        MIN(CASE WHEN kind = 'transition' AND from_status = %(first)s THEN at END) AS started_at,
+        MAX(CASE WHEN {move} THEN at END) AS moved_at,
+        MAX(CASE WHEN kind = 'created' THEN resp END) AS created_resp,
+        MAX(CASE WHEN kind = 'assignment' THEN {stamp} || COALESCE(resp, '') END) AS assigned,
+        {reach},
+        {last}
+    FROM ev GROUP BY card_id
+),
+cs AS (
+    SELECT card.*, c.channel, c.client_id,
+        CASE {state} END AS state,
+        CASE WHEN assigned IS NOT NULL THEN substr(assigned, {width + 1})
+            ELSE created_resp END AS resp
+    FROM card JOIN processes_requestcard c ON c.id = card.card_id
+    WHERE card.created_at IS NOT NULL
+),
+cf AS (  -- card flow: each card's points, status and responsible person as of the end
+    SELECT cs.*, CASE WHEN st.final THEN cs.moved_at END AS finished_at
+    FROM cs LEFT JOIN st ON st.slug = cs.state
+),
+fin AS (  -- cards finished in the trailing window (this week included)
+    SELECT card_id, channel, state, started_at, created_at, finished_at,
+        {secs("finished_at", "started_at")} / {DAY} AS cycle,
+        {secs("finished_at", "created_at")} / {DAY} AS lead
+    FROM cf WHERE finished_at >= %(trail_start)s
+),
+fw AS (SELECT * FROM fin WHERE finished_at >= %(start)s),
+wip AS (
+    SELECT card_id, state, started_at, {secs("%(asof)s", "started_at")} / {DAY} AS age
+    FROM cf WHERE started_at IS NOT NULL AND finished_at IS NULL
+),
+bk AS (
+    SELECT card_id, kind, at, reason,
+        LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
+    FROM ev WHERE kind IN ('block', 'unblock')
+    WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
+),
+bk2 AS (
+    SELECT bk.card_id, bk.reason, bk.at AS b_from, cf.finished_at,
+        CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
+    FROM bk JOIN cf ON cf.card_id = bk.card_id
+    WHERE bk.kind = 'block'
+),
+blk AS (  -- block intervals, ended by the unblock, else by the card's finish, else "as of"
+    SELECT card_id, reason, b_from,
+        CASE WHEN finished_at IS NOT NULL AND finished_at >= b_from AND finished_at < raw_to
+            THEN finished_at ELSE raw_to END AS b_to
+    FROM bk2
+),
+wblk AS (  -- the part of each block inside the week
+    SELECT card_id, reason,
+        {secs(_min("b_to", "%(asof)s"), _max("b_from", "%(start)s"))} AS secs
+    FROM blk WHERE b_from < %(asof)s AND b_to > %(start)s
+),
+fblk AS (  -- blocked time inside the cycle of each card finished in the week
+    SELECT fw.card_id,
+        SUM({secs(_min("blk.b_to", "fw.finished_at"), _max("blk.b_from", "fw.started_at"))})
+            AS secs
+    FROM blk JOIN fw ON fw.card_id = blk.card_id
+    WHERE blk.b_to > fw.started_at AND blk.b_from < fw.finished_at
+    GROUP BY fw.card_id
+),
+mv AS (  -- the moves of the cards finished in the week, through the (card, at) index
+    SELECT e.card_id, e.to_status, e.at,
+        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
+    FROM processes_event e
+    WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s
+        AND e.kind IN ('created', 'transition')
+),
+vis AS (  -- their time in each status (the final visit has no end)
+    SELECT card_id, to_status AS status, SUM({secs("left_at", "at")}) AS secs
+    FROM mv WHERE left_at IS NOT NULL
+    GROUP BY card_id, to_status
+),
+opn AS (
+    SELECT card_id, state,
+        CASE WHEN resp IS NULL OR resp = '' THEN 1 ELSE 0 END AS unassigned
+    FROM cf WHERE finished_at IS NULL
+),
+slv AS (  -- status visits ended in the week that had an SLA
+    SELECT card_id, from_status AS status, breached FROM ev
+    WHERE kind = 'transition' AND breached IS NOT NULL AND at >= %(start)s
+),
+agr AS (
+    SELECT c.id AS card_id, c.channel, c.discount_percent AS discount,
+        c.items_price_total * (100.0 - c.discount_percent) / 100.0 AS net,
+        c.items_cost_total AS cost
+    FROM processes_requestcard c
+    WHERE c.id IN (
+        SELECT card_id FROM ev
+        WHERE kind = 'transition' AND to_status = %(agreed)s AND at >= %(start)s
+    )
+),
+mg AS (
+    SELECT card_id, channel, discount,
+        CASE WHEN net > 0 THEN ROUND((net - cost) * 100.0 / net, 2) END AS margin
+    FROM agr
+),
+rep AS (
+    SELECT cf.card_id, cf.client_id FROM cf
+    WHERE cf.client_id IS NOT NULL AND cf.created_at >= %(repeat_start)s
+        AND cf.client_id IN (
+            SELECT client_id FROM cf
+            WHERE client_id IS NOT NULL AND created_at >= %(repeat_start)s
+            GROUP BY client_id HAVING COUNT(*) >= 2
+        )
+),
+smp AS (
+    SELECT 'cycle_week' AS sample, cycle AS v FROM fw
+    UNION ALL SELECT 'lead_week', lead FROM fw
+    UNION ALL SELECT 'cycle_12w', cycle FROM fin
+    UNION ALL SELECT 'lead_12w', lead FROM fin
+    UNION ALL SELECT 'age', age FROM wip
+),
+rk AS (
+    SELECT sample, v, ROW_NUMBER() OVER (PARTITION BY sample ORDER BY v) - 1 AS i,
+        COUNT(*) OVER (PARTITION BY sample) AS n
+    FROM smp
+)"""
+
+
+def _row(metric: str, dim: str, ref: str, value: str, extra: str = "NULL") -> str:
+    return (
+        f"SELECT '{metric}' AS metric, CAST({dim} AS VARCHAR(200)) AS dim, "
+        f"CAST({ref} AS BIGINT) AS ref, CAST({value} AS DOUBLE PRECISION) AS value, "
+        f"CAST({extra} AS DOUBLE PRECISION) AS extra"
+    )
+
+
+def _percentile(p: int) -> str:
+    rank = f"((n - 1) * {p}) / 100"
+    return (
+        _row("pct", "sample", str(p), "lo + (hi - lo) * frac")
+        + f"""
+    FROM (
+        SELECT sample,
+            MAX(CASE WHEN i = {rank} THEN v END) AS lo,
+            COALESCE(MAX(CASE WHEN i = {rank} + 1 THEN v END),
+                     MAX(CASE WHEN i = {rank} THEN v END)) AS hi,
+            MAX(((n - 1) * {p}) %% 100) / 100.0 AS frac
+        FROM rk GROUP BY sample
+    ) q"""
+    )
+
+
+def _evenly(total: int) -> str:
+    """Keep about `total` rows spread evenly by rank i (1..n), always the last; all if fewer."""
+    return f"((i - 1) * {total}) / n < (i * {total}) / n"
+
+
+def figures(d: Dialect, n: int) -> list[str]:
+    secs = d.seconds
+
+    def day_bucket(k: int) -> str:
+        days = " ".join(f"WHEN reach_{k} < %(day{d})s THEN {d}" for d in range(1, 8))
+        return f"CASE WHEN reach_{k} < %(start)s THEN 0 {days} ELSE 8 END"
+
+    return [
+        _row("intake", "channel", "NULL", "COUNT(*)")
+        + " FROM cf WHERE created_at >= %(start)s GROUP BY channel",
+        _row("throughput", "state", "NULL", "COUNT(*)") + " FROM fw GROUP BY state",
+        _row("wip", "state", "NULL", "COUNT(*)") + " FROM wip GROUP BY state",
+        _row("open", "state", "NULL", "COUNT(*)", "SUM(unassigned)") + " FROM opn GROUP BY state",
+        *(_percentile(p) for p in PERCENTILES),
+        _row("count", "sample", "NULL", "COUNT(*)") + " FROM smp GROUP BY sample",
+        _row("aging_card", "state", "card_id", "age")
+        + f""" FROM (
+            SELECT state, card_id, age,
+                ROW_NUMBER() OVER (PARTITION BY state ORDER BY age, card_id) AS i,
+                COUNT(*) OVER (PARTITION BY state) AS n
+            FROM wip
+        ) a WHERE {_evenly(AGING_POINTS_PER_STATUS)}""",
+        _row("cycle_point", "state", "card_id", "cycle", secs("finished_at", "%(start)s"))
+        + f""" FROM (
+            SELECT state, card_id, cycle, finished_at,
+                ROW_NUMBER() OVER (ORDER BY cycle, card_id) AS i, COUNT(*) OVER () AS n
+            FROM fw
+        ) s WHERE {_evenly(SCATTER_POINTS)}""",
+        _row("time_in_status", "status", "COUNT(*)", f"SUM(secs) / {DAY}")
+        + " FROM vis GROUP BY status",
+        _row("flow_efficiency", "''", "COUNT(*)", "SUM(fw.cycle)", f"SUM(fblk.secs) / {DAY}")
+        + " FROM fw LEFT JOIN fblk ON fblk.card_id = fw.card_id",
+        _row("blocked", "reason", "COUNT(DISTINCT card_id)", f"SUM(secs) / {DAY}")
+        + " FROM wblk GROUP BY reason",
+        _row("blocked_cards", "''", "COUNT(DISTINCT card_id)", "0") + " FROM wblk",
+        _row("sla", "status", "COUNT(*)", "SUM(breached)") + " FROM slv GROUP BY status",
+        *(
+            _row("conversion", f"%(s{k})s", "NULL", f"COUNT(reach_{k})")
+            + " FROM cf WHERE created_at >= %(trail_start)s"
+            for k in range(n)
+        ),
+        _row("cohort", "''", "NULL", "COUNT(*)") + " FROM cf WHERE created_at >= %(trail_start)s",
+        _row(
+            "finished_by_channel",
+            "channel",
+            "NULL",
+            "COUNT(*)",
+            "SUM(CASE WHEN state = %(lost)s THEN 1 ELSE 0 END)",
+        )
+        + " FROM fw GROUP BY channel",  # fmt: skip
+        _row("margin", "channel", "COUNT(*)", "AVG(margin)", "COUNT(margin)")
+        + " FROM mg GROUP BY channel",
+        _row(
+            "discount",
+            "channel",
+            "SUM(CASE WHEN margin < %(floor)s THEN 1 ELSE 0 END)",
+            "AVG(discount)",
+        )
+        + " FROM mg GROUP BY channel",  # fmt: skip
+        _row("repeat_client", "cl.name", "rep.client_id", "COUNT(*)")
+        + """ FROM rep JOIN processes_client cl ON cl.id = rep.client_id
+            GROUP BY rep.client_id, cl.name""",
+        *(
+            _row("cfd", f"%(s{k})s", day_bucket(k), "COUNT(*)")
+            + f" FROM cf WHERE reach_{k} IS NOT NULL GROUP BY 3"
+            for k in range(n)
+        ),
+    ]
+
+
+# The cards behind each figure: metric name -> (SQL over the CTEs, the column a key narrows:
+# a channel, a status, a reason, a client id).
+MEMBERS = {
+    "intake": ("SELECT card_id FROM cf WHERE created_at >= %(start)s", "channel"),
+    "throughput": ("SELECT card_id FROM fw WHERE 1 = 1", "state"),
+    "cycle_time": ("SELECT card_id FROM fw WHERE 1 = 1", "state"),
+    "cycle_time_12w": ("SELECT card_id FROM fin WHERE 1 = 1", "state"),
+    "wip": ("SELECT card_id FROM wip WHERE 1 = 1", "state"),
+    "open": ("SELECT card_id FROM opn WHERE 1 = 1", "state"),
+    "unassigned": ("SELECT card_id FROM opn WHERE unassigned = 1", "state"),
+    "time_in_status": ("SELECT card_id FROM vis WHERE 1 = 1", "status"),
+    "blocked": ("SELECT DISTINCT card_id FROM wblk WHERE 1 = 1", "reason"),
+    "sla_visits": ("SELECT DISTINCT card_id FROM slv WHERE 1 = 1", "status"),
+    "sla_breaches": ("SELECT DISTINCT card_id FROM slv WHERE breached = 1", "status"),
+    # {reach}: the column of the status named by the key.
+    "conversion": ("SELECT card_id FROM cf WHERE created_at >= %(trail_start)s", "{reach}"),
+    "cohort": ("SELECT card_id FROM cf WHERE created_at >= %(trail_start)s", "channel"),
+    "won": ("SELECT card_id FROM fw WHERE state <> %(lost)s", "channel"),
+    "lost": ("SELECT card_id FROM fw WHERE state = %(lost)s", "channel"),
+    "finished": ("SELECT card_id FROM fw WHERE 1 = 1", "channel"),
+    "agreed": ("SELECT card_id FROM mg WHERE 1 = 1", "channel"),
+    "under_floor": ("SELECT card_id FROM mg WHERE margin < %(floor)s", "channel"),
+    "repeat_requests": ("SELECT card_id FROM rep WHERE 1 = 1", "CAST(client_id AS VARCHAR(20))"),
+    "cumulative_flow": ("SELECT card_id FROM cf WHERE 1 = 1", "{reach}"),
+}
+MEMBER_METRICS = frozenset(MEMBERS)

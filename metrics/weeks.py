@@ -1,0 +1,70 @@
+"""ISO weeks in a process calendar's time zone: the unit of the weekly flow metrics."""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from processes.calendars import process_calendar
+from processes.errors import InvalidInput
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def process_zone(process) -> ZoneInfo:
+    return ZoneInfo(process_calendar(process).timezone)
+
+
+def parse_week(week: str) -> tuple[int, int]:
+    """'2026-W47' -> (2026, 47), or InvalidInput saying what a week looks like."""
+    match = WEEK_RE.match((week or "").strip())
+    if match:
+        year, number = int(match[1]), int(match[2])
+        try:
+            date.fromisocalendar(year, number, 1)
+            return year, number
+        except ValueError:
+            raise InvalidInput(
+                {"week": [f"{year} has no ISO week {number}: weeks run from W01 to W52 or W53."]}
+            ) from None
+    raise InvalidInput({"week": [f"“{(week or '')[:20]}” is not an ISO week such as 2026-W47."]})
+
+
+def iso_week_bounds(process, week: str) -> tuple[datetime, datetime]:
+    """'2026-W47' -> [Monday 00:00, next Monday 00:00) in the process calendar's time zone, as
+    aware UTC datetimes. Local midnight exists on every day in the zones we run (DST changes
+    happen at night, not at 00:00), so the week is 167, 168 or 169 real hours long."""
+    year, number = parse_week(week)
+    zone = process_zone(process)
+    monday = date.fromisocalendar(year, number, 1)
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def week_of(process, at: datetime) -> str:
+    """The ISO week (in the process's zone) that an instant falls in."""
+    year, number, _ = at.astimezone(process_zone(process)).isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def week_shift(week: str, weeks: int) -> str:
+    year, number = parse_week(week)
+    monday = date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks)
+    y, n, _ = monday.isocalendar()
+    return f"{y}-W{n:02d}"
+
+
+def last_complete_week(process, now: datetime | None = None) -> str:
+    return week_shift(week_of(process, now or timezone.now()), -1)
+
+
+def day_ends(process, start: datetime) -> list[datetime]:
+    """The seven local midnights that end the days of the week starting at `start`, in UTC."""
+    zone = process_zone(process)
+    monday = start.astimezone(zone).date()
+    return [
+        datetime.combine(monday + timedelta(days=k), time(0), tzinfo=zone).astimezone(UTC)
+        for k in range(1, 8)
+    ]

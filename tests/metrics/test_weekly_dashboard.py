@@ -1,0 +1,206 @@
+"""The weekly dashboard page, its CSV downloads and the cards behind its numbers."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+
+from metrics.services import weekly_snapshots_catch_up
+from processes.services import card_create, card_transition
+from tests.conftest import PASSWORD
+from tests.metrics.test_flow_metrics import NOW, WEEK, at, history  # noqa: F401 (a fixture)
+
+URL = "/dashboards/weekly/"
+CARDS = "/dashboards/weekly/cards/"
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def computed(history, o2c):  # noqa: F811
+    weekly_snapshots_catch_up(now=NOW)
+    return history
+
+
+def login(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def number_link(html: str, figure: str) -> str:
+    match = re.search(rf'<a href="([^"]+)" data-number="{figure}">([^<]*)</a>', html)
+    assert match, f"no link for {figure}"
+    return match[1].replace("&amp;", "&"), match[2]
+
+
+def test_the_last_complete_week_shows_each_figure_with_the_previous_week_and_trend(computed, alice):
+    response = login(alice).get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Weekly flow: Order to cash" in html
+    assert 'value="2026-W47"' in html
+    href, text = number_link(html, "intake")
+    assert text == "3"
+    assert href == f"{CARDS}?process=order-to-cash&week=2026-W47&metric=intake"
+    assert number_link(html, "cycle_p85")[1] == "7.5"
+    assert number_link(html, "on_time")[1] == "25%"
+    assert number_link(html, "unassigned")[1] == "67%"
+    # One trend chart per figure, each an inline SVG with no outside resource.
+    assert html.count('class="headline-trend"><svg') == 18
+    assert "http://" not in html.split("<main", 1)[1].replace("http://www.w3.org/2000/svg", "")
+    for section in [
+        "throughput",
+        "cumulative-flow",
+        "cycle-time",
+        "aging-wip",
+        "blocked",
+        "sla",
+        "conversion",
+        "win-rate",
+        "margin",
+    ]:
+        assert f'id="{section}"' in html
+        assert f'data-csv="{section}"' in html
+    assert 'id="definitions"' in html
+    assert "first transition out of the" in html
+
+
+def test_every_number_in_a_table_links_to_cards(computed, alice):
+    html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
+    cells = re.findall(r"<td>(.*?)</td>", html)
+    numbers = [c for c in cells if re.fullmatch(r"[-\d.%—]+", c)]
+    assert numbers == []  # numbers without a link: none
+    linked = re.findall(r'<td><a href="(/[^"]+)">[-\d.%]+</a></td>', html)
+    assert len(linked) > 100
+
+
+def test_a_number_opens_the_cards_behind_it(computed, alice):
+    html = login(alice).get(URL).content.decode()
+    href, _ = number_link(html, "intake")
+
+    response = login(alice).get(href)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<span data-testid="cards-total">3</span>' in page
+    for name in ["B", "C", "E"]:
+        assert f'href="/cards/{computed[name]}/"' in page
+    assert f'href="/cards/{computed["A"]}/"' not in page
+
+
+def test_the_cards_behind_a_keyed_number(computed, alice):
+    response = login(alice).get(
+        CARDS,
+        {"process": "order-to-cash", "week": WEEK, "metric": "blocked", "key": "waiting_stock"},
+    )
+    page = response.content.decode()
+    assert '<span data-testid="cards-total">1</span>' in page
+    assert f'href="/cards/{computed["D"]}/"' in page
+
+
+def test_an_unknown_metric_is_a_400_with_a_message(computed, alice):
+    response = login(alice).get(CARDS, {"process": "order-to-cash", "week": WEEK, "metric": "x"})
+    assert response.status_code == 400
+    assert "Choose one of:" in response.content.decode()
+
+
+def test_each_table_downloads_as_csv(computed, alice):
+    response = login(alice).get(
+        "/dashboards/weekly/csv/sla/", {"process": "order-to-cash", "week": WEEK}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "order-to-cash-2026-w47-sla.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Status left",
+        "Visits ended",
+        "Breached",
+        "On time",
+        "Breached, previous week",
+    ]
+    assert rows[1][:4] == ["Received", "2", "2", "0.0"]
+    assert len(rows) == 7
+
+
+def test_an_unknown_table_is_404(computed, alice):
+    response = login(alice).get("/dashboards/weekly/csv/nope/", {"process": "order-to-cash"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("week", "message"),
+    [("2026-W99", "2026 has no ISO week 99"), ("abc", "is not an ISO week such as 2026-W47")],
+)
+def test_a_bad_week_is_a_form_error(computed, alice, week, message):
+    response = login(alice).get(URL, {"week": week})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(rf'class="field-error"[^>]*>[^<]*{re.escape(message)}', html)
+    assert 'aria-invalid="true"' in html
+    csv_response = login(alice).get("/dashboards/weekly/csv/sla/", {"week": week})
+    assert csv_response.status_code == 400
+
+
+def test_a_week_not_computed_says_how_to_get_it(computed, alice):
+    html = login(alice).get(URL, {"week": "2026-W20"}).content.decode()
+    assert "No figures for 2026-W20 yet" in html
+    assert "metrics_backfill" in html
+
+
+def test_an_outsider_sees_no_process_and_404_for_one_named(computed, charlie):
+    client = login(charlie)
+    assert "No processes for you yet" in client.get(URL).content.decode()
+    assert client.get(URL, {"process": "order-to-cash"}).status_code == 404
+    assert client.get(CARDS, {"process": "order-to-cash", "metric": "intake"}).status_code == 404
+    csv_url = "/dashboards/weekly/csv/sla/"
+    assert client.get(csv_url, {"process": "order-to-cash"}).status_code == 404
+
+
+def test_the_pages_need_a_login(computed):
+    for url in [URL, CARDS, "/dashboards/weekly/csv/sla/"]:
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_pages_answer_only_get(computed, alice):
+    for url in [URL, CARDS, "/dashboards/weekly/csv/sla/"]:
+        assert login(alice).post(url).status_code == 405
+
+
+def _more_history(o2c, alice, count: int) -> None:
+    for n in range(count):
+        card = card_create(
+            actor=alice, process=o2c, title=f"Extra {n}", channel="website", at=at(11, 16)
+        )
+        card_transition(actor=alice, card=card, name="mark_lost", lost_reason="No", at=at(11, 17))
+    weekly_snapshots_catch_up(now=NOW + timedelta(days=1))  # nothing: complete weeks stay
+    from metrics.services import weekly_snapshot_compute
+
+    for week in ["2026-W46", WEEK]:
+        weekly_snapshot_compute(process_id=o2c.pk, week=week, now=NOW)
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    computed, alice, o2c, django_assert_num_queries
+):
+    client = login(alice)
+    with django_assert_num_queries(5):
+        small = client.get(URL, {"process": "order-to-cash", "week": WEEK})
+    _more_history(o2c, alice, 60)
+    with django_assert_num_queries(5):
+        large = client.get(URL, {"process": "order-to-cash", "week": WEEK})
+    assert number_link(small.content.decode(), "intake")[1] == "3"
+    assert number_link(large.content.decode(), "intake")[1] == "63"
