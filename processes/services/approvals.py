@@ -233,28 +233,20 @@ def approval_decide(
         won = ApprovalRequest.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
             status=status, decided_by=actor, decided_at=now, comment=comment
         )
-        approval.refresh_from_db()
+        # Only the decision's own columns: the cached rule stays for the event below.
+        approval.refresh_from_db(fields=["status", "decided_by", "decided_at", "comment"])
         if not won:
             raise CardConflict(_no_longer_pending(approval))
-        Event.objects.create(
-            card=card,
-            kind=EventKind.APPROVAL_DECIDED,
-            actor=actor,
-            at=now,
-            from_status=card.status,
-            to_status=card.status,
+        _event(
+            card,
+            EventKind.APPROVAL_DECIDED,
+            actor,
+            now,
+            approval,
             comment=comment,
             reason=status,
-            data={
-                "request": approval.pk,
-                "rule": rule.name,
-                "family": approval.family,
-                "level": rule.level,
-                "field": rule.field,
-                "value": approval.value_text,
-                "decision": status,
-            },
-        )
+            data={"decision": status},
+        ).save()
         if approval.requested_by_id:
             verb = "Approved" if approve else "Rejected"
             text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"

@@ -73,4 +73,5 @@ def test_the_escalation_scan_runs_every_minute_in_beat():
     entry = celery_app.conf.beat_schedule["approval-escalation-scan"]
     assert entry["task"] == "metrics.tasks.approval_escalation_scan"
     assert entry["schedule"] == 60.0
+    celery_app.loader.import_default_modules()  # what a worker does at start: autodiscovery
     assert entry["task"] in celery_app.tasks
