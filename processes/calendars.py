@@ -48,6 +48,16 @@ def default_working_days() -> list[int]:
     return [1, 2, 3, 4, 5]
 
 
+# Callables, not time(9) / time(18): Django's fields.W161 compares a fixed time default with the
+# clock and warns within ten seconds of it, so `check --deploy` would fail at 09:00 and 18:00.
+def default_day_start() -> time:
+    return time(9)
+
+
+def default_day_end() -> time:
+    return time(18)
+
+
 class BusinessCalendarManager(models.Manager):
     def standard(self) -> BusinessCalendar:
         """The calendar of processes that name none (made by a data migration; remade if gone)."""
@@ -63,8 +73,8 @@ class BusinessCalendar(models.Model):
     working_days = models.JSONField(
         default=default_working_days, help_text="ISO weekdays: 1 is Monday, 7 is Sunday."
     )
-    day_start = models.TimeField(default=time(9), help_text="Local opening time.")
-    day_end = models.TimeField(default=time(18), help_text="Local closing time.")
+    day_start = models.TimeField(default=default_day_start, help_text="Local opening time.")
+    day_end = models.TimeField(default=default_day_end, help_text="Local closing time.")
     holiday_country = models.CharField(
         max_length=3,
         blank=True,
