@@ -12,7 +12,7 @@ from processes.services import (
     card_unblock,
     card_update,
 )
-from processes.sla import sla_state
+from processes.sla import sla_state, target_state
 
 
 def utc(*args):
@@ -143,7 +143,11 @@ def test_whole_process_target_runs_from_creation(new_card):
     assert card.target_due_at == utc(2026, 11, 30, 9)
     # 75 % = 33h45m: 8 + 9 + 9 on Mon-Wed, 7h45m on Thursday: 16:45 Berlin.
     assert card.target_at_risk_at == utc(2026, 11, 26, 15, 45)
-    assert card.target_state == "on_track"
+    # The state is read at given instants, never at the real clock's (this line read "now" and
+    # failed from 2026-11-26 15:45 UTC on).
+    assert target_state(card, utc(2026, 11, 26, 15, 44)) == "on_track"
+    assert target_state(card, utc(2026, 11, 26, 15, 45)) == "at_risk"
+    assert target_state(card, utc(2026, 11, 30, 9)) == "breached"
 
 
 def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
