@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from metrics.models import Alert, Notification
+from metrics.models import Alert
 from metrics.tasks import deadline_scan_task
+from notifications.models import Notification
 from processes.services import card_create
 from roles.models import ProcessRole, RoleKind
 from tests.metrics.conftest import WAIT_SECONDS, _wait_for
@@ -78,7 +79,7 @@ def test_two_workers_raise_each_level_once(start_worker, tmp_path, o2c, team, ac
     deadline_scan_task.delay(now=DUE.isoformat())
     _wait_succeeded(logs, 4)
     assert sorted(Alert.objects.values_list("level", flat=True)) == ["at_risk", "breached"]
-    breached = Notification.objects.filter(alert__level="breached")
+    breached = Notification.objects.filter(data__level="breached")
     assert sorted(breached.values_list("user__username", flat=True)) == ["alice", "bob", "dave"]
     assert _mail_recipients(mail) == [
         "alice@example.com",
