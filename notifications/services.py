@@ -10,7 +10,6 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
@@ -96,7 +95,11 @@ def notify_many(*, messages: Iterable[Message], now: datetime) -> list[Notificat
     if to_mail:
         # robust: the rows are committed whatever happens to the broker; a broker that is down
         # is logged, not shown to the person whose click made the notification.
-        transaction.on_commit(partial(email_queue, notification_ids=to_mail), robust=True)
+        # (A named function, not a partial: Django names the callback when it logs a failure.)
+        def queue_emails() -> None:
+            email_queue(notification_ids=to_mail)
+
+        transaction.on_commit(queue_emails, robust=True)
     return written
 
 
