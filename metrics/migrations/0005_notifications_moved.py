@@ -59,10 +59,12 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
+    """The rows about cards move back (the old table has room for nothing else)."""
     Old = apps.get_model("metrics", "Notification")
     New = apps.get_model("notifications", "Notification")
+    moving = New.objects.filter(subject__startswith="card:")
     batch = []
-    for new in New.objects.filter(subject__startswith="card:").order_by("pk").iterator(BATCH):
+    for new in moving.order_by("pk").iterator(BATCH):
         alert_id = int(new.key.split(":")[1]) if new.key.startswith("alert:") else None
         batch.append(
             Old(
@@ -80,6 +82,7 @@ def backward(apps, schema_editor):
             Old.objects.bulk_create(batch)
             batch = []
     Old.objects.bulk_create(batch)
+    moving.delete()
     _reset_sequence(schema_editor, Old)
 
 

@@ -24,6 +24,7 @@ def backward(apps, schema_editor):
             "user_id", "email_enabled", "updated_at"
         ).iterator()
     )
+    New.objects.all().delete()
 
 
 class Migration(migrations.Migration):
