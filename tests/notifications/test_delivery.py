@@ -119,7 +119,7 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_change(
 
 
 def test_a_subject_never_breaks_on_user_text(alice, django_capture_on_commit_callbacks, mailoutbox):
-    text = "Approved: #1 Drills\r\nBcc: someone@example.com\x00\u2028and\ttabs"
+    text = "Approved: #1 Drills\r\nBcc: someone@example.com\x07\u2028and\ttabs"
     with django_capture_on_commit_callbacks(execute=True):
         _notify([alice], text=text)
 
