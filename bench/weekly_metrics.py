@@ -555,7 +555,8 @@ def _secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
 def cards_delete() -> None:
     from django.db import connection
 
-    from metrics.models import Alert, Notification
+    from metrics.models import Alert
+    from notifications.models import Notification
     from processes.models import Event, LineItem, RequestCard
 
     tables = [m._meta.db_table for m in (RequestCard, Event, LineItem, Alert, Notification)]

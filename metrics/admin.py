@@ -1,23 +1,12 @@
 from django.contrib import admin
 
-from metrics.models import Alert, Notification, WeeklySnapshot, WorkerHeartbeat
+from metrics.models import Alert, WeeklySnapshot, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
     readonly_fields = ["name", "seen_at"]
-
-
-class NotificationInline(admin.TabularInline):
-    model = Notification
-    fields = ["user", "text", "created_at", "read_at", "emailed_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Alert)
@@ -29,22 +18,6 @@ class AlertAdmin(admin.ModelAdmin):
     list_select_related = ["card"]
     search_fields = ["card__title", "=card__id"]
     date_hierarchy = "raised_at"
-    inlines = [NotificationInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "text", "created_at", "read_at", "emailed_at"]
-    list_filter = ["read_at", "emailed_at"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "text"]
-    raw_id_fields = ["user", "alert", "card"]
 
     def has_add_permission(self, request):
         return False

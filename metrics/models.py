@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -55,42 +54,6 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: card {self.card_id} in {self.status}"
-
-
-class Notification(models.Model):
-    """One entry of a user's inbox: an alert (or, later, another kind of news) about a card."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    alert = models.ForeignKey(
-        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    card = models.ForeignKey(
-        "processes.RequestCard", on_delete=models.CASCADE, related_name="notifications"
-    )
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "alert"],
-                condition=Q(alert__isnull=False),
-                name="notification_once_per_user_alert",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"To {self.user_id}: {self.text}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
 
 
 class WeeklySnapshot(models.Model):

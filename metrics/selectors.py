@@ -1,5 +1,5 @@
-"""Queries that read: a user's inbox and its unread count (one query each), and the daily
-review's risks (a fixed number of queries whatever the number of cards)."""
+"""Queries that read: the daily review's risks (a fixed number of queries whatever the number
+of cards)."""
 
 import heapq
 from dataclasses import dataclass
@@ -7,60 +7,21 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.db.models.lookups import GreaterThanOrEqual
 
-from metrics.models import Notification
 from processes.models import RequestCard, Status
 from processes.selectors import cards_visible_to
 from processes.sla import sla_state
-from roles.models import NotificationPreference, ProcessRole
+from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible
-
-
-def notifications_for(*, user) -> QuerySet[Notification]:
-    """The user's notifications, newest first, with their alert and card."""
-    return (
-        Notification.objects.filter(user=user)
-        .select_related("alert", "card")
-        .order_by("-created_at", "-id")
-    )
-
-
-def notifications_inbox(*, user) -> QuerySet[Notification]:
-    """The notifications page: unread first, then newest first."""
-    return (
-        notifications_for(user=user)
-        .alias(
-            unread=Case(
-                When(read_at__isnull=True, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-unread", "-created_at", "-id")
-    )
-
-
-def notifications_unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notification_email_enabled(*, user) -> bool:
-    """E-mail is on unless the user turned it off (no preference row: on)."""
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return preference.email_enabled if preference else True
-
+from roles.selectors import grants_of
 
 # ---------------------------------------------------------------------------------------------
 # The daily review's risks page
@@ -124,11 +85,7 @@ def _open_risk_cards(*, user, process, role, responsible) -> QuerySet[RequestCar
     if process is not None:
         cards = cards.filter(process=process)
     if role:
-        cards = cards.filter(
-            process_id__in=ProcessRole.objects.filter(
-                Q(user=user) | Q(group__in=user.groups.all()), kind=role
-            ).values("process_id")
-        )
+        cards = cards.filter(process_id__in=grants_of(user).filter(kind=role).values("process_id"))
     if responsible == UNASSIGNED:
         cards = cards.filter(responsible__isnull=True)
     elif responsible is not None:

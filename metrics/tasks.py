@@ -11,6 +11,20 @@ from metrics.services import (
 )
 from processes.services.approvals import approvals_escalate
 
+# The scans and the snapshots are idempotent (a unique key or a claim for the scans, a week
+# recomputed in place for the snapshots), so a task delivered twice, two beats at once or a
+# retry after a failure only repeat the same work: acknowledged late, retried with backoff.
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "max_retries": 3,
+}
+
+
+def _instant(now: str | None) -> datetime | None:
+    return datetime.fromisoformat(now) if now else None
+
 
 @shared_task(name="metrics.tasks.worker_heartbeat")
 def worker_heartbeat(name: str = "worker") -> str:
@@ -19,57 +33,32 @@ def worker_heartbeat(name: str = "worker") -> str:
     return beat.seen_at.isoformat()
 
 
-@shared_task(
-    name="metrics.tasks.deadline_scan",
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(name="metrics.tasks.deadline_scan", **RETRY)
 def deadline_scan_task(now: str | None = None, batch_size: int = 2000, throttle: float = 0.0):
     """Run by beat every minute. `now` (ISO 8601) replays the scan at another instant."""
-    instant = datetime.fromisoformat(now) if now else None
-    return deadline_scan(now=instant, batch_size=batch_size, throttle=throttle)
+    return deadline_scan(now=_instant(now), batch_size=batch_size, throttle=throttle)
 
 
-@shared_task(
-    name="metrics.tasks.approval_escalation_scan",
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(name="metrics.tasks.approval_escalation_scan", **RETRY)
 def approval_escalation_scan_task(now: str | None = None) -> int:
     """Run by beat every minute: pending approvals past their decision SLA escalate, once."""
-    instant = datetime.fromisoformat(now) if now else None
-    return approvals_escalate(now=instant)
+    return approvals_escalate(now=_instant(now))
 
 
-# Weekly flow snapshots. Idempotent: a week recomputed replaces its own rows, so a task
-# delivered twice or two beats at once only repeat the same work.
-_SNAPSHOT_OPTIONS = {
-    "acks_late": True,
-    "autoretry_for": (Exception,),
-    "retry_backoff": True,
-    "max_retries": 3,
-}
-
-
-@shared_task(name="metrics.tasks.weekly_snapshot", **_SNAPSHOT_OPTIONS)
+@shared_task(name="metrics.tasks.weekly_snapshot", **RETRY)
 def weekly_snapshot_task(process_id: int, week: str, now: str | None = None) -> str:
     """Compute one process's week (`now`, ISO 8601, replays it as of another instant)."""
-    instant = datetime.fromisoformat(now) if now else None
-    snapshot = weekly_snapshot_compute(process_id=process_id, week=week, now=instant)
+    snapshot = weekly_snapshot_compute(process_id=process_id, week=week, now=_instant(now))
     return f"{snapshot.week} as of {snapshot.as_of.isoformat()}"
 
 
-@shared_task(name="metrics.tasks.weekly_snapshots_current", **_SNAPSHOT_OPTIONS)
+@shared_task(name="metrics.tasks.weekly_snapshots_current", **RETRY)
 def weekly_snapshots_current_task(now: str | None = None) -> list[str]:
     """Run by beat every 15 minutes: the week in progress of every process."""
-    return weekly_snapshots_current(now=datetime.fromisoformat(now) if now else None)
+    return weekly_snapshots_current(now=_instant(now))
 
 
-@shared_task(name="metrics.tasks.weekly_snapshots_catch_up", **_SNAPSHOT_OPTIONS)
+@shared_task(name="metrics.tasks.weekly_snapshots_catch_up", **RETRY)
 def weekly_snapshots_catch_up_task(now: str | None = None) -> list[str]:
     """Run by beat hourly: the week that just ended, and any of the last 12 missed."""
-    return weekly_snapshots_catch_up(now=datetime.fromisoformat(now) if now else None)
+    return weekly_snapshots_catch_up(now=_instant(now))

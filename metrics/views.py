@@ -1,8 +1,6 @@
-"""The notifications page, the notification settings, the daily review's risks page and the
-health page.
+"""The daily review's risks page, the health page and the weekly dashboard.
 
-Thin: parse, call a selector or a service, render. A user only ever reaches their own
-notifications (the queries are scoped to them): anyone else's answers 404.
+Thin: parse, call a selector or a service, render.
 """
 
 import secrets
@@ -10,78 +8,25 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from metrics import dashboards, selectors, services
+from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
-from metrics.forms import NotificationSettingsForm
 from metrics.health import OK, health_report
-from metrics.models import Notification
 from processes.errors import InvalidInput
 from processes.models import Process
 from processes.selectors import cards_visible_to, processes_visible_to
 from processes.sla import SLAState
 from roles.models import RoleKind
 from roles.permissions import role_map
-
-NOTIFICATIONS_PAGE_SIZE = 50
-
-
-@require_safe
-def notifications(request):
-    paginator = Paginator(selectors.notifications_inbox(user=request.user), NOTIFICATIONS_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": list(page.object_list),
-        "nav": "notifications",
-    }
-    return render(request, "metrics/notifications.html", context)
-
-
-@require_POST
-def notification_read(request, notification_id: int):
-    try:
-        services.notification_mark_read(user=request.user, notification_id=notification_id)
-    except Notification.DoesNotExist as exc:
-        raise Http404("No such notification.") from exc
-    return redirect("notifications")
-
-
-@require_POST
-def notifications_read_all(request):
-    count = services.notifications_mark_all_read(user=request.user)
-    messages.success(request, f"{count} alert{'s' if count != 1 else ''} marked read.")
-    return redirect("notifications")
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def notification_settings(request):
-    if request.method == "POST":
-        form = NotificationSettingsForm(request.POST)
-        if form.is_valid():
-            enabled = form.cleaned_data["email_enabled"]
-            services.notification_preference_set(user=request.user, email_enabled=enabled)
-            messages.success(
-                request, "Alerts will also come by e-mail." if enabled else "Alert e-mails are off."
-            )
-            return redirect("notification-settings")
-    else:
-        enabled = selectors.notification_email_enabled(user=request.user)
-        form = NotificationSettingsForm(initial={"email_enabled": enabled})
-    return render(
-        request, "metrics/notification_settings.html", {"form": form, "nav": "notifications"}
-    )
-
 
 # ---------------------------------------------------------------------------------------------
 # Risks: the daily review

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "notifications",
     "roles",
     "processes",
     "metrics",
@@ -69,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "metrics.context_processors.alerts",
+                "notifications.context_processors.alerts",
             ],
         },
     },
@@ -143,6 +144,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "opmodel@localhost")
+# Seconds a worker waits on the mail server before giving up (the task then retries): a server
+# that hangs must not hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The first retry of a failed e-mail comes within this many seconds, each next one within twice
+# as many (up to ten minutes): notifications/tasks.py.
+OPMODEL_EMAIL_RETRY_SECONDS = env_int("OPMODEL_EMAIL_RETRY_SECONDS", 30)
 # The address people open the site at: links in e-mails start with it.
 OPMODEL_SITE_URL = env_str("OPMODEL_SITE_URL", "http://localhost:8000")
 

@@ -6,8 +6,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("notifications.api_urls")),
     path("api/", include("metrics.api_urls")),
     path("api/", include("processes.api_urls")),
+    path("", include("notifications.urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),
 ]

@@ -4,8 +4,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from processes.approvals import ApprovalRequest, ApprovalStatus, ExceptionRule
 from processes.models import Event, Process, RequestCard, Status, Transition
-from roles.models import ProcessRole, RoleKind
+from roles.models import RoleKind
 from roles.permissions import restrict_to_visible, role_map
+from roles.selectors import grants_of
 
 
 def processes_visible_to(user) -> QuerySet[Process]:
@@ -54,9 +55,7 @@ def board(*, user, process: Process, limit_per_status: int = 200):
 
 def my_queue(*, user) -> QuerySet[RequestCard]:
     """Open cards where I am responsible, or executor of the process, oldest first."""
-    executor_processes = ProcessRole.objects.filter(
-        Q(user=user) | Q(group__in=user.groups.all()), kind=RoleKind.EXECUTOR
-    ).values("process_id")
+    executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
     final_status = Status.objects.filter(
         process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
     )

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from opmodel.serializers import DetailSerializer  # noqa: F401 (the API's shared 4xx body)
 from processes.approvals import ApprovalRequest, ApprovalStatus
 from processes.models import (
     Channel,
@@ -226,12 +227,6 @@ class RefusalSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     unmet = serializers.ListField(child=serializers.CharField())
-
-
-class DetailSerializer(serializers.Serializer):
-    """The body of 403, 404 and 409 answers."""
-
-    detail = serializers.CharField()
 
 
 # Input ----------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 """GET /api/me/: who the API sees, and the process roles that decide what they may do."""
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from roles.models import ProcessRole
+from roles.selectors import grants_of
 
 
 class ProcessRoleSerializer(serializers.Serializer):
@@ -26,7 +25,7 @@ class MeView(APIView):
         user = request.user
         # Direct and group grants alike, the same ones `roles.permissions.role_map` counts.
         grants = (
-            ProcessRole.objects.filter(Q(user=user) | Q(group__in=user.groups.all()))
+            grants_of(user)
             .values_list("process__slug", "kind")
             .distinct()
             .order_by("process__slug", "kind")

@@ -63,18 +63,3 @@ class ProcessRole(models.Model):
     def __str__(self) -> str:
         holder = self.user or self.group
         return f"{holder} is {self.get_kind_display().lower()} in {self.process}"
-
-
-class NotificationPreference(models.Model):
-    """How a user wants to hear about alerts. No row means the defaults (e-mail on)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    email_enabled = models.BooleanField(
-        default=True, help_text="Also send alerts by e-mail (the in-app list always has them)."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.user}: e-mail {'on' if self.email_enabled else 'off'}"

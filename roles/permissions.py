@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 
-from roles.models import ProcessRole
+from roles.selectors import grants_of
 
 
 class RoleMap:
@@ -16,9 +16,7 @@ class RoleMap:
         # {(process_id, kind): {authority, ...}}: which exceptions an approver grant decides.
         self._authorities: dict[tuple[int, str], set[str]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
-            grants = ProcessRole.objects.filter(
-                Q(user=user) | Q(group__in=user.groups.all())
-            ).values_list("process_id", "kind", "authority")
+            grants = grants_of(user).values_list("process_id", "kind", "authority")
             for process_id, kind, authority in grants:
                 self._by_process[process_id].add(kind)
                 self._authorities[(process_id, kind)].add(authority)
@@ -69,13 +67,7 @@ def visible_process_ids(user) -> set[int]:
 
 def processes_filter(user, field: str = "process_id") -> Q:
     """A filter for rows of processes the user holds any role in."""
-    return Q(
-        **{
-            f"{field}__in": ProcessRole.objects.filter(
-                Q(user=user) | Q(group__in=user.groups.all())
-            ).values("process_id")
-        }
-    )
+    return Q(**{f"{field}__in": grants_of(user).values("process_id")})
 
 
 def restrict_to_visible(queryset: QuerySet, user, field: str = "process_id") -> QuerySet:

@@ -20,6 +20,7 @@ import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
+from opmodel.celery import app as celery_app
 from processes.models import Client, Process
 from processes.services import card_create, card_item_add
 from roles.models import ProcessRole, RoleKind
@@ -92,6 +93,19 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_test(request):
+    """A task queued in a test (the e-mails of notifications, after the commit) runs at once in
+    the test's process, as a worker would run it. Tests that start a real worker (`worker`
+    marker) or look into the broker (`filesystem_broker`) get the broker."""
+    if request.node.get_closest_marker("worker") or "filesystem_broker" in request.fixturenames:
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

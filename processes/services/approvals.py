@@ -1,15 +1,13 @@
 """Approval requests: made when a card meets an exception rule, decided by approvers, escalated
 when undecided past their decision SLA (DESIGN.md section 2, "Exception")."""
 
-from collections import defaultdict
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from metrics.models import Notification
-from metrics.services import notifications_deliver
+from notifications.services import Message, notify_many
 from processes.approvals import (
     CURRENT_STATUSES,
     ApprovalRequest,
@@ -19,8 +17,9 @@ from processes.approvals import (
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from processes.models import Event, EventKind, RequestCard, Status
 from processes.sla import working_time_for
-from roles.models import ProcessRole, RoleKind
+from roles.models import RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 
 def _person(user) -> str:
@@ -250,9 +249,8 @@ def approval_decide(
         if approval.requested_by_id:
             verb = "Approved" if approve else "Rejected"
             text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
-            _notify(
-                card_texts=[(card, text)],
-                user_ids_per_text=[{approval.requested_by_id}],
+            notify_many(
+                messages=[_message(card, text, {approval.requested_by_id}, approval, "decided")],
                 now=now,
             )
     return approval
@@ -297,80 +295,53 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
             Event.objects.bulk_create(
                 _event(r.card, EventKind.APPROVAL_ESCALATED, None, now, r) for r in requests
             )
-            holders = _holders(
+            holders = role_holders(
                 process_ids={r.card.process_id for r in requests}, kinds={RoleKind.ESCALATION}
             )
-            texts, recipients = [], []
-            for r in requests:
-                texts.append(
-                    (
-                        r.card,
-                        f"Overdue approval: #{r.card.pk} {r.card.title}: {r.rule.name} "
-                        f"({r.value_text}) waits for {r.rule.approver_text} since "
-                        f"{timezone.localtime(r.requested_at):%Y-%m-%d %H:%M}.",
-                    )
+            messages = [
+                _message(
+                    r.card,
+                    f"Overdue approval: #{r.card.pk} {r.card.title}: {r.rule.name} "
+                    f"({r.value_text}) waits for {r.rule.approver_text} since "
+                    f"{timezone.localtime(r.requested_at):%Y-%m-%d %H:%M}.",
+                    holders.users(r.card.process_id, RoleKind.ESCALATION),
+                    r,
+                    "escalated",
                 )
-                recipients.append(
-                    {u for (_, _, u) in holders.get((r.card.process_id, RoleKind.ESCALATION), [])}
-                )
-            _notify(card_texts=texts, user_ids_per_text=recipients, now=now)
+                for r in requests
+            ]
+            notify_many(messages=messages, now=now)
         escalated += len(ids)
         if len(ids) < batch_size:
             return escalated
 
 
-def _holders(*, process_ids, kinds) -> dict[tuple[int, str], list[tuple[str, int, int]]]:
-    """{(process, kind): [(authority, grant id, user id)]}, direct and group grants, one query."""
-    found: dict[tuple[int, str], list] = defaultdict(list)
-    grants = ProcessRole.objects.filter(process_id__in=process_ids, kind__in=kinds).values_list(
-        "pk", "process_id", "kind", "authority", "user_id", "group__user__id"
-    )
-    for pk, process_id, kind, authority, user_id, member_id in grants:
-        for holder in (user_id, member_id):
-            if holder is not None:
-                found[(process_id, kind)].append((authority, pk, holder))
-    return found
-
-
 def _notify_deciders(*, card: RequestCard, requests: list[ApprovalRequest], now) -> None:
     """Tell whoever may decide each new request, except its requester."""
-    kinds = {r.rule.approver_kind for r in requests}
-    holders = _holders(process_ids={card.process_id}, kinds=kinds)
-    texts, recipients = [], []
+    holders = role_holders(
+        process_ids={card.process_id}, kinds={r.rule.approver_kind for r in requests}
+    )
+    messages = []
     for request in requests:
         rule = request.rule
-        ids = {
-            user_id
-            for authority, _, user_id in holders.get((card.process_id, rule.approver_kind), [])
-            if not authority or not rule.authority or authority == rule.authority
-        }
+        ids = holders.users(card.process_id, rule.approver_kind, rule.authority)
         ids.discard(request.requested_by_id)
-        texts.append(
-            (
-                card,
-                f"Approval needed: #{card.pk} {card.title}: {rule.name} ({request.value_text}), "
-                f"asked by {_person(request.requested_by)}.",
-            )
+        text = (
+            f"Approval needed: #{card.pk} {card.title}: {rule.name} ({request.value_text}), "
+            f"asked by {_person(request.requested_by)}."
         )
-        recipients.append(ids)
-    _notify(card_texts=texts, user_ids_per_text=recipients, now=now)
+        messages.append(_message(card, text, ids, request, "requested"))
+    notify_many(messages=messages, now=now)
 
 
-def _notify(*, card_texts, user_ids_per_text, now) -> None:
-    """In-app notifications (and e-mails after the commit) to active users, two queries."""
-    wanted = set().union(*user_ids_per_text) if user_ids_per_text else set()
-    if not wanted:
-        return
-    users = {
-        u.pk: u
-        for u in get_user_model()
-        .objects.filter(pk__in=wanted, is_active=True)
-        .select_related("notification_preference")
-    }
-    notifications = [
-        Notification(user_id=uid, card=card, text=text[:500], created_at=now)
-        for (card, text), ids in zip(card_texts, user_ids_per_text, strict=True)
-        for uid in sorted(ids)
-        if uid in users
-    ]
-    notifications_deliver(notifications=notifications, users=users, now=now)
+def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> Message:
+    """News of a request's step (requested, decided, escalated), once per user and step."""
+    return Message(
+        user_ids=user_ids,
+        kind="approval",
+        text=text,
+        url=reverse("card-detail", args=[card.pk]),
+        subject=f"card:{card.pk}",
+        key=f"approval:{request.pk}:{step}",
+        data={"card": card.pk, "card_title": card.title},
+    )

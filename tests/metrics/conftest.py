@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from opmodel.celery import app as celery_app
+from tests.metrics.alerting import card, dave, gina, raise_alerts, team  # noqa: F401 (fixtures)
 
 WAIT_SECONDS = 60
 

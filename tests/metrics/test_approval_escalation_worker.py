@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from metrics.models import Notification
 from metrics.tasks import approval_escalation_scan_task
+from notifications.models import Notification
 from processes.approvals import ApprovalRequest
 from processes.services import card_update
 from roles.models import ProcessRole, RoleKind

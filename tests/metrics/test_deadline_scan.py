@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from metrics.deadlines import LEVELS, _scan_batch, deadline_scan
-from metrics.models import Alert, Notification, WorkerHeartbeat
+from metrics.models import Alert, WorkerHeartbeat
+from notifications.models import Notification
 from processes.services import card_block, card_create, card_transition
 from roles.models import ProcessRole, RoleKind
 
@@ -33,7 +34,7 @@ def card(o2c, alice, bob, dave, olga, charlie, acme):
 
 def _recipients(level):
     return sorted(
-        Notification.objects.filter(alert__level=level).values_list("user__username", flat=True)
+        Notification.objects.filter(data__level=level).values_list("user__username", flat=True)
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from metrics.models import Notification
+from notifications.models import Notification
 from opmodel.celery import app as celery_app
 from processes.approvals import ApprovalRequest
 from processes.models import EventKind

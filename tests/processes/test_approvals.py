@@ -298,8 +298,7 @@ def test_a_rule_added_after_the_card_changed_is_requested_by_the_refused_move(pr
 def test_approvers_hear_of_a_request_in_the_app_and_by_email(
     priced, alice, mike, olga, fiona, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from metrics.models import Notification
-    from roles.models import NotificationPreference
+    from notifications.models import Notification, NotificationPreference
 
     NotificationPreference.objects.create(user=olga, email_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):

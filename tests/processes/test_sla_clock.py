@@ -172,13 +172,16 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
 
 def test_target_alerts_carry_visit_zero(new_card):
     from metrics.deadlines import deadline_scan
-    from metrics.models import Alert, Notification
+    from metrics.models import Alert
+    from notifications.models import Notification
 
     card = new_card(utc(2026, 11, 23, 9))
     deadline_scan(now=utc(2026, 11, 26, 15, 45))
     alerts = set(Alert.objects.filter(card=card).values_list("visit", "level"))
     assert alerts == {(1, "at_risk"), (1, "breached"), (0, "at_risk")}
-    texts = Notification.objects.filter(alert__visit=0).values_list("text", flat=True)
+    texts = Notification.objects.filter(
+        key__in=[f"alert:{pk}" for pk in Alert.objects.filter(visit=0).values_list("pk", flat=True)]
+    ).values_list("text", flat=True)
     assert texts and all("whole-process target" in t for t in texts)
 
 

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from metrics.selectors import notifications_unread_count
+from notifications.selectors import notifications_unread_count
 
 
 def alerts(request) -> dict:

@@ -1,0 +1,153 @@
+"""Alerts: raise them once per card, status visit and level, claim them, and notify.
+
+Each action is one function with keyword-only arguments, in one transaction. The people are
+told through `notifications`: in the app at once, by e-mail from a worker after the commit, so
+a rolled-back scan never mails anyone.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics.models import Alert, AlertLevel
+from notifications.models import Notification
+from notifications.services import Message, notify_many
+from processes.models import RequestCard, Status
+from roles.models import RoleKind
+from roles.selectors import role_holders
+
+# Alerts of the whole-process target clock carry this visit number (status visits start at 1).
+TARGET_VISIT = 0
+
+# Who hears of an alert, besides the card's responsible person (DESIGN.md, "Alert").
+ALERT_ROLE_KINDS = {
+    AlertLevel.AT_RISK: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE},
+    AlertLevel.BREACHED: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE, RoleKind.ESCALATION},
+}
+
+# The notifications' kind, and the key that makes each alert reach a user once.
+NOTIFICATION_KIND = "alert"
+
+
+def alert_key(alert_id: int) -> str:
+    return f"alert:{alert_id}"
+
+
+def alerts_raise(*, candidates: list[dict], now: datetime) -> list[Alert]:
+    """Raise the alerts of `candidates` ({card_id, status, visit, level, due_at} each) and notify.
+
+    Returns the alerts this call notified: none when another call (a task delivered twice, a
+    second beat, a concurrent worker) already did. A fixed number of queries per call; callers
+    with very many cards pass them in chunks (a few thousand) to bound memory.
+    """
+    if not candidates:
+        return []
+    with transaction.atomic():
+        # The unique key (card, visit, level) decides: an alert that exists is left alone.
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    card_id=c["card_id"],
+                    status=c["status"],
+                    visit=c["visit"],
+                    level=c["level"],
+                    due_at=c["due_at"],
+                    raised_at=now,
+                )
+                for c in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        claimed_ids = _alerts_claim(card_ids={c["card_id"] for c in candidates}, now=now)
+        if not claimed_ids:
+            return []
+        alerts = list(Alert.objects.filter(pk__in=claimed_ids).order_by("id"))
+        alerts_notify(alerts=alerts, now=now)
+    return alerts
+
+
+def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
+    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked.
+
+    One conditional UPDATE is the claim: of two workers, only the one whose UPDATE changed a
+    row notifies for it (PostgreSQL re-checks `notified_at IS NULL` after waiting for the
+    other's lock; SQLite runs one writer at a time). RETURNING (PostgreSQL, SQLite 3.35+) tells
+    which rows were ours, which a row count cannot. Alerts of these cards left un-notified by
+    another writer are claimed too: that is how nothing is lost.
+    """
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(card_ids))
+    sql = (
+        f"UPDATE {table} SET notified_at = %s "
+        f"WHERE notified_at IS NULL AND card_id IN ({placeholders}) RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *sorted(card_ids)])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
+    due = timezone.localtime(alert.due_at).strftime("%Y-%m-%d %H:%M %Z")
+    if alert.visit == TARGET_VISIT:
+        status_name = "whole-process target"
+    if alert.level == AlertLevel.BREACHED:
+        return f"Breached: #{card.pk} {card.title} ({status_name}) was due {due}."
+    return f"At risk: #{card.pk} {card.title} ({status_name}) is due {due}."
+
+
+def _alert_message(alert: Alert, card: RequestCard, status_name: str, user_ids) -> Message:
+    return Message(
+        user_ids=user_ids,
+        kind=NOTIFICATION_KIND,
+        text=_alert_text(alert, card, status_name),
+        url=reverse("card-detail", args=[card.pk]),
+        subject=f"card:{card.pk}",
+        key=alert_key(alert.pk),
+        # What /api/alerts/ shows besides the text (notifications.serializers).
+        data={
+            "card": card.pk,
+            "card_title": card.title,
+            "level": alert.level,
+            "level_label": AlertLevel(alert.level).label,
+            "status": alert.status,
+            "due_at": alert.due_at.isoformat(),
+            "raised_at": alert.raised_at.isoformat(),
+        },
+    )
+
+
+def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notification]:
+    """Tell of claimed alerts in the app, and by e-mail after the commit.
+
+    Recipients: the executor and accountable of the card's process (at risk), also its
+    escalation role (breached), and the card's responsible person; active users only, each once
+    per alert. Call it only with alerts this caller claimed (see `alerts_raise`): the key
+    `alert:<id>` refuses a second notification. A fixed number of queries.
+    """
+    alerts = list(alerts)
+    if not alerts:
+        return []
+    with transaction.atomic():
+        cards = RequestCard.objects.in_bulk({a.card_id for a in alerts})
+        process_ids = {card.process_id for card in cards.values()}
+        status_names = {
+            (s.process_id, s.slug): s.name
+            for s in Status.objects.filter(process_id__in=process_ids).only(
+                "process_id", "slug", "name"
+            )
+        }
+        kinds = set().union(*(ALERT_ROLE_KINDS[a.level] for a in alerts))
+        holders = role_holders(process_ids=process_ids, kinds=kinds)
+
+        messages = []
+        for alert in alerts:
+            card = cards[alert.card_id]
+            ids = {card.responsible_id} if card.responsible_id else set()
+            for kind in ALERT_ROLE_KINDS[alert.level]:
+                ids |= holders.users(card.process_id, kind)
+            status_name = status_names.get((card.process_id, alert.status), alert.status)
+            messages.append(_alert_message(alert, card, status_name, ids))
+        return notify_many(messages=messages, now=now)

@@ -1,0 +1,64 @@
+"""The notifications page and the notification settings.
+
+Thin: parse, call a selector or a service, render. A user only ever reaches their own
+notifications (the queries are scoped to them): anyone else's answers 404.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from notifications import selectors, services
+from notifications.forms import NotificationSettingsForm
+from notifications.models import Notification
+
+NOTIFICATIONS_PAGE_SIZE = 50
+
+
+@require_safe
+def notifications(request):
+    paginator = Paginator(selectors.notifications_inbox(user=request.user), NOTIFICATIONS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": list(page.object_list),
+        "nav": "notifications",
+    }
+    return render(request, "notifications/notifications.html", context)
+
+
+@require_POST
+def notification_read(request, notification_id: int):
+    try:
+        services.notification_mark_read(user=request.user, notification_id=notification_id)
+    except Notification.DoesNotExist as exc:
+        raise Http404("No such notification.") from exc
+    return redirect("notifications")
+
+
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, f"{count} alert{'s' if count != 1 else ''} marked read.")
+    return redirect("notifications")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request):
+    if request.method == "POST":
+        form = NotificationSettingsForm(request.POST)
+        if form.is_valid():
+            enabled = form.cleaned_data["email_enabled"]
+            services.notification_preference_set(user=request.user, email_enabled=enabled)
+            messages.success(
+                request, "Alerts will also come by e-mail." if enabled else "Alert e-mails are off."
+            )
+            return redirect("notification-settings")
+    else:
+        enabled = selectors.notification_email_enabled(user=request.user)
+        form = NotificationSettingsForm(initial={"email_enabled": enabled})
+    return render(
+        request, "notifications/notification_settings.html", {"form": form, "nav": "notifications"}
+    )

@@ -1,0 +1,52 @@
+"""Queries about who holds which process role. Set-based: one query whatever the numbers."""
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from roles.models import ProcessRole
+
+
+def grants_of(user) -> QuerySet[ProcessRole]:
+    """The user's grants: their own and those of their groups."""
+    return ProcessRole.objects.filter(Q(user=user) | Q(group__in=user.groups.all()))
+
+
+@dataclass(frozen=True)
+class RoleHolders:
+    """Who holds which role kind in which process: {(process id, kind): {(authority, user id)}}.
+
+    Users come from direct grants and from the members of granted groups. Whether a user is
+    active is left to the caller (the notifications service sends to active users only).
+    """
+
+    grants: dict[tuple[int, str], set[tuple[str, int]]] = field(default_factory=dict)
+
+    def users(self, process_id: int, kind: str, authority: str | None = None) -> set[int]:
+        """Ids of the users holding `kind` in the process. With `authority`, only those whose
+        grant decides it: a blank grant decides every authority, and a blank authority is
+        decided by any grant (the rule of `roles.permissions.RoleMap.may_decide`)."""
+        return {
+            user_id
+            for held, user_id in self.grants.get((process_id, kind), ())
+            if authority is None or not authority or not held or held == authority
+        }
+
+
+def role_holders(
+    *, process_ids: Collection[int], kinds: Collection[str], authority: str | None = None
+) -> RoleHolders:
+    """Who holds the role `kinds` in the processes, granted directly or through a group, in one
+    query. With `authority`, only grants that decide it (blank grants decide everything)."""
+    grants = ProcessRole.objects.filter(process_id__in=set(process_ids), kind__in=set(kinds))
+    if authority:
+        grants = grants.filter(Q(authority="") | Q(authority=authority))
+    found: dict[tuple[int, str], set[tuple[str, int]]] = defaultdict(set)
+    rows = grants.values_list("process_id", "kind", "authority", "user_id", "group__user__id")
+    for process_id, kind, held, user_id, member_id in rows:
+        for holder in (user_id, member_id):
+            if holder is not None:
+                found[(process_id, kind)].add((held, holder))
+    return RoleHolders(grants=dict(found))
