@@ -1,22 +1,26 @@
 from django import forms
 from django.contrib import admin
 
-from processes.approvals import ApprovalRequest, ExceptionRule
-from processes.calendars import WEEKDAYS, BusinessCalendar, Holiday
 from processes.conditions import CONDITION_CHOICES
 from processes.models import (
+    ApprovalRequest,
     BlockReason,
+    BusinessCalendar,
     Client,
     Document,
     Event,
+    ExceptionRule,
+    Holiday,
     LineItem,
     Priority,
     Process,
+    ProcessTarget,
     RequestCard,
+    SLAPolicy,
     Status,
     Transition,
 )
-from processes.sla import ProcessTarget, SLAPolicy
+from processes.models.calendars import WEEKDAYS
 from roles.models import ProcessRole, RoleKind
 
 

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from processes import serializers as s
-from processes.approvals import ApprovalRequest
+from processes.models import ApprovalRequest
 from processes.selectors import approvals_visible_to
 from processes.services.approvals import approval_decide
 

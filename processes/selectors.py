@@ -2,8 +2,16 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from processes.approvals import ApprovalRequest, ApprovalStatus, ExceptionRule
-from processes.models import Event, Process, RequestCard, Status, Transition
+from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Event,
+    ExceptionRule,
+    Process,
+    RequestCard,
+    Status,
+    Transition,
+)
 from roles.models import ProcessRole, RoleKind
 from roles.permissions import restrict_to_visible, role_map
 

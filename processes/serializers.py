@@ -10,8 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from processes.approvals import ApprovalRequest, ApprovalStatus
 from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
     Channel,
     Client,
     Event,
@@ -20,11 +21,11 @@ from processes.models import (
     Priority,
     Process,
     RequestCard,
+    SLAState,
     Status,
     Transition,
 )
 from processes.selectors import processes_visible_to
-from processes.sla import SLAState
 
 # Large enough for any id either database stores, small enough for every driver to bind.
 MAX_ID = 2**31 - 1

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from processes import selectors, services
-from processes.approvals import CURRENT_STATUSES
 from processes.errors import (
     ActionForbidden,
     CardActionError,
@@ -33,7 +32,7 @@ from processes.forms import (
     TransitionForm,
     UnblockForm,
 )
-from processes.models import RequestCard, Status
+from processes.models import CURRENT_STATUSES, RequestCard, Status
 from processes.timeline import card_timeline
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 

@@ -10,15 +10,18 @@ from django.utils import timezone
 
 from metrics.models import Notification
 from metrics.services import notifications_deliver
-from processes.approvals import (
+from processes.calendars import working_time_for
+from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.models import (
     CURRENT_STATUSES,
     ApprovalRequest,
     ApprovalStatus,
+    Event,
+    EventKind,
     ExceptionRule,
+    RequestCard,
+    Status,
 )
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.models import Event, EventKind, RequestCard, Status
-from processes.sla import working_time_for
 from roles.models import ProcessRole, RoleKind
 from roles.permissions import role_map
 

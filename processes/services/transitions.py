@@ -7,14 +7,21 @@ from django_fsm import ConcurrentTransition
 
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
-from processes.models import Event, EventKind, ExceptionRule, RequestCard, Transition
+from processes.models import (
+    Event,
+    EventKind,
+    ExceptionRule,
+    RequestCard,
+    SLAState,
+    Transition,
+)
 from processes.services.approvals import (
     approval_requests_sync,
     approval_requests_withdraw,
     approval_unmet,
 )
 from processes.services.cards import check_version
-from processes.sla import SLA_FIELDS, SLAState, sla_enter_status, sla_state
+from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
 from roles.models import RoleKind
 from roles.permissions import role_map
 

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
+from processes.models import SLAState
+
 register = template.Library()
 
 
@@ -82,6 +84,4 @@ def sla_text(card) -> str:
 
 @register.filter
 def sla_label(state: str | None) -> str:
-    from processes.sla import SLAState
-
     return SLAState(state).label if state in SLAState.values else ""

@@ -8,8 +8,7 @@ import time_machine
 
 from metrics.models import Notification
 from opmodel.celery import app as celery_app
-from processes.approvals import ApprovalRequest
-from processes.models import EventKind
+from processes.models import ApprovalRequest, EventKind
 from processes.services import card_update
 from processes.services.approvals import approval_decide, approvals_escalate
 
