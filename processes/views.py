@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from processes import selectors, services
@@ -33,6 +34,7 @@ from processes.forms import (
     UnblockForm,
 )
 from processes.models import CURRENT_STATUSES, RequestCard, Status
+from processes.sla import sla_state, target_state
 from processes.timeline import card_timeline
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
@@ -103,6 +105,7 @@ def board(request):
         "blocked_count": sum(1 for card in open_cards if card.is_blocked),
         "unassigned_count": sum(1 for card in open_cards if not card.responsible_id),
         "may_create": process is not None and _may_edit(request.user, process.pk),
+        "now": timezone.now(),
         "nav": "board",
     }
     return render(request, "processes/board.html", context)
@@ -121,6 +124,7 @@ def queue(request):
         "page": page,
         "rows": rows,
         "many_processes": len(role_map(request.user).process_ids()) > 1,
+        "now": timezone.now(),
         "nav": "queue",
     }
     return render(request, "processes/queue.html", context)
@@ -147,8 +151,12 @@ def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=
         requests=approvals,
     )
     items = list(card.items.all())
+    now = timezone.now()
     context = {
         "card": card,
+        "now": now,
+        "sla_state": sla_state(card, now),
+        "target_state": target_state(card, now),
         "status": statuses.get(card.status),
         "moves": [o for o in options if not o.needs_lost_reason],
         "lost_option": next((o for o in options if o.needs_lost_reason), None),

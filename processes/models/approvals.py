@@ -261,9 +261,8 @@ class ApprovalRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.rule} on card {self.card_id}: {self.status}"
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == ApprovalStatus.PENDING and self.due_at <= timezone.now()
+    def is_overdue_at(self, now) -> bool:
+        return self.status == ApprovalStatus.PENDING and self.due_at <= now
 
     @property
     def value_text(self) -> str:

@@ -229,21 +229,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             return None
         return ((net - self.items_cost_total) / net * HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
-    @property
-    def sla_state(self) -> str | None:
-        from processes.sla import sla_state
-
-        return sla_state(self, timezone.now())
-
-    @property
-    def target_state(self) -> str | None:
-        from processes.sla import target_state
-
-        return target_state(self, timezone.now())
-
-    @property
-    def age(self):
-        return timezone.now() - self.created_at
+    # The clocks' states depend on the instant asked about, so they are not properties: ask
+    # processes.sla.sla_state(card, now) / target_state(card, now) with the request's `now`.
 
 
 class LineItem(models.Model):
