@@ -20,6 +20,27 @@ def processes_visible_to(user) -> QuerySet[Process]:
     return restrict_to_visible(Process.objects.all(), user, field="id")
 
 
+def process_from_query(
+    params, *, processes: list[Process], required: bool = False
+) -> tuple[Process | None, dict[str, list[str]]]:
+    """The process a request's `?process=<slug>` picks among `processes` (those the user may
+    see, in the order offered), and the errors of the choice.
+
+    An unknown slug (or one the user may not see: the same answer, so nothing leaks) gives no
+    process and an error; pages answer it with 404. Without a slug: an error if `required`,
+    else the first process (None when there is none).
+    """
+    slug = (params.get("process") or "").strip()
+    if slug:
+        process = next((p for p in processes if p.slug == slug), None)
+        if process is None:
+            return None, {"process": [f"There is no process “{slug}” among yours."]}
+        return process, {}
+    if required:
+        return None, {"process": ["Give the process, e.g. process=order-to-cash."]}
+    return (processes[0] if processes else None), {}
+
+
 def cards_visible_to(user) -> QuerySet[RequestCard]:
     """Cards of the processes where the user holds any role."""
     return restrict_to_visible(

@@ -18,6 +18,7 @@ from processes.models.approvals import (
 )
 from processes.models.calendars import BusinessCalendar, Holiday
 from processes.models.cards import (
+    EDITABLE_CARD_FIELDS,
     Channel,
     Client,
     Document,
@@ -32,6 +33,7 @@ from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 
 __all__ = [
     "CURRENT_STATUSES",
+    "EDITABLE_CARD_FIELDS",
     "RULE_FIELDS",
     "ApprovalRequest",
     "ApprovalStatus",

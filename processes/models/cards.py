@@ -233,6 +233,22 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     # processes.sla.sla_state(card, now) / target_state(card, now) with the request's `now`.
 
 
+# The card's data a person sets, in the order the forms show it; the form, the API's input and
+# the edit service all take this list. Everything else changes through a move, a block, a line
+# item or the clock.
+EDITABLE_CARD_FIELDS = (
+    "title",
+    "client",
+    "channel",
+    "priority",
+    "responsible",
+    "discount_percent",
+    "payment_terms",
+    "deferred_days",
+    "shipment_date",
+)
+
+
 class LineItem(models.Model):
     card = models.ForeignKey(RequestCard, on_delete=models.CASCADE, related_name="items")
     product = models.CharField(max_length=200)

@@ -22,6 +22,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.services.events import event_record
 from roles.models import ProcessRole, RoleKind
 from roles.permissions import role_map
 
@@ -66,16 +67,7 @@ def _event(card, kind, actor, now, request: ApprovalRequest, **extra) -> Event:
         "value": request.value_text,
         **extra.pop("data", {}),
     }
-    return Event(
-        card=card,
-        kind=kind,
-        actor=actor,
-        at=now,
-        from_status=card.status,
-        to_status=card.status,
-        data=data,
-        **extra,
-    )
+    return event_record(card=card, kind=kind, actor=actor, at=now, data=data, **extra)
 
 
 def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[ApprovalRequest]:

@@ -1,6 +1,6 @@
 """The approvals inbox: pending exceptions the user may decide, approved or rejected here.
 
-Thin like views.py: the selector finds the requests, the service decides who may decide and
+Thin like every screen: the selector finds the requests, the service decides who may decide and
 writes; a refusal re-renders the inbox with the reason and its status code.
 """
 
