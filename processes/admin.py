@@ -54,10 +54,33 @@ class TransitionForm(forms.ModelForm):
         return cleaned
 
 
+class StatusFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # Each row is checked against the saved ones; two rows ticked in one save are not.
+        ticked = [
+            f
+            for f in self.forms
+            if f.cleaned_data.get("commitment_point") and not f.cleaned_data.get("DELETE")
+        ]
+        if len(ticked) > 1:
+            raise forms.ValidationError("A process has one commitment point at most.")
+
+
 class StatusInline(admin.TabularInline):
     model = Status
+    formset = StatusFormSet
     extra = 1
-    fields = ["order", "slug", "name", "final", "waiting_on_customer", "next_action"]
+    fields = [
+        "order",
+        "slug",
+        "name",
+        "final",
+        "outcome",
+        "commitment_point",
+        "waiting_on_customer",
+        "next_action",
+    ]
 
 
 class BlockReasonInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 """Queries that read. Each runs a fixed number of queries whatever the data size."""
 
+from typing import NamedTuple
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from processes.models import (
@@ -10,6 +12,7 @@ from processes.models import (
     Process,
     RequestCard,
     Status,
+    StatusOutcome,
     Transition,
 )
 from roles.models import ProcessRole, RoleKind
@@ -159,3 +162,31 @@ def approvals_decidable_by(user) -> QuerySet[ApprovalRequest]:
         .filter(scopes, status=ApprovalStatus.PENDING)
         .order_by("requested_at", "id")
     )
+
+
+class Outcomes(NamedTuple):
+    """What a process's statuses mean for the metrics, by slug."""
+
+    commitment: str | None  # entering it counts as agreed (margin and discount are read there)
+    won: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+def outcome_statuses(process: Process) -> Outcomes:
+    """The process's commitment point and its won and lost final statuses, in process order,
+    in one query. A final status without an outcome is neither won nor lost."""
+    rows = (
+        Status.objects.filter(process=process)
+        .filter(Q(commitment_point=True) | ~Q(outcome=""))
+        .order_by("order", "id")
+        .values_list("slug", "outcome", "commitment_point")
+    )
+    commitment, won, lost = None, [], []
+    for slug, outcome, is_commitment in rows:
+        if is_commitment:
+            commitment = slug
+        if outcome == StatusOutcome.WON:
+            won.append(slug)
+        elif outcome == StatusOutcome.LOST:
+            lost.append(slug)
+    return Outcomes(commitment, tuple(won), tuple(lost))

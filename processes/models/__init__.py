@@ -27,7 +27,13 @@ from processes.models.cards import (
     Priority,
     RequestCard,
 )
-from processes.models.definitions import BlockReason, Process, Status, Transition
+from processes.models.definitions import (
+    BlockReason,
+    Process,
+    Status,
+    StatusOutcome,
+    Transition,
+)
 from processes.models.events import Event, EventKind
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 
@@ -56,5 +62,6 @@ __all__ = [
     "SLAPolicy",
     "SLAState",
     "Status",
+    "StatusOutcome",
     "Transition",
 ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from processes.conditions import CONDITIONS
 from roles.models import RoleKind
@@ -41,7 +42,15 @@ class Process(models.Model):
         return self.name
 
 
+class StatusOutcome(models.TextChoices):
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
 class Status(models.Model):
+    """A state of the card. Its meaning for the metrics is data too: a final status may be an
+    outcome (won or lost), and one status per process may be the commitment point."""
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="statuses")
     slug = models.SlugField(max_length=50)
     name = models.CharField(max_length=80)
@@ -53,16 +62,42 @@ class Status(models.Model):
     waiting_on_customer = models.BooleanField(
         default=False, help_text="The SLA clock pauses while a card is here."
     )
+    outcome = models.CharField(
+        max_length=10,
+        choices=StatusOutcome.choices,
+        blank=True,
+        help_text="For a final status: whether a card finished here is won or lost (win rate).",
+    )
+    commitment_point = models.BooleanField(
+        default=False,
+        help_text="A card entering this status is agreed: its margin and discount are measured "
+        "here. At most one status per process.",
+    )
 
     class Meta:
         ordering = ["process_id", "order", "id"]
         verbose_name_plural = "statuses"
         constraints = [
             models.UniqueConstraint(fields=["process", "slug"], name="status_unique_slug"),
+            models.UniqueConstraint(
+                fields=["process"],
+                condition=Q(commitment_point=True),
+                name="status_one_commitment_point",
+                violation_error_message="A process has one commitment point at most.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(final=True),
+                name="status_outcome_only_final",
+                violation_error_message="Only a final status has an outcome.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.process.slug}: {self.name}" if self.process_id else self.name
+
+    def clean(self):
+        if self.outcome and not self.final:
+            raise ValidationError({"outcome": "Only a final status has an outcome."})
 
 
 def _validate_role_kinds(value):
