@@ -1,14 +1,22 @@
-"""Personas and small builders shared by every test folder.
+"""Personas and small builders shared by every test folder, and the suite's clock.
 
 alice is the executor of order to cash, bob its accountable, olga its approver, charlie holds no
 role anywhere (the outsider: he must see nothing).
+
+OPMODEL_TEST_NOW=2026-12-28T00:30:00+00:00 runs the whole suite as if it started at that
+instant: the clock is moved there (time_machine, ticking) before any test module is imported.
+Tests whose outcome needs another process's clock (a real Celery worker, Chromium, the database
+server's now()) cannot be moved with it; they carry a marker saying so and are skipped in such a
+run (see CLOCK_BOUND_MARKERS).
 """
 
 import importlib
 import os
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
@@ -21,6 +29,64 @@ from roles.models import ProcessRole, RoleKind
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+
+TEST_NOW_VARIABLE = "OPMODEL_TEST_NOW"
+# Markers of tests that run against a clock this process cannot move, with the reason.
+CLOCK_BOUND_MARKERS = {
+    "worker": "a real Celery worker runs in its own process, on the real clock",
+    "browser": "Chromium keeps its own clock (cookies would expire by it)",
+    "real_clock": "compares with a clock outside this process",
+}
+_travel = None
+
+
+def _test_now() -> datetime | None:
+    raw = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        instant = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_NOW_VARIABLE}={raw!r} is not an ISO 8601 instant with an offset, "
+            "e.g. 2026-12-28T00:30:00+00:00 or 2026-12-31T23:59:00Z."
+        )
+    return instant
+
+
+def pytest_configure(config):
+    global _travel
+    instant = _test_now()
+    if instant is not None:
+        # Ticking: code that measures elapsed time (timeouts, waits) keeps working.
+        _travel = time_machine.travel(instant, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def pytest_report_header(config):
+    instant = _test_now()
+    if instant is not None:
+        return f"clock: the suite runs as if it were {instant.isoformat()} (ticking)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if _test_now() is None:
+        return
+    for item in items:
+        for marker, reason in CLOCK_BOUND_MARKERS.items():
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{TEST_NOW_VARIABLE} set: {reason}"))
+                break
 
 
 @pytest.fixture(autouse=True)

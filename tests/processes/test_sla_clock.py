@@ -145,6 +145,8 @@ def test_whole_process_target_runs_from_creation(new_card):
     assert card.target_due_at == utc(2026, 11, 30, 9)
     # 75 % = 33h45m: 8 + 9 + 9 on Mon-Wed, 7h45m on Thursday: 16:45 Berlin.
     assert card.target_at_risk_at == utc(2026, 11, 26, 15, 45)
+    # The state is read at given instants, never at the real clock's (this line read "now" and
+    # failed from 2026-11-26 15:45 UTC on).
     assert target_state(card, utc(2026, 11, 26, 15, 44)) == "on_track"
     assert target_state(card, utc(2026, 11, 26, 15, 45)) == "at_risk"
     assert target_state(card, utc(2026, 11, 30, 9)) == "breached"
