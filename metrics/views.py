@@ -22,9 +22,8 @@ from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
 from processes.errors import InvalidInput
-from processes.models import Process
+from processes.models import Process, SLAState
 from processes.selectors import cards_visible_to, processes_visible_to
-from processes.sla import SLAState
 from roles.models import RoleKind
 from roles.permissions import role_map
 

@@ -179,7 +179,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The status clock and the whole-process target share one set of states.
-    "ENUM_NAME_OVERRIDES": {"SLAStateEnum": "processes.sla.SLAState"},
+    "ENUM_NAME_OVERRIDES": {"SLAStateEnum": "processes.models.SLAState"},
 }
 
 # Celery: kombu's filesystem transport by default (no server), Redis with CELERY_BROKER_URL.

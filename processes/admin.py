@@ -1,22 +1,26 @@
 from django import forms
 from django.contrib import admin
 
-from processes.approvals import ApprovalRequest, ExceptionRule
-from processes.calendars import WEEKDAYS, BusinessCalendar, Holiday
 from processes.conditions import CONDITION_CHOICES
 from processes.models import (
+    ApprovalRequest,
     BlockReason,
+    BusinessCalendar,
     Client,
     Document,
     Event,
+    ExceptionRule,
+    Holiday,
     LineItem,
     Priority,
     Process,
+    ProcessTarget,
     RequestCard,
+    SLAPolicy,
     Status,
     Transition,
 )
-from processes.sla import ProcessTarget, SLAPolicy
+from processes.models.calendars import WEEKDAYS
 from roles.models import ProcessRole, RoleKind
 
 
@@ -50,10 +54,33 @@ class TransitionForm(forms.ModelForm):
         return cleaned
 
 
+class StatusFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # Each row is checked against the saved ones; two rows ticked in one save are not.
+        ticked = [
+            f
+            for f in self.forms
+            if f.cleaned_data.get("commitment_point") and not f.cleaned_data.get("DELETE")
+        ]
+        if len(ticked) > 1:
+            raise forms.ValidationError("A process has one commitment point at most.")
+
+
 class StatusInline(admin.TabularInline):
     model = Status
+    formset = StatusFormSet
     extra = 1
-    fields = ["order", "slug", "name", "final", "waiting_on_customer", "next_action"]
+    fields = [
+        "order",
+        "slug",
+        "name",
+        "final",
+        "outcome",
+        "commitment_point",
+        "waiting_on_customer",
+        "next_action",
+    ]
 
 
 class BlockReasonInline(admin.TabularInline):

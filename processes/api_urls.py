@@ -1,4 +1,4 @@
-"""URLs under /api/ (see processes/api.py for the contract)."""
+"""URLs under /api/ (see the processes/api package for the contract)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
@@ -7,14 +7,17 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from processes import api, api_approvals
+from processes.api.approvals import ApprovalViewSet
+from processes.api.cards import CardViewSet
+from processes.api.clients import ClientViewSet
+from processes.api.processes import ProcessViewSet
 from roles.api import MeView
 
 router = SimpleRouter()
-router.register("processes", api.ProcessViewSet, basename="api-process")
-router.register("clients", api.ClientViewSet, basename="api-client")
-router.register("cards", api.CardViewSet, basename="api-card")
-router.register("approvals", api_approvals.ApprovalViewSet, basename="api-approval")
+router.register("processes", ProcessViewSet, basename="api-process")
+router.register("clients", ClientViewSet, basename="api-client")
+router.register("cards", CardViewSet, basename="api-card")
+router.register("approvals", ApprovalViewSet, basename="api-approval")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

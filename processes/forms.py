@@ -5,8 +5,16 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.models import model_to_dict
 
-from processes.models import Channel, Client, PaymentTerms, Priority, Process
+from processes.models import (
+    EDITABLE_CARD_FIELDS,
+    Channel,
+    Client,
+    PaymentTerms,
+    Priority,
+    Process,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -91,34 +99,13 @@ class CardForm(forms.Form):
         return cleaned
 
     def card_fields(self) -> dict:
-        """The cleaned values the card services take (the client is settled by the view)."""
-        names = [
-            "title",
-            "client",
-            "channel",
-            "priority",
-            "responsible",
-            "discount_percent",
-            "payment_terms",
-            "deferred_days",
-            "shipment_date",
-        ]
-        return {name: self.cleaned_data[name] for name in names}
+        """The cleaned values the card services take; a typed new client is passed apart."""
+        return {name: self.cleaned_data[name] for name in EDITABLE_CARD_FIELDS}
 
     @staticmethod
     def initial_from(card) -> dict:
-        return {
-            "version": card.version,
-            "title": card.title,
-            "client": card.client_id,
-            "channel": card.channel,
-            "priority": card.priority,
-            "responsible": card.responsible_id,
-            "discount_percent": card.discount_percent,
-            "payment_terms": card.payment_terms,
-            "deferred_days": card.deferred_days,
-            "shipment_date": card.shipment_date,
-        }
+        # model_to_dict gives related rows as their ids, as the choice fields expect.
+        return {"version": card.version, **model_to_dict(card, fields=EDITABLE_CARD_FIELDS)}
 
 
 class VersionForm(forms.Form):

@@ -1,9 +1,20 @@
 """Queries that read. Each runs a fixed number of queries whatever the data size."""
 
+from typing import NamedTuple
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from processes.approvals import ApprovalRequest, ApprovalStatus, ExceptionRule
-from processes.models import Event, Process, RequestCard, Status, Transition
+from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Event,
+    ExceptionRule,
+    Process,
+    RequestCard,
+    Status,
+    StatusOutcome,
+    Transition,
+)
 from roles.models import RoleKind
 from roles.permissions import restrict_to_visible, role_map
 from roles.selectors import grants_of
@@ -11,6 +22,27 @@ from roles.selectors import grants_of
 
 def processes_visible_to(user) -> QuerySet[Process]:
     return restrict_to_visible(Process.objects.all(), user, field="id")
+
+
+def process_from_query(
+    params, *, processes: list[Process], required: bool = False
+) -> tuple[Process | None, dict[str, list[str]]]:
+    """The process a request's `?process=<slug>` picks among `processes` (those the user may
+    see, in the order offered), and the errors of the choice.
+
+    An unknown slug (or one the user may not see: the same answer, so nothing leaks) gives no
+    process and an error; pages answer it with 404. Without a slug: an error if `required`,
+    else the first process (None when there is none).
+    """
+    slug = (params.get("process") or "").strip()
+    if slug:
+        process = next((p for p in processes if p.slug == slug), None)
+        if process is None:
+            return None, {"process": [f"There is no process “{slug}” among yours."]}
+        return process, {}
+    if required:
+        return None, {"process": ["Give the process, e.g. process=order-to-cash."]}
+    return (processes[0] if processes else None), {}
 
 
 def cards_visible_to(user) -> QuerySet[RequestCard]:
@@ -129,3 +161,31 @@ def approvals_decidable_by(user) -> QuerySet[ApprovalRequest]:
         .filter(scopes, status=ApprovalStatus.PENDING)
         .order_by("requested_at", "id")
     )
+
+
+class Outcomes(NamedTuple):
+    """What a process's statuses mean for the metrics, by slug."""
+
+    commitment: str | None  # entering it counts as agreed (margin and discount are read there)
+    won: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+def outcome_statuses(process: Process) -> Outcomes:
+    """The process's commitment point and its won and lost final statuses, in process order,
+    in one query. A final status without an outcome is neither won nor lost."""
+    rows = (
+        Status.objects.filter(process=process)
+        .filter(Q(commitment_point=True) | ~Q(outcome=""))
+        .order_by("order", "id")
+        .values_list("slug", "outcome", "commitment_point")
+    )
+    commitment, won, lost = None, [], []
+    for slug, outcome, is_commitment in rows:
+        if is_commitment:
+            commitment = slug
+        if outcome == StatusOutcome.WON:
+            won.append(slug)
+        elif outcome == StatusOutcome.LOST:
+            lost.append(slug)
+    return Outcomes(commitment, tuple(won), tuple(lost))

@@ -11,8 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from opmodel.serializers import DetailSerializer  # noqa: F401 (the API's shared 4xx body)
-from processes.approvals import ApprovalRequest, ApprovalStatus
 from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
     Channel,
     Client,
     Event,
@@ -21,17 +22,40 @@ from processes.models import (
     Priority,
     Process,
     RequestCard,
+    SLAState,
     Status,
     Transition,
 )
 from processes.selectors import processes_visible_to
-from processes.sla import SLAState
+from processes.sla import sla_state, target_state
 
 # Large enough for any id either database stores, small enough for every driver to bind.
 MAX_ID = 2**31 - 1
 
 
 # Output ---------------------------------------------------------------------------------------
+
+
+class ClockStateField(serializers.ChoiceField):
+    """A card clock's state at the request's instant: the view puts one `now` in the context."""
+
+    def __init__(self, state, **kwargs):
+        self.state = state
+        kwargs.update(choices=SLAState.choices, source="*", read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, card):
+        return self.state(card, self.context["now"])
+
+
+class OverdueField(serializers.BooleanField):
+    """Whether an approval request is past its decision deadline at the request's instant."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, approval):
+        return approval.is_overdue_at(self.context["now"])
 
 
 class StatusSerializer(serializers.ModelSerializer):
@@ -91,10 +115,8 @@ class CardSerializer(serializers.ModelSerializer):
     )
     net_total = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     items = LineItemSerializer(many=True, read_only=True)
-    sla_state = serializers.ChoiceField(choices=SLAState.choices, read_only=True, allow_null=True)
-    target_state = serializers.ChoiceField(
-        choices=SLAState.choices, read_only=True, allow_null=True
-    )
+    sla_state = ClockStateField(sla_state)
+    target_state = ClockStateField(target_state)
 
     class Meta:
         model = RequestCard
@@ -190,7 +212,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     authority = serializers.CharField(source="rule.authority", read_only=True)
     requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
     decided_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    overdue = OverdueField()
 
     class Meta:
         model = ApprovalRequest

@@ -1,4 +1,4 @@
-"""SLA policies and the card's SLA clock.
+"""The card's SLA clock (the policies and targets it runs against are in models/sla.py).
 
 The clock is a handful of denormalized columns on the card, kept by the services in the same
 transaction as the move that changes them:
@@ -15,97 +15,9 @@ from what is left, so a pause pushes the deadline out by exactly the paused busi
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
-
-from processes.calendars import WorkingTime, process_calendar
-
-
-class SLAState(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    BREACHED = "breached", "Breached"
-
-
-class SLAPolicy(models.Model):
-    """Business time allowed in a status, per process, status and (optionally) priority."""
-
-    process = models.ForeignKey(
-        "processes.Process", on_delete=models.CASCADE, related_name="sla_policies"
-    )
-    status = models.ForeignKey(
-        "processes.Status", on_delete=models.CASCADE, related_name="sla_policies"
-    )
-    priority = models.CharField(
-        max_length=10, blank=True, help_text="Blank: any priority without its own policy."
-    )
-    allowance_minutes = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Business minutes allowed in the status."
-    )
-    at_risk_percent = models.PositiveSmallIntegerField(
-        default=75,
-        validators=[MinValueValidator(1), MaxValueValidator(99)],
-        help_text="Share of the allowance used at which the card is at risk.",
-    )
-
-    class Meta:
-        verbose_name = "SLA policy"
-        verbose_name_plural = "SLA policies"
-        ordering = ["process_id", "status__order", "priority"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["process", "status", "priority"], name="sla_policy_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(at_risk_percent__gte=1) & Q(at_risk_percent__lte=99),
-                name="sla_policy_at_risk_1_99",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        who = self.priority or "any priority"
-        return f"{self.status}: {self.allowance_minutes} business min ({who})"
-
-
-class ProcessTarget(models.Model):
-    """A whole-process target: business time from creation until the card reaches a status
-    (order to cash: fulfilled). Pauses like the status clock; stops at the target or a final
-    status."""
-
-    process = models.ForeignKey(
-        "processes.Process", on_delete=models.CASCADE, related_name="targets"
-    )
-    target_status = models.ForeignKey(
-        "processes.Status",
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="The clock stops when the card reaches this status or any later one.",
-    )
-    priority = models.CharField(
-        max_length=10, blank=True, help_text="Blank: any priority without its own target."
-    )
-    allowance_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    at_risk_percent = models.PositiveSmallIntegerField(
-        default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
-    )
-
-    class Meta:
-        ordering = ["process_id", "priority"]
-        constraints = [
-            models.UniqueConstraint(fields=["process", "priority"], name="process_target_unique"),
-        ]
-
-    def __str__(self) -> str:
-        who = self.priority or "any priority"
-        return (
-            f"{self.process}: to {self.target_status.name} in {self.allowance_minutes} min ({who})"
-        )
-
-
-def working_time_for(process) -> WorkingTime:
-    """The process's calendar as arithmetic (built per operation, so always current)."""
-    return WorkingTime.for_calendar(process_calendar(process))
+from processes.business_time import WorkingTime
+from processes.calendars import working_time_for
+from processes.models import ProcessTarget, SLAPolicy, SLAState
 
 
 def policy_for(card, status) -> SLAPolicy | None:

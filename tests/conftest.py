@@ -118,6 +118,7 @@ def o2c(db) -> Process:
             "0006_order_to_cash_slas",
             "0008_order_to_cash_target",
             "0012_order_to_cash_exception_rules",
+            "0014_status_outcome",
         ]:
             migration = importlib.import_module(f"processes.migrations.{name}")
             migration.install(django_apps, None)

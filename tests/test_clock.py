@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from processes.calendars import BusinessCalendar
+from processes.models import BusinessCalendar
 from tests import conftest
 
 

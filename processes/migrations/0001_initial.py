@@ -4,7 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import processes.models
+import processes.models.cards
+import processes.models.definitions
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -131,7 +132,7 @@ class Migration(migrations.Migration):
             name='Document',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=processes.models.document_path)),
+                ('file', models.FileField(upload_to=processes.models.cards.document_path)),
                 ('name', models.CharField(max_length=200)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -163,8 +164,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.SlugField(help_text='Used in the API, e.g. qualify.')),
                 ('label', models.CharField(help_text='Button text, e.g. Qualify.', max_length=80)),
-                ('allowed_roles', models.JSONField(default=processes.models.default_transition_roles, help_text='Process roles that may make this move.', validators=[processes.models._validate_role_kinds])),
-                ('conditions', models.JSONField(blank=True, default=list, help_text='Conditions the card must meet, by name.', validators=[processes.models._validate_condition_names])),
+                ('allowed_roles', models.JSONField(default=processes.models.definitions.default_transition_roles, help_text='Process roles that may make this move.', validators=[processes.models.definitions._validate_role_kinds])),
+                ('conditions', models.JSONField(blank=True, default=list, help_text='Conditions the card must meet, by name.', validators=[processes.models.definitions._validate_condition_names])),
                 ('order', models.PositiveSmallIntegerField(default=0)),
                 ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='processes.process')),
                 ('sources', models.ManyToManyField(related_name='outgoing', to='processes.status')),

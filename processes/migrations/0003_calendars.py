@@ -2,7 +2,7 @@
 
 import datetime
 import django.db.models.deletion
-import processes.calendars
+import processes.models.calendars
 from django.db import migrations, models
 
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, unique=True)),
                 ('timezone', models.CharField(default='Europe/Berlin', help_text='IANA name, e.g. Europe/Berlin.', max_length=64)),
-                ('working_days', models.JSONField(default=processes.calendars.default_working_days, help_text='ISO weekdays: 1 is Monday, 7 is Sunday.')),
+                ('working_days', models.JSONField(default=processes.models.calendars.default_working_days, help_text='ISO weekdays: 1 is Monday, 7 is Sunday.')),
                 ('day_start', models.TimeField(default=datetime.time(9, 0), help_text='Local opening time.')),
                 ('day_end', models.TimeField(default=datetime.time(18, 0), help_text='Local closing time.')),
                 ('holiday_country', models.CharField(blank=True, help_text='ISO code whose public holidays are days off, e.g. DE or US. Blank: none.', max_length=3)),

@@ -11,9 +11,9 @@ from processes.services.cards import (
     card_item_add,
     card_unblock,
     card_update,
-    client_create,
     document_add,
 )
+from processes.services.clients import client_create
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [

@@ -8,15 +8,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Message, notify_many
-from processes.approvals import (
+from processes.calendars import working_time_for
+from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.models import (
     CURRENT_STATUSES,
     ApprovalRequest,
     ApprovalStatus,
+    Event,
+    EventKind,
     ExceptionRule,
+    RequestCard,
+    Status,
 )
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.models import Event, EventKind, RequestCard, Status
-from processes.sla import working_time_for
+from processes.services.events import event_record
 from roles.models import RoleKind
 from roles.permissions import role_map
 from roles.selectors import role_holders
@@ -62,16 +66,7 @@ def _event(card, kind, actor, now, request: ApprovalRequest, **extra) -> Event:
         "value": request.value_text,
         **extra.pop("data", {}),
     }
-    return Event(
-        card=card,
-        kind=kind,
-        actor=actor,
-        at=now,
-        from_status=card.status,
-        to_status=card.status,
-        data=data,
-        **extra,
-    )
+    return event_record(card=card, kind=kind, actor=actor, at=now, data=data, **extra)
 
 
 def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[ApprovalRequest]:

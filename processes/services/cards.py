@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
@@ -15,6 +15,7 @@ from processes.errors import (
     InvalidInput,
 )
 from processes.models import (
+    EDITABLE_CARD_FIELDS,
     BlockReason,
     Client,
     Document,
@@ -27,6 +28,8 @@ from processes.models import (
     Status,
 )
 from processes.services.approvals import approval_requests_sync
+from processes.services.clients import new_client_for_card
+from processes.services.events import event_record
 from processes.sla import sla_pause, sla_reprioritize, sla_resume, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
@@ -38,17 +41,6 @@ TRACKED_FIELDS = {
     "shipment_date": EventKind.FIELD_CHANGE,
     "responsible": EventKind.ASSIGNMENT,
     "client": EventKind.FIELD_CHANGE,
-}
-EDITABLE_FIELDS = {
-    "title",
-    "client",
-    "channel",
-    "priority",
-    "responsible",
-    "discount_percent",
-    "payment_terms",
-    "deferred_days",
-    "shipment_date",
 }
 
 
@@ -96,23 +88,13 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def client_create(*, name: str) -> Client:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput({"name": ["Give the client's name."]})
-    try:
-        with transaction.atomic():
-            return Client.objects.create(name=name)
-    except IntegrityError as exc:
-        raise InvalidInput({"name": [f"A client named {name!r} already exists."]}) from exc
-
-
 def card_create(
     *,
     actor,
     process: Process,
     title: str,
     client: Client | None = None,
+    new_client_name: str = "",
     channel: str = "email",
     priority: str = "normal",
     payment_terms: str = PaymentTerms.PREPAID,
@@ -122,42 +104,46 @@ def card_create(
     shipment_date: date | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
+    """A card in the process's first status, with its `created` event. A `new_client_name`
+    makes that client with the card, in one transaction: a refused card leaves no client."""
     now = at or timezone.now()
     _require_editor(actor, process.pk, "create cards")
-    first = Status.objects.filter(process=process).order_by("order", "id").first()
-    if first is None:
-        raise ActionRefused(f"The process {process.name!r} has no statuses yet.")
-    card = RequestCard(
-        process=process,
-        title=(title or "").strip(),
-        client=client,
-        channel=channel,
-        priority=priority,
-        payment_terms=payment_terms,
-        deferred_days=deferred_days,
-        responsible=responsible,
-        discount_percent=discount_percent,
-        shipment_date=shipment_date,
-        status=first.slug,
-        created_at=now,
-        updated_at=now,
-        status_changed_at=now,
-        created_by=actor,
-    )
-    _normalize_terms(card)
-    _check_responsible(process.pk, responsible)
-    _full_clean(card)
-    sla_start(card, first, now)
     with transaction.atomic():
+        if (new_client_name or "").strip():
+            client = new_client_for_card(new_client_name, chosen=client)
+        first = Status.objects.filter(process=process).order_by("order", "id").first()
+        if first is None:
+            raise ActionRefused(f"The process {process.name!r} has no statuses yet.")
+        card = RequestCard(
+            process=process,
+            title=(title or "").strip(),
+            client=client,
+            channel=channel,
+            priority=priority,
+            payment_terms=payment_terms,
+            deferred_days=deferred_days,
+            responsible=responsible,
+            discount_percent=discount_percent,
+            shipment_date=shipment_date,
+            status=first.slug,
+            created_at=now,
+            updated_at=now,
+            status_changed_at=now,
+            created_by=actor,
+        )
+        _normalize_terms(card)
+        _check_responsible(process.pk, responsible)
+        _full_clean(card)
+        sla_start(card, first, now)
         card.save()
-        Event.objects.create(
+        event_record(
             card=card,
             kind=EventKind.CREATED,
             actor=actor,
             at=now,
-            to_status=card.status,
+            from_status="",
             data={"channel": channel, "priority": priority, "responsible": _as_text(responsible)},
-        )
+        ).save()
         approval_requests_sync(card=card, actor=actor, now=now)
     return card
 
@@ -167,16 +153,26 @@ def card_update(
     actor,
     card: RequestCard,
     changes: dict,
+    new_client_name: str = "",
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
-    """Change the card's data; discount, terms, shipment date and responsible go to history."""
+    """Change the card's data; discount, terms, shipment date and responsible go to history.
+    A `new_client_name` makes that client the card's, in one transaction with the change."""
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "change cards")
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - set(EDITABLE_CARD_FIELDS)
     if unknown:
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
     check_version(card, expected_version)
+    if not (new_client_name or "").strip():
+        return _card_change(actor=actor, card=card, changes=changes, now=now)
+    with transaction.atomic():
+        client = new_client_for_card(new_client_name, chosen=changes.get("client"))
+        return _card_change(actor=actor, card=card, changes={**changes, "client": client}, now=now)
+
+
+def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> RequestCard:
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
     before_priority = card.priority
     for field, value in changes.items():
@@ -192,13 +188,11 @@ def card_update(
         old, new = before[field], getattr(card, field)
         if old != new:
             events.append(
-                Event(
+                event_record(
                     card=card,
                     kind=kind,
                     actor=actor,
                     at=now,
-                    from_status=card.status,
-                    to_status=card.status,
                     data={"field": field, "old": _as_text(old), "new": _as_text(new)},
                 )
             )
@@ -254,20 +248,18 @@ def card_item_add(
             version=F("version") + 1,
             updated_at=now,
         )
-        Event.objects.create(
+        event_record(
             card=card,
             kind=EventKind.ITEM_ADDED,
             actor=actor,
             at=now,
-            from_status=card.status,
-            to_status=card.status,
             data={
                 "product": item.product,
                 "quantity": str(item.quantity),
                 "unit_price": str(item.unit_price),
                 "unit_cost": str(item.unit_cost),
             },
-        )
+        ).save()
         # The new totals (margin, quantity) may meet or leave an exception rule.
         card.refresh_from_db()
         approval_requests_sync(card=card, actor=actor, now=now)
@@ -319,16 +311,14 @@ def card_block(
             card.version += 1
             card.updated_at = now
             card.save()
-            Event.objects.create(
+            event_record(
                 card=card,
                 kind=EventKind.BLOCK,
                 actor=actor,
                 at=now,
-                from_status=card.status,
-                to_status=card.status,
                 reason=block_reason.slug,
                 comment=note,
-            )
+            ).save()
     except ConcurrentTransition as exc:
         raise CardConflict() from exc
     return card
@@ -359,17 +349,15 @@ def card_unblock(
             card.version += 1
             card.updated_at = now
             card.save()
-            Event.objects.create(
+            event_record(
                 card=card,
                 kind=EventKind.UNBLOCK,
                 actor=actor,
                 at=now,
-                from_status=card.status,
-                to_status=card.status,
                 reason=reason,
                 comment=(note or "").strip(),
                 data={"blocked_seconds": blocked_seconds},
-            )
+            ).save()
     except ConcurrentTransition as exc:
         raise CardConflict() from exc
     return card
@@ -391,13 +379,11 @@ def document_add(
         document = Document.objects.create(
             card=card, file=file, name=name[:200], uploaded_by=actor, uploaded_at=now
         )
-        Event.objects.create(
+        event_record(
             card=card,
             kind=EventKind.DOCUMENT_ADDED,
             actor=actor,
             at=now,
-            from_status=card.status,
-            to_status=card.status,
             data={"name": document.name},
-        )
+        ).save()
     return document

@@ -7,14 +7,21 @@ from django_fsm import ConcurrentTransition
 
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
-from processes.models import Event, EventKind, ExceptionRule, RequestCard, Transition
+from processes.models import (
+    EventKind,
+    ExceptionRule,
+    RequestCard,
+    SLAState,
+    Transition,
+)
 from processes.services.approvals import (
     approval_requests_sync,
     approval_requests_withdraw,
     approval_unmet,
 )
 from processes.services.cards import check_version
-from processes.sla import SLA_FIELDS, SLAState, sla_enter_status, sla_state
+from processes.services.events import event_record
+from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
 from roles.models import RoleKind
 from roles.permissions import role_map
 
@@ -116,18 +123,17 @@ def card_transition(
                 card.lost_reason = lost_reason.strip()
                 fields.append("lost_reason")
             card.save(update_fields=fields)
-            Event.objects.create(
+            event_record(
                 card=card,
                 kind=EventKind.TRANSITION,
                 actor=actor,
                 at=now,
                 from_status=from_status,
-                to_status=card.status,
                 transition=definition.name,
                 comment=comment or "",
                 reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
                 data={"sla": sla},
-            )
+            ).save()
             if definition.target.final:
                 approval_requests_withdraw(
                     card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"

@@ -1,37 +1,33 @@
-"""Small display helpers for the operations screens."""
+"""Small display helpers for the operations screens.
+
+Filters that depend on the time take the page's `now` (`{{ card.created_at|since:now }}`): a view
+takes the clock once per request and every figure on the page agrees with it.
+"""
 
 from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
 
+from processes import sla
+from processes.formatting import duration_text, percent_text
+from processes.models import SLAState
+
 register = template.Library()
 
 
+def _now(now: datetime | None) -> datetime:
+    # The processes pages all pass their `now`; templates that do not yet (metrics' inbox) get
+    # the clock at render time, as before.
+    return now or timezone.now()
+
+
 @register.filter
-def since(moment: datetime | None) -> str:
-    """How long ago, compactly: "45m", "5h", "3d", "7w"."""
+def since(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, compactly: "45m", "5h", "3d", "7w" (a moment ahead reads "<1m")."""
     if not moment:
         return ""
-    return short_duration(timezone.now() - moment)
-
-
-@register.filter
-def short_duration(delta: timedelta | None) -> str:
-    if delta is None:
-        return ""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    if minutes < 1:
-        return "<1m"
-    if minutes < 60:
-        return f"{minutes}m"
-    hours = minutes // 60
-    if hours < 24:
-        return f"{hours}h"
-    days = hours // 24
-    if days < 70:
-        return f"{days}d"
-    return f"{days // 7}w"
+    return duration_text(max(_now(now) - moment, timedelta(0)))
 
 
 @register.filter
@@ -53,11 +49,11 @@ def initials(user) -> str:
 
 
 @register.filter
-def age_class(moment: datetime | None) -> str:
+def age_class(moment: datetime | None, now: datetime | None = None) -> str:
     """A hint of staleness for tiles: fresh under 3 days, old over 2 weeks."""
     if not moment:
         return ""
-    days = (timezone.now() - moment).days
+    days = (_now(now) - moment).days
     if days >= 14:
         return "age-old"
     if days >= 3:
@@ -66,22 +62,42 @@ def age_class(moment: datetime | None) -> str:
 
 
 @register.filter
-def sla_text(card) -> str:
+def sla_state_at(card, now: datetime) -> str | None:
+    """The card's status clock at the page's instant: on_track, at_risk, breached or None."""
+    return sla.sla_state(card, now)
+
+
+@register.filter
+def target_state_at(card, now: datetime) -> str | None:
+    """The card's whole-process target clock at the page's instant."""
+    return sla.target_state(card, now)
+
+
+@register.filter
+def overdue_at(approval, now: datetime) -> bool:
+    return approval.is_overdue_at(now)
+
+
+@register.filter
+def sla_text(card, now: datetime) -> str:
     """The SLA state in words with the time left: "2h left", "late by 3h", "paused, 1h used"."""
-    state = card.sla_state
-    if state is None:
+    if sla.sla_state(card, now) is None:
         return ""
     if card.sla_resumed_at is None:
-        used = short_duration(timedelta(seconds=card.sla_consumed))
+        used = duration_text(timedelta(seconds=card.sla_consumed))
         return f"Paused, {used} of business time used"
-    left = card.due_at - timezone.now()
+    left = card.due_at - now
     if left.total_seconds() <= 0:
-        return f"Late by {short_duration(-left)}"
-    return f"{short_duration(left)} left"
+        return f"Late by {duration_text(left)}"
+    return f"{duration_text(left)} left"
 
 
 @register.filter
 def sla_label(state: str | None) -> str:
-    from processes.sla import SLAState
-
     return SLAState(state).label if state in SLAState.values else ""
+
+
+@register.filter
+def percent(value) -> str:
+    """{{ card.margin_percent|percent }}: "12.50%", "15%", or a dash when there is none."""
+    return percent_text(value)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from metrics.tasks import approval_escalation_scan_task
 from notifications.models import Notification
-from processes.approvals import ApprovalRequest
+from processes.models import ApprovalRequest
 from processes.services import card_update
 from roles.models import ProcessRole, RoleKind
 from tests.metrics.conftest import WAIT_SECONDS, _wait_for

@@ -27,9 +27,8 @@ from decimal import Decimal
 import pytest
 
 from metrics.flow import cards_behind, iso_week_bounds, weekly_flow_metrics
-from processes.approvals import ApprovalRequest, ExceptionRule
 from processes.errors import InvalidInput
-from processes.models import Client
+from processes.models import ApprovalRequest, Client, ExceptionRule
 from processes.services import (
     card_block,
     card_create,

@@ -15,9 +15,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from metrics.selectors import UNASSIGNED, risks_for_review
-from processes.models import BlockReason, Process, Status
+from processes.models import BlockReason, Process, SLAPolicy, Status
 from processes.services import card_block, card_create, card_transition
-from processes.sla import SLAPolicy
 from roles.models import ProcessRole, RoleKind
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from notifications.models import Notification, NotificationPreference
-from processes.approvals import ApprovalRequest
+from processes.models import ApprovalRequest
 from processes.services import card_update
 from tests.metrics.conftest import WAIT_SECONDS, _wait_for
 from tests.notifications.smtp_server import HangingMailServer

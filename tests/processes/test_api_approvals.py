@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from processes.approvals import ApprovalRequest
 from processes.errors import CardConflict
-from processes.models import EventKind, RequestCard
+from processes.models import ApprovalRequest, EventKind, RequestCard
 from processes.services import card_update
 from processes.services.approvals import approval_decide
 from roles.models import ProcessRole, RoleKind

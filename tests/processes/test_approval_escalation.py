@@ -8,8 +8,7 @@ import time_machine
 
 from notifications.models import Notification
 from opmodel.celery import app as celery_app
-from processes.approvals import ApprovalRequest
-from processes.models import EventKind
+from processes.models import ApprovalRequest, EventKind
 from processes.services import card_update
 from processes.services.approvals import approval_decide, approvals_escalate
 
@@ -33,13 +32,13 @@ def test_the_decision_sla_counts_business_hours(pending):
 def test_an_overdue_request_escalates_once(pending, priced):
     with time_machine.travel(MONDAY_11_BERLIN.replace(minute=0, hour=9), tick=False):
         assert approvals_escalate() == 0  # Monday 10:00 Berlin: an hour left
-        assert not pending.is_overdue
+        assert not pending.is_overdue_at(MONDAY_11_BERLIN.replace(minute=0, hour=9))
 
     with time_machine.travel(MONDAY_11_BERLIN, tick=False):
         assert approvals_escalate() == 1
         assert approvals_escalate() == 0  # a second scan (or a second beat) adds nothing
         pending.refresh_from_db()
-        assert pending.is_overdue
+        assert pending.is_overdue_at(MONDAY_11_BERLIN)
         assert pending.escalated_at == MONDAY_11_BERLIN
 
     escalations = Notification.objects.filter(text__startswith="Overdue approval")

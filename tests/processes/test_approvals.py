@@ -4,9 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from processes.approvals import ApprovalRequest, ExceptionRule
 from processes.errors import ActionForbidden, CardConflict, InvalidInput, TransitionRefused
-from processes.models import EventKind, PaymentTerms, RequestCard
+from processes.models import ApprovalRequest, EventKind, ExceptionRule, PaymentTerms, RequestCard
 from processes.services import card_item_add, card_transition, card_update
 from processes.services.approvals import approval_decide
 from roles.models import ProcessRole, RoleKind

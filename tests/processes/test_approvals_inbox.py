@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from processes.approvals import ApprovalRequest
-from processes.models import EventKind
+from processes.models import ApprovalRequest, EventKind
 from processes.services import card_update
 from processes.services.approvals import approval_decide
 

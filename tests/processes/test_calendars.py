@@ -17,15 +17,10 @@ from django.db.models import ProtectedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from processes.calendars import (
-    STANDARD_CALENDAR,
-    STANDARD_CALENDAR_NAME,
-    BusinessCalendar,
-    Holiday,
-    WorkingTime,
-    process_calendar,
-)
-from processes.models import Process
+from processes.business_time import WorkingTime
+from processes.calendars import process_calendar
+from processes.models import BusinessCalendar, Holiday, Process
+from processes.models.calendars import STANDARD_CALENDAR, STANDARD_CALENDAR_NAME
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

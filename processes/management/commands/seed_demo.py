@@ -14,8 +14,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from processes.approvals import ApprovalRequest, ApprovalStatus
-from processes.models import Channel, Client, PaymentTerms, Priority, Process, RequestCard
+from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Channel,
+    Client,
+    PaymentTerms,
+    Priority,
+    Process,
+    RequestCard,
+)
 from processes.services import (
     card_block,
     card_create,

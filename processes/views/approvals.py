@@ -1,6 +1,6 @@
 """The approvals inbox: pending exceptions the user may decide, approved or rejected here.
 
-Thin like views.py: the selector finds the requests, the service decides who may decide and
+Thin like every screen: the selector finds the requests, the service decides who may decide and
 writes; a refusal re-renders the inbox with the reason and its status code.
 """
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from processes import selectors
@@ -31,6 +32,7 @@ def _render_inbox(request, *, status: int = 200, error=None, failed_id=None):
         "rows": list(page.object_list),
         "error": error,
         "failed_id": failed_id,
+        "now": timezone.now(),
         "nav": "approvals",
     }
     return render(request, "processes/approvals.html", context, status=status)

@@ -1,7 +1,8 @@
+"""The request card with its client, line items and documents."""
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,133 +15,10 @@ from django_fsm import (
     transition,
 )
 
-from processes.conditions import CONDITIONS
-from roles.models import RoleKind
+from processes.models.definitions import BlockReason, Process, Transition
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
-
-
-class Process(models.Model):
-    """One stream of work. Statuses, transitions and block reasons are rows, not code."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    input = models.CharField(max_length=200, blank=True, help_text="What starts the process.")
-    output = models.CharField(max_length=200, blank=True, help_text="What the process delivers.")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="owned_processes",
-    )
-    is_active = models.BooleanField(default=True)
-    calendar = models.ForeignKey(
-        "processes.BusinessCalendar",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="processes",
-        help_text="Business hours its SLAs count in. Blank: the standard office hours.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "processes"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Status(models.Model):
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="statuses")
-    slug = models.SlugField(max_length=50)
-    name = models.CharField(max_length=80)
-    order = models.PositiveSmallIntegerField(default=0)
-    final = models.BooleanField(default=False, help_text="Cards here are finished.")
-    next_action = models.CharField(
-        max_length=200, blank=True, help_text="What the responsible person does next here."
-    )
-    waiting_on_customer = models.BooleanField(
-        default=False, help_text="The SLA clock pauses while a card is here."
-    )
-
-    class Meta:
-        ordering = ["process_id", "order", "id"]
-        verbose_name_plural = "statuses"
-        constraints = [
-            models.UniqueConstraint(fields=["process", "slug"], name="status_unique_slug"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.process.slug}: {self.name}" if self.process_id else self.name
-
-
-def _validate_role_kinds(value):
-    if not isinstance(value, list) or not all(v in RoleKind.values for v in value):
-        raise ValidationError(f"Give a list of process roles from: {', '.join(RoleKind.values)}.")
-
-
-def _validate_condition_names(value):
-    if not isinstance(value, list) or not all(v in CONDITIONS for v in value):
-        raise ValidationError(f"Give a list of conditions from: {', '.join(CONDITIONS)}.")
-
-
-def default_transition_roles():
-    return [RoleKind.EXECUTOR.value, RoleKind.ACCOUNTABLE.value]
-
-
-class Transition(models.Model):
-    """A named move from any of `sources` to `target`, for the roles and under the conditions."""
-
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="transitions")
-    name = models.SlugField(max_length=50, help_text="Used in the API, e.g. qualify.")
-    label = models.CharField(max_length=80, help_text="Button text, e.g. Qualify.")
-    sources = models.ManyToManyField(Status, related_name="outgoing")
-    target = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="incoming")
-    allowed_roles = models.JSONField(
-        default=default_transition_roles,
-        validators=[_validate_role_kinds],
-        help_text="Process roles that may make this move.",
-    )
-    conditions = models.JSONField(
-        default=list,
-        blank=True,
-        validators=[_validate_condition_names],
-        help_text="Conditions the card must meet, by name.",
-    )
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["process_id", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["process", "name"], name="transition_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.process.slug}: {self.name}" if self.process_id else self.name
-
-    def clean(self):
-        if self.target_id and self.process_id and self.target.process_id != self.process_id:
-            raise ValidationError({"target": "The target status belongs to another process."})
-
-
-class BlockReason(models.Model):
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="block_reasons")
-    slug = models.SlugField(max_length=50)
-    name = models.CharField(max_length=120)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["process_id", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["process", "slug"], name="block_reason_unique_slug"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Client(models.Model):
@@ -351,21 +229,24 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             return None
         return ((net - self.items_cost_total) / net * HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
-    @property
-    def sla_state(self) -> str | None:
-        from processes.sla import sla_state
+    # The clocks' states depend on the instant asked about, so they are not properties: ask
+    # processes.sla.sla_state(card, now) / target_state(card, now) with the request's `now`.
 
-        return sla_state(self, timezone.now())
 
-    @property
-    def target_state(self) -> str | None:
-        from processes.sla import target_state
-
-        return target_state(self, timezone.now())
-
-    @property
-    def age(self):
-        return timezone.now() - self.created_at
+# The card's data a person sets, in the order the forms show it; the form, the API's input and
+# the edit service all take this list. Everything else changes through a move, a block, a line
+# item or the clock.
+EDITABLE_CARD_FIELDS = (
+    "title",
+    "client",
+    "channel",
+    "priority",
+    "responsible",
+    "discount_percent",
+    "payment_terms",
+    "deferred_days",
+    "shipment_date",
+)
 
 
 class LineItem(models.Model):
@@ -419,69 +300,3 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    TRANSITION = "transition", "Transition"
-    BLOCK = "block", "Blocked"
-    UNBLOCK = "unblock", "Unblocked"
-    ASSIGNMENT = "assignment", "Assignment"
-    FIELD_CHANGE = "field_change", "Field change"
-    ITEM_ADDED = "item_added", "Line item added"
-    DOCUMENT_ADDED = "document_added", "Document added"
-    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
-    APPROVAL_DECIDED = "approval_decided", "Approval decided"
-    APPROVAL_WITHDRAWN = "approval_withdrawn", "Approval withdrawn"
-    APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
-
-
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Events are append-only.")
-
-
-class Event(models.Model):
-    """Append-only history of a card: metrics are computed from it; nothing rewrites it."""
-
-    card = models.ForeignKey(RequestCard, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(default=timezone.now)
-    from_status = models.CharField(max_length=50, blank=True)
-    to_status = models.CharField(max_length=50, blank=True)
-    transition = models.CharField(max_length=50, blank=True)
-    comment = models.TextField(blank=True)
-    reason = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["card", "at"], name="event_card_at")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} on card {self.card_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("Events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Events are append-only.")
-
-
-from processes.approvals import ApprovalRequest, ExceptionRule  # noqa: E402,F401
-from processes.calendars import BusinessCalendar, Holiday  # noqa: E402,F401
-from processes.sla import ProcessTarget, SLAPolicy  # noqa: E402,F401

@@ -1,6 +1,6 @@
-"""The approvals API: list requests, approve or reject one (issue 4).
+"""/api/approvals/: list approval requests, approve or reject one (issue 4).
 
-Thin like processes/api.py: requests of processes where the user holds no role are outside the
+Thin like the rest of the API: requests of processes where the user holds no role are outside the
 queryset (404); who may decide is the service's question (403 with the reason), and a request
 someone else decided first answers 409.
 """
@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from processes import serializers as s
-from processes.approvals import ApprovalRequest
+from processes.api.base import RequestClock
+from processes.models import ApprovalRequest
 from processes.selectors import approvals_visible_to
 from processes.services.approvals import approval_decide
 
@@ -23,7 +24,9 @@ CONFLICT = OpenApiResponse(s.DetailSerializer, description="It was decided or wi
 
 
 @extend_schema(tags=["approvals"])
-class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApprovalViewSet(
+    RequestClock, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Approval requests of the processes where the user holds a role, oldest first."""
 
     serializer_class = s.ApprovalSerializer

@@ -1,0 +1,113 @@
+"""The moves of a card in the API: its options, a transition, block and unblock, its history."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from processes import serializers as s
+from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED
+from processes.selectors import card_events
+from processes.services import (
+    card_block,
+    card_transition,
+    card_transition_options,
+    card_unblock,
+)
+
+TRANSITION_NAME = OpenApiParameter(
+    "name", str, OpenApiParameter.PATH, description="Transition name, e.g. qualify."
+)
+
+
+class CardMoves:
+    """Actions of CardViewSet (api/cards.py), which gives `get_object` and `_card_response`."""
+
+    @extend_schema(
+        responses={200: s.TransitionOptionSerializer(many=True), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        """The moves from the card's current status, each allowed for this user or with why not."""
+        card = self.get_object()
+        options = card_transition_options(user=request.user, card=card)
+        return Response(s.TransitionOptionSerializer(options, many=True).data)
+
+    @extend_schema(
+        parameters=[TRANSITION_NAME],
+        request=s.TransitionInputSerializer,
+        responses={
+            200: s.CardSerializer,
+            400: REFUSED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
+    def transition(self, request, pk=None, name=None):
+        """Move the card by the named transition, or refuse with every unmet condition."""
+        card = self.get_object()
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = card_transition(
+            actor=request.user,
+            card=card,
+            name=name,
+            comment=data.validated_data["comment"],
+            lost_reason=data.validated_data["lost_reason"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return self._card_response(card)
+
+    @extend_schema(
+        request=s.BlockInputSerializer,
+        responses={
+            200: s.CardSerializer,
+            400: FIELD_ERRORS,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def block(self, request, pk=None):
+        card = self.get_object()
+        data = s.BlockInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = card_block(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
+        return self._card_response(card)
+
+    @extend_schema(
+        request=s.UnblockInputSerializer,
+        responses={
+            200: s.CardSerializer,
+            400: OpenApiResponse(s.DetailSerializer, description="The card is not blocked."),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def unblock(self, request, pk=None):
+        card = self.get_object()
+        data = s.UnblockInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = card_unblock(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
+        return self._card_response(card)
+
+    @extend_schema(responses={200: s.EventSerializer(many=True), 404: NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The card's history, oldest first. Read only: events are never changed."""
+        card = self.get_object()
+        return Response(s.EventSerializer(card_events(card=card), many=True).data)

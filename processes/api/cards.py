@@ -1,0 +1,114 @@
+"""/api/cards/: list, read, create and change cards, and add their line items.
+
+The moves of a card (transitions, block, unblock) and its history are in card_moves.py.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from processes import serializers as s
+from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
+from processes.api.card_moves import CardMoves
+from processes.models import RequestCard
+from processes.selectors import cards_visible_to
+from processes.services import card_create, card_item_add, card_update
+
+CARD_FILTERS = [
+    OpenApiParameter("process", str, description="Process slug."),
+    OpenApiParameter("status", str, description="Status slug."),
+    OpenApiParameter("responsible", int, description="Responsible user's id."),
+    OpenApiParameter("blocked", bool, description="true: blocked cards only; false: unblocked."),
+]
+
+
+@extend_schema(tags=["cards"])
+class CardViewSet(
+    RequestClock,
+    CardMoves,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Request cards of the processes where the user holds a role."""
+
+    serializer_class = s.CardSerializer
+    queryset = RequestCard.objects.none()
+    # No PUT (a card is changed field by field) and no DELETE (history is kept).
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RequestCard.objects.none()
+        cards = cards_visible_to(self.request.user)
+        if self.action in {"events", "transitions"}:
+            return cards
+        return cards.prefetch_related("items")
+
+    def _card_response(self, card, code=status.HTTP_200_OK):
+        return Response(s.CardSerializer(card, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(parameters=CARD_FILTERS, responses={200: s.CardSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        params = s.CardFilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        cards = self.get_queryset()
+        if "process" in filters:
+            cards = cards.filter(process__slug=filters["process"])
+        if "status" in filters:
+            cards = cards.filter(status=filters["status"])
+        if "responsible" in filters:
+            cards = cards.filter(responsible_id=filters["responsible"])
+        if filters.get("blocked") is not None:
+            cards = cards.filter(is_blocked=filters["blocked"])
+        page = self.paginate_queryset(cards)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.CardCreateSerializer,
+        responses={201: s.CardSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.CardCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        card = card_create(actor=request.user, **data.validated_data)
+        card = self.get_queryset().get(pk=card.pk)
+        return self._card_response(card, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CardUpdateSerializer,
+        responses={
+            200: s.CardSerializer,
+            400: FIELD_ERRORS,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        card = self.get_object()
+        data = s.CardUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version", None)
+        card = card_update(actor=request.user, card=card, changes=changes, expected_version=version)
+        return self._card_response(card)
+
+    @extend_schema(
+        request=s.LineItemInputSerializer,
+        responses={201: s.LineItemSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def items(self, request, pk=None):
+        card = self.get_object()
+        data = s.LineItemInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = card_item_add(
+            actor=request.user,
+            card=card,
+            expected_version=data.validated_data.pop("version", None),
+            **data.validated_data,
+        )
+        return Response(s.LineItemSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,48 @@
+"""/api/clients/: the clients cards are for, shared by all processes."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.response import Response
+
+from processes import serializers as s
+from processes.api.base import FIELD_ERRORS, FORBIDDEN
+from processes.models import Client
+from processes.services import client_create
+from roles.permissions import CARD_EDITOR_KINDS, role_map
+
+
+class EditsSomeProcess(permissions.BasePermission):
+    """Clients are shared by all processes; whoever may create cards somewhere may add one."""
+
+    message = "Only an executor or accountable of a process may add clients."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        roles = role_map(request.user)
+        return any(roles.may_act(pid, CARD_EDITOR_KINDS) for pid in roles.process_ids())
+
+
+@extend_schema(tags=["clients"])
+class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ClientSerializer
+    permission_classes = [permissions.IsAuthenticated, EditsSomeProcess]
+    queryset = Client.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Client.objects.none()
+        if not role_map(self.request.user).process_ids():
+            # An outsider with no role anywhere sees nothing.
+            return Client.objects.none()
+        return Client.objects.order_by("name", "id")
+
+    @extend_schema(
+        request=s.ClientInputSerializer,
+        responses={201: s.ClientSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.ClientInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = client_create(name=data.validated_data["name"])
+        return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,42 @@
+"""How the screens write durations and numbers: one function per kind, used by the template
+filters in processes/templatetags/opmodel_ui.py and by any view that builds text."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.template.defaultfilters import floatformat
+
+NO_VALUE = "—"
+
+
+def duration_text(delta: timedelta, *, units: int = 1, with_days: bool = True) -> str:
+    """A duration in words, largest unit first, its sign dropped.
+
+    One unit (tiles, ages): "<1m", "45m", "5h", "3d", and weeks past 70 days ("11w").
+    Two units (time left): "45m", "5h 20m", "2d 3h". `with_days=False` stays in hours: a
+    business day is not 24 hours, so business time is not shown in days.
+    """
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "<1m"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}m"
+    if hours < 24 or not with_days:
+        return _units(f"{hours}h", f"{minutes}m" if minutes else "", units)
+    days, hours = divmod(hours, 24)
+    if units == 1 and days >= 70:
+        return f"{days // 7}w"
+    return _units(f"{days}d", f"{hours}h" if hours else "", units)
+
+
+def _units(first: str, second: str, units: int) -> str:
+    return f"{first} {second}" if units > 1 and second else first
+
+
+def percent_text(value: Decimal | float | None) -> str:
+    """A percentage as the card shows it: up to two decimals, none when whole ("15%",
+    "12.50%"), and a dash when there is none (a margin without a price)."""
+    if value is None:
+        return NO_VALUE
+    return f"{floatformat(value, '-2')}%"

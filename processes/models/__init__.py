@@ -1,0 +1,67 @@
+"""The processes app's data, one concept a module; import the classes from here.
+
+- definitions: a process as data (Process, Status, Transition, BlockReason);
+- cards: the request card with its client, line items and documents;
+- events: the card's append-only history;
+- approvals: exception rules and approval requests;
+- sla: SLA policies, whole-process targets and the clock's states;
+- calendars: business calendars and their days off.
+"""
+
+from processes.models.approvals import (
+    CURRENT_STATUSES,
+    RULE_FIELDS,
+    ApprovalRequest,
+    ApprovalStatus,
+    ExceptionRule,
+    Operator,
+)
+from processes.models.calendars import BusinessCalendar, Holiday
+from processes.models.cards import (
+    EDITABLE_CARD_FIELDS,
+    Channel,
+    Client,
+    Document,
+    LineItem,
+    PaymentTerms,
+    Priority,
+    RequestCard,
+)
+from processes.models.definitions import (
+    BlockReason,
+    Process,
+    Status,
+    StatusOutcome,
+    Transition,
+)
+from processes.models.events import Event, EventKind
+from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
+
+__all__ = [
+    "CURRENT_STATUSES",
+    "EDITABLE_CARD_FIELDS",
+    "RULE_FIELDS",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "BlockReason",
+    "BusinessCalendar",
+    "Channel",
+    "Client",
+    "Document",
+    "Event",
+    "EventKind",
+    "ExceptionRule",
+    "Holiday",
+    "LineItem",
+    "Operator",
+    "PaymentTerms",
+    "Priority",
+    "Process",
+    "ProcessTarget",
+    "RequestCard",
+    "SLAPolicy",
+    "SLAState",
+    "Status",
+    "StatusOutcome",
+    "Transition",
+]

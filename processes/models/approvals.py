@@ -1,0 +1,272 @@
+"""Exception rules and approval requests (DESIGN.md section 2, "Exception").
+
+A rule is data: a condition on one card field (`discount_percent > 10`), the process role and
+authority that decides it, the transition it guards and a decision SLA in business hours. Rules
+of one `family` (e.g. "discount") are levels of the same question: a card needs one request per
+family, at the highest level whose condition it meets, and that level decides alone.
+
+Who may decide is data too: a grant of the rule's role kind (approver by default) whose
+`authority` is the rule's authority, or blank (a blank authority decides every exception of the
+process: the top approver).
+"""
+
+import operator as op
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from roles.models import RoleKind
+
+
+@dataclass(frozen=True)
+class RuleField:
+    label: str
+    numeric: bool
+    choices: tuple[str, ...] = ()
+
+    def value(self, card, name: str):
+        value = getattr(card, name)
+        if value is None:
+            return None
+        return Decimal(value) if self.numeric else str(value)
+
+    def text(self, value) -> str:
+        """The value as a request stores it: numbers without trailing zeros ("15", "11.67"),
+        so a card read back from the database (15.00) compares equal to one just set (15)."""
+        if self.numeric:
+            return f"{Decimal(value).normalize():f}"
+        return str(value)
+
+
+# The card fields a rule may name. They are columns or properties of the card that need no
+# query (totals are denormalized), so checking every rule of a process costs nothing.
+RULE_FIELDS: dict[str, RuleField] = {
+    "discount_percent": RuleField("Discount, %", True),
+    "margin_percent": RuleField("Margin, %", True),
+    "net_total": RuleField("Net total", True),
+    "items_price_total": RuleField("Line items total", True),
+    "items_quantity_total": RuleField("Total quantity", True),
+    "items_count": RuleField("Number of line items", True),
+    "deferred_days": RuleField("Deferred by, days", True),
+    "payment_terms": RuleField("Payment terms", False, ("prepaid", "deferred")),
+    "priority": RuleField("Priority", False, ("low", "normal", "high", "urgent")),
+    "channel": RuleField(
+        "Channel", False, ("email", "phone", "website", "sales_rep", "marketplace", "partner")
+    ),
+}
+RULE_FIELD_CHOICES = [(name, f.label) for name, f in RULE_FIELDS.items()]
+
+
+class Operator(models.TextChoices):
+    GT = ">", "greater than"
+    GE = ">=", "at least"
+    LT = "<", "less than"
+    LE = "<=", "at most"
+    EQ = "==", "equal to"
+    NE = "!=", "not equal to"
+
+
+OPERATORS = {
+    Operator.GT: op.gt,
+    Operator.GE: op.ge,
+    Operator.LT: op.lt,
+    Operator.LE: op.le,
+    Operator.EQ: op.eq,
+    Operator.NE: op.ne,
+}
+
+
+class ExceptionRule(models.Model):
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="exception_rules"
+    )
+    family = models.SlugField(
+        max_length=50,
+        help_text="Rules of one family are levels of one question (e.g. discount): the highest "
+        "level the card meets needs approval, alone.",
+    )
+    name = models.CharField(max_length=120, help_text="In words, e.g. Discount over 10%.")
+    field = models.CharField(max_length=40, choices=RULE_FIELD_CHOICES)
+    operator = models.CharField(max_length=2, choices=Operator.choices)
+    threshold = models.CharField(
+        max_length=40, help_text="A number, or a choice value such as deferred."
+    )
+    level = models.PositiveSmallIntegerField(
+        default=1, help_text="Higher levels supersede lower ones of the same family."
+    )
+    approver_kind = models.CharField(
+        max_length=20, choices=RoleKind.choices, default=RoleKind.APPROVER
+    )
+    authority = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Which grants of the role decide, e.g. manager, owner, finance (their role "
+        "grant names it; a grant with a blank authority decides all). Blank: any holder.",
+    )
+    guards = models.ForeignKey(
+        "processes.Transition",
+        on_delete=models.CASCADE,
+        related_name="exception_rules",
+        help_text="The move refused until the exception is approved.",
+    )
+    decision_sla_hours = models.PositiveIntegerField(
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text="Business hours to decide before the request escalates.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["process_id", "family", "level", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "family", "level"], name="exception_rule_unique_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def condition_text(self) -> str:
+        return f"{self.field} {self.operator} {self.threshold}"
+
+    @property
+    def approver_text(self) -> str:
+        kind = RoleKind(self.approver_kind).label.lower()
+        if self.authority:
+            return f"the {self.authority}-level {kind}"
+        return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+    def _threshold(self):
+        spec = RULE_FIELDS[self.field]
+        return Decimal(self.threshold) if spec.numeric else self.threshold
+
+    def value_of(self, card):
+        return RULE_FIELDS[self.field].value(card, self.field)
+
+    def text_of(self, card) -> str:
+        value = self.value_of(card)
+        return "" if value is None else RULE_FIELDS[self.field].text(value)
+
+    def matches(self, card) -> bool:
+        value = self.value_of(card)
+        if value is None:
+            return False
+        return OPERATORS[self.operator](value, self._threshold())
+
+    def covers(self, approved: str, current) -> bool:
+        """Whether an approval given at the value `approved` still covers the card's `current`
+        value: the same, or further from the threshold (a lower discount, a higher margin)."""
+        if current is None:
+            return False
+        if not RULE_FIELDS[self.field].numeric:
+            return str(current) == approved
+        approved_value = Decimal(approved)
+        if self.operator in (Operator.EQ, Operator.NE):
+            return current == approved_value
+        if self.operator in (Operator.GT, Operator.GE):
+            return current <= approved_value
+        return current >= approved_value
+
+    def clean(self):
+        spec = RULE_FIELDS.get(self.field)
+        if spec is None:
+            return
+        errors = {}
+        if spec.numeric:
+            try:
+                Decimal(self.threshold)
+            except (InvalidOperation, TypeError):
+                errors["threshold"] = f"{spec.label} is a number: give a number."
+        else:
+            if self.operator not in (Operator.EQ, Operator.NE):
+                errors["operator"] = f"{spec.label} is compared with == or != only."
+            if self.threshold not in spec.choices:
+                errors["threshold"] = f"Choose one of: {', '.join(spec.choices)}."
+        if self.guards_id and self.process_id and self.guards.process_id != self.process_id:
+            errors["guards"] = "The transition belongs to another process."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# A card has at most one of these per family: the request that decides the guarded move.
+CURRENT_STATUSES = [ApprovalStatus.PENDING, ApprovalStatus.APPROVED, ApprovalStatus.REJECTED]
+
+
+class ApprovalRequest(models.Model):
+    """One request for one exception of one card, at one level, for the value it had then."""
+
+    card = models.ForeignKey(
+        "processes.RequestCard", on_delete=models.CASCADE, related_name="approval_requests"
+    )
+    rule = models.ForeignKey(ExceptionRule, on_delete=models.PROTECT, related_name="requests")
+    family = models.SlugField(max_length=50)
+    value = models.CharField(max_length=40, help_text="The card's value when requested.")
+    status = models.CharField(
+        max_length=12, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(help_text="Decide by then, or it escalates.")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was withdrawn or superseded."
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "family"],
+                condition=Q(status__in=CURRENT_STATUSES),
+                name="approval_one_current_per_card_family",
+            ),
+        ]
+        indexes = [
+            # The escalation scan's claim: pending requests not yet escalated, by deadline.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status="pending", escalated_at__isnull=True),
+                name="approval_unescalated_due",
+            ),
+            models.Index(fields=["status", "requested_at"], name="approval_status_requested"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} on card {self.card_id}: {self.status}"
+
+    def is_overdue_at(self, now) -> bool:
+        return self.status == ApprovalStatus.PENDING and self.due_at <= now
+
+    @property
+    def value_text(self) -> str:
+        spec = RULE_FIELDS.get(self.rule.field)
+        if spec and spec.numeric and self.rule.field.endswith("_percent"):
+            return f"{self.value}%"
+        return self.value

@@ -1,0 +1,226 @@
+"""The card page and the actions posted from it: move, block, unblock, line items, documents."""
+
+import os
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from processes import selectors, services
+from processes.errors import CardActionError, CardConflict, InvalidInput, TransitionRefused
+from processes.forms import (
+    BlockForm,
+    DocumentForm,
+    LineItemForm,
+    TransitionForm,
+    UnblockForm,
+)
+from processes.models import CURRENT_STATUSES, RequestCard
+from processes.sla import sla_state, target_state
+from processes.timeline import card_timeline
+from roles.permissions import CARD_EDITOR_KINDS, role_map
+
+
+def card_or_404(user, card_id: int) -> RequestCard:
+    """A card the user may see; any other card does not exist for them."""
+    card = selectors.cards_visible_to(user).filter(pk=card_id).first()
+    if card is None:
+        raise Http404("No such card.")
+    return card
+
+
+def may_edit(user, process_id: int) -> bool:
+    return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
+
+
+def add_form_errors(form, errors: dict[str, list[str]]) -> None:
+    """A service's field errors on the form's fields; the rest above the form."""
+    for field, field_errors in errors.items():
+        target = field if field in form.fields else None
+        for message in field_errors:
+            form.add_error(target, message)
+
+
+def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=None):
+    """The card page; after a refused action, with the bound form or the refusal shown."""
+    card = selectors.card_page(user=request.user, card_id=card_id)
+    if card is None:
+        raise Http404("No such card.")
+    bound = bound or {}
+    statuses = {s.slug: s for s in card.process.statuses.all()}
+    block_reasons = list(card.process.block_reasons.all())
+    approvals = list(card.approval_requests.all())
+    options = services.card_transition_options(
+        user=request.user,
+        card=card,
+        definitions=card.process.transitions.all(),
+        rules=card.process.active_rules,
+        requests=approvals,
+    )
+    items = list(card.items.all())
+    now = timezone.now()
+    context = {
+        "card": card,
+        "now": now,
+        "sla_state": sla_state(card, now),
+        "target_state": target_state(card, now),
+        "status": statuses.get(card.status),
+        "moves": [o for o in options if not o.needs_lost_reason],
+        "lost_option": next((o for o in options if o.needs_lost_reason), None),
+        "may_edit": may_edit(request.user, card.process_id),
+        "items": items,
+        "documents": list(card.documents.all()),
+        "approvals_current": [a for a in approvals if a.status in CURRENT_STATUSES],
+        "approvals_past": [a for a in approvals if a.status not in CURRENT_STATUSES],
+        "timeline": card_timeline(card, statuses, {r.slug: r.name for r in block_reasons})[::-1],
+        "transition_form": bound.get("transition") or TransitionForm(),
+        "block_form": bound.get("block") or BlockForm(block_reasons=block_reasons),
+        "unblock_form": bound.get("unblock") or UnblockForm(),
+        "item_form": bound.get("item") or LineItemForm(),
+        "document_form": bound.get("document") or DocumentForm(),
+        "error": error,
+        "unmet": getattr(error, "unmet", []),
+        "nav": "board",
+    }
+    return render(request, "processes/card_detail.html", context, status=status)
+
+
+@require_safe
+def card_detail(request, card_id: int):
+    return _render_card(request, card_id)
+
+
+def _card_action(request, card_id: int, *, key: str, form, act, success):
+    """Run one card action from a POSTed form; refusals re-render the page with their status.
+
+    `form` is a bound form, or makes one from the card; `act(card, cleaned_data)` calls the
+    service; `success` is the message, or makes it from the changed card. On a conflict the
+    page shows the fresh card and fresh forms, so nothing typed on a stale page is resubmitted
+    unseen.
+    """
+    card = card_or_404(request.user, card_id)
+    if callable(form):
+        form = form(card)
+    if not form.is_valid():
+        return _render_card(request, card_id, status=400, bound={key: form})
+    try:
+        act(card, form.cleaned_data)
+    except InvalidInput as exc:
+        add_form_errors(form, exc.errors)
+        return _render_card(request, card_id, status=exc.http_status, bound={key: form})
+    except CardConflict as exc:
+        return _render_card(request, card_id, status=exc.http_status, error=exc)
+    except TransitionRefused as exc:
+        return _render_card(request, card_id, status=exc.http_status, error=exc, bound={key: form})
+    except CardActionError as exc:
+        return _render_card(request, card_id, status=exc.http_status, error=exc)
+    messages.success(request, success(card) if callable(success) else success)
+    return redirect("card-detail", card_id=card_id)
+
+
+@require_POST
+def card_transition(request, card_id: int, name: str):
+    def act(card, data):
+        services.card_transition(
+            actor=request.user,
+            card=card,
+            name=name,
+            comment=data["comment"],
+            lost_reason=data["lost_reason"],
+            expected_version=data["version"],
+        )
+
+    return _card_action(
+        request,
+        card_id,
+        key="transition",
+        form=TransitionForm(request.POST),
+        act=act,
+        success=lambda card: f"Moved to {card.process.statuses.get(slug=card.status).name}.",
+    )
+
+
+@require_POST
+def card_block(request, card_id: int):
+    return _card_action(
+        request,
+        card_id,
+        key="block",
+        form=lambda card: BlockForm(request.POST, block_reasons=card.process.block_reasons.all()),
+        act=lambda card, data: services.card_block(
+            actor=request.user,
+            card=card,
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data["version"],
+        ),
+        success="The card is blocked.",
+    )
+
+
+@require_POST
+def card_unblock(request, card_id: int):
+    return _card_action(
+        request,
+        card_id,
+        key="unblock",
+        form=UnblockForm(request.POST),
+        act=lambda card, data: services.card_unblock(
+            actor=request.user, card=card, note=data["note"], expected_version=data["version"]
+        ),
+        success="The card is unblocked.",
+    )
+
+
+@require_POST
+def card_item_add(request, card_id: int):
+    return _card_action(
+        request,
+        card_id,
+        key="item",
+        form=LineItemForm(request.POST),
+        act=lambda card, data: services.card_item_add(
+            actor=request.user,
+            card=card,
+            product=data["product"],
+            quantity=data["quantity"],
+            unit_price=data["unit_price"],
+            unit_cost=data["unit_cost"],
+            expected_version=data["version"],
+        ),
+        success="Line item added.",
+    )
+
+
+@require_POST
+def card_document_add(request, card_id: int):
+    return _card_action(
+        request,
+        card_id,
+        key="document",
+        form=DocumentForm(request.POST, request.FILES),
+        act=lambda card, data: services.document_add(
+            actor=request.user,
+            card=card,
+            file=data["file"],
+            name=data["name"],
+            expected_version=data["version"],
+        ),
+        success="Document uploaded.",
+    )
+
+
+@require_safe
+def document_download(request, card_id: int, document_id: int):
+    # MEDIA is not served publicly: every download passes the card's visibility check.
+    card = card_or_404(request.user, card_id)
+    document = card.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing.") from exc
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(document.file.name))

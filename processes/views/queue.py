@@ -1,0 +1,36 @@
+"""My queue: the open cards I am responsible for, or execute, oldest first."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from processes import selectors
+from processes.models import Status
+from roles.permissions import role_map
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _status_lookup(process_ids) -> dict[tuple[int, str], Status]:
+    """Statuses of several processes in one query, keyed by (process id, slug)."""
+    return {(s.process_id, s.slug): s for s in Status.objects.filter(process_id__in=process_ids)}
+
+
+@require_safe
+def queue(request):
+    paginator = Paginator(selectors.my_queue(user=request.user), QUEUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    cards = list(page.object_list)
+    statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
+    rows = [
+        {"card": card, "status": statuses.get((card.process_id, card.status))} for card in cards
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "many_processes": len(role_map(request.user).process_ids()) > 1,
+        "now": timezone.now(),
+        "nav": "queue",
+    }
+    return render(request, "processes/queue.html", context)
