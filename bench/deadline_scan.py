@@ -20,10 +20,6 @@ It prints a table and writes bench/results/deadline_scan.json.
 The database named in the URL is dropped and recreated: its name must contain "bench".
 """
 
-import argparse
-import json
-import os
-import platform
 import re
 import statistics
 import sys
@@ -36,8 +32,10 @@ from pathlib import Path
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "deadline_scan.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+RESULTS = common.ROOT / "bench" / "results" / "deadline_scan.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/opmodel_bench"
 BATCH_SIZE = 2000  # the task's default
 FINAL_CARDS = 300  # closed and lost cards: no clock, the scan must not see them
@@ -63,48 +61,8 @@ PRIORITIES = ["normal", "normal", "normal", "low"]
 # The database, before Django starts
 
 
-def database_recreate(url: str) -> None:
-    """Drop and create the bench database, so that every run starts from the same state."""
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    name = str(config["NAME"])
-    if "bench" not in Path(name).name:
-        sys.exit(f"Refusing to drop {name!r}: the bench database's name must contain 'bench'.")
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(name + suffix).unlink(missing_ok=True)
-        Path(name).parent.mkdir(parents=True, exist_ok=True)
-        return
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit(f"Unsupported database engine: {config['ENGINE']}")
-    import psycopg2
-    from psycopg2 import sql
-
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    server.close()
-
-
 def django_start(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opmodel.settings")
-    import django
-    from django.conf import settings
-
-    django.setup()
+    settings = common.django_setup(url)
     settings.EMAIL_BACKEND = "__main__.CountingLocmemBackend"
     # E-mails leave through a worker's task queued on commit (issue 10): run it in this process
     # at the commit, so the scan's e-mails are still built, sent and timed here.
@@ -134,40 +92,22 @@ class CountingLocmemBackend(LocmemBackend):
 
 
 def people_create() -> dict:
-    """The process's role holders, responsible people and clients (once per run)."""
-    from django.contrib.auth import get_user_model
-
+    """The process's role holders, responsible people (one turned e-mail off) and clients."""
     from notifications.models import NotificationPreference
-    from processes.models import BlockReason, Client, Process
-    from roles.models import ProcessRole, RoleKind
+    from roles.models import RoleKind
 
-    User = get_user_model()
-    process = Process.objects.get(slug="order-to-cash")
-
-    def user(username: str):
-        person = User(username=username, email=f"{username}@example.com")
-        person.set_unusable_password()
-        person.save()
-        return person
-
-    ops, manager, escalation = user("bench_ops"), user("bench_manager"), user("bench_escalation")
-    for person, kind in [
-        (ops, RoleKind.EXECUTOR),
-        (manager, RoleKind.ACCOUNTABLE),
-        (escalation, RoleKind.ESCALATION),
-    ]:
-        ProcessRole.objects.create(process=process, kind=kind, user=person)
-    reps = [user(f"bench_rep_{i:02}") for i in range(REPS)]
-    NotificationPreference.objects.create(user=reps[-1], email_enabled=False)
-    clients = Client.objects.bulk_create(Client(name=f"Bench client {i:02}") for i in range(50))
-    return {
-        "process_id": process.pk,
-        "rep_ids": [r.pk for r in reps],
-        "client_ids": [c.pk for c in clients],
-        "reason_ids": list(
-            BlockReason.objects.filter(process=process).order_by("id").values_list("pk", flat=True)
-        ),
-    }
+    people = common.people_create(
+        holders=[
+            ("bench_ops", RoleKind.EXECUTOR),
+            ("bench_manager", RoleKind.ACCOUNTABLE),
+            ("bench_escalation", RoleKind.ESCALATION),
+        ],
+        reps=REPS,
+        rep_role=None,
+        clients=50,
+    )
+    NotificationPreference.objects.create(user_id=people["rep_ids"][-1], email_enabled=False)
+    return {k: people[k] for k in ("process_id", "rep_ids", "client_ids", "reason_ids")}
 
 
 def _kind(i: int) -> str:
@@ -687,45 +627,13 @@ def measure_scale(*, n: int, people: dict) -> dict:
     }
 
 
-def machine() -> dict:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-    else:
-        import sqlite3
-
-        database = f"SQLite {sqlite3.sqlite_version}"
-    import django
-
-    return {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "processor": platform.machine(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "database": database,
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # Report
 
 
-def _ratio(big, small) -> str:
-    return f"{big / small:.1f}x" if small else "-"
-
-
-def table(report: dict) -> str:
-    small, big = report["scales"]
-    rows = [("", f"{small['open_cards']:,} cards", f"{big['open_cards']:,} cards", "ratio")]
-
-    def row(label, get, fmt="{}", ratio=True):
-        a, b = get(small), get(big)
-        rows.append((label, fmt.format(a), fmt.format(b), _ratio(b, a) if ratio else ""))
-
+def report_table(report: dict) -> str:
+    table = common.ScaleTable(*report["scales"], size="open_cards")
+    row = table.row
     row("cards generated in (s)", lambda s: s["generate_seconds"], "{:.1f}")
     row("cold scan: alerts raised", lambda s: s["cold"]["alerts_raised"], "{:,}")
     row(
@@ -768,54 +676,18 @@ def table(report: dict) -> str:
         lambda s: sum((s["steady"]["index_pages_read"] or {}).values()),
     )
     row("  peak Python memory (KB)", lambda s: s["steady"]["peak_python_memory_kib"], "{:,}")
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
-    ]
-    lines.insert(1, "-" * len(lines[0]))
-    return "\n".join(lines)
-
-
-def code_version() -> dict:
-    """The commit measured, and whether the working tree had changes on top of it."""
-    import subprocess
-
-    def git(*args):
-        try:
-            return subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return None
-
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(status)}
+    return table.text()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = common.arguments(__doc__, database_url=DEFAULT_DATABASE_URL, results=RESULTS)
     parser.add_argument("--cards", type=int, default=100_000, help="open cards (default 100000)")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-        help=f"dropped and recreated; its name must contain 'bench' ({DEFAULT_DATABASE_URL})",
-    )
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args()
     if args.cards < 10:
         parser.error("--cards must be at least 10")
 
     started = time.perf_counter()
-    database_recreate(args.database_url)
-    django_start(args.database_url)
-    from django.core.management import call_command
-
-    print("Migrating the bench database...", flush=True)
-    call_command("migrate", verbosity=0)
+    common.database_ready(args.database_url, django_start)
     people = people_create()
     STAGES.install()
 
@@ -826,8 +698,8 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cards": args.cards,
         "batch_size": BATCH_SIZE,
-        "machine": machine(),
-        "code": code_version(),
+        "machine": common.machine(),
+        "code": common.code_version(),
         "scales": scales,
         "ratios_n_over_n10": {
             "cold_seconds": round(big["cold"]["seconds"] / small["cold"]["seconds"], 2),
@@ -842,14 +714,9 @@ def main() -> None:
         },
         "total_run_seconds": round(time.perf_counter() - started, 1),
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    m = report["machine"]
-    print(
-        f"\nDeadline scan, {m['database']}, Python {m['python']}, {m['cpus']} CPUs,"
-        f" {report['date']}, batch size {BATCH_SIZE}\n"
-    )
-    print(table(report))
+    common.report_write(report, args.output)
+    print(common.report_heading(report, "Deadline scan", f"batch size {BATCH_SIZE}"))
+    print(report_table(report))
     print(f"\nWhole run {report['total_run_seconds']:.0f} s. Written to {args.output}")
 
 

@@ -26,9 +26,7 @@ of calendar time); nothing measured here reads them. The database named in the U
 and recreated: its name must contain "bench".
 """
 
-import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -38,10 +36,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deadline_scan import code_version, database_recreate, machine  # noqa: E402
+import common  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "weekly_metrics.json"
+RESULTS = common.ROOT / "bench" / "results" / "weekly_metrics.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/opmodel_bench_weekly"
 WEEKS = 52
 RUNS = 5  # timed runs of each measurement; the median is reported
@@ -89,24 +86,16 @@ CALENDAR_FACTOR = 3  # business seconds -> calendar seconds, for the approximate
 
 
 def django_start(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opmodel.settings")
-    import django
-    from django.conf import settings
-
-    django.setup()
+    settings = common.django_setup(url)
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_session_settings)
-    # As in production: with DEBUG on, Django keeps the text of every query.
-    settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
 def _session_settings(sender, connection, **kwargs) -> None:
     """The same settings for every statement measured, app and floor alike: no JIT (it would
-    spend longer compiling these statements than running them; metrics/flow.py turns it off
+    spend longer compiling these statements than running them; metrics/flow/context.py turns it off
     for its own statement too)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -119,41 +108,16 @@ def _session_settings(sender, connection, **kwargs) -> None:
 
 def people_create() -> dict:
     """The manager who reads the dashboard, the responsible people and the clients."""
-    from django.contrib.auth import get_user_model
+    from roles.models import RoleKind
 
-    from processes.models import BlockReason, Client, Process
-    from roles.models import ProcessRole, RoleKind
-
-    User = get_user_model()
-    process = Process.objects.get(slug="order-to-cash")
-
-    def user(username: str):
-        person = User(username=username, email=f"{username}@example.com")
-        person.set_unusable_password()
-        person.save()
-        return person
-
-    ops, manager = user("bench_ops"), user("bench_manager")
-    ProcessRole.objects.create(process=process, kind=RoleKind.EXECUTOR, user=ops)
-    ProcessRole.objects.create(process=process, kind=RoleKind.ACCOUNTABLE, user=manager)
-    reps = [user(f"bench_rep_{i:02}") for i in range(REPS)]
-    ProcessRole.objects.bulk_create(
-        ProcessRole(process=process, kind=RoleKind.EXECUTOR, user=r) for r in reps
+    people = common.people_create(
+        holders=[("bench_ops", RoleKind.EXECUTOR), ("bench_manager", RoleKind.ACCOUNTABLE)],
+        reps=REPS,
+        rep_role=RoleKind.EXECUTOR,
+        clients=CLIENTS,
     )
-    clients = Client.objects.bulk_create(
-        Client(name=f"Bench client {i:04}") for i in range(CLIENTS)
-    )
-    reasons = BlockReason.objects.filter(process=process).order_by("id")
-    return {
-        "process_id": process.pk,
-        "ops_id": ops.pk,
-        "manager_id": manager.pk,
-        "rep_ids": [r.pk for r in reps],
-        "rep_names": [r.username for r in reps],
-        "client_ids": [c.pk for c in clients],
-        "reason_ids": [r.pk for r in reasons],
-        "reason_slugs": [r.slug for r in reasons],
-    }
+    users = people.pop("user_ids")
+    return {**people, "ops_id": users["bench_ops"], "manager_id": users["bench_manager"]}
 
 
 def weeks_of_year(now: datetime, tz: ZoneInfo) -> list[str]:
@@ -653,14 +617,13 @@ def _flow_constant(name: str) -> int:
     both sides count the same cards."""
     import metrics.flow
 
-    for module in (metrics.flow, getattr(metrics, "flow_sql", None)):
-        if module is not None and hasattr(module, name):
-            return getattr(module, name)
-    raise SystemExit(f"metrics.flow no longer defines {name}: update the floor.")
+    if not hasattr(metrics.flow, name):
+        raise SystemExit(f"metrics.flow no longer defines {name}: update the floor.")
+    return getattr(metrics.flow, name)
 
 
 def floor_sql(statuses: list[str]) -> str:
-    """THE FLOOR. Written from DESIGN.md section 4 and the definitions in metrics/flow.py, not
+    """THE FLOOR. Written from DESIGN.md section 4 and the definitions in metrics/flow/, not
     from its SQL: one pass folds the events into one row per card (its points, its status
     and responsible person as of the end, the first time it reached each status), and the
     figures are aggregates over those rows; only the cards finished in the week go back to the
@@ -1229,18 +1192,10 @@ def measure_scale(
     }
 
 
-def _shown(fmt: str, value) -> str:
-    return value if isinstance(value, str) else "-" if value is None else fmt.format(value)
-
-
-def table(report: dict) -> str:
+def report_table(report: dict) -> str:
     small, big = report["scales"]
-    rows = [("", f"{small['cards']:,} cards", f"{big['cards']:,} cards", "ratio")]
-
-    def row(label, get, fmt="{}", ratio=True):
-        a, b = get(small), get(big)
-        ok = ratio and isinstance(a, int | float) and isinstance(b, int | float) and a
-        rows.append((label, _shown(fmt, a), _shown(fmt, b), f"{b / a:.1f}x" if ok else ""))
+    table = common.ScaleTable(small, big, size="cards")
+    row = table.row
 
     row("events", lambda s: s["mix"]["events"], "{:,}")
     row("generated in (s)", lambda s: s["generate_seconds"], "{:.0f}")
@@ -1271,28 +1226,13 @@ def table(report: dict) -> str:
             lambda s: 1000 * s["dashboard"]["seconds_median"],
             "{:.1f}",
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
-    ]
-    lines.insert(1, "-" * len(lines[0]))
-    return "\n".join(lines)
+    return table.text()
 
 
 def main() -> None:
     global RUNS
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = common.arguments(__doc__, database_url=DEFAULT_DATABASE_URL, results=RESULTS)
     parser.add_argument("--cards", type=int, default=1_000_000, help="cards (default 1000000)")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-        help=f"dropped and recreated; its name must contain 'bench' ({DEFAULT_DATABASE_URL})",
-    )
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -1322,14 +1262,9 @@ def main() -> None:
 
     RUNS = args.runs
     started = time.perf_counter()
-    database_recreate(args.database_url)
-    django_start(args.database_url)
-    from django.core.management import call_command
-
+    common.database_ready(args.database_url, django_start)
     from processes.models import Process
 
-    print("Migrating the bench database...", flush=True)
-    call_command("migrate", verbosity=0)
     people = people_create()
     process = Process.objects.get(pk=people["process_id"])
     tz = ZoneInfo(_zone_name(process))
@@ -1361,8 +1296,8 @@ def main() -> None:
         "data_end": now.isoformat(),
         "runs_per_median": RUNS,
         "session_settings": {"jit": "off"},
-        "machine": machine(),
-        "code": code_version(),
+        "machine": common.machine(),
+        "code": common.code_version(),
         "scales": scales,
         "acceptance": {
             "ratio_app_over_floor": big["week"]["ratio_app_over_floor"],
@@ -1386,18 +1321,13 @@ def main() -> None:
         plans = explain(process=process, week=week, now=now)
         plans_path = args.output.with_name(args.output.stem + "_explain.json")
         plans_path.write_text(json.dumps(plans, indent=1) + "\n")
-        report["explain"] = str(
-            plans_path.relative_to(ROOT) if plans_path.is_relative_to(ROOT) else plans_path
-        )
+        inside = plans_path.is_relative_to(common.ROOT)
+        report["explain"] = str(plans_path.relative_to(common.ROOT) if inside else plans_path)
     report["total_run_seconds"] = round(time.perf_counter() - started, 1)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    m = report["machine"]
-    print(
-        f"\nWeekly flow metrics, {m['database']}, Python {m['python']}, {m['cpus']} CPUs,"
-        f" {report['date']}, week {week}, median of {RUNS}\n"
-    )
-    print(table(report))
+    common.report_write(report, args.output)
+    details = f"week {week}, median of {RUNS}"
+    print(common.report_heading(report, "Weekly flow metrics", details))
+    print(report_table(report))
     verdict = "PASS" if passed else "FAIL"
     ratio = big["week"]["ratio_app_over_floor"]
     ratio_text = f"{ratio:.2f}x" if ratio else f"over {big['week']['ratio_over']}x"

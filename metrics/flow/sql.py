@@ -1,11 +1,11 @@
-"""The SQL of the weekly flow metrics (see metrics/flow.py for the definitions).
+"""The SQL of the weekly flow metrics (see metrics/flow/definitions.py for the definitions).
 
 Common table expressions fold a process's events into per-card facts; each figure is one
 SELECT over them returning long rows (metric, dim, ref, value, extra), glued with UNION ALL
 into one statement. The same text runs on PostgreSQL and SQLite but for the few fragments of
 `Dialect` (seconds between two instants, reading JSON, an instant as sortable text). Columns
 that exist once per status (reach_0, last_0, ...) are numbered; the slugs are parameters
-(%(s0)s, ...). Only constants of this module are
+(%(s0)s, ...). Only constants of this package are
 written into the text; every value from outside is a query parameter.
 """
 
@@ -13,12 +13,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-PERCENTILES = (50, 85, 95)
-# Bounded samples kept in a snapshot so that the dashboard reads the same amount whatever the
-# data size: dots of the cycle-time scatter, dots per status of the aging-WIP chart (spread
-# evenly by rank, always with the largest).
-SCATTER_POINTS = 300
-AGING_POINTS_PER_STATUS = 40
+from metrics.flow.definitions import AGING_POINTS_PER_STATUS, PERCENTILES, SCATTER_POINTS
+
 DAY = 86400.0
 
 
@@ -346,4 +342,3 @@ MEMBERS = {
     "repeat_requests": ("SELECT card_id FROM rep WHERE 1 = 1", "CAST(client_id AS VARCHAR(20))"),
     "cumulative_flow": ("SELECT card_id FROM cf WHERE 1 = 1", "{reach}"),
 }
-MEMBER_METRICS = frozenset(MEMBERS)

@@ -1,0 +1,66 @@
+"""The run chart: one value per week as a line with dots, and the median of those weeks."""
+
+import statistics
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from metrics.charts.axes import value_axis
+from metrics.charts.labels import common_decimals, fmt_exact, fmt_value, week_label
+from metrics.charts.points import ChartPoint
+from metrics.charts.scales import Frame, Scale, thin, y_domain
+from metrics.charts.svg import (
+    ACCENT,
+    HEIGHT,
+    MUTED,
+    WIDTH,
+    chart_svg,
+    coord,
+    dot,
+    empty_chart,
+    mark,
+    svg_line,
+    svg_text,
+)
+
+POLYLINE = '<polyline class="run-line" points="{}" fill="none" stroke="{}" stroke-width="2"/>'
+
+
+def run_chart(
+    points: list[ChartPoint], *, title: str, y_label: str, median: bool = True, percent=False
+) -> SafeString:
+    """One value per week as a line with dots, and optionally the dashed median of those weeks."""
+    values = [p.value for p in points if p.value is not None]
+    if not values:
+        return empty_chart("run", title)
+    f = Frame(56, 16, WIDTH - 72, HEIGHT - 40)
+    ticks = y_domain(values, percent=percent)
+    y = Scale(ticks[0], ticks[-1], f.bottom, f.top)
+    xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
+    out = value_axis(ticks, y, f, y_label, percent=percent)
+    runs, run = [], []  # a missing week breaks the line rather than bridging it
+    for x, p in zip(xs, points, strict=True):
+        if p.value is None:
+            runs, run = runs + [run], []
+        else:
+            run.append(f"{coord(x)},{coord(y(p.value))}")
+    for r in [*runs, run]:
+        if len(r) > 1:
+            out.append(format_html(POLYLINE, " ".join(r), ACCENT))
+    if median:
+        m = statistics.median(values)
+        line = svg_line(
+            f.left, y(m), f.right, y(m), stroke=MUTED, cls="median", dash="4 4", value=m
+        )
+        out.append(mark(line, f"Median: {fmt_exact(m, percent=percent)}", None))
+        label = f"median {fmt_value(m, percent=percent, decimals=common_decimals([*values, m]))}"
+        out.append(svg_text(f.right + 4, y(m) + 4, label, anchor="start", cls="median-label"))
+    labelled = thin(len(points), f.width, 34)
+    for i, (x, p) in enumerate(zip(xs, points, strict=True)):
+        if i in labelled:
+            out.append(svg_text(x, f.bottom + 18, week_label(p.label), cls="x-label"))
+        if p.value is not None:
+            tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
+            circle = dot(x, y(p.value), ACCENT, r=4, extra=' stroke="#fff"')
+            out.append(mark(circle, tip, p.href))
+    return chart_svg("run", title, HEIGHT, out)

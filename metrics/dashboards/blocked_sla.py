@@ -1,0 +1,78 @@
+"""Where flow stops and runs late: blocked time by reason, SLA breaches by status."""
+
+from __future__ import annotations
+
+from metrics.dashboards.cells import Cell, Table, cell
+from metrics.dashboards.week import WeekFigures
+from metrics.flow.definitions import share
+
+
+def _hours(days: float) -> float:
+    return round(days * 24, 1)
+
+
+def blocked(w: WeekFigures) -> Table:
+    b = w.f["blocked"]
+    prev = {r["reason"]: r for r in w.p.get("blocked", {}).get("reasons", [])}
+    rows = [
+        [
+            Cell(w.reason(r["reason"])),
+            cell(r["cards"], href=w.url("blocked", r["reason"])),
+            cell(_hours(r["days"]), "days", w.url("blocked", r["reason"])),
+            cell(
+                _hours(prev.get(r["reason"], {}).get("days", 0)),
+                "days",
+                w.url("blocked", r["reason"], w.previous_week),
+            ),
+        ]
+        for r in b["reasons"]
+    ]
+    chart = w.bars(
+        [(r["reason"], r) for r in b["reasons"]],
+        w.reason,
+        lambda r: _hours(r["days"]),
+        "blocked",
+        title="Blocked hours by reason",
+        value_label="hours",
+    )
+    return Table(
+        "blocked",
+        "Blocked reasons",
+        ["Reason", "Cards", "Blocked hours", "Hours, previous week"],
+        rows,
+        chart,
+        f"{b['cards']} card(s) blocked at some time in the week.",
+    )
+
+
+def sla(w: WeekFigures) -> Table:
+    by, prev = w.f["sla"]["by_status"], w.p.get("sla", {}).get("by_status", {})
+    rows = [
+        [
+            Cell(w.status(slug)),
+            cell(v["visits"], href=w.url("sla_visits", slug)),
+            cell(v["breaches"], href=w.url("sla_breaches", slug)),
+            cell(
+                share(v["visits"] - v["breaches"], v["visits"]),
+                "share",
+                w.url("sla_visits", slug),
+            ),
+            w.before(prev, slug, "breaches", "count", "sla_breaches"),
+        ]
+        for slug, v in w.in_order(by)
+    ]
+    chart = w.bars(
+        w.in_order(by),
+        w.status,
+        lambda v: v["breaches"],
+        "sla_breaches",
+        title="SLA breaches by status",
+        value_label="visits breached",
+    )
+    return Table(
+        "sla",
+        "SLA breaches by status",
+        ["Status left", "Visits ended", "Breached", "On time", "Breached, previous week"],
+        rows,
+        chart,
+    )

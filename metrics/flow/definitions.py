@@ -1,0 +1,104 @@
+"""The flow metrics' definitions, fixed here once (DESIGN.md section 4, after the Kanban Guide
+and Vacanti): the text the weekly dashboard shows, the windows and sample sizes they name, and
+how times and shares are rounded. The computation follows them in the modules beside this one.
+"""
+
+PERCENTILES = (50, 85, 95)
+# Bounded samples kept in a snapshot so that the dashboard reads the same amount whatever the
+# data size: dots of the cycle-time scatter, dots per status of the aging-WIP chart (spread
+# evenly by rank, always with the largest).
+SCATTER_POINTS = 300
+AGING_POINTS_PER_STATUS = 40
+TRAILING_WEEKS = 12  # cycle and lead time over a trailing window; the conversion cohort
+REPEAT_WINDOW_DAYS = 30
+DEFAULT_MARGIN_FLOOR_PERCENT = 12
+# Clients with repeat requests listed in a snapshot (bounded, like the samples of the SQL).
+REPEAT_CLIENTS_SHOWN = 20
+# Which status counts as "agreed" (the margin figures) and which final status is a loss (every
+# other final status is a win) is data on the process's statuses: Status.commitment_point and
+# Status.outcome (processes.selectors.outcome_statuses). A process with none matches no card:
+# this slug never names a status (slugs are never empty).
+NO_STATUS = ""
+
+
+def days(value) -> float | None:
+    """A time in days as the figures keep it: 4 decimals."""
+    return None if value is None else round(float(value), 4)
+
+
+def share(part, whole) -> float | None:
+    """A share as the figures keep it: a fraction 0..1 with 4 decimals; None over nothing."""
+    return round(part / whole, 4) if whole else None
+
+
+DEFINITIONS = [
+    (
+        "Points",
+        "A card is created at its created event, started at its first transition out of the "
+        "process's first status, and finished at its last transition into a final status "
+        "(closed or lost). Weeks are ISO weeks in the process calendar's time zone; figures "
+        "are as of the end of the week (or now, for the week in progress).",
+    ),
+    ("Intake", "Cards created in the week, in total and by channel."),
+    ("Throughput", "Cards finished in the week, split closed and lost."),
+    ("WIP", "Cards started and not finished at the end of the week, by status."),
+    (
+        "Work item age",
+        "For an open started card: the end of the week (or now) minus the moment it started, "
+        "over the whole workflow, not the current status. Aging WIP shows the open cards by "
+        "status and age.",
+    ),
+    (
+        "Cycle time / lead time",
+        "Finished minus started / finished minus created, in calendar days, for the cards "
+        "finished in the week and over the trailing 12 weeks: the 50th, 85th and 95th "
+        "percentiles by linear interpolation. A card lost straight from the first status "
+        "started and finished at the same moment (cycle time 0).",
+    ),
+    (
+        "Time in status",
+        "For the cards finished in the week: the sum of each card's visits to a status; the "
+        "table gives the mean over the cards that visited it.",
+    ),
+    (
+        "Flow efficiency",
+        "For the cards finished in the week: total (cycle time minus blocked time) divided by "
+        "total cycle time.",
+    ),
+    (
+        "Blocked",
+        "Cards blocked at any time in the week, the blocked time inside the week, and the "
+        "reasons ranked by that time.",
+    ),
+    (
+        "SLA",
+        "Status visits that ended in the week with an SLA: breaches by the status left, and "
+        "the on-time share (visits not breached / visits with an SLA).",
+    ),
+    (
+        "Ownership",
+        "Share of the open cards at the end of the week (started or not) without a "
+        "responsible person.",
+    ),
+    (
+        "Conversion",
+        "Of the cards created in the trailing 12 weeks, the share that reached each status "
+        "by the end of the week.",
+    ),
+    (
+        "Win rate",
+        "Among the cards finished in the week, by channel: closed / (closed + lost).",
+    ),
+    (
+        "Margin",
+        "Cards that entered agreed in the week, by channel: average margin "
+        "((net - cost) / net, net = price less the discount, from the card's line items) and "
+        "discount, and the cards under the process's margin floor.",
+    ),
+    ("Repeat requests", "Clients with two or more cards created within the trailing 30 days."),
+    (
+        "Cumulative flow",
+        "For each day, the number of cards that have reached each status at least once "
+        "(lines never go down).",
+    ),
+]
