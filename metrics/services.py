@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel, Notification, WorkerHeartbeat
+from metrics.signals import weekly_snapshot_written
 from processes.models import RequestCard, Status
 from roles.models import NotificationPreference, ProcessRole, RoleKind
 
@@ -345,6 +346,9 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
         ]
         if stale:
             WeeklyFigure.objects.filter(pk__in=stale).delete()
+        transaction.on_commit(
+            partial(weekly_snapshot_written.send, WeeklySnapshot, process_id=process.pk, week=week)
+        )
     return snapshot
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "roles",
     "processes",
     "metrics",
+    "goals",
 ]
 
 MIDDLEWARE = [

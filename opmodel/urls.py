@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("metrics.api_urls")),
     path("api/", include("processes.api_urls")),
+    path("api/", include("goals.api_urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),
+    path("", include("goals.urls")),
 ]
