@@ -7,13 +7,17 @@ from rest_framework import serializers
 from goals.definitions import Cadence, GoalState, KeyResultKind
 from goals.models import CheckIn, KeyResultWeek
 
+# Plain strings, checked by the services: choice fields named kind and state already exist in
+# the processes API, and the schema would give their enums colliding names.
+STATE_HELP = ", ".join(GoalState.values)
+
 
 class KeyResultOutSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="kr.id")
     process = serializers.CharField(source="kr.process.slug")
     metric = serializers.CharField(source="kr.metric")
     dimension = serializers.CharField(source="kr.dimension")
-    kind = serializers.ChoiceField(choices=KeyResultKind.choices, source="kr.kind")
+    kind = serializers.CharField(source="kr.kind", help_text="target or guardrail")
     baseline = serializers.FloatField(source="kr.baseline", allow_null=True)
     baseline_weeks = serializers.JSONField(source="kr.baseline_weeks")
     current = serializers.SerializerMethodField()
@@ -44,7 +48,7 @@ class GoalOutSerializer(serializers.Serializer):
     owner_username = serializers.SerializerMethodField()
     starts_on = serializers.DateField(source="goal.starts_on")
     ends_on = serializers.DateField(source="goal.ends_on")
-    state = serializers.ChoiceField(choices=GoalState.choices, source="goal.state")
+    state = serializers.CharField(source="goal.state", help_text=STATE_HELP)
     health = serializers.CharField(allow_null=True, help_text="The worst key result's state.")
     cadence = serializers.CharField(source="goal.cadence")
     processes = serializers.SerializerMethodField()
@@ -75,14 +79,14 @@ class GoalInputSerializer(serializers.Serializer):
         choices=Cadence.choices, required=False, allow_blank=True, default=""
     )
     processes = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    state = serializers.ChoiceField(choices=GoalState.choices, required=False)
+    state = serializers.CharField(required=False, help_text=STATE_HELP)
 
 
 class KeyResultInputSerializer(serializers.Serializer):
     process = serializers.SlugField()
     metric = serializers.CharField(max_length=50)
     dimension = serializers.CharField(required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=KeyResultKind.choices, default=KeyResultKind.TARGET)
+    kind = serializers.CharField(default=KeyResultKind.TARGET, help_text="target or guardrail")
     target = serializers.FloatField()
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
