@@ -49,4 +49,10 @@ app.conf.beat_schedule = {
         "schedule": 60 * 60.0,
         "options": {"expires": 55 * 60},
     },
+    # Goal owners whose key results' check-ins are overdue, reminded once per overdue spell.
+    "goals-check-in-reminders": {
+        "task": "goals.tasks.checkins_overdue_notify",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "roles",
     "processes",
     "metrics",
+    "goals",
 ]
 
 MIDDLEWARE = [

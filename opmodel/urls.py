@@ -9,7 +9,9 @@ urlpatterns = [
     path("api/", include("notifications.api_urls")),
     path("api/", include("metrics.api_urls")),
     path("api/", include("processes.api_urls")),
+    path("api/", include("goals.api_urls")),
     path("", include("notifications.urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),
+    path("", include("goals.urls")),
 ]

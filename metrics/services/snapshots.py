@@ -2,12 +2,14 @@
 dashboards and the API to read, and kept up to date by the beat."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from metrics.flow import week_of, week_shift, weekly_flow_metrics
 from metrics.models import WeeklyFigure, WeeklySnapshot
+from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
 # Dicts in the figures whose keys are a dimension (a channel, a status), not a metric name.
@@ -81,6 +83,10 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
         ]
         if stale:
             WeeklyFigure.objects.filter(pk__in=stale).delete()
+        # Apps above metrics (goals) follow the week's figures; metrics never imports them.
+        transaction.on_commit(
+            partial(weekly_snapshot_written.send, WeeklySnapshot, process_id=process.pk, week=week)
+        )
     return snapshot
 
 

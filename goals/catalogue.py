@@ -1,0 +1,168 @@
+"""The metrics a key result may follow: the weekly figures (metrics.flow), named once here.
+
+Each entry: its label and unit, which way is better, the `WeeklyFigure.metric` it reads (the
+process total, or the split by a dimension), and the figure of the dashboard's drill-down that
+lists the cards behind it (`/dashboards/weekly/cards/?metric=...&key=...`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UP, DOWN = "up", "down"
+CHANNEL, STATUS = "channel", "status"
+
+
+@dataclass(frozen=True)
+class CatalogueMetric:
+    key: str
+    label: str
+    unit: str  # days, cards, share (a fraction 0..1), percent, clients
+    better: str  # up or down
+    figure: str  # WeeklyFigure.metric of the process total ("" when a dimension is required)
+    dimension: str = ""  # what the metric splits by: channel or status ("" none)
+    dimension_figure: str = ""  # WeeklyFigure.metric of the split; its dimension is the value
+    cards: str = ""  # the drill-down's metric (metrics.flow_sql.MEMBERS)
+    cards_by_dimension: bool = False  # the drill-down's key is the dimension value
+
+    def figure_for(self, dimension: str) -> str:
+        return self.dimension_figure if dimension else self.figure
+
+    @property
+    def zero_when_missing(self) -> bool:
+        """A split the snapshot leaves out counted nothing that week (a channel with no
+        intake, a status nobody reached); a missing rate or average has no value."""
+        return self.unit in ("cards", "clients") or self.key == "conversion"
+
+    @property
+    def dimension_required(self) -> bool:
+        return bool(self.dimension) and not self.figure
+
+
+METRICS: dict[str, CatalogueMetric] = {
+    m.key: m
+    for m in [
+        CatalogueMetric(
+            "cycle_time_p50", "Cycle time, 50th percentile", "days", DOWN,
+            "cycle_time.week.p50", cards="cycle_time",
+        ),
+        CatalogueMetric(
+            "cycle_time_p85", "Cycle time, 85th percentile", "days", DOWN,
+            "cycle_time.week.p85", cards="cycle_time",
+        ),
+        CatalogueMetric(
+            "lead_time_p50", "Lead time, 50th percentile", "days", DOWN,
+            "lead_time.week.p50", cards="cycle_time",
+        ),
+        CatalogueMetric(
+            "lead_time_p85", "Lead time, 85th percentile", "days", DOWN,
+            "lead_time.week.p85", cards="cycle_time",
+        ),
+        CatalogueMetric(
+            "throughput", "Throughput (cards finished)", "cards", UP, "throughput.total",
+            STATUS, "throughput.by_status", cards="throughput", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "intake", "Intake (cards created)", "cards", UP, "intake.total",
+            CHANNEL, "intake.by_channel", cards="intake", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "wip", "Work in progress at the end of the week", "cards", DOWN, "wip.total",
+            STATUS, "wip.by_status", cards="wip", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "work_item_age_p85", "Work item age, 85th percentile", "days", DOWN,
+            "work_item_age.p85", cards="wip",
+        ),
+        CatalogueMetric(
+            "on_time_share", "On-time share of status visits", "share", UP,
+            "sla.on_time_share", cards="sla_visits",
+        ),
+        CatalogueMetric(
+            "sla_breaches", "SLA breaches", "cards", DOWN, "sla.breaches",
+            STATUS, "sla.by_status.breaches", cards="sla_breaches", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "blocked_time", "Blocked time", "days", DOWN, "blocked.days", cards="blocked",
+        ),
+        CatalogueMetric(
+            "flow_efficiency", "Flow efficiency", "share", UP, "flow_efficiency.share",
+            cards="cycle_time",
+        ),
+        CatalogueMetric(
+            "win_rate", "Win rate", "share", UP, "win_rate.rate",
+            CHANNEL, "win_rate.by_channel.rate", cards="finished", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "average_margin", "Average margin of agreed cards", "percent", UP,
+            "margin.average_margin_percent", CHANNEL,
+            "margin.by_channel.average_margin_percent", cards="agreed", cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "average_discount", "Average discount of agreed cards", "percent", DOWN,
+            "margin.average_discount_percent", CHANNEL,
+            "margin.by_channel.average_discount_percent", cards="agreed",
+            cards_by_dimension=True,
+        ),
+        CatalogueMetric(
+            "unassigned_share", "Share of open cards without a responsible person", "share",
+            DOWN, "ownership.unassigned_share", cards="unassigned",
+        ),
+        CatalogueMetric(
+            "repeat_requests", "Clients with repeat requests (30 days)", "clients", UP,
+            "repeat_requests.clients", cards="repeat_requests",
+        ),
+        CatalogueMetric(
+            "conversion", "Conversion to a status (12-week cohort)", "share", UP, "",
+            STATUS, "conversion.by_status.share", cards="conversion", cards_by_dimension=True,
+        ),
+    ]
+}  # fmt: skip
+
+
+def dimension_values(metric: CatalogueMetric, process) -> list[str]:
+    """The values a key result on `metric` may split by in `process` (one query for statuses)."""
+    from processes.models import Channel, Status
+
+    if metric.dimension == CHANNEL:
+        return list(Channel.values)
+    if metric.dimension == STATUS:
+        return list(
+            Status.objects.filter(process=process)
+            .order_by("order", "id")
+            .values_list("slug", flat=True)
+        )
+    return []
+
+
+def catalogue_data(statuses: list[str]) -> list[dict]:
+    """The API's catalogue: `dimensions` lists the values each metric splits by (channels, or
+    the statuses of the processes the user sees); `dimension_kind` says which."""
+    from processes.models import Channel
+
+    values = {CHANNEL: list(Channel.values), STATUS: statuses, "": []}
+    return [
+        {
+            "metric": m.key,
+            "label": m.label,
+            "unit": m.unit,
+            "better": m.better,
+            "dimension_kind": m.dimension,
+            "dimension_required": m.dimension_required,
+            "dimensions": values[m.dimension],
+            "figure": m.figure,
+        }
+        for m in METRICS.values()
+    ]
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.0f}%"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "days":
+        return f"{value:.1f} d"
+    return f"{value:g}"

@@ -1,0 +1,65 @@
+"""A key result's run chart: its weekly values over the goal's period with the baseline and
+the target (or a guardrail's threshold) as labelled lines. Built from metrics' chart
+primitives, so it looks and behaves like the dashboard's charts (inline SVG, escaped text,
+a tooltip and a link on every dot)."""
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from metrics.charts import ChartPoint, fmt_exact, week_label
+from metrics.charts.axes import ref_lines, value_axis
+from metrics.charts.run import POLYLINE
+from metrics.charts.scales import Frame, Scale, thin, y_domain
+from metrics.charts.svg import (
+    ACCENT,
+    HEIGHT,
+    WIDTH,
+    chart_svg,
+    coord,
+    empty_chart,
+    mark,
+    svg_text,
+)
+
+
+def key_result_chart(
+    points: list[ChartPoint],
+    *,
+    title: str,
+    y_label: str,
+    lines: dict[str, float | None],
+    percent: bool = False,
+    small: bool = False,
+) -> SafeString:
+    """`lines`: {"Baseline": b, "Target": t}; None values are left out."""
+    values = [p.value for p in points if p.value is not None]
+    if not values:
+        return empty_chart("run chart-goal", title)
+    lines = {k: v for k, v in lines.items() if v is not None}
+    f = Frame(56, 16, WIDTH - 96, HEIGHT - 40)
+    ticks = y_domain(values, list(lines.values()), percent=percent)
+    y = Scale(ticks[0], ticks[-1], f.bottom, f.top)
+    xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
+    out = value_axis(ticks, y, f, y_label, percent=percent)
+    out += ref_lines(lines, y, f, y_label)
+    runs, run = [], []  # a week without a value breaks the line
+    for x, p in zip(xs, points, strict=True):
+        if p.value is None:
+            runs, run = runs + [run], []
+        else:
+            run.append(f"{coord(x)},{coord(y(p.value))}")
+    for r in [*runs, run]:
+        if len(r) > 1:
+            out.append(format_html(POLYLINE, " ".join(r), ACCENT))
+    labelled = thin(len(points), f.width, 60 if small else 34)
+    for i, (x, p) in enumerate(zip(xs, points, strict=True)):
+        if i in labelled:
+            out.append(svg_text(x, f.bottom + 18, week_label(p.label), cls="x-label"))
+        if p.value is not None:
+            tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
+            dot = format_html(
+                '<circle class="dot" cx="{}" cy="{}" r="4" fill="{}" stroke="#fff"/>',
+                coord(x), coord(y(p.value)), ACCENT,
+            )  # fmt: skip
+            out.append(mark(dot, tip, p.href))
+    return chart_svg("run chart-goal", title, HEIGHT, out)

@@ -1,0 +1,121 @@
+"""The API's shapes (issue 12, section 9: the names are the contract). Input serializers parse
+types; the services decide what is allowed."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from goals.definitions import Cadence, GoalState, KeyResultKind
+from goals.models import CheckIn, KeyResultWeek
+
+# Plain strings, checked by the services: choice fields named kind and state already exist in
+# the processes API, and the schema would give their enums colliding names.
+STATE_HELP = ", ".join(GoalState.values)
+
+
+class KeyResultOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="kr.id")
+    process = serializers.CharField(source="kr.process.slug")
+    metric = serializers.CharField(source="kr.metric")
+    dimension = serializers.CharField(source="kr.dimension")
+    kind = serializers.CharField(source="kr.kind", help_text="target or guardrail")
+    baseline = serializers.FloatField(source="kr.baseline", allow_null=True)
+    baseline_weeks = serializers.JSONField(source="kr.baseline_weeks")
+    current = serializers.SerializerMethodField()
+    current_week = serializers.SerializerMethodField()
+    in_progress = serializers.SerializerMethodField()
+    target = serializers.FloatField(source="kr.target")
+    deadline = serializers.DateField(source="kr.deadline", allow_null=True)
+    progress = serializers.FloatField(allow_null=True)
+    state = serializers.CharField()
+    overdue = serializers.BooleanField()
+
+    def get_current(self, view) -> float | None:
+        return view.current.value if view.current else None
+
+    def get_current_week(self, view) -> str | None:
+        return view.current.week if view.current else None
+
+    def get_in_progress(self, view) -> dict | None:
+        row = view.in_progress
+        return {"week": row.week, "value": row.value, "state": row.state} if row else None
+
+
+class GoalOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="goal.id")
+    title = serializers.CharField(source="goal.title")
+    why = serializers.CharField(source="goal.why")
+    owner = serializers.IntegerField(source="goal.owner_id", allow_null=True)
+    owner_username = serializers.SerializerMethodField()
+    starts_on = serializers.DateField(source="goal.starts_on")
+    ends_on = serializers.DateField(source="goal.ends_on")
+    state = serializers.CharField(source="goal.state", help_text=STATE_HELP)
+    health = serializers.CharField(allow_null=True, help_text="The worst key result's state.")
+    cadence = serializers.CharField(source="goal.cadence")
+    processes = serializers.SerializerMethodField()
+    slogan = serializers.ListField(child=serializers.CharField())
+    key_results = KeyResultOutSerializer(many=True)
+
+    def get_owner_username(self, view) -> str | None:
+        return view.goal.owner.get_username() if view.goal.owner else None
+
+    def get_processes(self, view) -> list[str]:
+        return [p.slug for p in view.processes]
+
+
+class GoalFilterSerializer(serializers.Serializer):
+    active_on = serializers.DateField(required=False)
+    process = serializers.SlugField(required=False)
+
+
+class GoalInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    why = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+    )
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    cadence = serializers.ChoiceField(
+        choices=Cadence.choices, required=False, allow_blank=True, default=""
+    )
+    processes = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    state = serializers.CharField(required=False, help_text=STATE_HELP)
+
+
+class KeyResultInputSerializer(serializers.Serializer):
+    process = serializers.SlugField()
+    metric = serializers.CharField(max_length=50)
+    dimension = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.CharField(default=KeyResultKind.TARGET, help_text="target or guardrail")
+    target = serializers.FloatField()
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyResultWeek
+        fields = ["week", "value", "progress", "state", "complete"]
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    confidence = serializers.IntegerField(min_value=0, max_value=10)
+    comment = serializers.CharField()
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "key_result", "author", "confidence", "comment", "created_at"]
+
+
+class CatalogueSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    better = serializers.ChoiceField(choices=["up", "down"])
+    dimensions = serializers.ListField(child=serializers.CharField())
+    dimension_kind = serializers.CharField()
+    dimension_required = serializers.BooleanField()
+    figure = serializers.CharField()

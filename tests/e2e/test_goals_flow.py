@@ -1,0 +1,57 @@
+"""Goals in a browser on the seeded demo: the accountable manager sets a goal with a key result
+on cycle time P85, sees its baseline, current value and state, and follows the current value
+to the cards behind it."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.e2e.test_board_flow import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_owner_sets_a_goal_with_a_key_result_and_follows_it_to_the_cards(page, screenshot):
+    from playwright.sync_api import expect
+
+    call_command("seed_demo", cards=120)
+    call_command("metrics_backfill")
+    today = timezone.localdate()
+    starts = today - timedelta(days=today.weekday(), weeks=4)
+    ends = starts + timedelta(weeks=26, days=-1)
+    log_in(page, "manager")
+
+    page.goto("/goals/")
+    page.get_by_role("link", name="New goal").click()
+    page.get_by_label("Title").fill("Ship faster")
+    page.get_by_label("Period starts").fill(starts.isoformat())
+    page.get_by_label("Period ends").fill(ends.isoformat())
+    page.get_by_label("Order to cash").check()
+    page.get_by_role("button", name="Set the goal").click()
+    expect(page.get_by_role("heading", name="Ship faster")).to_be_visible()
+
+    page.get_by_role("link", name="Add key result").click()
+    page.get_by_label("Metric").select_option("cycle_time_p85")
+    page.get_by_label("Target").fill("0.5")
+    page.get_by_label("Deadline").fill(ends.isoformat())
+    page.get_by_role("button", name="Add key result").click()
+
+    expect(page.get_by_test_id("baseline")).to_contain_text(re.compile(r"\d+\.\d d"))
+    expect(page.get_by_test_id("baseline")).to_contain_text("median of")
+    current = page.get_by_test_id("current-value")
+    expect(current).to_have_text(re.compile(r"\d+\.\d d"))
+    expect(page.get_by_test_id("kr-state")).to_have_text(
+        re.compile("Achieved|On track|At risk|Off track")
+    )
+    screenshot("goals_01_goal", full_page=False)
+
+    current.click()
+    expect(page.get_by_role("heading", name="Finished in the week")).to_be_visible()
+    expect(page.get_by_test_id("cards-total")).to_have_text(re.compile(r"[1-9]\d*"))
+    screenshot("goals_02_cards_behind", full_page=False)

@@ -1,0 +1,144 @@
+"""The goals API contract (issue 12, section 9)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.goals.conftest import CYCLE, snapshot
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_catalogue(alice):
+    response = api(alice).get("/api/metrics/catalogue/")
+    assert response.status_code == 200
+    by_key = {m["metric"]: m for m in response.json()}
+    assert by_key["cycle_time_p85"] | {"dimensions": []} == {
+        "metric": "cycle_time_p85",
+        "label": "Cycle time, 85th percentile",
+        "unit": "days",
+        "better": "down",
+        "dimensions": [],
+        "dimension_kind": "",
+        "dimension_required": False,
+        "figure": "cycle_time.week.p85",
+    }
+    assert "website" in by_key["intake"]["dimensions"]
+    assert "closed" in by_key["conversion"]["dimensions"]
+
+
+def test_create_a_goal_and_a_key_result_then_read_them(bob, o2c, cycle_weeks):
+    snapshot(o2c, "2026-W47", {CYCLE: 8.5})
+    client = api(bob)
+    created = client.post(
+        "/api/goals/",
+        {
+            "title": "End the chaos in shipments",
+            "why": "Late deliveries cost repeat orders.",
+            "owner": bob.pk,
+            "starts_on": "2026-09-07",
+            "ends_on": "2027-02-28",
+            "cadence": "weekly",
+            "processes": ["order-to-cash"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    goal = created.json()
+    assert (goal["state"], goal["processes"], goal["slogan"]) == (
+        "active",
+        ["order-to-cash"],
+        ["No key result backed by a metric: how will it be measured?"],
+    )
+
+    kr = client.post(
+        f"/api/goals/{goal['id']}/key-results/",
+        {"process": "order-to-cash", "metric": "cycle_time_p85", "kind": "target",
+         "target": 6.5, "deadline": "2026-12-31"},
+        format="json",
+    )  # fmt: skip
+    assert kr.status_code == 201, kr.json()
+    body = kr.json()
+    assert {k: body[k] for k in ["baseline", "current", "progress", "state", "current_week"]} == {
+        "baseline": 10.5,
+        "current": 8.5,
+        "progress": 0.5,
+        "state": "at_risk",
+        "current_week": "2026-W47",
+    }
+
+    listed = client.get("/api/goals/", {"active_on": "2026-11-25", "process": "order-to-cash"})
+    (item,) = listed.json()
+    assert set(item) >= {"id", "title", "why", "owner", "starts_on", "ends_on", "state",
+                         "cadence", "processes", "slogan", "key_results"}  # fmt: skip
+    assert item["health"] == "at_risk" and item["slogan"] == []
+    assert set(item["key_results"][0]) >= {"id", "process", "metric", "dimension", "kind",
+        "baseline", "current", "target", "deadline", "progress", "state"}  # fmt: skip
+    assert client.get("/api/goals/", {"active_on": "2027-03-01"}).json() == []
+
+    history = client.get(f"/api/key-results/{body['id']}/history/").json()
+    assert history == [
+        {"week": "2026-W47", "value": 8.5, "progress": 0.5, "state": "at_risk", "complete": True}
+    ]
+
+    patched = client.patch(f"/api/goals/{goal['id']}/", {"state": "done"}, format="json")
+    assert patched.status_code == 200 and patched.json()["state"] == "done"
+
+
+@pytest.fixture
+def goal_kr(make_goal, add_kr, bob):
+    return add_kr(make_goal(owner=bob), "intake", target=30)
+
+
+def test_errors_are_400_with_field_errors(bob, make_goal, goal_kr):
+    client = api(bob)
+    assert client.post(
+        "/api/goals/", {"title": "X", "starts_on": "2026-09-07", "ends_on": "2027-01-01",
+                        "processes": ["nowhere"]}, format="json"
+    ).json() == {"processes": ["No process “nowhere” among yours."]}  # fmt: skip
+    for n in range(4):
+        make_goal(f"Goal {n}")
+    sixth = client.post(
+        "/api/goals/", {"title": "Sixth", "starts_on": "2026-10-01", "ends_on": "2026-12-01"},
+        format="json",
+    )  # fmt: skip
+    assert sixth.status_code == 400
+    assert "At most 5 goals active on any day" in sixth.json()["state"][0]
+    bad = client.post(
+        f"/api/goals/{goal_kr.goal_id}/key-results/",
+        {"process": "order-to-cash", "metric": "nope", "target": 1, "deadline": "2030-01-01"},
+        format="json",
+    )
+    assert bad.status_code == 400 and set(bad.json()) == {"metric", "deadline"}
+
+
+def test_who_may_do_what(alice, bob, charlie, goal_kr):
+    goal_id = goal_kr.goal_id
+    for url in [f"/api/goals/{goal_id}/", f"/api/key-results/{goal_kr.pk}/history/"]:
+        assert api(charlie).get(url).status_code == 404
+    assert api(charlie).get("/api/goals/").json() == []
+    assert (
+        api(charlie)
+        .post(f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 5, "comment": "x"})
+        .status_code
+        == 404
+    )
+    assert api(alice).patch(f"/api/goals/{goal_id}/", {"title": "x"}).status_code == 403
+    assert (
+        api(alice)
+        .post(f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 5, "comment": "x"})
+        .status_code
+        == 403
+    )
+    done = api(bob).post(
+        f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 11, "comment": "x"}
+    )
+    assert done.status_code == 400 and set(done.json()) == {"confidence"}
+    done = api(bob).post(
+        f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 8, "comment": "Going well"}
+    )
+    assert done.status_code == 201 and done.json()["author"] == "bob"
+    assert APIClient().get("/api/goals/").status_code in (401, 403)

@@ -1,0 +1,29 @@
+"""The demo goals: made from the stored snapshots, safe to repeat."""
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
+from tests.goals.conftest import NOW
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_seed_demo_goals_is_safe_to_repeat(o2c):
+    call_command("seed_demo", cards=40, verbosity=0)
+    call_command("metrics_backfill", verbosity=0)
+    call_command("seed_demo_goals", verbosity=0)
+    call_command("seed_demo_goals", verbosity=0)
+
+    assert Goal.objects.count() == 4
+    assert KeyResult.objects.count() == 5
+    assert KeyResult.objects.filter(baseline__isnull=True).count() == 0
+    assert KeyResultWeek.objects.filter(complete=True).count() == 5 * 8
+    assert CheckIn.objects.count() == 4 * 8 + 6
+    slogan = Goal.objects.get(title="Be the customer's first choice")
+    assert slogan.key_results.count() == 0 and slogan.owner is None
