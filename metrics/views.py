@@ -5,7 +5,6 @@ Thin: parse, call a selector or a service, render.
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -22,8 +21,9 @@ from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
 from processes.errors import InvalidInput
+from processes.formatting import duration_text
 from processes.models import Process, SLAState
-from processes.selectors import cards_visible_to, processes_visible_to
+from processes.selectors import cards_visible_to, process_from_query, processes_visible_to
 from roles.models import RoleKind
 from roles.permissions import role_map
 
@@ -56,8 +56,9 @@ def _risk_filters(params, *, user, processes, people) -> RiskFilters:
     filters = RiskFilters()
     slug = params.get("process", "").strip()
     if slug:
-        filters.process = next((p for p in processes if p.slug == slug), None)
-        if filters.process is None:
+        # An unknown slug is reported and every process shown (this page has no default).
+        filters.process, errors = process_from_query(params, processes=processes)
+        if errors:
             filters.problems.append(
                 f"There is no process “{_shown(slug)}” among yours: showing all your processes."
             )
@@ -98,26 +99,11 @@ def _risk_filters(params, *, user, processes, people) -> RiskFilters:
     return filters
 
 
-def _duration_text(delta: timedelta, *, with_days: bool = True) -> str:
-    """Two units at most, e.g. "45m", "5h 20m", "2d 3h". Business time stays in hours: a
-    business day is not 24 hours."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    if minutes < 1:
-        return "<1m"
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes}m"
-    if hours < 24 or not with_days:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h" if hours else f"{days}d"
-
-
 def _risk_display(row: selectors.RiskRow) -> dict:
     """What a row of the page shows: the card, its status and the times in words."""
     text = ""
     if row.time_left is not None:
-        amount = _duration_text(row.time_left, with_days=not row.paused)
+        amount = duration_text(row.time_left, units=2, with_days=not row.paused)
         late = row.time_left.total_seconds() <= 0
         text = f"Late by {amount}" if late else f"{amount} left"
         if row.paused:
@@ -129,7 +115,9 @@ def _risk_display(row: selectors.RiskRow) -> dict:
         "state_label": SLAState(row.state).label if row.state else "",
         "paused": row.paused,
         "sla_text": text,
-        "blocked_for": _duration_text(row.blocked_for) if row.blocked_for is not None else "",
+        "blocked_for": duration_text(row.blocked_for, units=2)
+        if row.blocked_for is not None
+        else "",
     }
 
 

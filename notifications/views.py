@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notifications import selectors, services
@@ -25,6 +26,7 @@ def notifications(request):
         "page": page,
         "rows": list(page.object_list),
         "nav": "notifications",
+        "now": timezone.now(),
     }
     return render(request, "notifications/notifications.html", context)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from metrics.flow import TRAILING_WEEKS, iso_week_bounds, last_complete_week, parse_week, week_of
 from metrics.models import WeeklySnapshot
 from processes.errors import InvalidInput
-from processes.selectors import processes_visible_to
+from processes.selectors import process_from_query, processes_visible_to
 
 
 @dataclass
@@ -28,15 +28,12 @@ def week_choice(*, user, params, require_process: bool = False) -> WeekChoice:
     ISO week (default: the last complete one) a request asks for; bad weeks become errors."""
     processes = list(processes_visible_to(user).select_related("calendar").order_by("name"))
     choice = WeekChoice(processes=processes)
-    slug = (params.get("process") or "").strip()
-    if slug:
-        choice.process = next((p for p in processes if p.slug == slug), None)
-        if choice.process is None:
-            raise Http404("No such process.")
-    elif require_process:
-        choice.errors["process"] = ["Give the process, e.g. process=order-to-cash."]
-    elif processes:
-        choice.process = processes[0]
+    choice.process, errors = process_from_query(
+        params, processes=processes, required=require_process
+    )
+    if errors and (params.get("process") or "").strip():
+        raise Http404("No such process.")
+    choice.errors.update(errors)
     if choice.process is None:
         return choice
     week = (params.get("week") or "").strip()

@@ -7,7 +7,6 @@ takes the clock once per request and every figure on the page agrees with it.
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils import timezone
 
 from processes import sla
 from processes.formatting import duration_text, percent_text
@@ -17,9 +16,13 @@ register = template.Library()
 
 
 def _now(now: datetime | None) -> datetime:
-    # The processes pages all pass their `now`; templates that do not yet (metrics' inbox) get
-    # the clock at render time, as before.
-    return now or timezone.now()
+    # Every page passes the `now` it took once for the request; a template that forgot it fails
+    # loudly here instead of reading the clock behind the page's back.
+    if now is None:
+        raise ValueError(
+            "Pass the page's `now` to this filter, e.g. {{ card.created_at|since:now }}."
+        )
+    return now
 
 
 @register.filter
