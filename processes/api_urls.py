@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
@@ -17,7 +16,6 @@ router.register("cards", api.CardViewSet, basename="api-card")
 router.register("approvals", api_approvals.ApprovalViewSet, basename="api-approval")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     # drf-spectacular serves to anyone by default; the schema, like every endpoint, needs login.
     path(

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Process roles"
+
+    def ready(self):
+        from roles import signals
+
+        signals.connect()
