@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from opmodel.env import env_bool, env_int, env_list, env_str
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "roles",
     "processes",
     "metrics",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer carries the policy, even those of the guards below it.
+    "csp.middleware.CSPMiddleware",
     "opmodel.middleware.RefuseNulBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +185,24 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("OPMODEL_API_TOKEN_RATE", "20/minute")},
     "UNAUTHENTICATED_USER": None,
 }
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or style, no
+# plugins, no framing. Scripts and styles live in static/; a page that needs more (the API docs'
+# Swagger UI) widens it for itself with csp_update.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # API tokens (django-rest-knox): a new one per login, expiring, sent as "Token <token>".
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env_int("OPMODEL_API_TOKEN_HOURS", 10)),

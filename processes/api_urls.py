@@ -2,10 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from opmodel.api_docs import api_docs_view
 from processes import api, api_approvals
 from roles.api import MeView
 
@@ -25,11 +26,7 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        login_required(
-            SpectacularSwaggerView.as_view(
-                url_name="api-schema", permission_classes=[IsAuthenticated]
-            )
-        ),
+        login_required(api_docs_view()),
         name="api-docs",
     ),
     *router.urls,
