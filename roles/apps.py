@@ -6,6 +6,6 @@ class RolesConfig(AppConfig):
     verbose_name = "Process roles"
 
     def ready(self):
-        from roles import signals
+        from roles import schema, signals  # noqa: F401 (schema registers itself)
 
         signals.connect()

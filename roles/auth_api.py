@@ -52,7 +52,7 @@ class TokenResponseSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(help_text="When the token stops working.")
 
 
-_DETAIL = inline_serializer("Detail", fields={"detail": serializers.CharField()})
+_DETAIL = inline_serializer("AuthRefusal", fields={"detail": serializers.CharField()})
 
 
 class TokenLoginView(APIView):
