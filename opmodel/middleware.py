@@ -2,6 +2,9 @@
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from opmodel.uploads import UploadTooLarge
 
 NUL = "\x00"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -53,3 +56,22 @@ class RefuseNulBytes:
 
 def _query_has_nul(query) -> bool:
     return any(NUL in key or any(NUL in v for v in values) for key, values in query.lists())
+
+
+class UploadLimit:
+    """Reads a multipart body here, before any view, so that an upload past the limit is
+    refused with 413 and the reason (opmodel/uploads.py stops reading it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 (parses the body through the upload handlers)
+            except UploadTooLarge as exc:
+                message = str(exc)
+                if is_api(request):
+                    return JsonResponse({"detail": message}, status=413)
+                return render(request, "413.html", {"message": message}, status=413)
+        return self.get_response(request)

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     # Early, so that every answer carries the policy, even those of the guards below it.
     "csp.middleware.CSPMiddleware",
     "opmodel.middleware.RefuseNulBytes",
+    "opmodel.middleware.UploadLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +138,32 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 OPMODEL_DOCUMENT_MAX_BYTES = env_int("OPMODEL_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Files stop being read past OPMODEL_DOCUMENT_MAX_BYTES (opmodel/uploads.py), then go to memory
+# or a temporary file as usual.
+FILE_UPLOAD_HANDLERS = [
+    "opmodel.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Accepted document types, by extension; each is checked by its content (processes/documents.py).
+OPMODEL_DOCUMENT_TYPES = env_list(
+    "OPMODEL_DOCUMENT_TYPES",
+    [
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+        "txt",
+        "csv",
+    ],
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "board"
