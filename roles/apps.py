@@ -6,6 +6,7 @@ class RolesConfig(AppConfig):
     verbose_name = "Process roles"
 
     def ready(self):
-        from roles import schema, signals  # noqa: F401 (schema registers itself)
+        from roles import people, schema, signals  # noqa: F401 (schema registers itself)
 
         signals.connect()
+        people.connect()
