@@ -1,9 +1,11 @@
 """What the health page checks: the database, the broker and the workers' heartbeats.
 
 Each check answers {"status": "ok" | "down" | "stale", ...} and never raises: the page must
-render when the thing it checks is broken.
+render when the thing it checks is broken. An error names its kind only; the full message (with
+the broker's or database's address, or a folder) goes to the log, never into the answer.
 """
 
+import logging
 import os
 from datetime import datetime, timedelta
 
@@ -11,6 +13,8 @@ from django.db import DatabaseError, connection
 
 from metrics.models import WorkerHeartbeat
 from metrics.services import HEARTBEAT_DEADLINE_SCAN, HEARTBEAT_WORKER
+
+logger = logging.getLogger(__name__)
 
 OK, DOWN, STALE = "ok", "down", "stale"
 
@@ -35,7 +39,7 @@ def database_check() -> dict:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        return {"status": DOWN, "error": _short(exc)}
+        return {"status": DOWN, "error": _short(exc, "The database cannot be reached")}
     return {"status": OK}
 
 
@@ -49,7 +53,8 @@ def broker_check() -> dict:
         folders = {options[key] for key in FILESYSTEM_BROKER_FOLDERS if options.get(key)}
         broken = sorted(f for f in folders if not (os.path.isdir(f) and os.access(f, os.W_OK)))
         if broken:
-            return {"status": DOWN, "error": f"Not a writable folder: {', '.join(broken)}"}
+            logger.warning("Broker folders missing or not writable: %s", ", ".join(broken))
+            return {"status": DOWN, "error": "A broker folder is missing or not writable."}
         return {"status": OK}
     try:
         with app.connection_for_write(connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
@@ -58,7 +63,7 @@ def broker_check() -> dict:
                 max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
             )
     except Exception as exc:  # any transport's failure, whatever its class, means down
-        return {"status": DOWN, "error": _short(exc)}
+        return {"status": DOWN, "error": _short(exc, "The broker cannot be reached")}
     return {"status": OK}
 
 
@@ -68,7 +73,8 @@ def heartbeats_check(*, now: datetime) -> dict[str, dict]:
     try:
         seen = dict(WorkerHeartbeat.objects.filter(name__in=names).values_list("name", "seen_at"))
     except DatabaseError as exc:
-        return {name: {"status": DOWN, "last_seen": None, "error": _short(exc)} for name in names}
+        error = _short(exc, "The database cannot be reached")
+        return {name: {"status": DOWN, "last_seen": None, "error": error} for name in names}
     result = {}
     for name in names:
         last = seen.get(name)
@@ -95,5 +101,6 @@ def health_report(*, now: datetime) -> dict:
     }
 
 
-def _short(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:300]
+def _short(exc: Exception, what: str) -> str:
+    logger.warning("%s: %s: %s", what, type(exc).__name__, exc)
+    return f"{what} ({type(exc).__name__})."

@@ -167,7 +167,8 @@ def _health_token_given(request) -> bool:
 @require_safe
 def health(request):
     wants_html = request.get_preferred_type(["application/json", "text/html"]) == "text/html"
-    if not _health_token_given(request):
+    full = _health_token_given(request)
+    if not full:
         try:
             signed_in = request.user.is_authenticated
         except DatabaseError:
@@ -183,8 +184,12 @@ def health(request):
                 {"detail": "Log in, or send the health token as Authorization: Bearer <token>."},
                 status=401,
             )
+        full = request.user.is_staff
     report = health_report(now=timezone.now())
     code = 200 if report["status"] == OK else 503
+    if not full:
+        # Which part is down, and since when, is for staff and the operator's probe.
+        report = {"status": report["status"]}
     if wants_html:
         return render(request, "metrics/health.html", {"report": report}, status=code)
     return JsonResponse(report, status=code)

@@ -7,9 +7,11 @@ production hardening that `manage.py check --deploy` asks for.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from opmodel.env import env_bool, env_int, env_list, env_str
 
@@ -36,10 +38,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "notifications",
+    "csp",
     "roles",
     "processes",
     "metrics",
@@ -48,6 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer carries the policy, even those of the guards below it.
+    "csp.middleware.CSPMiddleware",
+    "opmodel.middleware.RefuseNulBytes",
+    "opmodel.middleware.UploadLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +64,8 @@ MIDDLEWARE = [
     "opmodel.middleware.LoginRequiredExceptApi",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused by django-axes into the lockout page (roles/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "opmodel.urls"
@@ -96,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,6 +140,32 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 OPMODEL_DOCUMENT_MAX_BYTES = env_int("OPMODEL_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Files stop being read past OPMODEL_DOCUMENT_MAX_BYTES (opmodel/uploads.py), then go to memory
+# or a temporary file as usual.
+FILE_UPLOAD_HANDLERS = [
+    "opmodel.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Accepted document types, by extension; each is checked by its content (processes/documents.py).
+OPMODEL_DOCUMENT_TYPES = env_list(
+    "OPMODEL_DOCUMENT_TYPES",
+    [
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+        "txt",
+        "csv",
+    ],
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "board"
@@ -160,16 +202,69 @@ OPMODEL_HEALTH_TOKEN = env_str("OPMODEL_HEALTH_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "roles.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with its depth and size bounded before parsing (opmodel/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "opmodel.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "processes.errors.api_exception_handler",
+    # Requests per address to POST /api/auth/token/, failed or not (django-axes counts failures).
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("OPMODEL_API_TOKEN_RATE", "20/minute")},
     "UNAUTHENTICATED_USER": None,
 }
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or style, no
+# plugins, no framing. Scripts and styles live in static/; a page that needs more (the API docs'
+# Swagger UI) widens it for itself with csp_update.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# API tokens (django-rest-knox): a new one per login, expiring, sent as "Token <token>".
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("OPMODEL_API_TOKEN_HOURS", 10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Password guessing (django-axes): after OPMODEL_LOGIN_FAILURE_LIMIT failures for one username,
+# or from one address, logins are refused for OPMODEL_LOGIN_LOCKOUT_MINUTES (counted from the
+# last counted failure), on the login page, the admin's and the token endpoint alike.
+# `manage.py axes_reset_username <name>` or `axes_reset` unlocks sooner.
+AXES_FAILURE_LIMIT = env_int("OPMODEL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("OPMODEL_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked out do not push the end of the lockout further: the page's "try again in
+# N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "roles.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For;
+# without this every visitor would share the proxy's address (and its lockout).
+_PROXY_COUNT = env_int("OPMODEL_TRUSTED_PROXY_COUNT", 0)
+if _PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    REST_FRAMEWORK["NUM_PROXIES"] = _PROXY_COUNT
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Opmodel API",
     "DESCRIPTION": "Request cards, transitions, blocks and history of Opmodel processes.",

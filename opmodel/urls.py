@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/auth/", include("roles.auth_urls")),
     path("api/", include("notifications.api_urls")),
     path("api/", include("metrics.api_urls")),
     path("api/", include("processes.api_urls")),
@@ -15,3 +16,7 @@ urlpatterns = [
     path("", include("processes.urls")),
     path("", include("goals.urls")),
 ]
+
+handler400 = "opmodel.views.bad_request"
+handler404 = "opmodel.views.page_not_found"
+handler500 = "opmodel.views.server_error"

@@ -185,3 +185,12 @@ def priced_card(make_card, alice, acme):
         unit_cost=Decimal("60.00"),
     )
     return card
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # DRF's throttles count requests in the cache: each test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from processes.documents import document_check
 from processes.errors import (
     ActionForbidden,
     ActionRefused,
@@ -373,6 +374,7 @@ def document_add(
     if file.size > settings.OPMODEL_DOCUMENT_MAX_BYTES:
         limit_mb = settings.OPMODEL_DOCUMENT_MAX_BYTES // (1024 * 1024)
         raise InvalidInput({"file": [f"The file is larger than {limit_mb} MB."]})
+    document_check(file)
     now = timezone.now()
     name = (name or "").strip() or file.name
     with transaction.atomic():

@@ -8,7 +8,7 @@ production.
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from processes.models import Client, Process, Status
@@ -28,8 +28,8 @@ def card_url(card, suffix=""):
 def api_as(user) -> APIClient:
     """A client that authenticates as `user` with a real token, as integrations do."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
