@@ -5,13 +5,13 @@ from datetime import timedelta
 from django.test import Client
 
 from goals import services
-from tests.conftest import PASSWORD
 from tests.goals.conftest import CYCLE, NOW, snapshot
 
 
 def login(user) -> Client:
+    # force_login: Client.login() authenticates without a request, which django-axes refuses.
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
