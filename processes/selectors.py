@@ -103,7 +103,7 @@ def card_page(*, user, card_id: int):
     """The card with everything its page shows, in a fixed number of queries."""
     return (
         cards_visible_to(user)
-        .select_related("created_by")
+        .select_related("created_by", "process__calendar")
         .prefetch_related(
             "items",
             "documents",

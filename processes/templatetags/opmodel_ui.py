@@ -9,8 +9,14 @@ from datetime import datetime, timedelta
 from django import template
 
 from processes import sla
-from processes.formatting import duration_text, percent_text
+from processes.formatting import (
+    duration_text,
+    moment_text,
+    percent_text,
+    person_text,
+)
 from processes.models import SLAState
+from processes.models.calendars import STANDARD_CALENDAR
 
 register = template.Library()
 
@@ -35,9 +41,7 @@ def since(moment: datetime | None, now: datetime | None = None) -> str:
 
 @register.filter
 def person(user) -> str:
-    if not user:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_text(user)
 
 
 @register.filter
@@ -104,3 +108,20 @@ def sla_label(state: str | None) -> str:
 def percent(value) -> str:
     """{{ card.margin_percent|percent }}: "12.50%", "15%", or a dash when there is none."""
     return percent_text(value)
+
+
+@register.filter
+def when(moment: datetime | None, zone: str | None = None) -> str:
+    """{{ card.due_at|when:zone }}: the one date format, in the process calendar's zone
+    (a page about one process passes it; else the standard calendar's), labelled with it."""
+    return moment_text(moment, zone or STANDARD_CALENDAR["timezone"])
+
+
+@register.filter
+def unread_badge(count) -> str:
+    """What the header's badge shows, and its accessible name says: "7", "99+", or nothing."""
+    # str(): the header's count is a lazy object, which proxies str() but not int().
+    count = int(str(count or 0))
+    if count <= 0:
+        return ""
+    return "99+" if count > 99 else str(count)
