@@ -13,9 +13,20 @@ KIND_FILTERS = {
 }
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
-    """The user's notifications, newest first."""
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+def notifications_for(
+    *, user, kind: str = "", unread: bool = False, per_subject: bool = False
+) -> QuerySet[Notification]:
+    """The user's notifications, newest first. `kind` is one of KIND_FILTERS (others are
+    ignored); `unread` keeps the unread ones; `per_subject` keeps the latest about each subject
+    (a card), and every one about none."""
+    rows = Notification.objects.filter(user=user)
+    if per_subject:
+        rows = rows.filter(Q(subject="") | ~_newer_about_the_same())
+    if kind in KIND_FILTERS:
+        rows = rows.filter(KIND_FILTERS[kind][1])
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("-created_at", "-id")
 
 
 def _newer_about_the_same() -> Exists:
@@ -30,14 +41,8 @@ def _newer_about_the_same() -> Exists:
 def notification_lines(*, user, kind: str = "", unread: bool = False) -> QuerySet[Notification]:
     """The user's inbox as lines, newest first: one line per subject (a card), its latest
     notification, so a card that went from at risk to breached reads once, as breached; a
-    notification about no subject is a line of its own. `kind` is one of KIND_FILTERS (others
-    are ignored); `unread` keeps the unread lines."""
-    lines = notifications_for(user=user).filter(Q(subject="") | ~_newer_about_the_same())
-    if kind in KIND_FILTERS:
-        lines = lines.filter(KIND_FILTERS[kind][1])
-    if unread:
-        lines = lines.filter(read_at__isnull=True)
-    return lines
+    notification about no subject is a line of its own. Filtered as `notifications_for`."""
+    return notifications_for(user=user, kind=kind, unread=unread, per_subject=True)
 
 
 def notifications_inbox(*, user, kind: str = "", unread: bool = False) -> QuerySet[Notification]:
