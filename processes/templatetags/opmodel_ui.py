@@ -12,6 +12,7 @@ from processes import sla
 from processes.formatting import (
     duration_text,
     moment_text,
+    money_text,
     percent_text,
     person_text,
 )
@@ -125,3 +126,17 @@ def unread_badge(count) -> str:
     if count <= 0:
         return ""
     return "99+" if count > 99 else str(count)
+
+
+@register.filter
+def money(value) -> str:
+    """{{ card.net_total|money }}: "1,250.00", or a dash when there is none."""
+    return money_text(value)
+
+
+@register.filter
+def process_zone(process) -> str:
+    """The time zone a process's times are shown in: its calendar's, else the standard one."""
+    if process is not None and process.calendar_id:
+        return process.calendar.timezone
+    return STANDARD_CALENDAR["timezone"]
