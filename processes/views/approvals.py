@@ -56,10 +56,11 @@ def approvals_inbox(request):
     return render(request, "processes/approvals.html", context)
 
 
-def _back_to_inbox(request, approval_id: int):
+def _back_to_inbox(request):
+    # No #fragment: a page opened at a fragment skips `autofocus` (HTML's rule), and the
+    # failed row's comment box is where the cursor must be; focusing it scrolls it into view.
     query = {"page": request.POST["page"]} if request.POST.get("page", "").isdigit() else {}
-    url = reverse("approvals") + (f"?{urlencode(query)}" if query else "")
-    return redirect(f"{url}#approval-{approval_id}")
+    return redirect(reverse("approvals") + (f"?{urlencode(query)}" if query else ""))
 
 
 def _refused(request, approval_id: int, error: CardActionError, comment: str):
@@ -69,7 +70,7 @@ def _refused(request, approval_id: int, error: CardActionError, comment: str):
         "http_status": error.http_status,
         "comment": comment[:2000],
     }
-    return _back_to_inbox(request, approval_id)
+    return _back_to_inbox(request)
 
 
 @require_POST
@@ -97,4 +98,4 @@ def approval_decide_view(request, approval_id: int):
         return _refused(request, approval_id, exc, comment)
     verb = "Approved" if approve else "Rejected"
     messages.success(request, f"{verb}: {approval.rule.name} on #{approval.card_id}.")
-    return _back_to_inbox(request, approval_id)
+    return _back_to_inbox(request)
