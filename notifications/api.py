@@ -4,19 +4,30 @@ Thin: the selector scopes every query to the user, so someone else's entry answe
 never 403.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from notifications.models import Notification
-from notifications.selectors import notifications_for
+from notifications.selectors import KIND_FILTERS, notifications_for
 from notifications.serializers import AlertNotificationSerializer
 from notifications.services import notification_mark_read
 from opmodel.serializers import DetailSerializer
 
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such alert in the user's inbox.")
+FILTERS = [
+    OpenApiParameter("kind", str, enum=list(KIND_FILTERS), description="Only this kind."),
+    OpenApiParameter("unread", bool, description="true: unread only."),
+    OpenApiParameter(
+        "per_card", bool, description="true: one entry per card, its latest (as the inbox page)."
+    ),
+]
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes"}
 
 
 @extend_schema(tags=["alerts"])
@@ -30,7 +41,20 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return notifications_for(user=self.request.user)
+        params = self.request.query_params
+        if self.action != "list":
+            return notifications_for(user=self.request.user)
+        return notifications_for(
+            user=self.request.user,
+            kind=params.get("kind", ""),
+            unread=_true(params.get("unread")),
+            per_subject=_true(params.get("per_card")),
+        )
+
+    @extend_schema(parameters=FILTERS)
+    def list(self, request, *args, **kwargs):
+        """The user's alerts, newest first; filter by kind, unread, or one per card."""
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses={200: AlertNotificationSerializer, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])

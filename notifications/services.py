@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -161,15 +162,38 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
-    """Mark one of the user's notifications read. Anyone else's does not exist for them."""
+    """Mark one of the user's notifications read, with the earlier ones about the same subject
+    (the inbox shows them as one line). Anyone else's does not exist for them."""
     now = timezone.now()
     with transaction.atomic():
-        mine = Notification.objects.filter(pk=notification_id, user=user)
-        mine.filter(read_at__isnull=True).update(read_at=now)
-        notification = mine.first()
-    if notification is None:
-        raise Notification.DoesNotExist("No such notification.")
+        notification = Notification.objects.filter(pk=notification_id, user=user).first()
+        if notification is None:
+            raise Notification.DoesNotExist("No such notification.")
+        same_line = Q(pk=notification.pk)
+        if notification.subject:
+            same_line |= Q(subject=notification.subject, created_at__lte=notification.created_at)
+        Notification.objects.filter(same_line, user=user, read_at__isnull=True).update(read_at=now)
+        notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notifications_mark_subject_read(*, user, subject: str, now: datetime) -> int:
+    """Mark read the user's unread notifications about `subject` (its page was opened).
+    One UPDATE, no savepoint: the page's query count stays fixed."""
+    return Notification.objects.filter(user=user, subject=subject, read_at__isnull=True).update(
+        read_at=now
+    )
+
+
+def notifications_resolve(*, subject: str, data: dict, now: datetime) -> int:
+    """Mark read, for everyone, the unread notifications about `subject` whose data holds
+    `data`: news whose cause has passed, e.g. an "at risk" alert that its sender marked
+    `{"clears_on_move": True}`, once the card has left that status. One UPDATE."""
+    return Notification.objects.filter(
+        subject=subject,
+        read_at__isnull=True,
+        **{f"data__{key}": value for key, value in data.items()},
+    ).update(read_at=now)
 
 
 def notifications_mark_all_read(*, user) -> int:

@@ -20,11 +20,18 @@ NOTIFICATIONS_PAGE_SIZE = 50
 
 @require_safe
 def notifications(request):
-    paginator = Paginator(selectors.notifications_inbox(user=request.user), NOTIFICATIONS_PAGE_SIZE)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in selectors.KIND_FILTERS else ""
+    unread = request.GET.get("unread") == "1"
+    lines = selectors.notifications_inbox(user=request.user, kind=kind, unread=unread)
+    paginator = Paginator(lines, NOTIFICATIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": list(page.object_list),
+        "kind": kind,
+        "unread_only": unread,
+        "kinds": [("", "All")] + [(k, label) for k, (label, _) in selectors.KIND_FILTERS.items()],
         "nav": "notifications",
         "now": timezone.now(),
     }

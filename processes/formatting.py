@@ -1,8 +1,9 @@
 """How the screens write durations and numbers: one function per kind, used by the template
 filters in processes/templatetags/opmodel_ui.py and by any view that builds text."""
 
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.template.defaultfilters import floatformat
 
@@ -40,3 +41,39 @@ def percent_text(value: Decimal | float | None) -> str:
     if value is None:
         return NO_VALUE
     return f"{floatformat(value, '-2')}%"
+
+
+def person_text(user) -> str:
+    """A person as every screen names them: their full name, else their username."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def moment_text(moment: datetime | None, zone: str) -> str:
+    """An instant as every screen writes it, in the process calendar's time zone and labelled
+    with it: "Nov 27, 2026, 14:05 CET"."""
+    if moment is None:
+        return NO_VALUE
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%b} {local.day}, {local.year}, {local:%H:%M} {local.tzname()}"
+
+
+def money_text(value) -> str:
+    """An amount as the card shows it: two decimals, thousands grouped ("1,250.00")."""
+    if value in (None, ""):
+        return NO_VALUE
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def number_text(value) -> str:
+    """A quantity without trailing zeros ("2", "2.5")."""
+    if value in (None, ""):
+        return NO_VALUE
+    try:
+        return floatformat(Decimal(str(value)), "-3")
+    except InvalidOperation:
+        return str(value)

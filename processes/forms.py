@@ -131,6 +131,19 @@ class TransitionForm(VersionForm):
     lost_reason = forms.CharField(required=False, max_length=300)
 
 
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment",
+        max_length=5000,
+        help_text="Write @username to notify someone with a role in this process.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
+
 class BlockForm(VersionForm):
     id_prefix = "block"
     reason = forms.ChoiceField(choices=())

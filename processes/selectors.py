@@ -2,7 +2,17 @@
 
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from processes.models import (
     ApprovalRequest,
@@ -103,7 +113,7 @@ def card_page(*, user, card_id: int):
     """The card with everything its page shows, in a fixed number of queries."""
     return (
         cards_visible_to(user)
-        .select_related("created_by")
+        .select_related("created_by", "process__calendar")
         .prefetch_related(
             "items",
             "documents",
@@ -140,7 +150,12 @@ def approvals_visible_to(user) -> QuerySet[ApprovalRequest]:
     them shows (card, client, rule, requester, decider) in the same query."""
     return restrict_to_visible(
         ApprovalRequest.objects.select_related(
-            "card", "card__client", "card__process", "rule", "requested_by", "decided_by"
+            "card",
+            "card__client",
+            "card__process__calendar",
+            "rule",
+            "requested_by",
+            "decided_by",
         ),
         user,
         field="card__process_id",
@@ -160,6 +175,20 @@ def approvals_decidable_by(user) -> QuerySet[ApprovalRequest]:
         approvals_visible_to(user)
         .filter(scopes, status=ApprovalStatus.PENDING)
         .order_by("requested_at", "id")
+    )
+
+
+def approvals_requested_by(user) -> QuerySet[ApprovalRequest]:
+    """The requests the user raised, pending first, then newest first ("My requests")."""
+    pending_first = Case(
+        When(status=ApprovalStatus.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        approvals_visible_to(user)
+        .filter(requested_by=user)
+        .order_by(pending_first, "-requested_at", "-id")
     )
 
 

@@ -1,5 +1,10 @@
 """The card page's history: each event as the page shows it."""
 
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from processes.formatting import money_text, number_text, percent_text, person_text
 from processes.models import Channel, EventKind, PaymentTerms, Priority, RequestCard, Status
 
 APPROVAL_TITLES = {
@@ -12,10 +17,64 @@ APPROVAL_TITLES = {
 }
 
 
-def card_timeline(card: RequestCard, statuses: dict[str, Status], reasons: dict[str, str]):
-    """Each event as the page shows it: what happened, by whom, with which details."""
+def _usernames(events) -> set[str]:
+    """The people an event names by username (the history keeps usernames: metrics read them)."""
+    names = set()
+    for event in events:
+        data = event.data or {}
+        if event.kind == EventKind.CREATED:
+            names.add(data.get("responsible") or "")
+        elif data.get("field") == "responsible":
+            names |= {data.get("old") or "", data.get("new") or ""}
+    names.discard("")
+    return names
+
+
+def people_by_username(events, *, known=()) -> dict[str, str]:
+    """{username: how the page names them} for the people the events name. The users the page
+    loaded already (`known`: actors, responsible, requesters) cost nothing; the others one
+    query, when there are any."""
+    wanted = _usernames(events)
+    people = {u.get_username(): person_text(u) for u in known if u is not None}
+    missing = wanted - set(people)
+    if missing:
+        for user in get_user_model().objects.filter(username__in=missing):
+            people[user.get_username()] = person_text(user)
+    return people
+
+
+def _date_text(value: str) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day:%a, %b} {day.day}, {day.year}"
+
+
+def card_timeline(
+    card: RequestCard,
+    statuses: dict[str, Status],
+    reasons: dict[str, str],
+    people: dict[str, str] | None = None,
+):
+    """Each event as the page shows it: what happened, by whom, with which details. Values are
+    written as the card's fields are: people by name, percentages, money, dates."""
     channels, priorities = dict(Channel.choices), dict(Priority.choices)
     terms = dict(PaymentTerms.choices)
+    people = people or {}
+    formats = {
+        "discount_percent": percent_text,
+        "payment_terms": lambda v: terms.get(v, v),
+        "deferred_days": lambda v: f"{v} days",
+        "shipment_date": _date_text,
+        "responsible": lambda v: people.get(v, v),
+    }
+
+    def field_text(field: str, value) -> str:
+        if value in (None, ""):
+            return "not set"
+        return formats.get(field, str)(value)
+
     field_labels = {
         "discount_percent": "Discount, %",
         "payment_terms": "Payment terms",
@@ -40,20 +99,20 @@ def card_timeline(card: RequestCard, statuses: dict[str, Status], reasons: dict[
             if data.get("priority"):
                 details.append(f"Priority: {priorities.get(data['priority'], data['priority'])}")
             if data.get("responsible"):
-                details.append(f"Responsible: {data['responsible']}")
+                name = people.get(data["responsible"], data["responsible"])
+                details.append(f"Responsible: {name}")
         elif moved:
             title = "Moved"
         elif event.kind in (EventKind.FIELD_CHANGE, EventKind.ASSIGNMENT):
             field = data.get("field", "")
-            old, new = data.get("old") or "not set", data.get("new") or "not set"
-            if field == "payment_terms":
-                old, new = terms.get(old, old), terms.get(new, new)
+            old, new = field_text(field, data.get("old")), field_text(field, data.get("new"))
             title = f"{field_labels.get(field, field.replace('_', ' ').capitalize())} changed"
             details.append(f"{old} \u2192 {new}")
         elif event.kind == EventKind.ITEM_ADDED:
             details.append(
-                f"{data.get('product', '')}: {data.get('quantity', '')} \u00d7 "
-                f"{data.get('unit_price', '')} (cost {data.get('unit_cost', '')})"
+                f"{data.get('product', '')}: {number_text(data.get('quantity'))} \u00d7 "
+                f"{money_text(data.get('unit_price'))} "
+                f"(cost {money_text(data.get('unit_cost'))})"
             )
         elif event.kind == EventKind.DOCUMENT_ADDED:
             details.append(data.get("name", ""))
@@ -78,9 +137,7 @@ def card_timeline(card: RequestCard, statuses: dict[str, Status], reasons: dict[
                 "from_name": status_name(event.from_status) if moved else "",
                 "to_name": status_name(event.to_status) if moved else "",
                 "transition": event.transition,
-                "actor": (event.actor.get_full_name() or event.actor.get_username())
-                if event.actor
-                else "system",
+                "actor": person_text(event.actor) if event.actor else "system",
                 "details": details,
                 "reason": reason,
             }

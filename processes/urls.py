@@ -19,6 +19,7 @@ urlpatterns = [
         card.card_transition,
         name="card-transition",
     ),
+    path("cards/<int:card_id>/comments/", card.card_comment, name="card-comment"),
     path("cards/<int:card_id>/block/", card.card_block, name="card-block"),
     path("cards/<int:card_id>/unblock/", card.card_unblock, name="card-unblock"),
     path("cards/<int:card_id>/items/", card.card_item_add, name="card-item-add"),

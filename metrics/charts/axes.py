@@ -5,8 +5,11 @@ from metrics.charts.scales import Frame, Scale
 from metrics.charts.svg import LINE_COLOURS, TEXT, coord, mark, svg_line, svg_text
 
 
-def value_axis(ticks, scale: Scale, f: Frame, label: str, *, percent=False, vertical=True):
-    """Grid lines, tick labels and the axis title for the value axis (y, or x for bar rows)."""
+def value_axis(
+    ticks, scale: Scale, f: Frame, label: str, *, percent=False, vertical=True, titled=True
+):
+    """Grid lines, tick labels and the axis title for the value axis (y, or x for bar rows).
+    `titled=False` leaves the title out (a small chart under a heading that says it)."""
     out = []
     for t in ticks:
         text = tick_label(t, ticks, percent)
@@ -18,6 +21,8 @@ def value_axis(ticks, scale: Scale, f: Frame, label: str, *, percent=False, vert
             x = scale(t)
             out.append(svg_line(x, f.top, x, f.bottom, cls="grid", value=t))
             out.append(svg_text(x, f.bottom + 16, text, cls="tick"))
+    if not titled:
+        return out
     if vertical:
         mid = (f.top + f.bottom) / 2
         extra = f' transform="rotate(-90 14 {coord(mid)})"'

@@ -76,5 +76,5 @@ def _legend(series: list[Series], left: float, top: float) -> list:
         name = fit(s.name, WIDTH - left - 30)
         text = svg_text(left + 18, y0 + 10, name, anchor="start", fill=TEXT)
         item = format_html('<g class="legend-item"><title>{}</title>{}{}</g>', s.name, swatch, text)
-        out.append(linked(item, s.href))
+        out.append(linked(item, s.href, name=s.name))
     return out

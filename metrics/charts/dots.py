@@ -83,7 +83,7 @@ def strip_chart(
         if i:
             out.append(svg_line(f.left + band * i, f.top, f.left + band * i, f.bottom, cls="sep"))
         label = svg_text(cx, f.bottom + 18, fit(col.label, band - 4), fill=TEXT, cls="x-label")
-        out.append(linked(label, col.href))
+        out.append(linked(label, col.href, name=col.label))
         spread = min(band * 0.6, 48)
         for j, v in enumerate(p for p in col.values if p.y is not None):
             # Golden-ratio offsets: a deterministic jitter, so equal ages don't hide each other.

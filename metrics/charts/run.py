@@ -24,20 +24,36 @@ from metrics.charts.svg import (
 )
 
 POLYLINE = '<polyline class="run-line" points="{}" fill="none" stroke="{}" stroke-width="2"/>'
+# A headline's trend: drawn this small in viewBox units, its 12-unit text stays at least 10 px
+# tall in the headline's narrowest box (232 px of content), where the full-size chart's text
+# would shrink to 5 px.
+COMPACT_WIDTH, COMPACT_HEIGHT = 240, 130
 
 
 def run_chart(
-    points: list[ChartPoint], *, title: str, y_label: str, median: bool = True, percent=False
+    points: list[ChartPoint],
+    *,
+    title: str,
+    y_label: str,
+    median: bool = True,
+    percent=False,
+    compact: bool = False,
 ) -> SafeString:
-    """One value per week as a line with dots, and optionally the dashed median of those weeks."""
+    """One value per week as a line with dots, and optionally the dashed median of those weeks.
+    `compact`: the small trend of a headline (no axis title, the median unlabelled)."""
     values = [p.value for p in points if p.value is not None]
     if not values:
         return empty_chart("run", title)
-    f = Frame(56, 16, WIDTH - 72, HEIGHT - 40)
+    width, height = (COMPACT_WIDTH, COMPACT_HEIGHT) if compact else (WIDTH, HEIGHT)
+    f = (
+        Frame(40, 10, width - 50, height - 34)
+        if compact
+        else Frame(56, 16, WIDTH - 72, HEIGHT - 40)
+    )
     ticks = y_domain(values, percent=percent)
     y = Scale(ticks[0], ticks[-1], f.bottom, f.top)
     xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
-    out = value_axis(ticks, y, f, y_label, percent=percent)
+    out = value_axis(ticks, y, f, y_label, percent=percent, titled=not compact)
     runs, run = [], []  # a missing week breaks the line rather than bridging it
     for x, p in zip(xs, points, strict=True):
         if p.value is None:
@@ -54,8 +70,9 @@ def run_chart(
         )
         out.append(mark(line, f"Median: {fmt_exact(m, percent=percent)}", None))
         label = f"median {fmt_value(m, percent=percent, decimals=common_decimals([*values, m]))}"
-        out.append(svg_text(f.right + 4, y(m) + 4, label, anchor="start", cls="median-label"))
-    labelled = thin(len(points), f.width, 34)
+        if not compact:
+            out.append(svg_text(f.right + 4, y(m) + 4, label, anchor="start", cls="median-label"))
+    labelled = thin(len(points), f.width, 40 if compact else 34)
     for i, (x, p) in enumerate(zip(xs, points, strict=True)):
         if i in labelled:
             out.append(svg_text(x, f.bottom + 18, week_label(p.label), cls="x-label"))
@@ -63,4 +80,5 @@ def run_chart(
             tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
             circle = dot(x, y(p.value), ACCENT, r=4, extra=' stroke="#fff"')
             out.append(mark(circle, tip, p.href))
-    return chart_svg("run", title, HEIGHT, out)
+    kind = "run chart-compact" if compact else "run"
+    return chart_svg(kind, title, height, out, width=width)

@@ -44,10 +44,15 @@ def safe_join(parts) -> SafeString:
 
 
 def chart_svg(kind: str, title: str, height: float, body, width: float = WIDTH) -> SafeString:
+    """The chart's root. A chart with links is a named group, not an image: an image's
+    content is hidden from assistive technology, so its links could be neither tabbed to nor
+    read (axe: nested-interactive). Its axis text is hidden from them instead; the links say
+    what they lead to."""
+    role = "group" if '<a href="' in "".join(str(p) for p in body) else "img"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{}" viewBox="0 0 {} {}" '
-        'role="img" aria-label="{}" font-size="12" fill="{}"><title>{}</title>{}</svg>',
-        kind, coord(width), coord(height), title, TEXT, title, safe_join(body),
+        'role="{}" aria-label="{}" font-size="12" fill="{}"><title>{}</title>{}</svg>',
+        kind, coord(width), coord(height), role, title, TEXT, title, safe_join(body),
     )  # fmt: skip
 
 
@@ -64,18 +69,25 @@ def mark(element: SafeString, tip: str, href: str | None) -> SafeString:
     tag = element[1:].split(" ", 1)[0]
     # element came from format_html, so its prefix is as safe as the whole.
     shape = format_html("{}><title>{}</title></{}>", mark_safe(element[:-2]), tip, tag)
-    return linked(shape, href)
+    return linked(shape, href, name=tip)
 
 
-def linked(element: SafeString, href: str | None) -> SafeString:
-    """The element inside a link to ``href``, or alone when there is no (safe) link."""
+def linked(element: SafeString, href: str | None, *, name: str = "") -> SafeString:
+    """The element inside a link to ``href``, or alone when there is no (safe) link. `name`
+    is the link's accessible name (a shape's tooltip is not reliably one)."""
     url = safe_href(href)
-    return format_html('<a href="{}">{}</a>', url, element) if url else element
+    if not url:
+        return element
+    if name:
+        return format_html('<a href="{}" aria-label="{}">{}</a>', url, name, element)
+    return format_html('<a href="{}">{}</a>', url, element)
 
 
 def svg_text(x: float, y: float, text: str, *, anchor="middle", fill=MUTED, cls="", extra=""):
+    # Axis and value labels repeat what the chart's table and links say: hidden from screen
+    # readers, who would otherwise hear every tick of a chart whose links they can reach.
     return format_html(
-        '<text class="{}" x="{}" y="{}" text-anchor="{}" fill="{}"{}>{}</text>',
+        '<text class="{}" x="{}" y="{}" text-anchor="{}" fill="{}" aria-hidden="true"{}>{}</text>',
         cls, coord(x), coord(y), anchor, fill, mark_safe(extra), text,
     )  # fmt: skip
 

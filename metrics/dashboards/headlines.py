@@ -9,7 +9,7 @@ from functools import reduce
 from typing import NamedTuple
 
 from metrics import charts
-from metrics.dashboards.cells import Cell, Table, cell, unit_of
+from metrics.dashboards.cells import Cell, Table, cell, fmt, unit_of
 from metrics.dashboards.week import WeekFigures
 
 
@@ -73,6 +73,24 @@ HEADLINES = [
 ]  # fmt: skip
 
 
+# Which way is better: 1 when a rise is good news, -1 when a fall is; absent: neither (more
+# demand or more repeat clients is not better or worse flow by itself).
+BETTER = {
+    "throughput": 1, "closed": 1, "lost": -1, "wip": -1, "cycle_p85": -1, "lead_p85": -1,
+    "age_p85": -1, "flow_efficiency": 1, "blocked": -1, "blocked_days": -1, "sla_breaches": -1,
+    "on_time": 1, "unassigned": -1, "win_rate": 1, "margin": 1, "under_floor": -1,
+}  # fmt: skip
+
+
+@dataclass
+class Change:
+    """A headline's change from the previous week: an arrow, its colour and the words."""
+
+    arrow: str  # ▲, ▼ or → (shown, hidden from screen readers)
+    tone: str  # better, worse or neutral (the colour)
+    text: str  # "up 3 from the previous week, better"
+
+
 @dataclass
 class Headline:
     slug: str
@@ -80,6 +98,24 @@ class Headline:
     value: Cell
     previous: Cell
     trend: str
+    change: Change | None = None
+
+
+def change_of(slug: str, kind: str, value, previous) -> Change | None:
+    """How the figure moved since the previous week, judged by the metric's direction."""
+    if value is None or previous is None:
+        return None
+    delta = value - previous
+    if abs(delta) < 1e-9:
+        return Change("→", "neutral", "no change from the previous week")
+    up = delta > 0
+    amount = fmt(abs(delta), kind)
+    if kind == "share":
+        amount = f"{abs(delta) * 100:.0f} points"
+    direction = BETTER.get(slug, 0)
+    tone = "neutral" if not direction else ("better" if up == (direction > 0) else "worse")
+    words = f"{'up' if up else 'down'} {amount} from the previous week"
+    return Change("▲" if up else "▼", tone, words if tone == "neutral" else f"{words}, {tone}")
 
 
 def headlines(w: WeekFigures) -> list[Headline]:
@@ -103,7 +139,9 @@ def headlines(w: WeekFigures) -> list[Headline]:
                     title=f"{h.label}: last {len(points)} weeks",
                     y_label=unit_of(h.kind),
                     percent=h.kind == "share",
+                    compact=True,
                 ),
+                change=change_of(h.slug, h.kind, h.value(w.f), h.value(w.p)),
             )
         )
     return out

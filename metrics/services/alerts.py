@@ -115,6 +115,9 @@ def _alert_message(alert: Alert, card: RequestCard, status_name: str, user_ids) 
             "status": alert.status,
             "due_at": alert.due_at.isoformat(),
             "raised_at": alert.raised_at.isoformat(),
+            # An "at risk" warning of a status is moot once the card leaves the status (the
+            # transition service marks it read); a breach, or the whole-process target, stays.
+            "clears_on_move": alert.level == AlertLevel.AT_RISK and alert.visit != TARGET_VISIT,
         },
     )
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from processes import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
+from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves
 from processes.models import RequestCard
 from processes.selectors import cards_visible_to
@@ -27,6 +28,7 @@ CARD_FILTERS = [
 class CardViewSet(
     RequestClock,
     CardMoves,
+    CardComments,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -42,7 +44,7 @@ class CardViewSet(
         if getattr(self, "swagger_fake_view", False):
             return RequestCard.objects.none()
         cards = cards_visible_to(self.request.user)
-        if self.action in {"events", "transitions"}:
+        if self.action in {"events", "transitions", "comments"}:
             return cards
         return cards.prefetch_related("items")
 

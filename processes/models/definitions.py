@@ -33,6 +33,11 @@ class Process(models.Model):
         related_name="processes",
         help_text="Business hours its SLAs count in. Blank: the standard office hours.",
     )
+    documents_when_finished = models.BooleanField(
+        default=True,
+        help_text="Documents may still be uploaded to a finished card (a signed delivery note, "
+        "a paid invoice); everything else on a finished card is read-only.",
+    )
 
     class Meta:
         ordering = ["name"]

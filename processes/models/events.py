@@ -20,6 +20,7 @@ class EventKind(models.TextChoices):
     APPROVAL_DECIDED = "approval_decided", "Approval decided"
     APPROVAL_WITHDRAWN = "approval_withdrawn", "Approval withdrawn"
     APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
+    COMMENT = "comment", "Comment"
 
 
 class EventQuerySet(models.QuerySet):

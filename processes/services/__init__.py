@@ -14,6 +14,7 @@ from processes.services.cards import (
     document_add,
 )
 from processes.services.clients import client_create
+from processes.services.comments import card_comment_add
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "approval_requests_sync",
     "approvals_escalate",
     "card_block",
+    "card_comment_add",
     "card_create",
     "card_item_add",
     "card_transition",

@@ -50,6 +50,12 @@ def _require_editor(actor, process_id: int, action: str) -> None:
         raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
 
 
+def _refuse_if_finished(card: RequestCard, action: str) -> None:
+    # A finished card is the record of what happened: its data stays as it was finished.
+    if card.status in _final_slugs(card.process_id):
+        raise ActionRefused(f"This card is finished: its {action} can no longer change.")
+
+
 def check_version(card: RequestCard, expected_version: int | None) -> None:
     """The caller acted on this version of the card; if it moved on since, they decided on
     stale data and must look again rather than overwrite someone else's change."""
@@ -166,6 +172,7 @@ def card_update(
     if unknown:
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
     check_version(card, expected_version)
+    _refuse_if_finished(card, "data")
     if not (new_client_name or "").strip():
         return _card_change(actor=actor, card=card, changes=changes, now=now)
     with transaction.atomic():
@@ -227,6 +234,7 @@ def card_item_add(
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "add line items")
     check_version(card, expected_version)
+    _refuse_if_finished(card, "line items")
     item = LineItem(
         card=card,
         product=(product or "").strip(),
@@ -369,6 +377,8 @@ def document_add(
 ) -> Document:
     _require_editor(actor, card.process_id, "upload documents")
     check_version(card, expected_version)
+    if not card.process.documents_when_finished:
+        _refuse_if_finished(card, "documents")
     if file is None:
         raise InvalidInput({"file": ["Choose a file to upload."]})
     if file.size > settings.OPMODEL_DOCUMENT_MAX_BYTES:

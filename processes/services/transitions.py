@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from notifications.services import notifications_resolve
 from processes.conditions import unmet_conditions
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
 from processes.models import (
@@ -134,6 +135,7 @@ def card_transition(
                 reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
                 data={"sla": sla},
             ).save()
+            notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
             if definition.target.final:
                 approval_requests_withdraw(
                     card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"

@@ -9,8 +9,15 @@ from datetime import datetime, timedelta
 from django import template
 
 from processes import sla
-from processes.formatting import duration_text, percent_text
+from processes.formatting import (
+    duration_text,
+    moment_text,
+    money_text,
+    percent_text,
+    person_text,
+)
 from processes.models import SLAState
+from processes.models.calendars import STANDARD_CALENDAR
 
 register = template.Library()
 
@@ -35,9 +42,7 @@ def since(moment: datetime | None, now: datetime | None = None) -> str:
 
 @register.filter
 def person(user) -> str:
-    if not user:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_text(user)
 
 
 @register.filter
@@ -104,3 +109,34 @@ def sla_label(state: str | None) -> str:
 def percent(value) -> str:
     """{{ card.margin_percent|percent }}: "12.50%", "15%", or a dash when there is none."""
     return percent_text(value)
+
+
+@register.filter
+def when(moment: datetime | None, zone: str | None = None) -> str:
+    """{{ card.due_at|when:zone }}: the one date format, in the process calendar's zone
+    (a page about one process passes it; else the standard calendar's), labelled with it."""
+    return moment_text(moment, zone or STANDARD_CALENDAR["timezone"])
+
+
+@register.filter
+def unread_badge(count) -> str:
+    """What the header's badge shows, and its accessible name says: "7", "99+", or nothing."""
+    # str(): the header's count is a lazy object, which proxies str() but not int().
+    count = int(str(count or 0))
+    if count <= 0:
+        return ""
+    return "99+" if count > 99 else str(count)
+
+
+@register.filter
+def money(value) -> str:
+    """{{ card.net_total|money }}: "1,250.00", or a dash when there is none."""
+    return money_text(value)
+
+
+@register.filter
+def process_zone(process) -> str:
+    """The time zone a process's times are shown in: its calendar's, else the standard one."""
+    if process is not None and process.calendar_id:
+        return process.calendar.timezone
+    return STANDARD_CALENDAR["timezone"]

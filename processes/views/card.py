@@ -5,21 +5,25 @@ import os
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from notifications.services import notifications_mark_subject_read
 from processes import selectors, services
 from processes.errors import CardActionError, CardConflict, InvalidInput, TransitionRefused
 from processes.forms import (
     BlockForm,
+    CommentForm,
     DocumentForm,
     LineItemForm,
     TransitionForm,
     UnblockForm,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
+from processes.models.calendars import STANDARD_CALENDAR
 from processes.sla import sla_state, target_state
-from processes.timeline import card_timeline
+from processes.timeline import card_timeline, people_by_username
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 
@@ -43,13 +47,33 @@ def add_form_errors(form, errors: dict[str, list[str]]) -> None:
             form.add_error(target, message)
 
 
-def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=None):
-    """The card page; after a refused action, with the bound form or the refusal shown."""
+def _render_card(
+    request,
+    card_id: int,
+    *,
+    status: int = 200,
+    bound=None,
+    error=None,
+    refused_move: str = "",
+    mark_read: bool = False,
+):
+    """The card page; after a refused action, with the bound form or the refusal shown.
+
+    A refused move's reasons are listed once, in the refusal at the top (the move's own list
+    of reasons is left out), and no other form opens by itself: the "lost" form opens only
+    when it is the move that was refused.
+    """
     card = selectors.card_page(user=request.user, card_id=card_id)
     if card is None:
         raise Http404("No such card.")
+    now = timezone.now()
+    if mark_read:
+        # Opening the card is reading what was said about it: its alerts and mentions leave
+        # the unread list, before the page renders, so the header's count agrees.
+        notifications_mark_subject_read(user=request.user, subject=f"card:{card.pk}", now=now)
     bound = bound or {}
     statuses = {s.slug: s for s in card.process.statuses.all()}
+    current = statuses.get(card.status)
     block_reasons = list(card.process.block_reasons.all())
     approvals = list(card.approval_requests.all())
     options = services.card_transition_options(
@@ -60,39 +84,93 @@ def _render_card(request, card_id: int, *, status: int = 200, bound=None, error=
         requests=approvals,
     )
     items = list(card.items.all())
-    now = timezone.now()
+    finished = bool(current and current.final)
+    editor = may_edit(request.user, card.process_id)
+    known = [card.responsible, card.created_by, *(e.actor for e in card.events.all())]
+    known += [p for a in approvals for p in (a.requested_by, a.decided_by)]
+    unmet = getattr(error, "unmet", [])
     context = {
         "card": card,
         "now": now,
+        "zone": card_zone(card),
         "sla_state": sla_state(card, now),
         "target_state": target_state(card, now),
-        "status": statuses.get(card.status),
+        "status": current,
         "moves": [o for o in options if not o.needs_lost_reason],
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
-        "may_edit": may_edit(request.user, card.process_id),
+        "may_edit": editor and not finished,
+        "may_add_documents": editor and (not finished or card.process.documents_when_finished),
+        "finished": finished,
         "items": items,
         "documents": list(card.documents.all()),
         "approvals_current": [a for a in approvals if a.status in CURRENT_STATUSES],
         "approvals_past": [a for a in approvals if a.status not in CURRENT_STATUSES],
-        "timeline": card_timeline(card, statuses, {r.slug: r.name for r in block_reasons})[::-1],
+        "timeline": card_timeline(
+            card,
+            statuses,
+            {r.slug: r.name for r in block_reasons},
+            people=people_by_username(card.events.all(), known=known),
+        )[::-1],
         "transition_form": bound.get("transition") or TransitionForm(),
         "block_form": bound.get("block") or BlockForm(block_reasons=block_reasons),
         "unblock_form": bound.get("unblock") or UnblockForm(),
         "item_form": bound.get("item") or LineItemForm(),
         "document_form": bound.get("document") or DocumentForm(),
+        "comment_form": bound.get("comment") or CommentForm(),
         "error": error,
-        "unmet": getattr(error, "unmet", []),
+        "error_title": _refusal_title(error),
+        "unmet": unmet,
+        "refused_move": refused_move,
         "nav": "board",
     }
     return render(request, "processes/card_detail.html", context, status=status)
 
 
+def _refusal_title(error) -> str:
+    # A refused move's message repeats its reasons after a colon: the list says them once.
+    if error is None:
+        return ""
+    return error.message.partition(":")[0] + "." if getattr(error, "unmet", None) else error.message
+
+
+def card_zone(card: RequestCard) -> str:
+    """The time zone the card's times are shown in: its process calendar's."""
+    if card.process.calendar_id:
+        return card.process.calendar.timezone
+    return STANDARD_CALENDAR["timezone"]
+
+
 @require_safe
 def card_detail(request, card_id: int):
-    return _render_card(request, card_id)
+    return _render_card(request, card_id, mark_read=True)
 
 
-def _card_action(request, card_id: int, *, key: str, form, act, success):
+@require_POST
+def card_comment(request, card_id: int):
+    card = card_or_404(request.user, card_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_card(request, card_id, status=400, bound={"comment": form})
+    try:
+        added = services.card_comment_add(
+            actor=request.user, card=card, text=form.cleaned_data["text"], now=timezone.now()
+        )
+    except InvalidInput as exc:
+        add_form_errors(form, exc.errors)
+        return _render_card(request, card_id, status=exc.http_status, bound={"comment": form})
+    except CardActionError as exc:
+        return _render_card(request, card_id, status=exc.http_status, error=exc)
+    text = "Comment added."
+    if added.mentioned:
+        text += " Notified: " + ", ".join(f"@{name}" for name in added.mentioned) + "."
+    if added.ignored:
+        names = ", ".join(f"@{name}" for name in added.ignored)
+        text += f" Not notified (no role in this process): {names}."
+    messages.success(request, text)
+    return redirect(reverse("card-detail", args=[card_id]) + f"#event-{added.event.pk}")
+
+
+def _card_action(request, card_id: int, *, key: str, form, act, success, move: str = ""):
     """Run one card action from a POSTed form; refusals re-render the page with their status.
 
     `form` is a bound form, or makes one from the card; `act(card, cleaned_data)` calls the
@@ -113,7 +191,10 @@ def _card_action(request, card_id: int, *, key: str, form, act, success):
     except CardConflict as exc:
         return _render_card(request, card_id, status=exc.http_status, error=exc)
     except TransitionRefused as exc:
-        return _render_card(request, card_id, status=exc.http_status, error=exc, bound={key: form})
+        bound = {key: form}
+        return _render_card(
+            request, card_id, status=exc.http_status, error=exc, bound=bound, refused_move=move
+        )
     except CardActionError as exc:
         return _render_card(request, card_id, status=exc.http_status, error=exc)
     messages.success(request, success(card) if callable(success) else success)
@@ -139,6 +220,7 @@ def card_transition(request, card_id: int, name: str):
         form=TransitionForm(request.POST),
         act=act,
         success=lambda card: f"Moved to {card.process.statuses.get(slug=card.status).name}.",
+        move=name,
     )
 
 

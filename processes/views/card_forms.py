@@ -68,6 +68,9 @@ def card_edit(request, card_id: int):
     card = card_or_404(request.user, card_id)
     if not may_edit(request.user, card.process_id):
         raise PermissionDenied("Only the executor or accountable of this process may edit cards.")
+    if card.process.statuses.filter(slug=card.status, final=True).exists():
+        messages.info(request, "This card is finished: its data is read-only.")
+        return redirect("card-detail", card_id=card.pk)
     form = CardForm(
         request.POST if request.method == "POST" else None,
         process=card.process,

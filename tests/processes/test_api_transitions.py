@@ -206,9 +206,10 @@ def test_transition_costs_the_same_queries_whatever_the_history(
     _long_history(priced_card, alice, rounds)
     client = api_as(alice)
     # token+user, card, items, definition, roles, source check, SLA policy, calendar,
-    # calendar holidays, process target, savepoint, update, event, release savepoint, and the
-    # process's exception rules (a guarded move adds one: the card's approval requests)
-    with django_assert_num_queries(15):
+    # calendar holidays, process target, savepoint, update, event, the card's "at risk" alerts
+    # of the status it left marked read, release savepoint, and the process's exception rules
+    # (a guarded move adds one: the card's approval requests)
+    with django_assert_num_queries(16):
         answer = client.post(card_url(priced_card, "transitions/qualify/"), format="json")
     assert answer.status_code == 200
     assert priced_card.events.count() == 3 + 2 * rounds

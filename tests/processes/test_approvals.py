@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from processes.errors import ActionForbidden, CardConflict, InvalidInput, TransitionRefused
+from processes.errors import (
+    ActionForbidden,
+    ActionRefused,
+    CardConflict,
+    InvalidInput,
+    TransitionRefused,
+)
 from processes.models import ApprovalRequest, EventKind, ExceptionRule, PaymentTerms, RequestCard
 from processes.services import card_item_add, card_transition, card_update
 from processes.services.approvals import approval_decide
@@ -396,5 +402,7 @@ def test_the_admin_reports_a_rule_that_makes_no_sense_on_its_fields(admin_client
 def test_a_finished_card_edited_asks_for_no_approval(make_card, alice, acme):
     card = make_card(client=acme)
     card_transition(actor=alice, card=card, name="mark_lost", lost_reason="Went elsewhere")
-    discount(card, alice, "30")
+    # A finished card is read-only (issue 14): the change is refused, so nothing is asked.
+    with pytest.raises(ActionRefused):
+        discount(card, alice, "30")
     assert not ApprovalRequest.objects.filter(card=card).exists()

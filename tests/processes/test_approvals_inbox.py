@@ -28,7 +28,8 @@ def test_inbox_lists_what_the_user_may_decide(client, request_15, mike):
     assert response.status_code == 200
     assert [a.pk for a in response.context["rows"]] == [request_15.pk]
     page = response.content.decode()
-    for text in ["Acme Tools", "Discount over 10%", "15%", "29.41%", "Prepaid", "alice"]:
+    # The order's value after the discount (10 x 100.00, less 15%) and its margin in the row.
+    for text in ["Acme Tools", "Discount over 10%", "15%", "850.00", "29.41%", "Prepaid", "alice"]:
         assert text in page
     assert 'data-decide="approve"' in page
 
@@ -47,8 +48,8 @@ def test_inbox_tells_the_requester_someone_else_decides(client, request_15, alic
     client.force_login(alice)
     page = client.get(INBOX).content.decode()
     assert "You raised this: someone else decides." in page
-    response = client.post(decide_url(request_15), {"decision": "approve"})
-    assert response.status_code == 403
+    response = client.post(decide_url(request_15), {"decision": "approve"}, follow=True)
+    assert response.redirect_chain == [(INBOX, 302)]
     assert "someone else must decide it" in response.content.decode()
 
 
@@ -68,17 +69,28 @@ def test_approving_in_the_inbox_lets_the_card_agree(client, request_15, mike, pr
 def test_rejecting_in_the_inbox_needs_a_comment(client, request_15, mike):
     client.force_login(mike)
     response = client.post(decide_url(request_15), {"decision": "reject", "comment": ""})
-    assert response.status_code == 400
-    assert "a rejection needs a comment" in response.content.decode()
+    # Post/redirect/get: the refusal leaves the POST address, so a refresh re-submits nothing.
+    assert response.status_code == 302
+    assert response["Location"] == INBOX
+    page = client.get(INBOX)
+    html = page.content.decode()
+    assert "a rejection needs a comment" in html
+    assert page.context["failed_id"] == request_15.pk
+    assert "row-failed" in html
+    assert f'id="comment-{request_15.pk}"' in html and "autofocus" in html
     request_15.refresh_from_db()
     assert request_15.status == "pending"
+    # Shown once: the next visit is clean.
+    again = client.get(INBOX)
+    assert again.context["error"] is None and "autofocus" not in again.content.decode()
 
 
 def test_a_decision_someone_made_first_is_a_conflict(client, request_15, mike, olga):
     approval_decide(actor=olga, approval=request_15, approve=True)
     client.force_login(mike)
-    response = client.post(decide_url(request_15), {"decision": "approve"})
-    assert response.status_code == 409
+    response = client.post(decide_url(request_15), {"decision": "approve"}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert response.context["error"]["http_status"] == 409
     assert "already approved by olga" in response.content.decode()
 
 
@@ -88,7 +100,10 @@ def test_inbox_outsider_wrong_method_and_bad_input(client, request_15, charlie, 
     assert client.post(decide_url(request_15), {"decision": "approve"}).status_code == 404
     client.force_login(mike)
     assert client.get(decide_url(request_15)).status_code == 405
-    assert client.post(decide_url(request_15), {"decision": "maybe"}).status_code == 400
+    maybe = client.post(decide_url(request_15), {"decision": "maybe"}, follow=True)
+    assert (
+        maybe.redirect_chain[0][1] == 302 and "Choose approve or reject" in maybe.content.decode()
+    )
     client.logout()
     assert client.get(INBOX).status_code == 302
 
@@ -140,3 +155,31 @@ def test_card_page_shows_a_rejection_with_who_and_why(client, request_15, alice,
     assert 'data-approval-status="rejected"' in page
     assert "Rejected by mike" in page
     assert "Approval rejected: Discount over 10% (15%) was rejected by mike" in page
+
+
+def test_a_refused_decision_keeps_the_typed_comment_and_the_page(client, request_15, mike):
+    client.force_login(mike)
+    response = client.post(
+        decide_url(request_15), {"decision": "bogus", "comment": "Half-typed", "page": "1"}
+    )
+    assert response["Location"] == f"{INBOX}?page=1"
+    assert 'value="Half-typed" autofocus' in client.get(INBOX).content.decode()
+
+
+def test_my_requests_lists_what_i_raised_with_its_state(client, request_15, alice, mike, make_card):
+    approval_decide(actor=mike, approval=request_15, approve=False, comment="Too deep")
+    other = make_card(title="Second order")
+    card_update(actor=alice, card=other, changes={"discount_percent": Decimal("15")})
+    client.force_login(alice)
+
+    response = client.get(INBOX, {"show": "mine"})
+
+    rows = response.context["rows"]
+    assert [(a.card.title, a.status) for a in rows] == [
+        ("Second order", "pending"),
+        (request_15.card.title, "rejected"),
+    ]
+    html = response.content.decode()
+    assert "Too deep" in html and 'data-decide="approve"' not in html
+    client.force_login(mike)
+    assert client.get(INBOX, {"show": "mine"}).context["rows"] == []

@@ -1,0 +1,107 @@
+"""Accessibility as a test (issue 14, point 8): axe-core, shipped locally in
+axe-playwright-python's wheel (nothing fetched at run time), checks every main page of the
+seeded demo, and any serious or critical violation fails. Also: the approvals inbox at phone
+width (390 x 844) fits the screen and can approve."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from metrics.deadlines import deadline_scan
+from processes.models import ApprovalRequest, RequestCard
+from tests.e2e.test_board_flow import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page) -> list[str]:
+    """The serious and critical axe-core violations of the page as it is now, in words."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", cards=60)
+    call_command("metrics_backfill")
+    call_command("seed_demo_goals")
+    deadline_scan(now=timezone.now())
+    return {
+        "card": RequestCard.objects.filter(status="priced").order_by("pk").first()
+        or RequestCard.objects.order_by("pk").first()
+    }
+
+
+def test_every_main_page_passes_axe(page, demo):
+    page.goto("/accounts/login/")
+    problems = {"login": violations(page)}
+    log_in(page, "ops")
+    card = demo["card"].pk
+    for name, url in [
+        ("board", "/"),
+        ("queue", "/queue/"),
+        ("card", f"/cards/{card}/"),
+        ("card form", "/cards/new/"),
+        ("alerts", "/notifications/"),
+        ("risks", "/risks/"),
+        ("weekly dashboard", "/dashboards/weekly/"),
+        ("goals", "/goals/"),
+    ]:
+        page.goto(url)
+        problems[name] = violations(page)
+    page.goto("/dashboards/weekly/")
+    page.locator("[data-number='throughput']").click()
+    problems["weekly card list"] = violations(page)
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "owner")
+    page.goto("/approvals/")
+    problems["approvals"] = violations(page)
+    page.goto("/approvals/?show=mine")
+    problems["my requests"] = violations(page)
+
+    failing = [f"{name}: {line}" for name, found in problems.items() for line in found]
+    assert not failing, "\n".join(failing)
+
+
+def test_the_approvals_inbox_approves_at_phone_width(browser, live_server, demo):
+    from playwright.sync_api import expect
+
+    pending = ApprovalRequest.objects.filter(status="pending").select_related("card").first()
+    assert pending is not None, "the demo has a pending exception"
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-US"
+    )
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    try:
+        log_in(phone, "owner")
+        phone.goto("/approvals/")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        row = phone.locator(f"#approval-{pending.pk}")
+        approve = row.get_by_role("button", name="Approve")
+        approve.scroll_into_view_if_needed()
+        box = approve.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        # A rejection without a comment is refused, and the page is no longer the POST's.
+        row.get_by_role("button", name="Reject").click()
+        expect(phone.get_by_test_id("row-error")).to_contain_text("comment")
+        assert "/approvals/" in phone.url and "/decide/" not in phone.url
+        expect(phone.locator(f"#comment-{pending.pk}")).to_be_focused()
+        phone.locator(f"#approval-{pending.pk}").get_by_role("button", name="Approve").click()
+        expect(phone.locator(".flash-success")).to_contain_text("Approved")
+        pending.refresh_from_db()
+        assert pending.status == "approved"
+    finally:
+        context.close()
