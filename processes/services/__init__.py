@@ -5,11 +5,10 @@ from processes.services.approvals import (
     approval_requests_sync,
     approvals_escalate,
 )
+from processes.services.blocks import card_block, card_unblock
 from processes.services.cards import (
-    card_block,
     card_create,
     card_item_add,
-    card_unblock,
     card_update,
     document_add,
 )

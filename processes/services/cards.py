@@ -17,7 +17,6 @@ from processes.errors import (
 )
 from processes.models import (
     EDITABLE_CARD_FIELDS,
-    BlockReason,
     Client,
     Document,
     Event,
@@ -31,7 +30,7 @@ from processes.models import (
 from processes.services.approvals import approval_requests_sync
 from processes.services.clients import new_client_for_card
 from processes.services.events import event_record
-from processes.sla import sla_pause, sla_reprioritize, sla_resume, sla_start
+from processes.sla import sla_reprioritize, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
@@ -48,6 +47,16 @@ TRACKED_FIELDS = {
 def _require_editor(actor, process_id: int, action: str) -> None:
     if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
         raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
+
+
+def _current_status(card: RequestCard) -> Status:
+    return Status.objects.get(process_id=card.process_id, slug=card.status)
+
+
+def _final_slugs(process_id: int) -> set[str]:
+    return set(
+        Status.objects.filter(process_id=process_id, final=True).values_list("slug", flat=True)
+    )
 
 
 def _refuse_if_finished(card: RequestCard, action: str) -> None:
@@ -273,103 +282,6 @@ def card_item_add(
         card.refresh_from_db()
         approval_requests_sync(card=card, actor=actor, now=now)
     return item
-
-
-def _current_status(card: RequestCard) -> Status:
-    return Status.objects.get(process_id=card.process_id, slug=card.status)
-
-
-def _final_slugs(process_id: int) -> set[str]:
-    return set(
-        Status.objects.filter(process_id=process_id, final=True).values_list("slug", flat=True)
-    )
-
-
-def card_block(
-    *,
-    actor,
-    card: RequestCard,
-    reason: str | BlockReason,
-    note: str = "",
-    expected_version: int | None = None,
-    at: datetime | None = None,
-) -> RequestCard:
-    now = at or timezone.now()
-    _require_editor(actor, card.process_id, "block cards")
-    check_version(card, expected_version)
-    if isinstance(reason, BlockReason):
-        block_reason = reason if reason.process_id == card.process_id else None
-    else:
-        block_reason = BlockReason.objects.filter(process_id=card.process_id, slug=reason).first()
-    if block_reason is None:
-        raise InvalidInput({"reason": ["Choose a block reason from this process's list."]})
-    if card.is_blocked:
-        raise ActionRefused(f"The card is already blocked ({card.block_reason}).")
-    if card.status in _final_slugs(card.process_id):
-        raise ActionRefused("A finished card cannot be blocked.")
-    note = (note or "").strip()
-    if len(note) > 500:
-        raise InvalidInput({"note": ["Keep the note under 500 characters."]})
-    try:
-        with transaction.atomic():
-            card.is_blocked = True
-            card.block_reason = block_reason
-            card.block_note = note
-            card.blocked_at = now
-            sla_pause(card, now)
-            card.version += 1
-            card.updated_at = now
-            card.save()
-            event_record(
-                card=card,
-                kind=EventKind.BLOCK,
-                actor=actor,
-                at=now,
-                reason=block_reason.slug,
-                comment=note,
-            ).save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
-    return card
-
-
-def card_unblock(
-    *,
-    actor,
-    card: RequestCard,
-    note: str = "",
-    expected_version: int | None = None,
-    at: datetime | None = None,
-) -> RequestCard:
-    now = at or timezone.now()
-    _require_editor(actor, card.process_id, "unblock cards")
-    check_version(card, expected_version)
-    if not card.is_blocked:
-        raise ActionRefused("The card is not blocked.")
-    reason = card.block_reason.slug if card.block_reason_id else ""
-    blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
-    try:
-        with transaction.atomic():
-            card.is_blocked = False
-            card.block_reason = None
-            card.block_note = ""
-            card.blocked_at = None
-            sla_resume(card, _current_status(card), now)
-            card.version += 1
-            card.updated_at = now
-            card.save()
-            event_record(
-                card=card,
-                kind=EventKind.UNBLOCK,
-                actor=actor,
-                at=now,
-                reason=reason,
-                comment=(note or "").strip(),
-                data={"blocked_seconds": blocked_seconds},
-            ).save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
-    return card
 
 
 def document_add(

@@ -1,0 +1,114 @@
+"""Blocking and unblocking a card (DESIGN.md section 2, "Block"): the status stays, the SLA
+clock may pause, and each is an event."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from processes.errors import (
+    ActionRefused,
+    CardConflict,
+    InvalidInput,
+)
+from processes.models import (
+    BlockReason,
+    EventKind,
+    RequestCard,
+)
+from processes.services.cards import (
+    _current_status,
+    _final_slugs,
+    _require_editor,
+    check_version,
+)
+from processes.services.events import event_record
+from processes.sla import sla_pause, sla_resume
+
+
+def card_block(
+    *,
+    actor,
+    card: RequestCard,
+    reason: str | BlockReason,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RequestCard:
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "block cards")
+    check_version(card, expected_version)
+    if isinstance(reason, BlockReason):
+        block_reason = reason if reason.process_id == card.process_id else None
+    else:
+        block_reason = BlockReason.objects.filter(process_id=card.process_id, slug=reason).first()
+    if block_reason is None:
+        raise InvalidInput({"reason": ["Choose a block reason from this process's list."]})
+    if card.is_blocked:
+        raise ActionRefused(f"The card is already blocked ({card.block_reason}).")
+    if card.status in _final_slugs(card.process_id):
+        raise ActionRefused("A finished card cannot be blocked.")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InvalidInput({"note": ["Keep the note under 500 characters."]})
+    try:
+        with transaction.atomic():
+            card.is_blocked = True
+            card.block_reason = block_reason
+            card.block_note = note
+            card.blocked_at = now
+            sla_pause(card, now)
+            card.version += 1
+            card.updated_at = now
+            card.save()
+            event_record(
+                card=card,
+                kind=EventKind.BLOCK,
+                actor=actor,
+                at=now,
+                reason=block_reason.slug,
+                comment=note,
+            ).save()
+    except ConcurrentTransition as exc:
+        raise CardConflict() from exc
+    return card
+
+
+def card_unblock(
+    *,
+    actor,
+    card: RequestCard,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> RequestCard:
+    now = at or timezone.now()
+    _require_editor(actor, card.process_id, "unblock cards")
+    check_version(card, expected_version)
+    if not card.is_blocked:
+        raise ActionRefused("The card is not blocked.")
+    reason = card.block_reason.slug if card.block_reason_id else ""
+    blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
+    try:
+        with transaction.atomic():
+            card.is_blocked = False
+            card.block_reason = None
+            card.block_note = ""
+            card.blocked_at = None
+            sla_resume(card, _current_status(card), now)
+            card.version += 1
+            card.updated_at = now
+            card.save()
+            event_record(
+                card=card,
+                kind=EventKind.UNBLOCK,
+                actor=actor,
+                at=now,
+                reason=reason,
+                comment=(note or "").strip(),
+                data={"blocked_seconds": blocked_seconds},
+            ).save()
+    except ConcurrentTransition as exc:
+        raise CardConflict() from exc
+    return card
