@@ -129,13 +129,16 @@ def test_history_names_people_and_formats_values(as_alice, make_card, alice, bob
     assert {e["actor"] for e in entries} == {"Alice Archer"}
 
 
-def test_dates_are_shown_in_the_process_zone_with_its_label(as_alice, o2c, make_card):
+def test_dates_are_shown_in_the_process_zone_with_its_label(client, alice, o2c, make_card):
     tokyo = BusinessCalendar.objects.create(name="Tokyo office", timezone="Asia/Tokyo")
     o2c.calendar = tokyo
     o2c.save()
     with time_machine.travel(datetime(2026, 11, 24, 1, 5, tzinfo=UTC), tick=False):
+        # Logged in at the pinned instant: a session opened on the real clock would have
+        # expired by then when the real clock is weeks earlier (it failed at 2026-10-25).
+        client.force_login(alice)
         card = make_card()
-        html = page_of(as_alice, card).content.decode()
+        html = page_of(client, card).content.decode()
     assert "Nov 24, 2026, 10:05 JST" in html
     assert moment_text(datetime(2026, 7, 1, 12, tzinfo=UTC), "Europe/Berlin") == (
         "Jul 1, 2026, 14:00 CEST"
