@@ -21,6 +21,9 @@ from metrics.charts.svg import (
     svg_text,
 )
 
+SMALL_WIDTH, SMALL_HEIGHT = 320, 110
+IN_PROGRESS = " (in progress)"
+
 
 def key_result_chart(
     points: list[ChartPoint],
@@ -36,12 +39,21 @@ def key_result_chart(
     if not values:
         return empty_chart("run chart-goal", title)
     lines = {k: v for k, v in lines.items() if v is not None}
-    f = Frame(56, 16, WIDTH - 96, HEIGHT - 40)
+    # The small chart sits in a table cell about its own width, so its 12-unit text is drawn at
+    # about 12px (the full-size chart at 600 units would shrink it to a few pixels there).
+    width, height = (SMALL_WIDTH, SMALL_HEIGHT) if small else (WIDTH, HEIGHT)
+    f = (
+        Frame(40, 10, width - 40 - 96, height - 34)
+        if small
+        else Frame(56, 16, WIDTH - 96, HEIGHT - 40)
+    )
     ticks = y_domain(values, list(lines.values()), percent=percent)
+    if small:
+        ticks = [ticks[0], ticks[-1]]  # the range only: room for two legible labels
     y = Scale(ticks[0], ticks[-1], f.bottom, f.top)
     xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
-    out = value_axis(ticks, y, f, y_label, percent=percent)
-    out += ref_lines(lines, y, f, y_label)
+    out = value_axis(ticks, y, f, y_label, percent=percent, titled=not small)
+    out += ref_lines(lines, y, f, y_label, percent=percent)
     runs, run = [], []  # a week without a value breaks the line
     for x, p in zip(xs, points, strict=True):
         if p.value is None:
@@ -51,10 +63,15 @@ def key_result_chart(
     for r in [*runs, run]:
         if len(r) > 1:
             out.append(format_html(POLYLINE, " ".join(r), ACCENT))
-    labelled = thin(len(points), f.width, 60 if small else 34)
+    # Small: the first and the latest week only, so labels never overlap.
+    labelled = {0, len(points) - 1} if small else thin(len(points), f.width, 34)
     for i, (x, p) in enumerate(zip(xs, points, strict=True)):
         if i in labelled:
-            out.append(svg_text(x, f.bottom + 18, week_label(p.label), cls="x-label"))
+            text = week_label(p.label.replace(IN_PROGRESS, ""))
+            if p.label.endswith(IN_PROGRESS):
+                text += " so far" if small else IN_PROGRESS
+            anchor = ("start" if i == 0 else "end") if small and len(points) > 1 else "middle"
+            out.append(svg_text(x, f.bottom + 18, text, cls="x-label", anchor=anchor))
         if p.value is not None:
             tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
             dot = format_html(
@@ -62,4 +79,5 @@ def key_result_chart(
                 coord(x), coord(y(p.value)), ACCENT,
             )  # fmt: skip
             out.append(mark(dot, tip, p.href))
-    return chart_svg("run chart-goal", title, HEIGHT, out)
+    kind = "run chart-goal chart-goal-small" if small else "run chart-goal"
+    return chart_svg(kind, title, height, out, width=width)

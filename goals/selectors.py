@@ -11,7 +11,7 @@ from django.db.models import Max, Prefetch
 from django.urls import reverse
 
 from goals.catalogue import METRICS, format_value
-from goals.charts import key_result_chart
+from goals.charts import IN_PROGRESS, key_result_chart
 from goals.definitions import GoalState, KRState, worst
 from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
@@ -90,11 +90,15 @@ class KeyResultView:
             return f"no figures for {span}"
         return f"median of {', '.join(used)} (of {span})"
 
+    def small_chart(self):
+        """The compact chart of the goals list (a table cell)."""
+        return self.chart(small=True)
+
     def chart(self, small: bool = False):
         unit = self.kr.unit
         points = [
             ChartPoint(
-                label=row.week + ("" if row.complete else " (in progress)"),
+                label=row.week + ("" if row.complete else IN_PROGRESS),
                 value=row.value,
                 href=cards_url(self.kr, row.week),
             )

@@ -37,7 +37,9 @@ def _by_height(item: tuple[int, str, float]) -> float:
     return -item[2]
 
 
-def ref_lines(lines: dict[str, float] | None, scale: Scale, f: Frame, unit: str) -> list:
+def ref_lines(
+    lines: dict[str, float] | None, scale: Scale, f: Frame, unit: str, *, percent=False
+) -> list:
     """Labelled horizontal lines (percentiles); labels nudged apart so close lines stay legible.
 
     Colours follow the given order (50%, 85%, 95%: green, amber, red); labels are placed from
@@ -49,12 +51,13 @@ def ref_lines(lines: dict[str, float] | None, scale: Scale, f: Frame, unit: str)
         y, colour = scale(value), LINE_COLOURS[i % len(LINE_COLOURS)]
         label_y = max([y + 4] + [p + 13 for p in placed])
         placed.append(label_y)
-        tip = f"{name}: {fmt_exact(value)} ({unit})"
+        tip = f"{name}: {fmt_exact(value, percent=percent)} ({unit})"
         line = svg_line(
             f.left, y, f.right, y, stroke=colour, cls="ref-line", dash="6 4", value=value
         )
         out.append(mark(line, tip, None))
-        text = f"{name} {fmt_value(value, decimals=1)}"  # percentiles of days: "6.0"
+        # percentiles of days: "6.0"; a share as a percent: "65%"
+        text = f"{name} {fmt_value(value, percent=percent, decimals=1)}"
         out.append(
             svg_text(f.right + 4, label_y, text, anchor="start", fill=colour, cls="ref-label")
         )

@@ -2,6 +2,7 @@
 on cycle time P85, sees its baseline, current value and state, and follows the current value
 to the cards behind it."""
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -55,3 +56,16 @@ def test_owner_sets_a_goal_with_a_key_result_and_follows_it_to_the_cards(page, s
     expect(page.get_by_role("heading", name="Finished in the week")).to_be_visible()
     expect(page.get_by_test_id("cards-total")).to_have_text(re.compile(r"[1-9]\d*"))
     screenshot("goals_02_cards_behind", full_page=False)
+
+    # The goals list's small charts: text drawn at 10px or more, week labels apart.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/goals/")
+    charts = page.locator("svg.chart-goal-small")
+    expect(charts.first).to_be_visible()
+    for i in range(charts.count()):
+        labels = charts.nth(i).locator("text.x-label, text.tick")
+        boxes = [labels.nth(j).bounding_box() for j in range(labels.count())]
+        assert boxes and min(b["height"] for b in boxes) >= 10, boxes
+        weeks = [b for b, t in zip(boxes, labels.all_text_contents(), strict=True) if "W" in t]
+        weeks.sort(key=lambda b: b["x"])
+        assert all(a["x"] + a["width"] <= b["x"] for a, b in itertools.pairwise(weeks)), weeks
