@@ -3,21 +3,17 @@ the target (or a guardrail's threshold) as labelled lines. Built from metrics' c
 primitives, so it looks and behaves like the dashboard's charts (inline SVG, escaped text,
 a tooltip and a link on every dot)."""
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from metrics.charts import ChartPoint, fmt_exact, week_label
+from metrics.charts import ChartPoint, week_label
 from metrics.charts.axes import ref_lines, value_axis
-from metrics.charts.run import POLYLINE
+from metrics.charts.run import run_dot, run_line
 from metrics.charts.scales import Frame, Scale, thin, y_domain
 from metrics.charts.svg import (
-    ACCENT,
     HEIGHT,
     WIDTH,
     chart_svg,
-    coord,
     empty_chart,
-    mark,
     svg_text,
 )
 
@@ -54,15 +50,7 @@ def key_result_chart(
     xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
     out = value_axis(ticks, y, f, y_label, percent=percent, titled=not small)
     out += ref_lines(lines, y, f, y_label, percent=percent)
-    runs, run = [], []  # a week without a value breaks the line
-    for x, p in zip(xs, points, strict=True):
-        if p.value is None:
-            runs, run = runs + [run], []
-        else:
-            run.append(f"{coord(x)},{coord(y(p.value))}")
-    for r in [*runs, run]:
-        if len(r) > 1:
-            out.append(format_html(POLYLINE, " ".join(r), ACCENT))
+    out += run_line(xs, points, y)
     # Small: the first and the latest week only, so labels never overlap.
     labelled = {0, len(points) - 1} if small else thin(len(points), f.width, 34)
     for i, (x, p) in enumerate(zip(xs, points, strict=True)):
@@ -73,11 +61,6 @@ def key_result_chart(
             anchor = ("start" if i == 0 else "end") if small and len(points) > 1 else "middle"
             out.append(svg_text(x, f.bottom + 18, text, cls="x-label", anchor=anchor))
         if p.value is not None:
-            tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
-            dot = format_html(
-                '<circle class="dot" cx="{}" cy="{}" r="4" fill="{}" stroke="#fff"/>',
-                coord(x), coord(y(p.value)), ACCENT,
-            )  # fmt: skip
-            out.append(mark(dot, tip, p.href))
+            out.append(run_dot(x, y, p, y_label, percent=percent))
     kind = "run chart-goal chart-goal-small" if small else "run chart-goal"
     return chart_svg(kind, title, height, out, width=width)

@@ -30,6 +30,23 @@ POLYLINE = '<polyline class="run-line" points="{}" fill="none" stroke="{}" strok
 COMPACT_WIDTH, COMPACT_HEIGHT = 240, 130
 
 
+def run_line(xs: list[float], points: list[ChartPoint], y: Scale) -> list[SafeString]:
+    """The line through the weeks' values; a week without a value breaks it, not bridges it."""
+    runs, run = [], []
+    for x, p in zip(xs, points, strict=True):
+        if p.value is None:
+            runs, run = runs + [run], []
+        else:
+            run.append(f"{coord(x)},{coord(y(p.value))}")
+    return [format_html(POLYLINE, " ".join(r), ACCENT) for r in [*runs, run] if len(r) > 1]
+
+
+def run_dot(x: float, y: Scale, p: ChartPoint, y_label: str, *, percent=False) -> SafeString:
+    """A week's dot with its tooltip, linked to what it counts."""
+    tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
+    return mark(dot(x, y(p.value), ACCENT, r=4, extra=' stroke="#fff"'), tip, p.href)
+
+
 def run_chart(
     points: list[ChartPoint],
     *,
@@ -54,15 +71,7 @@ def run_chart(
     y = Scale(ticks[0], ticks[-1], f.bottom, f.top)
     xs = [f.left + f.width * (i + 0.5) / len(points) for i in range(len(points))]
     out = value_axis(ticks, y, f, y_label, percent=percent, titled=not compact)
-    runs, run = [], []  # a missing week breaks the line rather than bridging it
-    for x, p in zip(xs, points, strict=True):
-        if p.value is None:
-            runs, run = runs + [run], []
-        else:
-            run.append(f"{coord(x)},{coord(y(p.value))}")
-    for r in [*runs, run]:
-        if len(r) > 1:
-            out.append(format_html(POLYLINE, " ".join(r), ACCENT))
+    out += run_line(xs, points, y)
     if median:
         m = statistics.median(values)
         line = svg_line(
@@ -77,8 +86,6 @@ def run_chart(
         if i in labelled:
             out.append(svg_text(x, f.bottom + 18, week_label(p.label), cls="x-label"))
         if p.value is not None:
-            tip = f"{p.label} · {y_label}: {fmt_exact(p.value, percent=percent)}"
-            circle = dot(x, y(p.value), ACCENT, r=4, extra=' stroke="#fff"')
-            out.append(mark(circle, tip, p.href))
+            out.append(run_dot(x, y, p, y_label, percent=percent))
     kind = "run chart-compact" if compact else "run"
     return chart_svg(kind, title, height, out, width=width)
