@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "processes",
     "metrics",
     "goals",
+    "reviews",
 ]
 
 MIDDLEWARE = [
