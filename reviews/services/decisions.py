@@ -151,13 +151,13 @@ def decision_drop(*, actor, decision: Decision, reason: str, now: datetime) -> D
 def decisions_overdue_notify(*, now: datetime) -> int:
     """Tell each owner once that an open decision is past its due date. The conditional
     UPDATE claims the decision (of two scans, one tells); the notification key is unique per
-    decision too. Past due: its due date is before today in every zone (UTC-12 at the latest),
-    refined per process calendar below."""
+    decision too. Candidates: due before the latest date anywhere (UTC+14), refined by each
+    process calendar's own today below."""
     candidates = list(
         Decision.objects.filter(
             state=DecisionState.OPEN,
             overdue_notified_at__isnull=True,
-            due_on__lt=(now - timedelta(hours=12)).date(),
+            due_on__lt=(now + timedelta(hours=14)).date(),
         ).select_related("process__calendar")
     )
     due = [d for d in candidates if d.is_overdue_on(local_today(d.process, now))]
