@@ -194,7 +194,7 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
               "granted: " + (", ".join(sorted(kinds)) or "none"),
               _admin_list("roles_processrole", process)),
         Check("block_reasons", "Block reasons defined", reasons > 0, f"{reasons} reasons",
-              _admin_list("processes_blockreason", process)),
+              admin_process),
         Check("early_warning", "Early-warning (at-risk) SLAs set",
               bool(open_statuses) and not missing_sla,
               f"missing at {', '.join(missing_sla)}" if missing_sla else "every open status",

@@ -27,17 +27,13 @@ def rhythms(o2c):
     return [
         Rhythm.objects.create(process=o2c, level="daily", time_of_day=time(9, 30)),
         Rhythm.objects.create(process=o2c, level="weekly", time_of_day=time(10), weekday=1),
-        Rhythm.objects.create(
-            process=o2c, level="monthly", time_of_day=time(10), weekday=2, nth=1
-        ),
+        Rhythm.objects.create(process=o2c, level="monthly", time_of_day=time(10), weekday=2, nth=1),
     ]
 
 
 @pytest.fixture
 def open_review(o2c, bob):
     def make(level="daily", held_on=TODAY, actor=None):
-        return review_open(
-            actor=actor or bob, process=o2c, level=level, held_on=held_on, now=NOW
-        )
+        return review_open(actor=actor or bob, process=o2c, level=level, held_on=held_on, now=NOW)
 
     return make

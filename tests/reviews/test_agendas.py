@@ -47,7 +47,8 @@ def test_daily_agenda_on_hand_built_cards(daily_data, open_review, bob, alice):
     agenda = compute_agenda(review, now=NOW)
     d = daily_data
     assert [i["key"] for i in _items(agenda, "blocked")] == [
-        f"card:{d['old'].pk}", f"card:{d['new'].pk}"
+        f"card:{d['old'].pk}",
+        f"card:{d['new'].pk}",
     ]
     assert [(i["key"], i["tone"]) for i in _items(agenda, "at_risk")] == [
         (f"card:{d['late'].pk}", "worse"), (f"card:{d['risky'].pk}", "warn")
@@ -131,9 +132,7 @@ def test_monthly_agenda_shows_rules_with_their_cost(o2c, open_review, make_card,
     RequestCard.objects.filter(pk=card.pk).update(responsible=alice)
     agenda = compute_agenda(open_review("monthly"), now=NOW)
     slas = {i["key"]: i for i in _items(agenda, "sla_policies")}
-    assert slas[f"sla_policy:{policy.pk}"]["detail"].startswith(
-        "breach rate 10% (4 of 40 visits"
-    )
+    assert slas[f"sla_policy:{policy.pk}"]["detail"].startswith("breach rate 10% (4 of 40 visits")
     rules = {i["key"]: i for i in _items(agenda, "exception_rules")}
     assert rules[f"exception_rule:{rule.pk}"]["detail"] == (
         "1 requests in 28 days, approved 100%, average wait 3.0 h"

@@ -72,7 +72,14 @@ def test_a_decision_is_checked_whole(decide, charlie, o2c):
     with pytest.raises(InvalidInput) as refused:
         decide(text="", owner=charlie, changes="rule", rule_kind="", metric="nope",
                due_on=TODAY - timedelta(days=1))  # fmt: skip
-    assert set(refused.value.errors) == {"text", "owner", "rule_kind", "metric", "due_on", "expected"}
+    assert set(refused.value.errors) == {
+        "text",
+        "owner",
+        "rule_kind",
+        "metric",
+        "due_on",
+        "expected",
+    }
     assert Decision.objects.count() == 0
 
 
