@@ -17,7 +17,7 @@ class DecisionForm(forms.Form):
     expected = forms.ChoiceField(
         choices=[("", "–"), *Expected.choices], required=False, label="Expected direction"
     )
-    item_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    item_key = forms.CharField(required=False, max_length=100, label="About agenda item")
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from reviews import selectors
 from reviews.definitions import DEFINITIONS, DecisionState
 from reviews.forms import DoneForm, DropForm
 from reviews.services.decisions import decision_done, decision_drop
+from reviews.services.effect import effects
 from reviews.services.health import model_health
 from reviews.views.common import pick_process
 
@@ -26,6 +27,9 @@ def decision_list(request):
         state = "open"
     today = timezone.localdate()
     decisions = list(selectors.decisions_for(request.user, state=state, today=today)[:200])
+    measured = effects(decisions, today=today)
+    for decision in decisions:
+        decision.measured = measured.get(decision.pk)
     context = {
         "decisions": decisions,
         "state": state,
