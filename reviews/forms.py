@@ -20,7 +20,7 @@ class DecisionForm(forms.Form):
     item_key = forms.CharField(required=False, max_length=100, label="About agenda item")
 
     def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["owner"].queryset = people
         self.fields["owner"].label_from_instance = lambda u: u.get_username()
         self.fields["metric"].choices = [("", "–")] + [(k, m.label) for k, m in METRICS.items()]
