@@ -18,6 +18,8 @@ from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
+from processes.calendars import process_calendar
+from processes.formatting import moment_text
 from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
 from processes.sla import sla_state
 from reviews import figures
@@ -93,6 +95,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 (0 if state == "breached" else 1, card.due_at or now, card.pk, card, state)
             )
     risky.sort(key=lambda row: row[:3])
+    zone = process_calendar(process).timezone
     overdue = (
         ApprovalRequest.objects.filter(
             card__process=process, status=ApprovalStatus.PENDING, due_at__lte=now
@@ -138,7 +141,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 item(
                     f"approval:{a.pk}",
                     f"{a.rule.name} on #{a.card_id} {a.card.title}",
-                    f"due {a.due_at.isoformat(timespec='minutes')}",
+                    f"due {moment_text(a.due_at, zone)}",
                     _card_url(a.card_id),
                     "worse",
                 )

@@ -141,7 +141,7 @@ def _grow(make_card, alice, n):
 
 # Queries of a review page (session, user, role map, review, agenda, decisions, people, ...):
 # the same at 2 and 12 cards and decisions.
-PAGE_QUERIES = {"daily": 11, "weekly": 13, "monthly": 17}
+PAGE_QUERIES = {"daily": 12, "weekly": 13, "monthly": 17}
 HEALTH_QUERIES = 21
 
 
