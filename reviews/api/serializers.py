@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from processes.serializers import MAX_ID
 from reviews.definitions import Changes, DecisionState, Expected, Level, RuleKind
 
 
@@ -62,9 +63,13 @@ class DecisionInputSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     changes = serializers.ChoiceField(choices=Changes.choices, default=Changes.ACTION)
     rule_kind = serializers.ChoiceField(choices=RuleKind.choices, required=False, default="")
-    rule_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    rule_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     metric = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
-    key_result = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    key_result = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     expected = serializers.ChoiceField(
         choices=Expected.choices, required=False, allow_blank=True, default=""
     )
@@ -74,7 +79,9 @@ class DecisionInputSerializer(serializers.Serializer):
 class CloseInputSerializer(serializers.Serializer):
     notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     discussed = serializers.ListField(child=serializers.CharField(), required=False)
-    attendees = serializers.ListField(child=serializers.IntegerField(), required=False)
+    attendees = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
 
 
 class DecisionFilterSerializer(serializers.Serializer):
