@@ -145,16 +145,16 @@ def effect_items(process, *, today: date) -> list[dict]:
         m = measured.get(d.pk)
         label = m.label if m else Effect(Effect.NO_DATA).label
         rule = " (changed a rule)" if d.changes == Changes.RULE else ""
-        out.append(
-            item(
-                f"effect:{d.pk}",
-                f"{d.text}{rule}",
-                f"{label}: done {d.closed_on.isoformat()}, expected {d.metric or 'key result'} "
-                f"{d.expected}",
-                reverse("decision-list") + "?state=done",
-                tones.get(m.effect if m else "", ""),
-            )
+        entry = item(
+            f"effect:{d.pk}",
+            f"{d.text}{rule}",
+            f"{label}: done {d.closed_on.isoformat()}, expected {d.metric or 'key result'} "
+            f"{d.expected}",
+            reverse("decision-list") + "?state=done",
+            tones.get(m.effect if m else "", ""),
         )
+        entry["effect"] = m.effect if m else Effect.NO_DATA
+        out.append(entry)
     return out
 
 

@@ -7,11 +7,10 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from processes.calendars import process_calendar
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from reviews.definitions import Effect, Level, ReviewState
+from reviews.definitions import Level, ReviewState
 from reviews.models import Decision, Review, Rhythm
 from reviews.permissions import may_run, may_see_process
 from reviews.services import agendas, monthly
@@ -149,13 +148,11 @@ def review_close(
 
 def _record_effects(review: Review, agenda: dict) -> None:
     """The effects this monthly review looked at: stored, and not shown again."""
-    labels = {e.label: e.value for e in Effect}
     for i in _item_keys(agenda):
         if i["key"].startswith("effect:"):
-            effect = labels.get(i["detail"].split(":")[0], "")
             Decision.objects.filter(
-                Q(pk=int(i["key"].split(":")[1])), effect_reviewed_in__isnull=True
-            ).update(effect_reviewed_in=review, effect=effect)
+                pk=int(i["key"].split(":")[1]), effect_reviewed_in__isnull=True
+            ).update(effect_reviewed_in=review, effect=i.get("effect", ""))
 
 
 def _facilitator_kind(review: Review) -> str | None:

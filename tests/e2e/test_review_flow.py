@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from processes.models import BlockReason, RequestCard, Status
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_board_flow import log_in
 
 pytestmark = [
@@ -59,14 +60,18 @@ def test_daily_review_ends_in_a_decision_that_ops_closes(page, screenshot):
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_test_id("decisions")).to_contain_text("Get the stock")
     screenshot("reviews_01_daily", full_page=False)
+    problems = {"review": violations(page)}
     page.get_by_role("button", name="Close the review").click()
     expect(page.get_by_test_id("review-state")).to_have_text("Closed")
+    page.goto("/reviews/?process=order-to-cash")
+    problems["reviews"] = violations(page)
     log_out(page)
 
     log_in(page, "ops")
     page.goto("/decisions/")
     row = page.get_by_role("row", name=re.compile("Get the stock"))
     expect(row).to_contain_text("ops (you)")
+    problems["decisions"] = violations(page)
     row.get_by_label("What was done").fill("Stock arrived on Thursday")
     row.get_by_role("button", name="Mark done").click()
     expect(page.get_by_text("Decision marked done.")).to_be_visible()
@@ -78,3 +83,6 @@ def test_daily_review_ends_in_a_decision_that_ops_closes(page, screenshot):
     page.goto("/model-health/?process=order-to-cash")
     expect(page.get_by_test_id("figure-decisions_on_time")).to_contain_text("1 of 1 (100%)")
     screenshot("reviews_02_model_health", full_page=False)
+    problems["model health"] = violations(page)
+    failing = [f"{name}: {line}" for name, found in problems.items() for line in found]
+    assert not failing, "\n".join(failing)

@@ -114,3 +114,26 @@ def test_effect_of_a_done_decision_on_stored_weeks(o2c, decide, open_review, ali
     assert measured.effect == outcome
     assert [v for _, v in measured.before] == [9, 10, 11, 10]
     assert effects([decision], today=date(2026, 11, 15))[decision.pk].effect == Effect.PENDING
+
+
+def test_a_decision_that_did_not_move_its_metric_goes_on_the_next_monthly(
+    o2c, decide, open_review, alice, bob
+):
+    from reviews.services.reviews import compute_agenda, review_close
+
+    review = open_review(held_on=date(2026, 10, 12))
+    decision = decide(review, metric="cycle_time_p85", expected="down", due_on=date(2026, 10, 16))
+    decision_done(actor=alice, decision=decision, note="done",
+                  now=datetime(2026, 10, 14, 12, tzinfo=UTC))  # fmt: skip
+    _weeks(o2c, date(2026, 10, 14), [9, 10, 11, 10], [10, 11, 9, 11])
+    monthly = open_review("monthly")
+    items = next(s for s in compute_agenda(monthly, now=NOW)["sections"] if s["slug"] == "effects")
+    assert [(i["key"], i["effect"]) for i in items["items"]] == [
+        (f"effect:{decision.pk}", Effect.NO_CHANGE)
+    ]
+    review_close(actor=bob, review=monthly, now=NOW)
+    decision.refresh_from_db()
+    assert (decision.effect, decision.effect_reviewed_in_id) == (Effect.NO_CHANGE, monthly.pk)
+    later = open_review("monthly", held_on=TODAY + timedelta(days=7))
+    items = next(s for s in compute_agenda(later, now=NOW)["sections"] if s["slug"] == "effects")
+    assert items["items"] == []
