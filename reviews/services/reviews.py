@@ -16,6 +16,8 @@ from reviews.permissions import may_run, may_see_process
 from reviews.services import agendas, monthly
 from reviews.services.rhythm import slot_at
 
+HELD_WITHIN_DAYS = 366  # a review's date is today's, or one recorded late or planned ahead
+
 
 def local_today(process, now: datetime) -> date:
     return now.astimezone(process_calendar(process).working_time().tz).date()
@@ -73,7 +75,12 @@ def review_open(*, actor, process, level: str, held_on: date | None, now: dateti
     rhythm = Rhythm.objects.filter(process=process, level=level, is_active=True).first()
     if not may_run(actor, process.pk, rhythm.facilitator_kind if rhythm else None):
         raise ActionForbidden("Only the process's accountable role or the facilitator holds it.")
-    held_on = held_on or local_today(process, now)
+    today = local_today(process, now)
+    held_on = held_on or today
+    if abs((held_on - today).days) > HELD_WITHIN_DAYS:
+        raise InvalidInput(
+            {"held_on": [f"A review is held within {HELD_WITHIN_DAYS} days of today."]}
+        )
     scheduled = None
     if rhythm is not None:
         scheduled = slot_at(rhythm, process_calendar(process).working_time(), held_on)

@@ -124,6 +124,12 @@ def test_api_opens_and_closes_a_review_with_no_decision(client, o2c, bob):
     health = client.get("/api/model-health/?process=order-to-cash").json()
     assert {f["slug"] for f in health["figures"]} >= {"cards_owned", "reviews_on_cadence"}
     assert client.get("/api/model-health/").status_code == 400
+    far = client.post("/api/reviews/", {"level": "daily", "process": "order-to-cash",
+                      "held_on": "0001-01-01"}, content_type="application/json")  # fmt: skip
+    assert far.status_code == 400 and "held_on" in far.json()
+    nobody = client.post("/api/reviews/", {"level": "daily", "process": "nope"},
+                         content_type="application/json")  # fmt: skip
+    assert nobody.status_code == 400 and "process" in nobody.json()
 
 
 def _grow(make_card, alice, n):
