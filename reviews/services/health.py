@@ -156,11 +156,13 @@ def _transition_figure(process, since) -> Figure:
 def _checklist(process, goals, rhythms, decisions) -> list[Check]:
     statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
     open_statuses = [s for s in statuses if not s.final]
-    outgoing = set(
-        Transition.sources.through.objects.filter(transition__process=process).values_list(
-            "status_id", flat=True
-        )
-    )
+    # {status id: the role kinds that may move a card out of it}
+    movers: dict[int, set[str]] = {}
+    for status_id, roles in Transition.objects.filter(process=process).values_list(
+        "sources__id", "allowed_roles"
+    ):
+        if status_id is not None:
+            movers.setdefault(status_id, set()).update(roles or [])
     kinds = set(ProcessRole.objects.filter(process=process).values_list("kind", flat=True))
     reasons = BlockReason.objects.filter(process=process).count()
     with_sla = set(
@@ -175,7 +177,10 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
     n_goals = len(goals)
     no_process = [g for g in goals if not g.n_processes]
     missing_sla = [s.name for s in open_statuses if s.pk not in with_sla]
-    stuck = [s.name for s in open_statuses if s.pk not in outgoing]
+    stuck = [s.name for s in open_statuses if s.pk not in movers]
+    # Every open status needs someone to act (an executor's move) and someone who answers for
+    # the outcome (the process's accountable grant).
+    unowned = [s.name for s in open_statuses if RoleKind.EXECUTOR not in movers.get(s.pk, ())]
     rule_done = [d for d in decisions if d.changes == Changes.RULE and d.state == "done"]
     admin_process = reverse("admin:processes_process_change", args=[process.pk])
     return [
@@ -190,8 +195,9 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
                                              else ""),
               admin_process),
         Check("roles_set", "An executor and an accountable role at every non-final status",
-              {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE} <= kinds,
-              "granted: " + (", ".join(sorted(kinds)) or "none"),
+              {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE} <= kinds and not unowned,
+              (f"no executor's move out of {', '.join(unowned)}; " if unowned else "")
+              + "granted: " + (", ".join(sorted(kinds)) or "none"),
               _admin_list("roles_processrole", process)),
         Check("block_reasons", "Block reasons defined", reasons > 0, f"{reasons} reasons",
               admin_process),

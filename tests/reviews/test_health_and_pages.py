@@ -172,3 +172,14 @@ def test_model_health_page_runs_a_fixed_number_of_queries(
         _grow(make_card, alice, n)
         with time_machine.travel(NOW, tick=False), django_assert_num_queries(HEALTH_QUERIES):
             assert client.get("/model-health/?process=order-to-cash").status_code == 200
+
+
+def test_checklist_names_an_open_status_no_executor_may_leave(o2c):
+    from processes.models import Transition
+
+    for transition in Transition.objects.filter(process=o2c, sources__slug="fulfilled"):
+        transition.allowed_roles = ["accountable"]
+        transition.save()
+    check = next(c for c in model_health(o2c, now=NOW).checklist if c.slug == "roles_set")
+    assert check.ok is False
+    assert check.detail.startswith("no executor's move out of Fulfilled")
