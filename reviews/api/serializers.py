@@ -57,7 +57,7 @@ class ReviewInputSerializer(serializers.Serializer):
     held_on = serializers.DateField(required=False)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class ReviewDecisionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
     owner = serializers.CharField(help_text="The owner's username.")
     due_on = serializers.DateField()

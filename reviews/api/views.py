@@ -99,11 +99,13 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(_review_data(self._review(pk)))
 
-    @extend_schema(request=s.DecisionInputSerializer, responses={201: s.DecisionOutSerializer})
+    @extend_schema(
+        request=s.ReviewDecisionInputSerializer, responses={201: s.DecisionOutSerializer}
+    )
     @action(detail=True, methods=["post"])
     def decisions(self, request, pk=None):
         review = self._review(pk)
-        data = s.DecisionInputSerializer(data=request.data)
+        data = s.ReviewDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         f = dict(data.validated_data)
         owner = get_user_model().objects.filter(username=f.pop("owner"), is_active=True).first()
