@@ -55,4 +55,10 @@ app.conf.beat_schedule = {
         "schedule": 60 * 60.0,
         "options": {"expires": 55 * 60},
     },
+    # Owners of decisions past their due date, told once per decision.
+    "reviews-decisions-overdue": {
+        "task": "reviews.tasks.decisions_overdue_notify",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
 }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "processes",
     "metrics",
     "goals",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +276,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The status clock and the whole-process target share one set of states.
-    "ENUM_NAME_OVERRIDES": {"SLAStateEnum": "processes.models.SLAState"},
+    "ENUM_NAME_OVERRIDES": {
+        "SLAStateEnum": "processes.models.SLAState",
+        # A review level and a goal's cadence are the same three words: one enum.
+        "CadenceEnum": "goals.definitions.Cadence",
+    },
 }
 
 # Celery: kombu's filesystem transport by default (no server), Redis with CELERY_BROKER_URL.

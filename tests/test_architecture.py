@@ -20,6 +20,8 @@ PROJECT_WIRING = {"opmodel/urls.py", "opmodel/celery.py", "opmodel/settings.py"}
 # Apps no app below them may import, besides the chain: the operating-model layer and later
 # apps sit above metrics (any top-level package with an apps.py not listed here counts).
 USABLE_BY_ALL = {"notifications"}
+# Apps above metrics that build on a sibling: reviews reads goals' key results and states.
+SIBLINGS = {"reviews": {"goals"}}
 
 
 def _apps() -> list[str]:
@@ -36,8 +38,8 @@ def _allowed(app: str) -> set[str]:
         return {"opmodel"}
     if app in CHAIN:
         return set(CHAIN[: CHAIN.index(app)]) | USABLE_BY_ALL
-    # Above metrics: the whole chain, notifications, and (for now) no sibling above metrics.
-    return set(CHAIN) | USABLE_BY_ALL
+    # Above metrics: the whole chain, notifications, and only the siblings named above.
+    return set(CHAIN) | USABLE_BY_ALL | SIBLINGS.get(app, set())
 
 
 def _imported_apps(path: Path, apps: set[str]) -> set[tuple[str, int]]:

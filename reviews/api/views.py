@@ -1,0 +1,209 @@
+"""The reviews API (issue 13, point 7). Thin, like goals/api.py: parse with a serializer, call
+a service or selector, answer. A review or decision the user may not see answers 404; domain
+refusals become HTTP answers in processes.errors.api_exception_handler."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from goals.models import KeyResult
+from processes.errors import InvalidInput
+from processes.selectors import processes_visible_to
+from reviews import selectors
+from reviews.api import serializers as s
+from reviews.models import Decision, Review
+from reviews.services import reviews as review_services
+from reviews.services.decisions import decision_done, decision_drop, decision_make
+from reviews.services.health import model_health
+
+
+def _process(user, slug: str):
+    process = processes_visible_to(user).filter(slug=slug).first()
+    if process is None:
+        raise InvalidInput({"process": [f"No process “{slug[:50]}” among yours."]})
+    return process
+
+
+def _decision_data(decision: Decision, today) -> dict:
+    decision.overdue = decision.is_overdue_on(today)
+    return s.DecisionOutSerializer(decision).data
+
+
+def _review_data(review: Review) -> dict:
+    now = timezone.now()
+    review.agenda = review_services.agenda_of(review, now=now)
+    review.attendees_list = [u.username for u in review.attendees.all()]
+    decisions = list(review.decisions.select_related("owner", "process", "key_result"))
+    today = review_services.local_today(review.process, now)
+    data = s.ReviewOutSerializer(review).data
+    data.update(
+        agenda=review.agenda,
+        notes=review.notes,
+        carried=review.carried,
+        attendees=review.attendees_list,
+        decisions=[_decision_data(d, today) for d in decisions],
+    )
+    return data
+
+
+@extend_schema(tags=["reviews"])
+class ReviewViewSet(viewsets.GenericViewSet):
+    queryset = Review.objects.none()
+    serializer_class = s.ReviewOutSerializer
+    lookup_value_regex = r"\d+"
+
+    def _review(self, pk) -> Review:
+        review = selectors.reviews_visible_to(self.request.user).filter(pk=pk).first()
+        if review is None:
+            raise NotFound("No such review.")
+        return review
+
+    @extend_schema(
+        parameters=[s.ReviewFilterSerializer], responses=s.ReviewOutSerializer(many=True)
+    )
+    def list(self, request):
+        params = s.ReviewFilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        reviews = selectors.reviews_visible_to(request.user)
+        f = params.validated_data
+        if "level" in f:
+            reviews = reviews.filter(level=f["level"])
+        if "process" in f:
+            reviews = reviews.filter(process__slug=f["process"])
+        if "held_on" in f:
+            reviews = reviews.filter(held_on=f["held_on"])
+        page = self.paginate_queryset(reviews)
+        return self.get_paginated_response(s.ReviewOutSerializer(page, many=True).data)
+
+    @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewDetailSerializer})
+    def create(self, request):
+        data = s.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        f = data.validated_data
+        review = review_services.review_open(
+            actor=request.user,
+            process=_process(request.user, f["process"]),
+            level=f["level"],
+            held_on=f.get("held_on"),
+            now=timezone.now(),
+        )
+        return Response(_review_data(review), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ReviewDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(_review_data(self._review(pk)))
+
+    @extend_schema(
+        request=s.ReviewDecisionInputSerializer, responses={201: s.DecisionOutSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def decisions(self, request, pk=None):
+        review = self._review(pk)
+        data = s.ReviewDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        f = dict(data.validated_data)
+        owner = get_user_model().objects.filter(username=f.pop("owner"), is_active=True).first()
+        if owner is None:
+            raise InvalidInput({"owner": ["No such user."]})
+        kr_id = f.pop("key_result", None)
+        key_result = None
+        if kr_id is not None:
+            key_result = KeyResult.objects.filter(pk=kr_id).first()
+            if key_result is None:
+                raise InvalidInput({"key_result": ["No such key result."]})
+        now = timezone.now()
+        decision = decision_make(
+            actor=request.user, review=review, owner=owner, key_result=key_result, now=now, **f
+        )
+        decision = selectors.decisions_visible_to(request.user).get(pk=decision.pk)
+        today = review_services.local_today(review.process, now)
+        return Response(_decision_data(decision, today), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CloseInputSerializer, responses=s.ReviewDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        review = self._review(pk)
+        data = s.CloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = review_services.review_close(
+            actor=request.user, review=review, now=timezone.now(), **data.validated_data
+        )
+        return Response(_review_data(review))
+
+
+@extend_schema(tags=["reviews"])
+class DecisionViewSet(viewsets.GenericViewSet):
+    queryset = Decision.objects.none()
+    serializer_class = s.DecisionOutSerializer
+    lookup_value_regex = r"\d+"
+
+    def _decision(self, pk) -> Decision:
+        decision = selectors.decisions_visible_to(self.request.user).filter(pk=pk).first()
+        if decision is None:
+            raise NotFound("No such decision.")
+        return decision
+
+    @extend_schema(
+        parameters=[s.DecisionFilterSerializer], responses=s.DecisionOutSerializer(many=True)
+    )
+    def list(self, request):
+        params = s.DecisionFilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        f = params.validated_data
+        owner = None
+        if f.get("owner"):
+            user = get_user_model().objects.filter(username=f["owner"]).first()
+            owner = user.pk if user else -1
+        today = timezone.localdate()
+        decisions = selectors.decisions_for(request.user, owner=owner, state=f["state"],
+                                            today=today)  # fmt: skip
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response([_decision_data(d, today) for d in page])
+
+    def _close(self, request, pk, serializer, action_fn):
+        decision = self._decision(pk)
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        action_fn(actor=request.user, decision=decision, now=now, **data.validated_data)
+        decision = self._decision(pk)
+        return Response(_decision_data(decision, timezone.localdate(now)))
+
+    @extend_schema(request=s.NoteSerializer, responses=s.DecisionOutSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        return self._close(request, pk, s.NoteSerializer, decision_done)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.DecisionOutSerializer)
+    @action(detail=True, methods=["post"])
+    def drop(self, request, pk=None):
+        return self._close(request, pk, s.ReasonSerializer, decision_drop)
+
+
+class ModelHealthView(APIView):
+    """GET /api/model-health/?process=: the model-health figures and checklist."""
+
+    @extend_schema(
+        tags=["reviews"],
+        parameters=[OpenApiParameter("process", OpenApiTypes.STR, required=True)],
+        responses=s.HealthSerializer,
+    )
+    def get(self, request):
+        slug = request.query_params.get("process", "")
+        if not slug:
+            raise InvalidInput({"process": ["Give the process, e.g. process=order-to-cash."]})
+        process = processes_visible_to(request.user).filter(slug=slug).first()
+        if process is None:
+            raise NotFound("No such process among yours.")
+        health = model_health(process, now=timezone.now())
+        return Response(
+            s.HealthSerializer(
+                {"process": process.slug, "figures": health.figures, "checklist": health.checklist}
+            ).data
+        )

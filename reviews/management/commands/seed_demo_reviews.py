@@ -1,0 +1,157 @@
+"""Demo rhythm of order to cash: 12 weeks of weekly reviews with decisions (most done on time,
+some late, one whose effect showed and one whose did not), the last week's daily reviews, two
+monthly reviews (one changing an SLA policy) and one review with no decision. Safe to repeat:
+nothing is added once the process has reviews. Run after seed_demo, metrics_backfill and
+seed_demo_goals."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from goals.catalogue import METRICS
+from processes.calendars import process_calendar
+from processes.models import Process, SLAPolicy
+from reviews.definitions import Effect, effect_ready_on
+from reviews.models import Decision, Review, Rhythm
+from reviews.services.decisions import decision_done, decision_make
+from reviews.services.effect import effects
+from reviews.services.reviews import review_close, review_open
+from reviews.services.rhythm import slot_at, slot_days
+
+WEEKLY_DECISIONS = [
+    "Call every client whose order waits for stock longer than two days",
+    "Price requests from the website within one business day",
+    "Ask finance to decide deferred terms in the morning round",
+    "Move the reserve check before pricing",
+    "Review discounts over 15% with the owner on Fridays",
+    "Send the shipment date with every agreed order",
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo rhythm, reviews and decisions (safe to repeat)."
+
+    def handle(self, *args, **options):
+        users = get_user_model().objects.in_bulk(["ops", "manager", "owner"], field_name="username")
+        try:
+            process = Process.objects.get(slug="order-to-cash")
+            self.manager, self.ops = users["manager"], users["ops"]
+        except (Process.DoesNotExist, KeyError) as exc:
+            raise CommandError("Run seed_demo first: no order to cash or no demo users.") from exc
+        if Review.objects.filter(process=process).exists():
+            self.stdout.write("Demo reviews exist already: nothing added.")
+            return
+        self.process = process
+        self.wt = process_calendar(process).working_time()
+        now = self.now = timezone.now()
+        today = now.astimezone(self.wt.tz).date()
+        rhythms = {
+            "daily": Rhythm(process=process, level="daily", time_of_day=time(9, 30)),
+            "weekly": Rhythm(process=process, level="weekly", time_of_day=time(10), weekday=1),
+            "monthly": Rhythm(
+                process=process, level="monthly", time_of_day=time(10), weekday=2, nth=1
+            ),
+        }
+        for rhythm in rhythms.values():
+            Rhythm.objects.update_or_create(
+                process=process,
+                level=rhythm.level,
+                defaults={"time_of_day": rhythm.time_of_day, "weekday": rhythm.weekday,
+                          "nth": rhythm.nth},
+            )  # fmt: skip
+        first = today - timedelta(weeks=12)
+        weekly = [d for d in slot_days(rhythms["weekly"], self.wt, first, today) if d < today]
+        measured = []
+        for n, day in enumerate(weekly):
+            at = slot_at(rhythms["weekly"], self.wt, day)
+            if n == 5:
+                self._review("weekly", day, at, [])  # the review with no decision
+                continue
+            late = n % 4 == 3
+            open_still = day >= today - timedelta(days=7)
+            tracked = n in (1, 2)  # eight or more weeks ago: their effect is measurable
+            decision = {
+                "text": WEEKLY_DECISIONS[n % len(WEEKLY_DECISIONS)],
+                "owner": self.ops if n % 3 else self.manager,
+                "due_on": day + timedelta(days=7),
+                "late": late,
+                "open": open_still,
+            }
+            if tracked:
+                decision.update(metric="lead_time_p85", expected="down")
+            review = self._review("weekly", day, at, [decision])
+            if tracked:
+                measured.append(review.decisions.get())
+        self._tune_effects(measured, today)
+        for day in slot_days(rhythms["daily"], self.wt, today - timedelta(days=7), today):
+            at = slot_at(rhythms["daily"], self.wt, day)
+            if at >= now:
+                continue
+            self._review("daily", day, at, [{
+                "text": "Unblock the oldest blocked card today", "owner": self.ops,
+                "due_on": day + timedelta(days=1), "late": False,
+                "open": day == today,
+            }])  # fmt: skip
+        policy = SLAPolicy.objects.filter(process=process).order_by("id").first()
+        monthly = slot_days(rhythms["monthly"], self.wt, today - timedelta(days=70), today)
+        for n, day in enumerate([d for d in monthly if d < today][-2:]):
+            at = slot_at(rhythms["monthly"], self.wt, day)
+            decision = {
+                "text": "Keep the exception thresholds as they are",
+                "owner": self.manager,
+                "due_on": day + timedelta(days=14),
+                "late": False,
+                "open": False,
+            }
+            if n == 0 and policy is not None:
+                decision.update(
+                    text=f"Shorten the SLA of {policy.status.name} after the pilot",
+                    changes="rule", rule_kind="sla_policy", rule_id=policy.pk,
+                )  # fmt: skip
+            self._review("monthly", day, at, [decision])
+        count = Review.objects.filter(process=process).count()
+        self.stdout.write(self.style.SUCCESS(f"Created {count} demo reviews."))
+
+    def _review(self, level, day, at, decisions) -> Review:
+        with transaction.atomic():
+            review = review_open(
+                actor=self.manager, process=self.process, level=level, held_on=day, now=at
+            )
+            for spec in decisions:
+                spec = dict(spec)
+                late, still_open = spec.pop("late"), spec.pop("open")
+                decision = decision_make(actor=self.manager, review=review, now=at, **spec)
+                if not still_open:
+                    due = datetime.combine(decision.due_on, time(15), tzinfo=self.wt.tz)
+                    done_at = (due + timedelta(days=2 if late else -1)).astimezone(UTC)
+                    if done_at > self.now:
+                        continue  # not done yet
+                    decision_done(
+                        actor=decision.owner,
+                        decision=decision,
+                        now=done_at,
+                        note="Done as agreed." if not late else "Done, late.",
+                    )
+            review.attendees.add(self.manager, self.ops)
+            return review_close(
+                actor=self.manager, review=review, discussed=[], now=at + timedelta(minutes=30)
+            )
+
+    def _tune_effects(self, decisions, today) -> None:
+        """Point the two tracked decisions at metrics that show one effect and one none, among
+        the demo's own weekly figures (so the demo shows both answers)."""
+        # Each metric in the direction the catalogue calls better.
+        candidates = [(key, m.better) for key, m in METRICS.items() if m.figure]
+        wanted = [Effect.MOVED, Effect.NO_CHANGE]
+        for decision, goal in zip(decisions, wanted, strict=False):
+            if decision.closed_on is None or effect_ready_on(decision.closed_on) > today:
+                continue
+            for key, direction in candidates:  # one query each, on a dozen metrics
+                decision.metric, decision.expected = key, direction
+                found = effects([decision], today=today).get(decision.pk)
+                if found and found.effect == goal:
+                    Decision.objects.filter(pk=decision.pk).update(metric=key, expected=direction)
+                    break

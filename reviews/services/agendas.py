@@ -1,0 +1,289 @@
+"""What each level of review looks at, computed from live data when the review is opened and
+frozen (as JSON) when it is closed. Each agenda is a list of sections of items; an item has a
+`key` (notes, decisions and carry-over refer to it), words, and a link to where it lives.
+
+Set-based: a fixed number of queries per agenda whatever the number of cards, rules or weeks.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from goals.definitions import SEVERITY, KRState, worst
+from goals.selectors import key_results_for_process
+from metrics.flow import week_shift
+from metrics.models import WeeklyFigure
+from metrics.weeks import last_complete_week
+from processes.calendars import process_calendar
+from processes.formatting import moment_text
+from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
+from processes.sla import sla_state
+from reviews import figures
+from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
+from reviews.models import Decision
+
+
+def item(key: str, text: str, detail: str = "", url: str = "", tone: str = "") -> dict:
+    return {"key": key, "text": text, "detail": detail, "url": url, "tone": tone}
+
+
+def section(slug: str, title: str, items: list[dict], empty: str = "Nothing.") -> dict:
+    return {"slug": slug, "title": title, "items": items, "empty": empty}
+
+
+def _card_url(card_id: int) -> str:
+    return reverse("card-detail", args=[card_id])
+
+
+def _decision_url() -> str:
+    return reverse("decision-list")
+
+
+def _days(delta: timedelta) -> str:
+    return f"{delta.total_seconds() / 86400:.1f} days"
+
+
+def open_cards(process):
+    final = Status.objects.filter(process_id=OuterRef("process_id"), slug=OuterRef("status"))
+    return RequestCard.objects.filter(process=process).exclude(Exists(final.filter(final=True)))
+
+
+def decision_item(decision: Decision, today: date) -> dict:
+    overdue = decision.is_overdue_on(today)
+    detail = f"{decision.owner.get_username()}, due {decision.due_on.isoformat()}"
+    return item(
+        f"decision:{decision.pk}",
+        decision.text,
+        detail + (" (overdue)" if overdue else ""),
+        _decision_url(),
+        "worse" if overdue else "",
+    )
+
+
+def open_decisions(process, *, due_by: date):
+    return (
+        Decision.objects.filter(process=process, state=DecisionState.OPEN, due_on__lte=due_by)
+        .select_related("owner")
+        .order_by("due_on", "id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily: risks and blocks
+
+
+def daily(process, *, now: datetime, today: date) -> list[dict]:
+    cards = open_cards(process).select_related("block_reason", "responsible")
+    rows = list(
+        cards.filter(
+            Q(is_blocked=True)
+            | Q(responsible__isnull=True)
+            | Q(sla_allowance__isnull=False, at_risk_at__lte=now)
+            | Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+        ).order_by("id")
+    )
+    blocked = sorted((c for c in rows if c.is_blocked), key=lambda c: (c.blocked_at or now, c.pk))
+    risky = []
+    for card in rows:
+        state = sla_state(card, now)
+        if state in ("at_risk", "breached"):
+            risky.append(
+                (0 if state == "breached" else 1, card.due_at or now, card.pk, card, state)
+            )
+    risky.sort(key=lambda row: row[:3])
+    zone = process_calendar(process).timezone
+    overdue = (
+        ApprovalRequest.objects.filter(
+            card__process=process, status=ApprovalStatus.PENDING, due_at__lte=now
+        )
+        .select_related("rule", "card")
+        .order_by("due_at", "id")
+    )
+    return [
+        section(
+            "blocked",
+            "Blocked cards, longest first",
+            [
+                item(
+                    f"card:{c.pk}",
+                    f"#{c.pk} {c.title}",
+                    f"blocked {_days(now - c.blocked_at) if c.blocked_at else ''}: "
+                    f"{c.block_reason.name if c.block_reason else 'no reason'}"
+                    + (f" ({c.block_note})" if c.block_note else ""),
+                    _card_url(c.pk),
+                    "worse",
+                )
+                for c in blocked
+            ],
+        ),
+        section(
+            "at_risk",
+            "Cards at risk or breached",
+            [
+                item(
+                    f"card:{c.pk}",
+                    f"#{c.pk} {c.title}",
+                    f"{'breached' if state == 'breached' else 'at risk'} in {c.status}",
+                    _card_url(c.pk),
+                    "worse" if state == "breached" else "warn",
+                )
+                for *_, c, state in risky
+            ],
+        ),
+        section(
+            "approvals",
+            "Approvals overdue",
+            [
+                item(
+                    f"approval:{a.pk}",
+                    f"{a.rule.name} on #{a.card_id} {a.card.title}",
+                    f"due {moment_text(a.due_at, zone)}",
+                    _card_url(a.card_id),
+                    "worse",
+                )
+                for a in overdue
+                if a.is_overdue_at(now)
+            ],
+        ),
+        section(
+            "unassigned",
+            "Cards without a responsible person",
+            [
+                item(f"card:{c.pk}", f"#{c.pk} {c.title}", f"in {c.status}", _card_url(c.pk))
+                for c in rows
+                if c.responsible_id is None
+            ],
+        ),
+        section(
+            "decisions",
+            "Decisions due today",
+            [decision_item(d, today) for d in open_decisions(process, due_by=today)],
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekly: flow figures and the causes of deviations
+
+
+def figure_rows(process, weeks: list[str], metrics: list[str]):
+    return WeeklyFigure.objects.filter(
+        snapshot__process=process, snapshot__week__in=weeks, metric__in=metrics
+    ).values_list("snapshot__week", "metric", "dimension", "value")
+
+
+def _fmt(value, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "share":
+        return f"{value * 100:.0f}%"
+    if kind == "percent":
+        return f"{value:.1f}%"
+    if kind == "days":
+        return f"{value:.1f} d"
+    return f"{value:g}"
+
+
+def headline_items(process, *, week: str) -> list[dict]:
+    weeks = [week_shift(week, -k) for k in range(MEDIAN_WEEKS, -1, -1)]
+    paths = {path: slug for slug, (_, path, _) in figures.HEADLINE_FIGURES.items()}
+    values: dict[tuple[str, str], float | None] = {}
+    for wk, metric, dimension, value in figure_rows(process, weeks, list(paths)):
+        if not dimension:
+            values[(metric, wk)] = value
+    items = []
+    previous = weeks[-2]
+    for slug, (label, path, kind) in figures.HEADLINE_FIGURES.items():
+        value = values.get((path, week))
+        before = values.get((path, previous))
+        history = [values[(path, w)] for w in weeks[:-1] if values.get((path, w)) is not None]
+        median = statistics.median(history) if history else None
+        marked = median_change_marked(value, median)
+        better = figures.HEADLINE_BETTER.get(slug, 0)
+        tone = ""
+        if marked and better and value is not None and median is not None:
+            tone = "better" if (value > median) == (better > 0) else "worse"
+        elif marked:
+            tone = "warn"
+        items.append(
+            item(
+                f"figure:{slug}",
+                f"{label}: {_fmt(value, kind)}",
+                f"previous week {_fmt(before, kind)}, {MEDIAN_WEEKS}-week median "
+                f"{_fmt(median, kind)}" + (" (marked)" if marked else ""),
+                f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}",
+                tone,
+            )
+        )
+    return items
+
+
+def goal_items(process, today: date) -> list[dict]:
+    krs = key_results_for_process(process=process, today=today)
+    by_goal: dict[int, list] = {}
+    for kr in krs:
+        by_goal.setdefault(kr.goal_id, []).append(kr)
+    out = []
+    for goal_krs in by_goal.values():
+        goal = goal_krs[0].goal
+        state = worst(kr.current_state or KRState.NO_DATA for kr in goal_krs)
+        parts = [
+            f"{kr.label}: {KRState(kr.current_state or KRState.NO_DATA).label}" for kr in goal_krs
+        ]
+        tone = "worse" if SEVERITY.get(state, 0) >= 4 else ""
+        out.append(
+            (
+                -SEVERITY.get(state, 0),
+                goal.pk,
+                item(
+                    f"goal:{goal.pk}",
+                    f"{goal.title}: {KRState(state).label}",
+                    "; ".join(parts),
+                    reverse("goal-detail", args=[goal.pk]),
+                    tone,
+                ),
+            )
+        )
+    return [row[2] for row in sorted(out, key=lambda row: row[:2])]
+
+
+def weekly(process, *, now: datetime, today: date) -> list[dict]:
+    week = last_complete_week(process, now)
+    split = list(
+        figure_rows(process, [week], [figures.BLOCKED_DAYS_BY_REASON, figures.BREACHES_BY_STATUS])
+    )
+    reasons = sorted(
+        ((v, d) for _, m, d, v in split if m == figures.BLOCKED_DAYS_BY_REASON and v),
+        key=lambda row: (-row[0], row[1]),
+    )[:TOP]
+    hotspots = sorted(
+        ((v, d) for _, m, d, v in split if m == figures.BREACHES_BY_STATUS and v),
+        key=lambda row: (-row[0], row[1]),
+    )[:TOP]
+    dashboard = f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}"
+    return [
+        section("headlines", f"Headline figures of {week}", headline_items(process, week=week)),
+        section("goals", "Goals and key results (off track first)", goal_items(process, today)),
+        section(
+            "block_reasons",
+            "Top block reasons",
+            [item(f"reason:{d}", d, f"{v:.1f} blocked days", dashboard) for v, d in reasons],
+        ),
+        section(
+            "hotspots",
+            "Breach hotspots",
+            [item(f"hotspot:{d}", d, f"{v:g} breaches", dashboard, "worse") for v, d in hotspots],
+        ),
+        section(
+            "decisions",
+            "Decisions due this week or overdue",
+            [
+                decision_item(d, today)
+                for d in open_decisions(process, due_by=today + timedelta(days=6))
+            ],
+        ),
+    ]

@@ -1,0 +1,167 @@
+"""Open and close a review: one function each, keyword-only, one transaction, `now` passed in.
+Refusals are the processes.errors family (400 field errors, 403, 409)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from processes.calendars import process_calendar
+from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from reviews.definitions import Level, ReviewState
+from reviews.models import Decision, Review, Rhythm
+from reviews.permissions import may_run, may_see_process
+from reviews.services import agendas, monthly
+from reviews.services.rhythm import slot_at
+
+HELD_WITHIN_DAYS = 366  # a review's date is today's, or one recorded late or planned ahead
+
+
+def local_today(process, now: datetime) -> date:
+    return now.astimezone(process_calendar(process).working_time().tz).date()
+
+
+def compute_agenda(review: Review, *, now: datetime) -> dict:
+    """The review's agenda as of now, with the items carried over from the last closed review
+    of the same level (an item still on the agenda is marked instead of repeated)."""
+    build = {
+        Level.DAILY: agendas.daily,
+        Level.WEEKLY: agendas.weekly,
+        Level.MONTHLY: monthly.monthly,
+    }
+    today = review.held_on
+    sections = build[review.level](review.process, now=now, today=today)
+    previous = (
+        Review.objects.filter(
+            process=review.process,
+            level=review.level,
+            state=ReviewState.CLOSED,
+            held_on__lt=review.held_on,
+        )
+        .order_by("-held_on")
+        .values_list("held_on", "carried")
+        .first()
+    )
+    if previous:
+        held_on, carried = previous
+        carried_keys = {c["key"] for c in carried}
+        shown = set()
+        for s in sections:
+            for i in s["items"]:
+                shown.add(i["key"])
+                if i["key"] in carried_keys:
+                    i["carried"] = True
+        rest = [{**c, "carried": True} for c in carried if c["key"] not in shown]
+        if rest:
+            sections.append(
+                agendas.section("carried", f"Carried over from {held_on.isoformat()}", rest)
+            )
+    return {"computed_at": now.isoformat(), "sections": sections}
+
+
+def agenda_of(review: Review, *, now: datetime) -> dict:
+    """What the review page shows: the frozen agenda once closed, else the live one."""
+    return review.agenda if review.is_closed else compute_agenda(review, now=now)
+
+
+def review_open(*, actor, process, level: str, held_on: date | None, now: datetime) -> Review:
+    """Today's (or `held_on`'s) review of the level: the existing one, or a new one."""
+    if level not in Level.values:
+        raise InvalidInput({"level": [f"Choose one of: {', '.join(Level.values)}."]})
+    if not may_see_process(actor, process.pk):
+        raise InvalidInput({"process": ["No such process among yours."]})
+    rhythm = Rhythm.objects.filter(process=process, level=level, is_active=True).first()
+    if not may_run(actor, process.pk, rhythm.facilitator_kind if rhythm else None):
+        raise ActionForbidden("Only the process's accountable role or the facilitator holds it.")
+    today = local_today(process, now)
+    held_on = held_on or today
+    if abs((held_on - today).days) > HELD_WITHIN_DAYS:
+        raise InvalidInput(
+            {"held_on": [f"A review is held within {HELD_WITHIN_DAYS} days of today."]}
+        )
+    scheduled = None
+    if rhythm is not None:
+        scheduled = slot_at(rhythm, process_calendar(process).working_time(), held_on)
+    try:
+        with transaction.atomic():
+            review, _ = Review.objects.get_or_create(
+                process=process,
+                level=level,
+                held_on=held_on,
+                defaults={"facilitator": actor, "opened_at": now, "scheduled_at": scheduled},
+            )
+    except IntegrityError:  # opened by someone else at the same moment
+        review = Review.objects.get(process=process, level=level, held_on=held_on)
+    return review
+
+
+def _item_keys(agenda: dict) -> list[dict]:
+    return [i for s in agenda.get("sections", []) for i in s["items"]]
+
+
+def review_close(
+    *,
+    actor,
+    review: Review,
+    notes: dict[str, str] | None = None,
+    discussed: list[str] | None = None,
+    attendees: list | None = None,
+    now: datetime,
+) -> Review:
+    """Freeze the agenda as it is now, keep the notes, and carry over the items neither noted,
+    ticked as discussed nor decided on. No decision is allowed, and marked."""
+    if not may_run(actor, review.process_id, _facilitator_kind(review)):
+        raise ActionForbidden("Only the process's accountable role or the facilitator closes it.")
+    notes = {k: v.strip() for k, v in (notes or {}).items() if v and v.strip()}
+    agenda = compute_agenda(review, now=now)
+    items = _item_keys(agenda)
+    keys = {i["key"] for i in items}
+    unknown = sorted(set(notes) - keys)
+    if unknown:
+        raise InvalidInput({"notes": [f"No agenda item “{unknown[0][:50]}”."]})
+    users = []
+    if attendees:
+        users = list(get_user_model().objects.filter(pk__in=attendees, is_active=True))
+        if len(users) != len(set(attendees)):
+            raise InvalidInput({"attendees": ["Unknown or inactive user among the attendees."]})
+    with transaction.atomic():
+        decided = set(
+            Decision.objects.filter(review=review)
+            .exclude(item_key="")
+            .values_list("item_key", flat=True)
+        )
+        has_decision = Decision.objects.filter(review=review).exists()
+        talked = set(notes) | set(discussed or []) | decided
+        carried = [i for i in items if i["key"] not in talked]
+        updated = Review.objects.filter(pk=review.pk, state=ReviewState.OPEN).update(
+            state=ReviewState.CLOSED,
+            closed_at=now,
+            agenda=agenda,
+            notes=notes,
+            carried=carried,
+            no_decision=not has_decision,
+        )
+        if not updated:
+            raise CardConflict("This review was closed meanwhile. Reload it.")
+        if users:
+            review.attendees.add(*users)
+        if review.level == Level.MONTHLY:
+            _record_effects(review, agenda)
+    review.refresh_from_db()
+    return review
+
+
+def _record_effects(review: Review, agenda: dict) -> None:
+    """The effects this monthly review looked at: stored, and not shown again."""
+    for i in _item_keys(agenda):
+        if i["key"].startswith("effect:"):
+            Decision.objects.filter(
+                pk=int(i["key"].split(":")[1]), effect_reviewed_in__isnull=True
+            ).update(effect_reviewed_in=review, effect=i.get("effect", ""))
+
+
+def _facilitator_kind(review: Review) -> str | None:
+    rhythm = Rhythm.objects.filter(process_id=review.process_id, level=review.level).first()
+    return rhythm.facilitator_kind if rhythm else None

@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from processes.models import BlockReason, RequestCard
+from reviews.services.decisions import decision_done, decision_make
+from reviews.services.health import model_health
+from reviews.services.reviews import review_close
+from tests.reviews.conftest import NOW, TODAY
+
+
+@pytest.fixture
+def data(o2c, make_card, alice, bob, rhythms, open_review):
+    make_card("Mine", responsible=alice)
+    make_card("Nobody's")
+    # Daily reviews held on Mon 23 and Wed 25 (after 09:30): Tue 24 missed.
+    for day in (TODAY - timedelta(days=2), TODAY):
+        review_close(actor=bob, review=open_review("daily", held_on=day), now=NOW)
+    review = open_review("weekly", held_on=TODAY - timedelta(days=2))
+    on_time = decision_make(
+        actor=bob,
+        review=review,
+        text="Tighten SLA",
+        owner=alice,
+        due_on=TODAY,
+        changes="rule",
+        rule_kind="sla_policy",
+        now=NOW,
+    )
+    late = decision_make(actor=bob, review=review, text="Call", owner=alice,
+                         due_on=TODAY - timedelta(days=1), now=NOW)  # fmt: skip
+    decision_done(actor=alice, decision=on_time, note="done", now=NOW)
+    decision_done(actor=alice, decision=late, note="done", now=NOW)
+    return review
+
+
+def test_model_health_figures_and_checklist(o2c, data):
+    health = model_health(o2c, now=NOW)
+    figures = {f.slug: (f.part, f.whole) for f in health.figures}
+    assert figures["cards_owned"] == (1, 2)
+    assert figures["decisions_on_time"] == (1, 2)
+    assert figures["goals_complete"] == (0, 0)
+    assert figures["effects_shown"] == (0, 0)
+    # Since Wed 28 Oct: 21 working days whose 09:30 has passed (2 held), 4 Mondays (weekly:
+    # none closed) and the first Tuesday of November (none held).
+    assert figures["reviews_on_cadence"] == (2, 21 + 4 + 1)
+    checks = {c.slug: c.ok for c in health.checklist}
+    assert checks == {
+        "goals_set": False,
+        "goals_tied": False,
+        "statuses_defined": True,
+        "roles_set": True,
+        "block_reasons": True,
+        "early_warning": checks["early_warning"],
+        "rhythm": True,
+        "pilot": False,
+        "rules_updated": True,
+    }
+    assert all(c.url.startswith("/") for c in health.checklist)
+
+
+def _login(client, user):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(user)
+
+
+def test_outsider_sees_no_review_and_no_decision(client, data, charlie):
+    _login(client, charlie)
+    assert client.get(f"/reviews/{data.pk}/").status_code == 404
+    assert client.get("/reviews/?process=order-to-cash").status_code == 404
+    assert client.get("/model-health/?process=order-to-cash").status_code == 404
+    assert client.get("/api/reviews/").json()["results"] == []
+    assert client.get("/api/decisions/?state=done").json()["results"] == []
+    assert client.get(f"/api/reviews/{data.pk}/").status_code == 404
+    decision = data.decisions.first()
+    assert client.post(f"/api/decisions/{decision.pk}/done/", {"note": "x"}).status_code == 404
+
+
+def test_wrong_method_and_login_required(client, data, bob):
+    assert client.get("/decisions/").status_code == 302
+    _login(client, bob)
+    assert client.post(f"/reviews/{data.pk}/").status_code == 405
+    assert client.get(f"/reviews/{data.pk}/close/").status_code == 405
+
+
+def test_only_the_owner_marks_a_decision_done_in_the_api(client, o2c, open_review, bob, alice):
+    review = open_review("daily")
+    _login(client, bob)
+    answer = client.post(
+        f"/api/reviews/{review.pk}/decisions/",
+        {"text": "Chase stock", "owner": "alice", "due_on": TODAY.isoformat()},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    pk = answer.json()["id"]
+    assert client.post(f"/api/decisions/{pk}/done/", {"note": "x"}).status_code == 403
+    bad = client.post(f"/api/reviews/{review.pk}/decisions/", {"text": ""},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and "owner" in bad.json()
+    _login(client, alice)
+    assert client.post(f"/api/reviews/{review.pk}/close/").status_code == 403
+    opened = client.get("/api/decisions/?owner=alice&state=open").json()["results"]
+    assert [d["id"] for d in opened] == [pk]
+    done = client.post(f"/api/decisions/{pk}/done/", {"note": "Called"},
+                       content_type="application/json")  # fmt: skip
+    assert done.status_code == 200 and done.json()["state"] == "done"
+    again = client.post(f"/api/decisions/{pk}/drop/", {"reason": "x"},
+                        content_type="application/json")  # fmt: skip
+    assert again.status_code == 409
+
+
+def test_api_opens_and_closes_a_review_with_no_decision(client, o2c, bob):
+    _login(client, bob)
+    made = client.post("/api/reviews/", {"level": "weekly", "process": "order-to-cash"},
+                       content_type="application/json")  # fmt: skip
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert [s["slug"] for s in body["agenda"]["sections"]][:2] == ["headlines", "goals"]
+    closed = client.post(f"/api/reviews/{body['id']}/close/", {}, content_type="application/json")
+    assert closed.json()["state"] == "closed" and closed.json()["no_decision"] is True
+    listed = client.get("/api/reviews/?level=weekly&process=order-to-cash").json()["results"]
+    assert [r["id"] for r in listed] == [body["id"]]
+    health = client.get("/api/model-health/?process=order-to-cash").json()
+    assert {f["slug"] for f in health["figures"]} >= {"cards_owned", "reviews_on_cadence"}
+    assert client.get("/api/model-health/").status_code == 400
+    far = client.post("/api/reviews/", {"level": "daily", "process": "order-to-cash",
+                      "held_on": "0001-01-01"}, content_type="application/json")  # fmt: skip
+    assert far.status_code == 400 and "held_on" in far.json()
+    nobody = client.post("/api/reviews/", {"level": "daily", "process": "nope"},
+                         content_type="application/json")  # fmt: skip
+    assert nobody.status_code == 400 and "process" in nobody.json()
+
+
+def _grow(make_card, alice, n):
+    reason = BlockReason.objects.order_by("id").first()
+    for k in range(n):
+        card = make_card(f"Card {k}")
+        RequestCard.objects.filter(pk=card.pk).update(
+            is_blocked=k % 2 == 0,
+            block_reason=reason if k % 2 == 0 else None,
+            blocked_at=NOW if k % 2 == 0 else None,
+            at_risk_at=NOW - timedelta(hours=1),
+            due_at=NOW,
+        )
+
+
+# Queries of a review page (session, user, role map, review, agenda, decisions, people, ...):
+# the same at 2 and 12 cards and decisions.
+PAGE_QUERIES = {"daily": 12, "weekly": 13, "monthly": 17}
+HEALTH_QUERIES = 21
+
+
+@pytest.mark.parametrize("level", ["daily", "weekly", "monthly"])
+def test_review_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, open_review, make_card, alice, bob, level
+):
+    review = open_review(level)
+    _login(client, bob)
+    for n in (2, 12):
+        _grow(make_card, alice, n)
+        decision_make(actor=bob, review=review, text=f"d{n}", owner=alice, due_on=TODAY, now=NOW)
+        with time_machine.travel(NOW, tick=False), django_assert_num_queries(PAGE_QUERIES[level]):
+            assert client.get(f"/reviews/{review.pk}/").status_code == 200
+
+
+def test_model_health_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, data, make_card, alice, bob
+):
+    _login(client, bob)
+    for n in (2, 12):
+        _grow(make_card, alice, n)
+        with time_machine.travel(NOW, tick=False), django_assert_num_queries(HEALTH_QUERIES):
+            assert client.get("/model-health/?process=order-to-cash").status_code == 200
+
+
+def test_checklist_names_an_open_status_no_executor_may_leave(o2c):
+    from processes.models import Transition
+
+    for transition in Transition.objects.filter(process=o2c, sources__slug="fulfilled"):
+        transition.allowed_roles = ["accountable"]
+        transition.save()
+    check = next(c for c in model_health(o2c, now=NOW).checklist if c.slug == "roles_set")
+    assert check.ok is False
+    assert check.detail.startswith("no executor's move out of Fulfilled")
