@@ -1,0 +1,77 @@
+"""The card filters on a page: bind them to the query string, apply them, and what the filter
+form shows (people, clients, the user's saved views)."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from processes import selectors
+from processes.filters import CardFilter, card_filter
+from processes.models import BlockReason, Channel, Client, Priority, SavedView, Status
+
+
+@dataclass
+class PageFilters:
+    filterset: CardFilter
+    cards: QuerySet
+    people: list
+    clients: list
+    saved_views: list[SavedView]
+    page: str
+
+    @property
+    def errors(self) -> dict:
+        return self.filterset.errors if self.filterset.is_bound else {}
+
+    @property
+    def http_status(self) -> int:
+        return 400 if self.errors else 200
+
+    @property
+    def chosen(self) -> dict:
+        return {k: v for k, v in self.filterset.data.items()} if self.filterset.data else {}
+
+    @property
+    def query(self) -> str:
+        return self.filterset.query_string()
+
+    @property
+    def priorities(self):
+        return Priority.choices
+
+    @property
+    def channels(self):
+        return Channel.choices
+
+    @property
+    def active(self) -> bool:
+        return self.filterset.active
+
+
+def page_filters(request, cards: QuerySet, *, page: str, now, people=None) -> PageFilters:
+    """`cards` narrowed by the request's filters; with a bad value, the error and every card."""
+    filterset = card_filter(request.GET, cards, request=request, now=now)
+    filtered = filterset.qs if filterset.is_valid() else cards
+    return PageFilters(
+        filterset=filterset,
+        cards=filtered,
+        people=list(people if people is not None else selectors.people_visible_to(request.user)),
+        clients=list(Client.objects.only("id", "name").order_by("name")),
+        saved_views=list(selectors.saved_views_of(request.user, page)),
+        page=page,
+    )
+
+
+def bulk_choices(user) -> dict:
+    """What the bulk bar offers: block reasons and statuses (by slug, once each) of the user's
+    processes. Two queries."""
+    processes = selectors.processes_visible_to(user).values("id")
+    reasons = {
+        r.slug: r.name
+        for r in BlockReason.objects.filter(process_id__in=processes).order_by("name")
+    }
+    statuses = {
+        s.slug: s.name
+        for s in Status.objects.filter(process_id__in=processes).order_by("process_id", "order")
+    }
+    return {"reasons": list(reasons.items()), "statuses": list(statuses.items())}
