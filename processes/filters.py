@@ -66,6 +66,10 @@ class ResponsibleFilter(django_filters.Filter):
     field_class = ResponsibleField
 
 
+class SlugFilter(django_filters.CharFilter):
+    field_class = forms.SlugField
+
+
 class CardFilter(django_filters.FilterSet):
     """Pass `request` (for `me`) and, where the SLA state is asked about, `now`."""
 
@@ -84,8 +88,8 @@ class CardFilter(django_filters.FilterSet):
     )
     client = django_filters.ModelChoiceFilter(queryset=Client.objects.all(), label="Client")
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label="Channel")
-    process = django_filters.CharFilter(field_name="process__slug", label="Process")
-    status = django_filters.CharFilter(field_name="status", label="Status")
+    process = SlugFilter(field_name="process__slug", label="Process", max_length=50)
+    status = SlugFilter(field_name="status", label="Status", max_length=50)
 
     class Meta:
         model = RequestCard

@@ -18,6 +18,7 @@ class PageFilters:
     clients: list
     saved_views: list[SavedView]
     page: str
+    params: dict
 
     @property
     def errors(self) -> dict:
@@ -29,7 +30,7 @@ class PageFilters:
 
     @property
     def chosen(self) -> dict:
-        return {k: v for k, v in self.filterset.data.items()} if self.filterset.data else {}
+        return self.params
 
     @property
     def query(self) -> str:
@@ -48,9 +49,15 @@ class PageFilters:
         return self.filterset.active
 
 
-def page_filters(request, cards: QuerySet, *, page: str, now, people=None) -> PageFilters:
-    """`cards` narrowed by the request's filters; with a bad value, the error and every card."""
-    filterset = card_filter(request.GET, cards, request=request, now=now)
+def page_filters(
+    request, cards: QuerySet, *, page: str, now, people=None, leave_out=()
+) -> PageFilters:
+    """`cards` narrowed by the request's filters; with a bad value, the error and every card.
+    `leave_out`: parameters the page reads itself."""
+    params = request.GET.copy()
+    for name in leave_out:
+        params.pop(name, None)
+    filterset = card_filter(params, cards, request=request, now=now)
     filtered = filterset.qs if filterset.is_valid() else cards
     return PageFilters(
         filterset=filterset,
@@ -59,6 +66,7 @@ def page_filters(request, cards: QuerySet, *, page: str, now, people=None) -> Pa
         clients=list(Client.objects.only("id", "name").order_by("name")),
         saved_views=list(selectors.saved_views_of(request.user, page)),
         page=page,
+        params=request.GET.dict(),
     )
 
 
