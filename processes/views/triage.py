@@ -55,7 +55,9 @@ def cards_bulk(request):
     back = _next_url(request, reverse("queue"))
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "processes/bulk_refused.html", {"form": form, "back": back}, 400)
+        return render(
+            request, "processes/bulk_refused.html", {"form": form, "back": back}, status=400
+        )
     data = form.cleaned_data
     cards = list(selectors.cards_visible_to(request.user).filter(pk__in=data["card"]))
     result = services.cards_bulk_apply(
@@ -101,7 +103,9 @@ def saved_view_create(request):
         errors.append(f"You already have a view named “{name}” here.")
     if errors:
         back = reverse(PAGE_URLS.get(page, "board")) + (f"?{query}" if query else "")
-        return render(request, "processes/bulk_refused.html", {"errors": errors, "back": back}, 400)
+        return render(
+            request, "processes/bulk_refused.html", {"errors": errors, "back": back}, status=400
+        )
     SavedView.objects.create(user=request.user, page=page, name=name, query=query)
     messages.success(request, f"View “{name}” saved.")
     return redirect(reverse(PAGE_URLS[page]) + (f"?{query}" if query else ""))
@@ -115,7 +119,7 @@ def saved_view_delete(request, view_id: int):
             request,
             "processes/bulk_refused.html",
             {"errors": ["No such saved view."], "back": reverse("board")},
-            404,
+            status=404,
         )
     view.delete()
     messages.success(request, f"View “{view.name}” deleted.")
