@@ -178,9 +178,11 @@ class DocumentForm(VersionForm):
 
 
 class AssignForm(forms.Form):
-    """Who becomes responsible: `me`, a person's id, or empty for nobody."""
+    """Who becomes responsible: `me`, a person's id or username, or empty for nobody."""
 
-    responsible = forms.CharField(required=False, max_length=12)
+    responsible = forms.CharField(required=False, max_length=150)
+    # The tile's "Assign to me" button, in the same form as its typed picker.
+    assign = forms.ChoiceField(required=False, choices=[("", ""), ("me", "me")])
     version = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -188,16 +190,19 @@ class AssignForm(forms.Form):
         self.user = user
 
     def clean_responsible(self):
+        if self.data.get("assign") == "me":
+            return self.user
         value = (self.cleaned_data.get("responsible") or "").strip().lower()
         if value == "":
             return None
         if value == "me":
             return self.user
-        person = (
-            get_user_model().objects.filter(pk=int(value), is_active=True).first()
-            if value.isdigit() and int(value) < 2**31
-            else None
-        )
+        # A person's id (the lists' pickers) or username (the board's typed picker).
+        people = get_user_model().objects.filter(is_active=True)
+        if value.isdigit() and int(value) < 2**31:
+            person = people.filter(pk=int(value)).first()
+        else:
+            person = people.filter(username__iexact=value).first()
         if person is None:
             raise forms.ValidationError("Choose a person from the list.")
         return person

@@ -14,7 +14,7 @@ from processes.templatetags.opmodel_ui import process_zone
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
 
-BOARD_COLUMN_LIMIT = 50
+BOARD_COLUMN_LIMIT = 30
 FINISHED_DAYS = 7
 COLUMN_PAGE_SIZE = 50
 

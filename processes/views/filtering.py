@@ -4,6 +4,8 @@ form shows (people, clients, the user's saved views)."""
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from processes import selectors
 from processes.filters import CardFilter, card_filter
@@ -36,6 +38,25 @@ class PageFilters:
     def query(self) -> str:
         return self.filterset.query_string()
 
+    # The long option lists are built here, not in template loops: at a few thousand clients
+    # the template's loop was most of the page's time.
+    @property
+    def people_options(self) -> str:
+        return _options(
+            ((p.pk, _person(p)) for p in self.people), self.params.get("responsible", "")
+        )
+
+    @property
+    def client_options(self) -> str:
+        return _options(((c.pk, c.name) for c in self.clients), self.params.get("client", ""))
+
+    @property
+    def people_datalist(self) -> str:
+        """Options of the assign pickers' shared list: the username, labelled with the name."""
+        return format_html_join(
+            "", '<option value="{}">{}</option>', ((p.username, _person(p)) for p in self.people)
+        )
+
     @property
     def priorities(self):
         return Priority.choices
@@ -47,6 +68,21 @@ class PageFilters:
     @property
     def active(self) -> bool:
         return self.filterset.active
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _options(pairs, chosen: str) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == chosen else "", label)
+            for value, label in pairs
+        ),
+    )
 
 
 def page_filters(

@@ -225,3 +225,13 @@ def test_drag_and_drop_answers_json_with_the_refusal_in_words(as_alice, cards):
     )
     assert refused.status_code == 400
     assert refused.json()["detail"]
+
+
+def test_the_board_picker_assigns_by_username(as_alice, cards, bob):
+    nobody = cards["nobody"]
+    page = as_alice.get(reverse("board")).content.decode()
+    assert 'list="board-people"' in page and '<option value="bob">' in page
+    response = as_alice.post(reverse("card-assign", args=[nobody.pk]), {"responsible": "bob"})
+    assert response.status_code == 302
+    nobody.refresh_from_db()
+    assert nobody.responsible == bob
