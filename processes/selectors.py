@@ -1,6 +1,6 @@
 """Queries that read. Each runs a fixed number of queries whatever the data size."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -79,6 +79,8 @@ class BoardColumn:
     count: int
     # Finished statuses draw only the cards finished since `since`; this many of them.
     recent_count: int | None = None
+    # The drawn cards' markup, filled in by the page (views/board_tiles.py).
+    tiles: list = field(default_factory=list)
 
     @property
     def capped(self) -> bool:

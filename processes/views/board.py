@@ -11,6 +11,7 @@ from processes import selectors
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
 from processes.templatetags.opmodel_ui import process_zone
+from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
 
@@ -61,6 +62,10 @@ def board(request):
     )
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
+    editor = may_edit(request.user, process.pk)
+    tiles = TileRenderer(request, now=now, may_edit=editor)
+    for column in columns:
+        column.tiles = [tiles.tile(card, final=column.status.final) for card in column.cards]
     open_columns = [c for c in columns if not c.status.final]
     context |= {
         "columns": columns,
@@ -70,8 +75,8 @@ def board(request):
         "unassigned_count": sum(
             1 for c in open_columns for card in c.cards if not card.responsible_id
         ),
-        "may_create": may_edit(request.user, process.pk),
-        "moves": _moves(process) if may_edit(request.user, process.pk) else {},
+        "may_create": editor,
+        "moves": _moves(process) if editor else {},
         "finished_days": FINISHED_DAYS,
     }
     return render(request, "processes/board.html", context, status=filters.http_status)
