@@ -19,6 +19,7 @@ from processes.forms import (
     LineItemForm,
     TransitionForm,
     UnblockForm,
+    users_with_role_in,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.models.calendars import STANDARD_CALENDAR
@@ -99,6 +100,8 @@ def _render_card(
         "moves": [o for o in options if not o.needs_lost_reason],
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
         "may_edit": editor and not finished,
+        # The assignee picker's people: one query, only where the card may be edited.
+        "people": list(users_with_role_in(card.process)) if editor and not finished else [],
         "may_add_documents": editor and (not finished or card.process.documents_when_finished),
         "finished": finished,
         "items": items,

@@ -235,3 +235,17 @@ def test_the_board_picker_assigns_by_username(as_alice, cards, bob):
     assert response.status_code == 302
     nobody.refresh_from_db()
     assert nobody.responsible == bob
+
+
+def test_the_card_page_offers_assign_to_me_and_a_picker(as_alice, cards, alice, bob):
+    nobody = cards["nobody"]
+    html = as_alice.get(reverse("card-detail", args=[nobody.pk])).content.decode()
+    assert reverse("card-assign", args=[nobody.pk]) in html
+    assert "Assign to me" in html
+    assert f'<option value="{bob.pk}">' in html
+    response = as_alice.post(
+        reverse("card-assign", args=[nobody.pk]), {"assign": "me", "responsible": ""}
+    )
+    assert response.status_code == 302
+    nobody.refresh_from_db()
+    assert nobody.responsible == alice

@@ -700,8 +700,8 @@ def test_card_page_runs_a_fixed_number_of_queries(
     # session, user, card, items, documents, events, transitions, their sources, block reasons,
     # statuses, the process's exception rules, the card's approval requests (with rule,
     # requester and decider), role map, the header's unread alerts, and marking the card's
-    # alerts and mentions read (opening the card reads them)
-    with django_assert_num_queries(15):
+    # alerts and mentions read (opening the card reads them), the assignee picker's people
+    with django_assert_num_queries(16):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2
