@@ -63,12 +63,12 @@ def process_from_query(
     return (processes[0] if processes else None), {}
 
 
+CARD_RELATED = ("process", "client", "responsible", "block_reason")
+
+
 def cards_visible_to(user) -> QuerySet[RequestCard]:
     """Cards of the processes where the user holds any role."""
-    return restrict_to_visible(
-        RequestCard.objects.select_related("process", "client", "responsible", "block_reason"),
-        user,
-    )
+    return restrict_to_visible(RequestCard.objects.select_related(*CARD_RELATED), user)
 
 
 @dataclass
@@ -138,11 +138,16 @@ def board(
 
 
 def _first_per_status(cards: QuerySet, order: list[str], limit: int) -> list[RequestCard]:
+    # The window ranks ids only; the drawn cards are then read with their joins, so the joins
+    # run for the few drawn rows, not for every card of the process.
     ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in order]
-    return list(
+    ranked = (
         cards.annotate(rank=Window(RowNumber(), partition_by=[F("status")], order_by=ordering))
         .filter(rank__lte=limit)
-        .order_by(*order)
+        .values("pk")
+    )
+    return list(
+        RequestCard.objects.select_related(*CARD_RELATED).filter(pk__in=ranked).order_by(*order)
     )
 
 
