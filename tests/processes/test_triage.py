@@ -249,3 +249,19 @@ def test_the_card_page_offers_assign_to_me_and_a_picker(as_alice, cards, alice, 
     assert response.status_code == 302
     nobody.refresh_from_db()
     assert nobody.responsible == alice
+
+
+def test_risks_rows_assign_to_me_or_a_person(as_alice, cards, alice, bob):
+    nobody = cards["nobody"]
+    RequestCard.objects.filter(pk=nobody.pk).update(
+        at_risk_at=timezone.now() - timedelta(minutes=1)
+    )
+    html = as_alice.get(reverse("risks")).content.decode()
+    assert f'id="assign-{nobody.pk}"' in html and 'list="risk-people"' in html
+    response = as_alice.post(
+        reverse("card-assign", args=[nobody.pk]),
+        {"responsible": "bob", "next": reverse("risks")},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("risks")
+    nobody.refresh_from_db()
+    assert nobody.responsible == bob
