@@ -77,11 +77,11 @@ def _running_breached(now: datetime) -> Q:
     return _RUNNING & Q(due_at__lte=now)
 
 
-def _open_risk_cards(*, user, process, role, responsible) -> QuerySet[RequestCard]:
+def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySet[RequestCard]:
     final_status = Status.objects.filter(
         process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
     )
-    cards = cards_visible_to(user).exclude(Exists(final_status))
+    cards = (cards if cards is not None else cards_visible_to(user)).exclude(Exists(final_status))
     if process is not None:
         cards = cards.filter(process=process)
     if role:
@@ -112,13 +112,20 @@ def _row(card: RequestCard, statuses: dict, now: datetime) -> RiskRow:
 
 
 def risks_for_review(
-    *, user, process=None, role: str | None = None, responsible=None, now: datetime
+    *,
+    user,
+    process=None,
+    role: str | None = None,
+    responsible=None,
+    now: datetime,
+    cards: QuerySet[RequestCard] | None = None,
 ) -> RiskReview:
     """Open cards the user may see whose deadline is at risk or breached, and blocked cards.
 
     Filters: `process` (a Process), `role` (a RoleKind value: only processes where the user holds
-    it), `responsible` (a user id, or UNASSIGNED). Both lists are sorted by time left, most
-    overdue first; blocked cards without an SLA come last, longest blocked first.
+    it), `responsible` (a user id, or UNASSIGNED); `cards`, already narrowed by the card
+    filters (processes/filters.py), else every card the user sees. Both lists are sorted by
+    time left, most overdue first; blocked cards without an SLA come last, longest blocked first.
 
     Five queries whatever the number of cards: the counts, the running and the paused deadlines
     (each sorted in SQL, then merged), the blocked cards and the statuses' names.
@@ -127,7 +134,9 @@ def risks_for_review(
         return RiskReview(
             deadlines=[], blocked=[], breached_count=0, at_risk_count=0, blocked_count=0
         )
-    cards = _open_risk_cards(user=user, process=process, role=role, responsible=responsible)
+    cards = _open_risk_cards(
+        user=user, process=process, role=role, responsible=responsible, cards=cards
+    )
     counts = cards.aggregate(
         breached=Count("id", filter=_running_breached(now) | _PAUSED_BREACHED),
         at_risk=Count(

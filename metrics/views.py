@@ -24,6 +24,7 @@ from processes.errors import InvalidInput
 from processes.formatting import duration_text
 from processes.models import Process, SLAState
 from processes.selectors import cards_visible_to, process_from_query, processes_visible_to
+from processes.views.filtering import bulk_choices, page_filters
 from roles.models import RoleKind
 from roles.permissions import role_map
 
@@ -86,7 +87,7 @@ def _risk_filters(params, *, user, processes, people) -> RiskFilters:
     if who:
         if who == "me":
             filters.responsible = user.pk
-        elif who == selectors.UNASSIGNED:
+        elif who in (selectors.UNASSIGNED, "unassigned"):
             filters.responsible = selectors.UNASSIGNED
         elif who.isascii() and who.isdigit() and int(who) in {person.pk for person in people}:
             filters.responsible = int(who)
@@ -127,18 +128,30 @@ def risks(request):
     processes = list(processes_visible_to(request.user))
     people = list(selectors.review_people(user=request.user))
     filters = _risk_filters(request.GET, user=request.user, processes=processes, people=people)
+    # The cards' filters shared with the board and the queue (search, priority, SLA state...).
+    card_filters = page_filters(
+        request,
+        cards_visible_to(request.user),
+        page="risks",
+        now=now,
+        people=people,
+        leave_out=("process", "responsible"),
+    )
     review = selectors.risks_for_review(
         user=request.user,
         process=filters.process,
         role=filters.role,
         responsible=filters.responsible,
         now=now,
+        cards=card_filters.cards,
     )
     context = {
         "review": review,
         "deadlines": [_risk_display(row) for row in review.deadlines],
         "blocked": [_risk_display(row) for row in review.blocked],
         "filters": filters,
+        "card_filters": card_filters,
+        "bulk": bulk_choices(request.user),
         "processes": processes,
         "many_processes": len(processes) > 1,
         "roles": RoleKind.choices,
@@ -146,7 +159,7 @@ def risks(request):
         "now": now,
         "nav": "risks",
     }
-    return render(request, "metrics/risks.html", context)
+    return render(request, "metrics/risks.html", context, status=card_filters.http_status)
 
 
 # ---------------------------------------------------------------------------------------------

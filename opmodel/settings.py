@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "notifications",
     "csp",
     "roles",

@@ -175,3 +175,71 @@ class DocumentForm(VersionForm):
     id_prefix = "doc"
     file = forms.FileField()
     name = forms.CharField(required=False, max_length=200, help_text="Defaults to the file name.")
+
+
+class AssignForm(forms.Form):
+    """Who becomes responsible: `me`, a person's id or username, or empty for nobody."""
+
+    responsible = forms.CharField(required=False, max_length=150)
+    # The tile's "Assign to me" button, in the same form as its typed picker.
+    assign = forms.ChoiceField(required=False, choices=[("", ""), ("me", "me")])
+    version = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_responsible(self):
+        if self.data.get("assign") == "me":
+            return self.user
+        value = (self.cleaned_data.get("responsible") or "").strip().lower()
+        if value == "":
+            return None
+        if value == "me":
+            return self.user
+        # A person's id (the lists' pickers) or username (the board's typed picker).
+        people = get_user_model().objects.filter(is_active=True)
+        if value.isdigit() and int(value) < 2**31:
+            person = people.filter(pk=int(value)).first()
+        else:
+            person = people.filter(username__iexact=value).first()
+        if person is None:
+            raise forms.ValidationError("Choose a person from the list.")
+        return person
+
+
+class BulkForm(forms.Form):
+    """One action on several cards from the queue or the risks page."""
+
+    ACTIONS = [("assign", "Assign"), ("block", "Block"), ("move", "Move")]
+
+    card = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": "Tick at least one card."}
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    responsible = forms.CharField(required=False, max_length=12)
+    reason = forms.SlugField(required=False, max_length=50)
+    note = forms.CharField(required=False, max_length=500)
+    target = forms.SlugField(required=False, max_length=50, label="Move to")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Any positive id is a choice here; the view keeps only the cards the user may see.
+        ids = [v for v in self.data.getlist("card") if v.isdigit() and 0 < int(v) < 2**31]
+        self.fields["card"].choices = [(i, i) for i in ids]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign":
+            assign = AssignForm({"responsible": data.get("responsible")}, user=self.user)
+            if assign.is_valid():
+                data["person"] = assign.cleaned_data["responsible"]
+            else:
+                self.add_error("responsible", assign.errors["responsible"])
+        elif action == "block" and not data.get("reason"):
+            self.add_error("reason", "Give the reason of the block.")
+        elif action == "move" and not data.get("target"):
+            self.add_error("target", "Choose the status to move to.")
+        return data

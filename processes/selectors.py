@@ -1,10 +1,15 @@
 """Queries that read. Each runs a fixed number of queries whatever the data size."""
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
+    Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -12,7 +17,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from processes.models import (
     ApprovalRequest,
@@ -21,11 +28,12 @@ from processes.models import (
     ExceptionRule,
     Process,
     RequestCard,
+    SavedView,
     Status,
     StatusOutcome,
     Transition,
 )
-from roles.models import RoleKind
+from roles.models import ProcessRole, RoleKind
 from roles.permissions import restrict_to_visible, role_map
 from roles.selectors import grants_of
 
@@ -55,48 +63,98 @@ def process_from_query(
     return (processes[0] if processes else None), {}
 
 
+CARD_RELATED = ("process", "client", "responsible", "block_reason")
+
+
 def cards_visible_to(user) -> QuerySet[RequestCard]:
     """Cards of the processes where the user holds any role."""
-    return restrict_to_visible(
-        RequestCard.objects.select_related("process", "client", "responsible", "block_reason"),
-        user,
-    )
+    return restrict_to_visible(RequestCard.objects.select_related(*CARD_RELATED), user)
 
 
-def board(*, user, process: Process, limit_per_status: int = 200):
-    """Columns of the board: [(status, [cards])], one query for statuses and one for cards."""
+@dataclass
+class BoardColumn:
+    status: Status
+    cards: list[RequestCard]
+    # Every card in the status that matches the filters, however many are drawn.
+    count: int
+    # Finished statuses draw only the cards finished since `since`; this many of them.
+    recent_count: int | None = None
+    # The drawn cards' markup, filled in by the page (views/board_tiles.py).
+    tiles: list = field(default_factory=list)
+
+    @property
+    def capped(self) -> bool:
+        return len(self.cards) < (self.count if self.recent_count is None else self.recent_count)
+
+
+def board(
+    *,
+    cards: QuerySet[RequestCard],
+    process: Process,
+    now: datetime,
+    limit_per_status: int = 50,
+    finished_days: int = 7,
+) -> list[BoardColumn]:
+    """Columns of the board from `cards` (already filtered and visible), in process order.
+
+    Four queries whatever the number of cards: the statuses, the true count per status (and of
+    the recently finished), the first `limit_per_status` open cards of each status (oldest
+    first) and the latest finished ones of the last `finished_days` days (newest first). Each
+    status's cards are cut in SQL by a window, so no status starves another.
+    """
     statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
-    cards = (
-        list(
-            cards_visible_to(user)
-            .filter(process=process)
-            .exclude(
-                status__in=[s.slug for s in statuses if s.final],
-            )
-            .order_by("created_at", "id")[: limit_per_status * max(len(statuses), 1)]
-        )
-        if statuses
-        else []
+    if not statuses:
+        return []
+    since = now - timedelta(days=finished_days)
+    final = [s.slug for s in statuses if s.final]
+    cards = cards.filter(process=process)
+    counts = {
+        row["status"]: row
+        for row in cards.order_by()
+        .values("status")
+        .annotate(n=Count("id"), recent=Count("id", filter=Q(status_changed_at__gte=since)))
+    }
+    drawn = list(
+        _first_per_status(cards.exclude(status__in=final), ["created_at", "id"], limit_per_status)
     )
-    recent_final = (
-        list(
-            cards_visible_to(user)
-            .filter(process=process, status__in=[s.slug for s in statuses if s.final])
-            .order_by("-status_changed_at", "-id")[:limit_per_status]
+    if final:
+        drawn += _first_per_status(
+            cards.filter(status__in=final, status_changed_at__gte=since),
+            ["-status_changed_at", "-id"],
+            limit_per_status,
         )
-        if any(s.final for s in statuses)
-        else []
-    )
     by_status: dict[str, list[RequestCard]] = {s.slug: [] for s in statuses}
-    for card in cards + recent_final:
-        bucket = by_status.get(card.status)
-        if bucket is not None and len(bucket) < limit_per_status:
-            bucket.append(card)
-    return [(status, by_status[status.slug]) for status in statuses]
+    for card in drawn:
+        by_status[card.status].append(card)
+    return [
+        BoardColumn(
+            status=status,
+            cards=by_status[status.slug],
+            count=counts.get(status.slug, {}).get("n", 0),
+            recent_count=counts.get(status.slug, {}).get("recent", 0) if status.final else None,
+        )
+        for status in statuses
+    ]
+
+
+def _first_per_status(cards: QuerySet, order: list[str], limit: int) -> list[RequestCard]:
+    # The window ranks ids only; the drawn cards are then read with their joins, so the joins
+    # run for the few drawn rows, not for every card of the process.
+    ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in order]
+    ranked = (
+        cards.annotate(rank=Window(RowNumber(), partition_by=[F("status")], order_by=ordering))
+        .filter(rank__lte=limit)
+        .values("pk")
+    )
+    return list(
+        RequestCard.objects.select_related(*CARD_RELATED).filter(pk__in=ranked).order_by(*order)
+    )
 
 
 def my_queue(*, user) -> QuerySet[RequestCard]:
-    """Open cards where I am responsible, or executor of the process, oldest first."""
+    """Open cards where I am responsible, or executor of the process, by time left: running
+    deadlines soonest (most overdue) first, then paused clocks by the business time left, then
+    cards without a deadline, oldest first."""
     executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
     final_status = Status.objects.filter(
         process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
@@ -105,7 +163,13 @@ def my_queue(*, user) -> QuerySet[RequestCard]:
         cards_visible_to(user)
         .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
         .exclude(Exists(final_status))
-        .order_by("created_at", "id")
+        .alias(left=F("sla_allowance") - F("sla_consumed"))
+        .order_by(
+            F("due_at").asc(nulls_last=True),
+            F("left").asc(nulls_last=True),
+            "created_at",
+            "id",
+        )
     )
 
 
@@ -218,3 +282,23 @@ def outcome_statuses(process: Process) -> Outcomes:
         elif outcome == StatusOutcome.LOST:
             lost.append(slug)
     return Outcomes(commitment, tuple(won), tuple(lost))
+
+
+def people_visible_to(user) -> QuerySet:
+    """People who may be responsible for the user's cards: those holding a role, directly or
+    through a group, in a process the user sees (the filters' and pickers' list)."""
+    grants = restrict_to_visible(ProcessRole.objects.all(), user)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
+            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def saved_views_of(user, page: str) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=user, page=page)

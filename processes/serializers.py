@@ -368,17 +368,6 @@ class UnblockInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CardFilterSerializer(serializers.Serializer):
-    """Query parameters of GET /api/cards/."""
-
-    process = serializers.SlugField(required=False, help_text="Process slug.")
-    status = serializers.SlugField(required=False, help_text="Status slug.")
-    responsible = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="User id."
-    )
-    blocked = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
 class ApprovalFilterSerializer(serializers.Serializer):
     """Query parameters of GET /api/approvals/."""
 

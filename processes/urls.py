@@ -1,10 +1,14 @@
 from django.urls import path
 
-from processes.views import approvals, board, card, card_forms, queue
+from processes.views import approvals, board, card, card_forms, queue, triage
 
 urlpatterns = [
     path("", board.board, name="board"),
+    path("board/column/<slug:status>/", board.board_column, name="board-column"),
     path("queue/", queue.queue, name="queue"),
+    path("cards/bulk/", triage.cards_bulk, name="cards-bulk"),
+    path("views/", triage.saved_view_create, name="saved-view-create"),
+    path("views/<int:view_id>/delete/", triage.saved_view_delete, name="saved-view-delete"),
     path("approvals/", approvals.approvals_inbox, name="approvals"),
     path(
         "approvals/<int:approval_id>/decide/",
@@ -20,6 +24,7 @@ urlpatterns = [
         name="card-transition",
     ),
     path("cards/<int:card_id>/comments/", card.card_comment, name="card-comment"),
+    path("cards/<int:card_id>/assign/", triage.card_assign, name="card-assign"),
     path("cards/<int:card_id>/block/", card.card_block, name="card-block"),
     path("cards/<int:card_id>/unblock/", card.card_unblock, name="card-unblock"),
     path("cards/<int:card_id>/items/", card.card_item_add, name="card-item-add"),

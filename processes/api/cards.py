@@ -6,21 +6,33 @@ The moves of a card (transitions, block, unblock) and its history are in card_mo
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from processes import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves
-from processes.models import RequestCard
+from processes.filters import card_filter
+from processes.models import Channel, Priority, RequestCard
 from processes.selectors import cards_visible_to
 from processes.services import card_create, card_item_add, card_update
 
 CARD_FILTERS = [
     OpenApiParameter("process", str, description="Process slug."),
     OpenApiParameter("status", str, description="Status slug."),
-    OpenApiParameter("responsible", int, description="Responsible user's id."),
-    OpenApiParameter("blocked", bool, description="true: blocked cards only; false: unblocked."),
+    OpenApiParameter(
+        "search", str, description="Text in the title or client name, or a card number."
+    ),
+    OpenApiParameter("q", str, description="The same as search (the pages' name)."),
+    OpenApiParameter(
+        "responsible", str, description="me, unassigned, or the responsible user's id."
+    ),
+    OpenApiParameter("priority", str, enum=[p.value for p in Priority]),
+    OpenApiParameter("sla", str, enum=["at_risk", "breached"], description="Deadline state now."),
+    OpenApiParameter("blocked", str, enum=["true", "false"]),
+    OpenApiParameter("client", int, description="Client id."),
+    OpenApiParameter("channel", str, enum=[c.value for c in Channel]),
 ]
 
 
@@ -53,18 +65,13 @@ class CardViewSet(
 
     @extend_schema(parameters=CARD_FILTERS, responses={200: s.CardSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        params = s.CardFilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        cards = self.get_queryset()
-        if "process" in filters:
-            cards = cards.filter(process__slug=filters["process"])
-        if "status" in filters:
-            cards = cards.filter(status=filters["status"])
-        if "responsible" in filters:
-            cards = cards.filter(responsible_id=filters["responsible"])
-        if filters.get("blocked") is not None:
-            cards = cards.filter(is_blocked=filters["blocked"])
+        # The same filter definition as the board, the queue and the risks page.
+        filters = card_filter(
+            request.query_params, self.get_queryset(), request=request, now=self.now
+        )
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        cards = filters.qs
         page = self.paginate_queryset(cards)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -5,7 +5,8 @@
 - events: the card's append-only history;
 - approvals: exception rules and approval requests;
 - sla: SLA policies, whole-process targets and the clock's states;
-- calendars: business calendars and their days off.
+- calendars: business calendars and their days off;
+- saved_views: a person's named filters of the board, queue and risks pages.
 """
 
 from processes.models.approvals import (
@@ -35,6 +36,7 @@ from processes.models.definitions import (
     Transition,
 )
 from processes.models.events import Event, EventKind
+from processes.models.saved_views import SavedView, SavedViewPage
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 
 __all__ = [
@@ -61,6 +63,8 @@ __all__ = [
     "RequestCard",
     "SLAPolicy",
     "SLAState",
+    "SavedView",
+    "SavedViewPage",
     "Status",
     "StatusOutcome",
     "Transition",

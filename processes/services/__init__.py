@@ -6,6 +6,7 @@ from processes.services.approvals import (
     approvals_escalate,
 )
 from processes.services.blocks import card_block, card_unblock
+from processes.services.bulk import BulkResult, cards_bulk_apply
 from processes.services.cards import (
     card_create,
     card_item_add,
@@ -17,6 +18,7 @@ from processes.services.comments import card_comment_add
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [
+    "BulkResult",
     "approval_decide",
     "approval_requests_sync",
     "approvals_escalate",
@@ -27,6 +29,7 @@ __all__ = [
     "card_transition",
     "card_transition_options",
     "card_unblock",
+    "cards_bulk_apply",
     "card_update",
     "client_create",
     "document_add",

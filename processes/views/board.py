@@ -1,44 +1,116 @@
-"""The board: a process's cards in columns by status."""
+"""The board: a process's cards in columns by status, filtered; and one column in full."""
 
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from processes import selectors
+from processes.forms import users_with_role_in
+from processes.models import Status, Transition
+from processes.templatetags.opmodel_ui import process_zone
+from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
+from processes.views.filtering import page_filters
 
-BOARD_COLUMN_LIMIT = 100
+BOARD_COLUMN_LIMIT = 30
+FINISHED_DAYS = 7
+COLUMN_PAGE_SIZE = 50
+
+
+def _moves(process) -> dict[str, dict[str, str]]:
+    """{source slug: {target slug: transition name}}: where a tile may be dropped (the server
+    checks the move again)."""
+    moves: dict[str, dict[str, str]] = {}
+    definitions = (
+        Transition.objects.filter(process=process)
+        .select_related("target")
+        .prefetch_related("sources")
+    )
+    for definition in definitions:
+        for source in definition.sources.all():
+            moves.setdefault(source.slug, {})[definition.target.slug] = definition.name
+    return moves
 
 
 @require_safe
 def board(request):
+    now = timezone.now()
     processes = list(selectors.processes_visible_to(request.user).filter(is_active=True))
     process, errors = selectors.process_from_query(request.GET, processes=processes)
     if errors:
         raise Http404("No such process.")
 
-    columns = []
-    if process is not None:
-        raw = selectors.board(
-            user=request.user, process=process, limit_per_status=BOARD_COLUMN_LIMIT
-        )
-        # Open work first, in the process's order; finished columns (recent cards) last.
-        ordered = [c for c in raw if not c[0].final] + [c for c in raw if c[0].final]
-        columns = [
-            {"status": s, "cards": cards, "capped": len(cards) >= BOARD_COLUMN_LIMIT}
-            for s, cards in ordered
-        ]
-    open_cards = [card for col in columns if not col["status"].final for card in col["cards"]]
-    context = {
-        "processes": processes,
-        "process": process,
+    context = {"processes": processes, "process": process, "now": now, "nav": "board"}
+    if process is None:
+        return render(request, "processes/board.html", context)
+    filters = page_filters(
+        request,
+        selectors.cards_visible_to(request.user),
+        page="board",
+        now=now,
+        people=users_with_role_in(process),
+    )
+    raw = selectors.board(
+        cards=filters.cards,
+        process=process,
+        now=now,
+        limit_per_status=BOARD_COLUMN_LIMIT,
+        finished_days=FINISHED_DAYS,
+    )
+    # Open work first, in the process's order; finished columns (recent cards) last.
+    columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
+    editor = may_edit(request.user, process.pk)
+    tiles = TileRenderer(request, now=now, may_edit=editor)
+    for column in columns:
+        column.tiles = [tiles.tile(card, final=column.status.final) for card in column.cards]
+    open_columns = [c for c in columns if not c.status.final]
+    context |= {
         "columns": columns,
-        "open_count": len(open_cards),
-        "blocked_count": sum(1 for card in open_cards if card.is_blocked),
-        "unassigned_count": sum(1 for card in open_cards if not card.responsible_id),
-        "may_create": process is not None and may_edit(request.user, process.pk),
-        "now": timezone.now(),
+        "filters": filters,
+        "open_count": sum(c.count for c in open_columns),
+        "blocked_count": sum(1 for c in open_columns for card in c.cards if card.is_blocked),
+        "unassigned_count": sum(
+            1 for c in open_columns for card in c.cards if not card.responsible_id
+        ),
+        "may_create": editor,
+        "moves": _moves(process) if editor else {},
+        "finished_days": FINISHED_DAYS,
+    }
+    return render(request, "processes/board.html", context, status=filters.http_status)
+
+
+@require_safe
+def board_column(request, status: str):
+    """Every card of one status (with the board's filters), newest move first, by pages."""
+    now = timezone.now()
+    processes = list(selectors.processes_visible_to(request.user).filter(is_active=True))
+    process, errors = selectors.process_from_query(request.GET, processes=processes)
+    if errors or process is None:
+        raise Http404("No such process.")
+    column = Status.objects.filter(process=process, slug=status).first()
+    if column is None:
+        raise Http404("No such status.")
+    filters = page_filters(
+        request,
+        selectors.cards_visible_to(request.user),
+        page="board",
+        now=now,
+        people=users_with_role_in(process),
+    )
+    cards = filters.cards.filter(process=process, status=column.slug).order_by(
+        F("status_changed_at").desc(), "-id"
+    )
+    page = Paginator(cards, COLUMN_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "process": process,
+        "column": column,
+        "page": page,
+        "filters": filters,
+        "zone": process_zone(process),
+        "now": now,
         "nav": "board",
     }
-    return render(request, "processes/board.html", context)
+    return render(request, "processes/board_column.html", context, status=filters.http_status)

@@ -3,7 +3,7 @@
 import os
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import notifications_mark_subject_read
 from processes import selectors, services
-from processes.errors import CardActionError, CardConflict, InvalidInput, TransitionRefused
+from processes.errors import CardActionError, InvalidInput, TransitionRefused
 from processes.forms import (
     BlockForm,
     CommentForm,
@@ -19,6 +19,7 @@ from processes.forms import (
     LineItemForm,
     TransitionForm,
     UnblockForm,
+    users_with_role_in,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.models.calendars import STANDARD_CALENDAR
@@ -99,6 +100,8 @@ def _render_card(
         "moves": [o for o in options if not o.needs_lost_reason],
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
         "may_edit": editor and not finished,
+        # The assignee picker's people: one query, only where the card may be edited.
+        "people": list(users_with_role_in(card.process)) if editor and not finished else [],
         "may_add_documents": editor and (not finished or card.process.documents_when_finished),
         "finished": finished,
         "items": items,
@@ -170,35 +173,67 @@ def card_comment(request, card_id: int):
     return redirect(reverse("card-detail", args=[card_id]) + f"#event-{added.event.pk}")
 
 
-def _card_action(request, card_id: int, *, key: str, form, act, success, move: str = ""):
+def _wants_json(request) -> bool:
+    # The board's drag and drop posts the same form and reads the answer as JSON.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def card_action(
+    request,
+    card_id: int,
+    *,
+    key: str,
+    form,
+    act,
+    success,
+    move: str = "",
+    redirect_to: str = "",
+):
     """Run one card action from a POSTed form; refusals re-render the page with their status.
 
     `form` is a bound form, or makes one from the card; `act(card, cleaned_data)` calls the
     service; `success` is the message, or makes it from the changed card. On a conflict the
     page shows the fresh card and fresh forms, so nothing typed on a stale page is resubmitted
-    unseen.
+    unseen. A request that accepts JSON gets the outcome as JSON with the same status.
     """
     card = card_or_404(request.user, card_id)
     if callable(form):
         form = form(card)
     if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"detail": "Check the form.", "errors": form.errors}, status=400)
         return _render_card(request, card_id, status=400, bound={key: form})
     try:
         act(card, form.cleaned_data)
-    except InvalidInput as exc:
+    except CardActionError as exc:
+        if _wants_json(request):
+            return JsonResponse(
+                {"detail": _refusal_title(exc), "unmet": getattr(exc, "unmet", [])},
+                status=exc.http_status,
+            )
+        return _card_refused(request, card_id, exc, key=key, form=form, move=move)
+    text = success(card) if callable(success) else success
+    if _wants_json(request):
+        return JsonResponse({"detail": text, "status": card.status, "version": card.version})
+    messages.success(request, text)
+    return redirect(redirect_to or reverse("card-detail", args=[card_id]))
+
+
+def _card_refused(request, card_id: int, exc: CardActionError, *, key: str, form, move: str):
+    if isinstance(exc, InvalidInput):
         add_form_errors(form, exc.errors)
         return _render_card(request, card_id, status=exc.http_status, bound={key: form})
-    except CardConflict as exc:
-        return _render_card(request, card_id, status=exc.http_status, error=exc)
-    except TransitionRefused as exc:
-        bound = {key: form}
+    if isinstance(exc, TransitionRefused):
         return _render_card(
-            request, card_id, status=exc.http_status, error=exc, bound=bound, refused_move=move
+            request,
+            card_id,
+            status=exc.http_status,
+            error=exc,
+            bound={key: form},
+            refused_move=move,
         )
-    except CardActionError as exc:
-        return _render_card(request, card_id, status=exc.http_status, error=exc)
-    messages.success(request, success(card) if callable(success) else success)
-    return redirect("card-detail", card_id=card_id)
+    # A conflict shows the fresh card and fresh forms.
+    return _render_card(request, card_id, status=exc.http_status, error=exc)
 
 
 @require_POST
@@ -213,7 +248,7 @@ def card_transition(request, card_id: int, name: str):
             expected_version=data["version"],
         )
 
-    return _card_action(
+    return card_action(
         request,
         card_id,
         key="transition",
@@ -226,7 +261,7 @@ def card_transition(request, card_id: int, name: str):
 
 @require_POST
 def card_block(request, card_id: int):
-    return _card_action(
+    return card_action(
         request,
         card_id,
         key="block",
@@ -244,7 +279,7 @@ def card_block(request, card_id: int):
 
 @require_POST
 def card_unblock(request, card_id: int):
-    return _card_action(
+    return card_action(
         request,
         card_id,
         key="unblock",
@@ -258,7 +293,7 @@ def card_unblock(request, card_id: int):
 
 @require_POST
 def card_item_add(request, card_id: int):
-    return _card_action(
+    return card_action(
         request,
         card_id,
         key="item",
@@ -278,7 +313,7 @@ def card_item_add(request, card_id: int):
 
 @require_POST
 def card_document_add(request, card_id: int):
-    return _card_action(
+    return card_action(
         request,
         card_id,
         key="document",

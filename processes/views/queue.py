@@ -1,4 +1,4 @@
-"""My queue: the open cards I am responsible for, or execute, oldest first."""
+"""My queue: the open cards I am responsible for, or execute, by time left; filtered."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from processes import selectors
 from processes.models import Status
+from processes.views.filtering import bulk_choices, page_filters
 from roles.permissions import role_map
 
 QUEUE_PAGE_SIZE = 50
@@ -19,7 +20,14 @@ def _status_lookup(process_ids) -> dict[tuple[int, str], Status]:
 
 @require_safe
 def queue(request):
-    paginator = Paginator(selectors.my_queue(user=request.user), QUEUE_PAGE_SIZE)
+    now = timezone.now()
+    filters = page_filters(
+        request,
+        selectors.my_queue(user=request.user).select_related("process__calendar"),
+        page="queue",
+        now=now,
+    )
+    paginator = Paginator(filters.cards, QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     cards = list(page.object_list)
     statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
@@ -29,8 +37,10 @@ def queue(request):
     context = {
         "page": page,
         "rows": rows,
+        "filters": filters,
+        "bulk": bulk_choices(request.user) if rows else {},
         "many_processes": len(role_map(request.user).process_ids()) > 1,
-        "now": timezone.now(),
+        "now": now,
         "nav": "queue",
     }
-    return render(request, "processes/queue.html", context)
+    return render(request, "processes/queue.html", context, status=filters.http_status)

@@ -138,7 +138,7 @@ def test_board_shows_columns_and_tiles(as_alice, make_card, acme, alice):
 
 def test_board_puts_final_statuses_last(as_alice):
     response = as_alice.get(reverse("board"))
-    slugs = [column["status"].slug for column in response.context["columns"]]
+    slugs = [column.status.slug for column in response.context["columns"]]
     assert slugs[-2:] == ["closed", "lost"]
     assert slugs[0] == "received"
 
@@ -171,7 +171,7 @@ def test_board_unknown_process_is_404(as_alice):
 # ------------------------------------------------------------------ my queue
 
 
-def test_queue_lists_my_open_cards_oldest_first(as_alice, make_card, alice):
+def test_queue_lists_running_deadlines_before_paused_ones(as_alice, make_card, alice):
     now = timezone.now()
     newer = make_card(title="Newer order", at=now - timedelta(days=1))
     older = make_card(title="Older order", at=now - timedelta(days=5))
@@ -181,7 +181,8 @@ def test_queue_lists_my_open_cards_oldest_first(as_alice, make_card, alice):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Older order") < html.index("Newer order")
+    # the blocked card's clock is paused: the running deadline comes first
+    assert html.index("Newer order") < html.index("Older order")
     assert "5d" in html
     assert "Qualify the request" in html  # the status's next action
     assert "Blocked: Waiting for customer" in html
@@ -654,27 +655,38 @@ def _fill(make_card, alice, acme, count):
             card_transition(actor=alice, card=card, name="qualify")
 
 
+FILTERS = "?q=order&responsible=me&blocked=false&priority=normal&channel=email"
+
+
 @pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("query", ["", FILTERS])
 def test_board_runs_a_fixed_number_of_queries(
-    as_alice, make_card, alice, acme, count, django_assert_num_queries
+    as_alice, make_card, alice, acme, count, query, django_assert_num_queries
 ):
     _fill(make_card, alice, acme, count)
-    # session, user, visible processes, role map, statuses, open cards, recent finished cards,
-    # the header's unread alerts
-    with django_assert_num_queries(8):
-        response = as_alice.get(reverse("board"))
-    assert response.content.decode().count("data-card=") == count
+    # session, user, visible processes, role map, the filters' people, clients and saved views,
+    # statuses, counts per status, open cards, recent finished cards, the moves (transitions
+    # and their sources) for drag and drop, the header's unread alerts
+    with django_assert_num_queries(14):
+        response = as_alice.get(reverse("board") + query)
+    assert response.status_code == 200
+    unblocked = count - (count + 2) // 3
+    assert response.content.decode().count("data-card=") == (unblocked if query else count)
 
 
 @pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("query", ["", FILTERS])
 def test_queue_runs_a_fixed_number_of_queries(
-    as_alice, make_card, alice, acme, count, django_assert_num_queries
+    as_alice, make_card, alice, acme, count, query, django_assert_num_queries
 ):
     _fill(make_card, alice, acme, count)
-    # session, user, count, page of cards, statuses, role map, the header's unread alerts
-    with django_assert_num_queries(7):
-        response = as_alice.get(reverse("queue"))
-    assert len(response.context["rows"]) == count
+    # session, user, the filters' people, clients and saved views, count, page of cards,
+    # statuses, role map, the bulk bar's block reasons and statuses, the header's unread alerts
+    with django_assert_num_queries(12):
+        response = as_alice.get(reverse("queue") + query)
+    assert response.status_code == 200
+    unblocked = count - (count + 2) // 3
+    assert len(response.context["rows"]) == (unblocked if query else count)
 
 
 @pytest.mark.parametrize("history", [1, 40])
@@ -688,8 +700,8 @@ def test_card_page_runs_a_fixed_number_of_queries(
     # session, user, card, items, documents, events, transitions, their sources, block reasons,
     # statuses, the process's exception rules, the card's approval requests (with rule,
     # requester and decider), role map, the header's unread alerts, and marking the card's
-    # alerts and mentions read (opening the card reads them)
-    with django_assert_num_queries(15):
+    # alerts and mentions read (opening the card reads them), the assignee picker's people
+    with django_assert_num_queries(16):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2
