@@ -359,3 +359,20 @@ def document_add(
             data={"name": document.name},
         ).save()
     return document
+
+
+def document_remove(*, actor, document: Document, at: datetime | None = None) -> None:
+    """Remove a document (the admin's delete): the card's history says who removed which file
+    and when; the file goes once the removal is committed."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        event_record(
+            card=document.card,
+            kind=EventKind.DOCUMENT_REMOVED,
+            actor=actor,
+            at=now,
+            data={"name": document.name, "file": document.file.name},
+        ).save()
+        stored = document.file
+        document.delete()
+        transaction.on_commit(lambda: stored.storage.delete(stored.name), robust=True)
