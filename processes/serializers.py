@@ -101,14 +101,14 @@ class LineItemSerializer(serializers.ModelSerializer):
 
 class CardSerializer(serializers.ModelSerializer):
     process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
-    client = serializers.PrimaryKeyRelatedField(read_only=True)
+    client = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     client_name = serializers.CharField(source="client.name", read_only=True, allow_null=True)
-    responsible = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     responsible_username = serializers.CharField(
         source="responsible.username", read_only=True, allow_null=True
     )
     blocked = serializers.BooleanField(source="is_blocked", read_only=True)
-    block_reason = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    block_reason = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     # No max_digits: a computed figure is shown as it is, never refused on the way out.
     margin_percent = serializers.DecimalField(
         max_digits=None, decimal_places=2, read_only=True, allow_null=True
@@ -191,7 +191,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 class ApprovalSerializer(serializers.ModelSerializer):
     card_title = serializers.CharField(source="card.title", read_only=True)
-    client_name = serializers.CharField(source="card.client.name", read_only=True, default=None)
+    client_name = serializers.CharField(
+        source="card.client.name", read_only=True, default=None, allow_null=True
+    )
     discount_percent = serializers.DecimalField(
         source="card.discount_percent", max_digits=None, decimal_places=2, read_only=True
     )
@@ -211,7 +213,9 @@ class ApprovalSerializer(serializers.ModelSerializer):
     level = serializers.IntegerField(source="rule.level", read_only=True)
     authority = serializers.CharField(source="rule.authority", read_only=True)
     requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
-    decided_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    decided_by = serializers.SlugRelatedField(
+        read_only=True, slug_field="username", allow_null=True
+    )
     overdue = OverdueField()
 
     class Meta:
