@@ -55,6 +55,7 @@ MIDDLEWARE = [
     # Early, so that every answer carries the policy, even those of the guards below it.
     "csp.middleware.CSPMiddleware",
     "opmodel.middleware.RefuseNulBytes",
+    "opmodel.middleware.RefuseRepeatedApiParameters",
     "opmodel.middleware.UploadLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

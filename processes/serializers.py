@@ -10,7 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opmodel.serializers import DetailSerializer  # noqa: F401 (the API's shared 4xx body)
+from opmodel.serializers import (  # noqa: F401 (DetailSerializer: the API's shared 4xx body)
+    DetailSerializer,
+    StrictCharField,
+)
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -293,13 +296,13 @@ def _version_field():
 
 
 class ClientInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
 
 
 class CardDataInputSerializer(serializers.Serializer):
     """The card fields a person may set, parsed; whether the values make sense is the service's."""
 
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     client = serializers.PrimaryKeyRelatedField(
         queryset=Client.objects.all(), allow_null=True, required=False
     )
@@ -347,29 +350,27 @@ class CardUpdateSerializer(CardDataInputSerializer):
 
 class LineItemInputSerializer(serializers.Serializer):
     version = _version_field()
-    product = serializers.CharField(max_length=200)
+    product = StrictCharField(max_length=200)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    lost_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=300
-    )
+    comment = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
+    lost_reason = StrictCharField(required=False, allow_blank=True, default="", max_length=300)
     version = _version_field()
 
 
 class BlockInputSerializer(serializers.Serializer):
     version = _version_field()
     reason = serializers.SlugField(max_length=50, help_text="A block reason slug of the process.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class UnblockInputSerializer(serializers.Serializer):
     version = _version_field()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class CardFilterSerializer(serializers.Serializer):
@@ -391,4 +392,4 @@ class ApprovalFilterSerializer(serializers.Serializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -126,3 +126,22 @@ def test_unknown_page_stays_html(alice):
 
     assert answer.status_code == 404
     assert answer["Content-Type"].startswith("text/html")
+
+
+# Schema-violating input (schemathesis's negative data check) -------------------------------
+
+
+def test_a_repeated_api_query_parameter_is_400(alice):
+    answer = api_as(alice).get(CARDS + "?blocked=true&blocked=false")
+
+    assert answer.status_code == 400
+    assert answer.json() == {"blocked": ["This parameter may be given only once."]}
+
+
+def test_a_number_where_text_is_expected_is_400(alice, make_card):
+    card = make_card()
+
+    answer = api_as(alice).post(card_url(card, "comments/"), {"text": 0}, format="json")
+
+    assert answer.status_code == 400
+    assert "text" in answer.json()
