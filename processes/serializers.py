@@ -381,7 +381,7 @@ class CardFilterSerializer(serializers.Serializer):
     responsible = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="User id."
     )
-    blocked = serializers.BooleanField(required=False, allow_null=True, default=None)
+    blocked = serializers.BooleanField(required=False)
 
 
 class ApprovalFilterSerializer(serializers.Serializer):

@@ -145,3 +145,18 @@ def test_a_number_where_text_is_expected_is_400(alice, make_card):
 
     assert answer.status_code == 400
     assert "text" in answer.json()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/alerts/?unread=AAA", "/api/alerts/?per_card=maybe", "/api/cards/?blocked=null"],
+)
+def test_a_flag_that_is_not_true_or_false_is_400(alice, address):
+    assert api_as(alice).get(address).status_code == 400
+
+
+def test_flags_still_filter(alice):
+    client = api_as(alice)
+
+    assert client.get("/api/alerts/?unread=true&per_card=false").status_code == 200
+    assert client.get("/api/cards/?blocked=false").status_code == 200
