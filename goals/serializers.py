@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from goals.definitions import Cadence, GoalState, KeyResultKind
 from goals.models import CheckIn, KeyResultWeek
+from opmodel.serializers import StrictCharField
 
 # Plain strings, checked by the services: choice fields named kind and state already exist in
 # the processes API, and the schema would give their enums colliding names.
@@ -68,8 +69,8 @@ class GoalFilterSerializer(serializers.Serializer):
 
 
 class GoalInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    why = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200)
+    why = StrictCharField(required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -79,14 +80,14 @@ class GoalInputSerializer(serializers.Serializer):
         choices=Cadence.choices, required=False, allow_blank=True, default=""
     )
     processes = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    state = serializers.CharField(required=False, help_text=STATE_HELP)
+    state = StrictCharField(required=False, help_text=STATE_HELP)
 
 
 class KeyResultInputSerializer(serializers.Serializer):
     process = serializers.SlugField()
-    metric = serializers.CharField(max_length=50)
-    dimension = serializers.CharField(required=False, allow_blank=True, default="")
-    kind = serializers.CharField(default=KeyResultKind.TARGET, help_text="target or guardrail")
+    metric = StrictCharField(max_length=50)
+    dimension = StrictCharField(required=False, allow_blank=True, default="")
+    kind = StrictCharField(default=KeyResultKind.TARGET, help_text="target or guardrail")
     target = serializers.FloatField()
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -99,7 +100,7 @@ class HistorySerializer(serializers.ModelSerializer):
 
 class CheckInInputSerializer(serializers.Serializer):
     confidence = serializers.IntegerField(min_value=0, max_value=10)
-    comment = serializers.CharField()
+    comment = StrictCharField()
 
 
 class CheckInSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ never 403.
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from notifications.models import Notification
@@ -26,8 +26,23 @@ FILTERS = [
 ]
 
 
-def _true(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "true", "yes"}
+TRUE, FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
+
+
+def _filters(params) -> dict:
+    """The list's filters, or a 400 naming each that is not one the schema documents."""
+    errors, flags = {}, {}
+    for name in ("unread", "per_card"):
+        value = params.get(name, "").lower()
+        if value not in TRUE | FALSE:
+            errors[name] = ["Must be true or false."]
+        flags[name] = value in TRUE
+    kind = params.get("kind", "")
+    if kind and kind not in KIND_FILTERS:
+        errors["kind"] = [f"Must be one of: {', '.join(KIND_FILTERS)}."]
+    if errors:
+        raise ValidationError(errors)
+    return {"kind": kind, "unread": flags["unread"], "per_subject": flags["per_card"]}
 
 
 @extend_schema(tags=["alerts"])
@@ -44,12 +59,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = self.request.query_params
         if self.action != "list":
             return notifications_for(user=self.request.user)
-        return notifications_for(
-            user=self.request.user,
-            kind=params.get("kind", ""),
-            unread=_true(params.get("unread")),
-            per_subject=_true(params.get("per_card")),
-        )
+        return notifications_for(user=self.request.user, **_filters(params))
 
     @extend_schema(parameters=FILTERS)
     def list(self, request, *args, **kwargs):

@@ -58,6 +58,24 @@ def _query_has_nul(query) -> bool:
     return any(NUL in key or any(NUL in v for v in values) for key, values in query.lists())
 
 
+class RefuseRepeatedApiParameters:
+    """No API query parameter is a list: one given twice (`?blocked=1&blocked=0`) is ambiguous,
+    and the API would silently use the last. Answer 400 naming it, as for any bad value."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api(request):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                return JsonResponse(
+                    {key: ["This parameter may be given only once."] for key in repeated},
+                    status=400,
+                )
+        return self.get_response(request)
+
+
 class UploadLimit:
     """Reads a multipart body here, before any view, so that an upload past the limit is
     refused with 413 and the reason (opmodel/uploads.py stops reading it)."""

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # Early, so that every answer carries the policy, even those of the guards below it.
     "csp.middleware.CSPMiddleware",
     "opmodel.middleware.RefuseNulBytes",
+    "opmodel.middleware.RefuseRepeatedApiParameters",
     "opmodel.middleware.UploadLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -282,6 +283,11 @@ SPECTACULAR_SETTINGS = {
         # A review level and a goal's cadence are the same three words: one enum.
         "CadenceEnum": "goals.definitions.Cadence",
     },
+    # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opmodel.api_schema.error_responses",
+    ],
 }
 
 # Celery: kombu's filesystem transport by default (no server), Redis with CELERY_BROKER_URL.

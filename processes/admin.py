@@ -21,6 +21,7 @@ from processes.models import (
     Transition,
 )
 from processes.models.calendars import WEEKDAYS
+from processes.services import document_remove
 from roles.models import ProcessRole, RoleKind
 
 
@@ -165,6 +166,15 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Removing a document is part of the card's history: each delete goes through the service,
+    # which records who removed which file.
+    def delete_model(self, request, obj):
+        document_remove(actor=request.user, document=obj)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset.select_related("card"):
+            document_remove(actor=request.user, document=document)
 
 
 class HolidayInline(admin.TabularInline):

@@ -6,8 +6,12 @@ class ProcessesConfig(AppConfig):
     verbose_name = "Processes and request cards"
 
     def ready(self):
-        from processes import documents  # noqa: F401 (registers its system check)
+        from processes import (
+            definition,
+            documents,  # noqa: F401 (registers its system check)
+        )
         from processes.history_guard import users_in_processes_history
         from roles.people import register_history_source
 
         register_history_source(users_in_processes_history)
+        definition.connect()

@@ -1,6 +1,7 @@
 """The business calendar a process's SLAs and weeks count in, as a row and as arithmetic."""
 
 from processes.business_time import WorkingTime
+from processes.definition import process_definition
 from processes.models import BusinessCalendar
 
 
@@ -10,5 +11,6 @@ def process_calendar(process) -> BusinessCalendar:
 
 
 def working_time_for(process) -> WorkingTime:
-    """The process's calendar as arithmetic (built per operation, so always current)."""
-    return WorkingTime.for_calendar(process_calendar(process))
+    """The process's calendar as arithmetic, as of its definition's version (held in memory
+    between changes: see processes/definition.py)."""
+    return process_definition(process).working_time

@@ -10,7 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opmodel.serializers import DetailSerializer  # noqa: F401 (the API's shared 4xx body)
+from opmodel.serializers import (  # noqa: F401 (DetailSerializer: the API's shared 4xx body)
+    DetailSerializer,
+    StrictCharField,
+)
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -101,14 +104,14 @@ class LineItemSerializer(serializers.ModelSerializer):
 
 class CardSerializer(serializers.ModelSerializer):
     process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
-    client = serializers.PrimaryKeyRelatedField(read_only=True)
+    client = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     client_name = serializers.CharField(source="client.name", read_only=True, allow_null=True)
-    responsible = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     responsible_username = serializers.CharField(
         source="responsible.username", read_only=True, allow_null=True
     )
     blocked = serializers.BooleanField(source="is_blocked", read_only=True)
-    block_reason = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    block_reason = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     # No max_digits: a computed figure is shown as it is, never refused on the way out.
     margin_percent = serializers.DecimalField(
         max_digits=None, decimal_places=2, read_only=True, allow_null=True
@@ -191,7 +194,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 class ApprovalSerializer(serializers.ModelSerializer):
     card_title = serializers.CharField(source="card.title", read_only=True)
-    client_name = serializers.CharField(source="card.client.name", read_only=True, default=None)
+    client_name = serializers.CharField(
+        source="card.client.name", read_only=True, default=None, allow_null=True
+    )
     discount_percent = serializers.DecimalField(
         source="card.discount_percent", max_digits=None, decimal_places=2, read_only=True
     )
@@ -211,7 +216,9 @@ class ApprovalSerializer(serializers.ModelSerializer):
     level = serializers.IntegerField(source="rule.level", read_only=True)
     authority = serializers.CharField(source="rule.authority", read_only=True)
     requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
-    decided_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    decided_by = serializers.SlugRelatedField(
+        read_only=True, slug_field="username", allow_null=True
+    )
     overdue = OverdueField()
 
     class Meta:
@@ -289,13 +296,13 @@ def _version_field():
 
 
 class ClientInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
 
 
 class CardDataInputSerializer(serializers.Serializer):
     """The card fields a person may set, parsed; whether the values make sense is the service's."""
 
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     client = serializers.PrimaryKeyRelatedField(
         queryset=Client.objects.all(), allow_null=True, required=False
     )
@@ -343,29 +350,27 @@ class CardUpdateSerializer(CardDataInputSerializer):
 
 class LineItemInputSerializer(serializers.Serializer):
     version = _version_field()
-    product = serializers.CharField(max_length=200)
+    product = StrictCharField(max_length=200)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    lost_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=300
-    )
+    comment = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
+    lost_reason = StrictCharField(required=False, allow_blank=True, default="", max_length=300)
     version = _version_field()
 
 
 class BlockInputSerializer(serializers.Serializer):
     version = _version_field()
     reason = serializers.SlugField(max_length=50, help_text="A block reason slug of the process.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class UnblockInputSerializer(serializers.Serializer):
     version = _version_field()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class ApprovalFilterSerializer(serializers.Serializer):
@@ -376,4 +381,4 @@ class ApprovalFilterSerializer(serializers.Serializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -17,17 +17,12 @@ from datetime import datetime
 
 from processes.business_time import WorkingTime
 from processes.calendars import working_time_for
+from processes.definition import process_definition
 from processes.models import ProcessTarget, SLAPolicy, SLAState
 
 
 def policy_for(card, status) -> SLAPolicy | None:
-    policies = {
-        p.priority: p
-        for p in SLAPolicy.objects.filter(
-            process_id=card.process_id, status=status, priority__in=[card.priority, ""]
-        )
-    }
-    return policies.get(card.priority) or policies.get("")
+    return process_definition(card.process).sla_policy(status.pk, card.priority)
 
 
 @dataclass(frozen=True)
@@ -138,13 +133,7 @@ TARGET_CLOCK = Clock(
 
 
 def target_for(card) -> "ProcessTarget | None":
-    targets = {
-        t.priority: t
-        for t in ProcessTarget.objects.select_related("target_status").filter(
-            process_id=card.process_id, priority__in=[card.priority, ""]
-        )
-    }
-    return targets.get(card.priority) or targets.get("")
+    return process_definition(card.process).target(card.priority)
 
 
 def _terms(rule, final: bool = False) -> dict:

@@ -114,7 +114,7 @@ def card_timeline(
                 f"{money_text(data.get('unit_price'))} "
                 f"(cost {money_text(data.get('unit_cost'))})"
             )
-        elif event.kind == EventKind.DOCUMENT_ADDED:
+        elif event.kind in (EventKind.DOCUMENT_ADDED, EventKind.DOCUMENT_REMOVED):
             details.append(data.get("name", ""))
         elif event.kind in APPROVAL_TITLES:
             title = APPROVAL_TITLES[event.kind](data)

@@ -192,5 +192,8 @@ def _fresh_cache():
     # DRF's throttles count requests in the cache: each test starts with none counted.
     from django.core.cache import cache
 
+    from processes.definition import definitions_forget
+
     cache.clear()
+    definitions_forget()
     yield

@@ -84,8 +84,10 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
         if stale:
             WeeklyFigure.objects.filter(pk__in=stale).delete()
         # Apps above metrics (goals) follow the week's figures; metrics never imports them.
+        # robust: the figures are committed; a receiver's failure is logged, not raised.
         transaction.on_commit(
-            partial(weekly_snapshot_written.send, WeeklySnapshot, process_id=process.pk, week=week)
+            partial(weekly_snapshot_written.send, WeeklySnapshot, process_id=process.pk, week=week),
+            robust=True,
         )
     return snapshot
 

@@ -5,13 +5,14 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from opmodel.serializers import StrictCharField
 from processes import serializers as s
 from processes.api.base import FIELD_ERRORS, NOT_FOUND
 from processes.services import card_comment_add
 
 
 class CommentInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, help_text="@username notifies that person.")
+    text = StrictCharField(max_length=5000, help_text="@username notifies that person.")
 
 
 class CommentAddedSerializer(s.EventSerializer):

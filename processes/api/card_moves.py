@@ -25,7 +25,7 @@ class CardMoves:
     @extend_schema(
         responses={200: s.TransitionOptionSerializer(many=True), 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def transitions(self, request, pk=None):
         """The moves from the card's current status, each allowed for this user or with why not."""
         card = self.get_object()
@@ -106,7 +106,7 @@ class CardMoves:
         return self._card_response(card)
 
     @extend_schema(responses={200: s.EventSerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         """The card's history, oldest first. Read only: events are never changed."""
         card = self.get_object()

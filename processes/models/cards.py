@@ -209,8 +209,19 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             raise ConcurrentTransition("The card changed since it was read.")
         return updated
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # django-fsm's refresh switches the status field's protection off for the whole class
+        # and back on afterwards: two threads refreshing at once (the losers of a race on a
+        # threaded server) undo each other's switch and fail. Forgetting this instance's status
+        # first lets Django set it again without touching the shared field.
+        if fields is None:
+            deferred = self.get_deferred_fields()
+            fields = [f.attname for f in self._meta.concrete_fields if f.attname not in deferred]
+        fields = list(fields)
+        if "status" in fields:
+            self.__dict__.pop("status", None)
+        models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
+        self._update_initial_state()
         self._loaded_version = self.version
 
     def save(self, *args, **kwargs):

@@ -1,5 +1,7 @@
 """A process as data: its statuses, the transitions between them and its block reasons."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,6 +35,8 @@ class Process(models.Model):
         related_name="processes",
         help_text="Business hours its SLAs count in. Blank: the standard office hours.",
     )
+    # A new UUID whenever a row of the definition changes (processes/definition.py).
+    definition_version = models.UUIDField(default=uuid.uuid4, editable=False)
     documents_when_finished = models.BooleanField(
         default=True,
         help_text="Documents may still be uploaded to a finished card (a signed delivery note, "

@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     FIELD_CHANGE = "field_change", "Field change"
     ITEM_ADDED = "item_added", "Line item added"
     DOCUMENT_ADDED = "document_added", "Document added"
+    DOCUMENT_REMOVED = "document_removed", "Document removed"
     APPROVAL_REQUESTED = "approval_requested", "Approval requested"
     APPROVAL_DECIDED = "approval_decided", "Approval decided"
     APPROVAL_WITHDRAWN = "approval_withdrawn", "Approval withdrawn"

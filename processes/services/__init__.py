@@ -12,6 +12,7 @@ from processes.services.cards import (
     card_item_add,
     card_update,
     document_add,
+    document_remove,
 )
 from processes.services.clients import client_create
 from processes.services.comments import card_comment_add
@@ -33,4 +34,5 @@ __all__ = [
     "card_update",
     "client_create",
     "document_add",
+    "document_remove",
 ]

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DataError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
@@ -44,6 +44,9 @@ TRACKED_FIELDS = {
 }
 
 
+RESPONSIBLE_REFUSED = "This person cannot take this card."
+
+
 def _require_editor(actor, process_id: int, action: str) -> None:
     if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
         raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
@@ -73,11 +76,10 @@ def check_version(card: RequestCard, expected_version: int | None) -> None:
 
 
 def _check_responsible(process_id: int, responsible) -> None:
-    # Whoever owns the next step must be able to see the card.
+    # Whoever owns the next step must be able to see the card. The refusal names no one: the
+    # id may be a user of another process, whose name is not the asker's to learn.
     if responsible is not None and not role_map(responsible).may_see_process(process_id):
-        raise InvalidInput(
-            {"responsible": [f"{responsible.get_username()} holds no role in this process."]}
-        )
+        raise InvalidInput({"responsible": [RESPONSIBLE_REFUSED]})
 
 
 def _full_clean(card: RequestCard) -> None:
@@ -229,6 +231,41 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
     return card
 
 
+# The card's totals columns (max_digits, decimal_places): a total the column cannot hold
+# would fail in the database (PostgreSQL's DataError), after every item was valid on its own.
+ITEM_TOTAL_LIMITS = {
+    "items_price_total": ("the line items' price total", 14, 2),
+    "items_cost_total": ("the line items' cost total", 14, 2),
+    "items_quantity_total": ("the line items' quantity total", 15, 3),
+}
+
+
+def _check_item_totals(card: RequestCard, item: LineItem) -> None:
+    added = {
+        "items_price_total": item.line_price,
+        "items_cost_total": item.line_cost,
+        "items_quantity_total": item.quantity,
+    }
+    errors = {}
+    for field, (words, digits, places) in ITEM_TOTAL_LIMITS.items():
+        total = getattr(card, field) + added[field]
+        if abs(total) >= Decimal(10) ** (digits - places):
+            limit = Decimal(10) ** (digits - places) - Decimal(1).scaleb(-places)
+            errors.setdefault(_ITEM_FIELD_FOR[field], []).append(
+                f"This item would bring {words} to {total:,}, over the largest a card holds "
+                f"({limit:,})."
+            )
+    if errors:
+        raise InvalidInput(errors)
+
+
+_ITEM_FIELD_FOR = {
+    "items_price_total": "unit_price",
+    "items_cost_total": "unit_cost",
+    "items_quantity_total": "quantity",
+}
+
+
 def card_item_add(
     *,
     actor,
@@ -255,33 +292,44 @@ def card_item_add(
         item.full_clean(exclude=["card"])
     except ValidationError as exc:
         raise InvalidInput.from_django(exc) from exc
-    with transaction.atomic():
-        item.save()
-        # Additive and atomic in SQL, so two people adding items at once both count.
-        RequestCard.objects.filter(pk=card.pk).update(
-            items_count=F("items_count") + 1,
-            items_price_total=F("items_price_total") + item.line_price,
-            items_cost_total=F("items_cost_total") + item.line_cost,
-            items_quantity_total=F("items_quantity_total") + item.quantity,
-            version=F("version") + 1,
-            updated_at=now,
-        )
-        event_record(
-            card=card,
-            kind=EventKind.ITEM_ADDED,
-            actor=actor,
-            at=now,
-            data={
-                "product": item.product,
-                "quantity": str(item.quantity),
-                "unit_price": str(item.unit_price),
-                "unit_cost": str(item.unit_cost),
-            },
-        ).save()
-        # The new totals (margin, quantity) may meet or leave an exception rule.
-        card.refresh_from_db()
-        approval_requests_sync(card=card, actor=actor, now=now)
+    _check_item_totals(card, item)
+    try:
+        with transaction.atomic():
+            _item_save(actor=actor, card=card, item=item, now=now)
+    except DataError as exc:
+        # Items added by someone else since this card was read brought a total over the limit.
+        raise InvalidInput(
+            {"non_field_errors": ["The card's line item totals would be too large."]}
+        ) from exc
     return item
+
+
+def _item_save(*, actor, card: RequestCard, item: LineItem, now: datetime) -> None:
+    item.save()
+    # Additive and atomic in SQL, so two people adding items at once both count.
+    RequestCard.objects.filter(pk=card.pk).update(
+        items_count=F("items_count") + 1,
+        items_price_total=F("items_price_total") + item.line_price,
+        items_cost_total=F("items_cost_total") + item.line_cost,
+        items_quantity_total=F("items_quantity_total") + item.quantity,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    event_record(
+        card=card,
+        kind=EventKind.ITEM_ADDED,
+        actor=actor,
+        at=now,
+        data={
+            "product": item.product,
+            "quantity": str(item.quantity),
+            "unit_price": str(item.unit_price),
+            "unit_cost": str(item.unit_cost),
+        },
+    ).save()
+    # The new totals (margin, quantity) may meet or leave an exception rule.
+    card.refresh_from_db()
+    approval_requests_sync(card=card, actor=actor, now=now)
 
 
 def document_add(
@@ -311,3 +359,20 @@ def document_add(
             data={"name": document.name},
         ).save()
     return document
+
+
+def document_remove(*, actor, document: Document, at: datetime | None = None) -> None:
+    """Remove a document (the admin's delete): the card's history says who removed which file
+    and when; the file goes once the removal is committed."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        event_record(
+            card=document.card,
+            kind=EventKind.DOCUMENT_REMOVED,
+            actor=actor,
+            at=now,
+            data={"name": document.name, "file": document.file.name},
+        ).save()
+        stored = document.file
+        document.delete()
+        transaction.on_commit(lambda: stored.storage.delete(stored.name), robust=True)

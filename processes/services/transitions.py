@@ -7,6 +7,7 @@ from django_fsm import ConcurrentTransition
 
 from notifications.services import notifications_resolve
 from processes.conditions import unmet_conditions
+from processes.definition import process_definition
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
 from processes.models import (
     EventKind,
@@ -44,11 +45,7 @@ def _roles_text(kinds) -> str:
 
 
 def _definition_for(card: RequestCard, name: str) -> Transition:
-    definition = (
-        Transition.objects.select_related("target")
-        .filter(process_id=card.process_id, name=name)
-        .first()
-    )
+    definition = process_definition(card.process).transitions.get(name)
     if definition is None:
         raise TransitionRefused(
             f"There is no transition {name!r} in this process.",
@@ -92,7 +89,8 @@ def card_transition(
             f"{definition.label.lower()} a card."
         )
     check_version(card, expected_version)
-    if not definition.sources.filter(slug=card.status).exists():
+    process = process_definition(card.process)
+    if card.status not in process.sources[definition.name]:
         raise TransitionRefused(
             f"{definition.label} is not possible from the status {card.status!r}.",
             [
@@ -102,7 +100,9 @@ def card_transition(
         )
     unmet = unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
     missing = []
-    unmet += approval_unmet(card=card, transition_id=definition.pk, missing=missing)
+    unmet += approval_unmet(
+        card=card, transition_id=definition.pk, rules=process.exception_rules, missing=missing
+    )
     if missing:
         # A rule added since the card last changed: the refused move is what asks for approval.
         with transaction.atomic():

@@ -126,3 +126,37 @@ def test_unknown_page_stays_html(alice):
 
     assert answer.status_code == 404
     assert answer["Content-Type"].startswith("text/html")
+
+
+# Schema-violating input (schemathesis's negative data check) -------------------------------
+
+
+def test_a_repeated_api_query_parameter_is_400(alice):
+    answer = api_as(alice).get(CARDS + "?blocked=true&blocked=false")
+
+    assert answer.status_code == 400
+    assert answer.json() == {"blocked": ["This parameter may be given only once."]}
+
+
+def test_a_number_where_text_is_expected_is_400(alice, make_card):
+    card = make_card()
+
+    answer = api_as(alice).post(card_url(card, "comments/"), {"text": 0}, format="json")
+
+    assert answer.status_code == 400
+    assert "text" in answer.json()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/alerts/?unread=AAA", "/api/alerts/?per_card=maybe", "/api/cards/?blocked=null"],
+)
+def test_a_flag_that_is_not_true_or_false_is_400(alice, address):
+    assert api_as(alice).get(address).status_code == 400
+
+
+def test_flags_still_filter(alice):
+    client = api_as(alice)
+
+    assert client.get("/api/alerts/?unread=true&per_card=false").status_code == 200
+    assert client.get("/api/cards/?blocked=false").status_code == 200

@@ -205,11 +205,12 @@ def test_transition_costs_the_same_queries_whatever_the_history(
 ):
     _long_history(priced_card, alice, rounds)
     client = api_as(alice)
-    # token+user, card, items, definition, roles, source check, SLA policy, calendar,
-    # calendar holidays, process target, savepoint, update, event, the card's "at risk" alerts
-    # of the status it left marked read, release savepoint, and the process's exception rules
-    # (a guarded move adds one: the card's approval requests)
-    with django_assert_num_queries(16):
+    # token+user, card (with its process and the definition's version), items, roles,
+    # savepoint, update, event, the card's "at risk" alerts of the status it left marked read,
+    # release savepoint (a guarded move adds one: the card's approval requests). The process's
+    # definition (transitions, SLA policies, calendar, target, exception rules) is held in
+    # memory since the card was made: see test_definition_cache.py.
+    with django_assert_num_queries(9):
         answer = client.post(card_url(priced_card, "transitions/qualify/"), format="json")
     assert answer.status_code == 200
     assert priced_card.events.count() == 3 + 2 * rounds

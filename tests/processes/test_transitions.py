@@ -317,7 +317,7 @@ def test_back_dated_moves_keep_their_time(priced_card, alice):
 def test_responsible_must_hold_a_role_in_the_process(priced_card, alice, charlie):
     with pytest.raises(InvalidInput) as invalid:
         card_update(actor=alice, card=priced_card, changes={"responsible": charlie})
-    assert invalid.value.errors == {"responsible": ["charlie holds no role in this process."]}
+    assert invalid.value.errors == {"responsible": ["This person cannot take this card."]}
     priced_card.refresh_from_db()
     assert priced_card.responsible is None
     assert not priced_card.events.filter(kind=EventKind.ASSIGNMENT).exists()

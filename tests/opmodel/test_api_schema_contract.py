@@ -1,0 +1,67 @@
+"""The schema is the contract (issue 15, point 12): fields that may be null say so, lists that
+are arrays are not documented as pages, and every error code the API gives is documented with
+its body."""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _component(schema, name):
+    return schema["components"]["schemas"][name]
+
+
+def _responses(schema, path, method):
+    return schema["paths"][path][method]["responses"]
+
+
+@pytest.mark.parametrize(
+    "component, field",
+    [
+        ("Card", "client"),
+        ("Card", "responsible"),
+        ("Card", "block_reason"),
+        ("Approval", "client_name"),
+        ("Approval", "decided_by"),
+    ],
+)
+def test_fields_that_may_be_null_are_nullable(schema, component, field):
+    assert _component(schema, component)["properties"][field].get("nullable") is True
+
+
+@pytest.mark.parametrize("suffix", ["events/", "transitions/"])
+def test_a_cards_history_and_moves_are_arrays(schema, suffix):
+    answer = _responses(schema, f"/api/cards/{{id}}/{suffix}", "get")["200"]
+    body = answer["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    params = schema["paths"][f"/api/cards/{{id}}/{suffix}"]["get"].get("parameters", [])
+    assert "page" not in {p["name"] for p in params}
+
+
+@pytest.mark.parametrize(
+    "path, method, codes",
+    [
+        ("/api/cards/", "get", {"200", "400", "401", "403", "404"}),
+        ("/api/cards/", "post", {"201", "400", "401", "403", "413"}),
+        ("/api/cards/{id}/", "patch", {"200", "400", "401", "403", "404", "409"}),
+        ("/api/cards/{id}/transitions/{name}/", "post", {"200", "400", "403", "404", "409"}),
+        ("/api/approvals/{id}/approve/", "post", {"200", "400", "403", "404", "409"}),
+        ("/api/alerts/", "get", {"200", "400", "401", "404"}),
+        ("/api/auth/token/", "post", {"200", "400", "429"}),
+    ],
+)
+def test_error_codes_are_documented(schema, path, method, codes):
+    assert codes <= set(_responses(schema, path, method))
+
+
+def test_a_refused_transition_documents_both_of_its_bodies(schema):
+    answer = _responses(schema, "/api/cards/{id}/transitions/{name}/", "post")["400"]
+    shapes = answer["content"]["application/json"]["schema"]["anyOf"]
+    refs = {shape.get("$ref", "").rsplit("/", 1)[-1] for shape in shapes}
+    assert {"Refusal", "ErrorDetail", "FieldErrors"} <= refs
