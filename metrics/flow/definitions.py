@@ -26,6 +26,11 @@ def days(value) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def percent(value) -> float | None:
+    """A percentage as the figures keep it: 2 decimals."""
+    return None if value is None else round(float(value), 2)
+
+
 def share(part, whole) -> float | None:
     """A share as the figures keep it: a fraction 0..1 with 4 decimals; None over nothing."""
     return round(part / whole, 4) if whole else None
