@@ -250,9 +250,7 @@ def weekly_cards(request):
         page = Paginator(ids, CARDS_PAGE_SIZE).get_page(request.GET.get("page"))
     cards, names = [], {}
     if choice.process is not None:
-        names = dict(
-            Status.objects.filter(process=choice.process).values_list("slug", "name")
-        )
+        names = dict(Status.objects.filter(process=choice.process).values_list("slug", "name"))
     if page is not None:
         found = {c.pk: c for c in cards_visible_to(request.user).filter(pk__in=list(page))}
         cards = [found[pk] for pk in page if pk in found]
@@ -262,6 +260,7 @@ def weekly_cards(request):
         "choice": choice,
         "metric": metric,
         "metric_label": dashboards.METRIC_LABELS.get(metric, metric),
+        "unit_note": dashboards.METRIC_UNITS.get(metric, ""),
         "key": key,
         # The key in words: a status or channel by its name, else as given (a reason, a client).
         "key_label": names.get(key) or dict(Channel.choices).get(key) or key,

@@ -96,6 +96,16 @@ def table_csv(dashboard: Dashboard, slug: str) -> HttpResponse:
     return response
 
 
+# Figures that count something other than cards: their lists show the cards, and say so.
+METRIC_UNITS = {
+    "sla_visits": "The figure counts status visits; a card may have several. These are the cards.",
+    "sla_ended_late": "The figure counts status visits; a card may have several. These are the "
+    "cards.",
+    "sla_breaches": "The figure counts deadlines passed, one per status visit; a card may have "
+    "several. These are the cards.",
+    "repeat_requests": "The figure counts clients; these are their cards.",
+}
+
 METRIC_LABELS = {
     "intake": "Created in the week",
     "throughput": "Finished in the week",
