@@ -53,6 +53,15 @@ class Dialect:
             return f"{stamp} || lpad(CAST({id_} AS TEXT), 20, '0')", width + 20
         return f"{stamp} || printf('%%020d', {id_})", width + 20
 
+    def latest(self, value: str, where: str, width: int) -> str:
+        """The `value` of a card's latest event (by at, id) among those `where` holds, in a
+        GROUP BY card: on PostgreSQL an ordered array_agg (cheaper than writing each instant
+        as text), elsewhere the MAX of the event key with the value appended."""
+        if self.name == "postgresql":
+            return f"(array_agg({value} ORDER BY at DESC, id DESC) FILTER (WHERE {where}))[1]"
+        key, _ = self.event_key("at", "id")
+        return f"substr(MAX(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
+
     def instant(self, text: str) -> str:
         """An ISO instant written by Python (`datetime.isoformat()` in UTC) as the database
         compares its datetime columns and parameters."""
@@ -89,6 +98,7 @@ def ctes(d: Dialect, n: int) -> str:
     """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...)."""
     secs = d.seconds
     key, width = d.event_key("at", "id")
+    key_e = d.event_key("e.at", "e.id")[0]
     move = "kind IN ('created', 'transition')"
     reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
     breached = d.json_is_true("e.data", "sla", "breached")
@@ -118,16 +128,14 @@ card AS (  -- one pass folds each card's events into its points; "latest" is by 
         MIN(CASE WHEN kind = 'created' THEN at END) AS created_at,
         MIN(CASE WHEN kind = 'transition' AND from_status = %(first)s THEN at END) AS started_at,
         MAX(CASE WHEN {move} THEN at END) AS moved_at,
-        MAX(CASE WHEN {move} THEN {key} || to_status END) AS last_move,
-        MAX(CASE WHEN kind IN ('created', 'assignment') THEN {key} || COALESCE(resp, '') END)
-            AS last_resp,
+        {d.latest("to_status", move, width)} AS state,
+        {d.latest("COALESCE(resp, '')", "kind IN ('created', 'assignment')", width)} AS resp,
         MAX(chan) AS created_channel,
         {reach}
     FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
 cs AS (  -- the channel a card came in by (its created event; the card's own before events had it)
-    SELECT card.*, COALESCE(created_channel, c.channel) AS channel, c.client_id,
-        substr(last_move, {width + 1}) AS state, substr(last_resp, {width + 1}) AS resp
+    SELECT card.*, COALESCE(created_channel, c.channel) AS channel, c.client_id
     FROM card JOIN processes_requestcard c ON c.id = card.card_id
     WHERE card.created_at IS NOT NULL
 ),
@@ -213,7 +221,7 @@ agt AS (  -- the cards agreed in the week, and their first agreement in it
     GROUP BY card_id
 ),
 ach AS (  -- their discount changes and line items, through the (card, at) index
-    SELECT e.card_id, e.kind, {d.event_key("e.at", "e.id")[0]} AS k,
+    SELECT e.card_id, e.kind, {key_e} AS k,
         {d.json_text("e.data", "old")} AS old, {d.json_text("e.data", "new")} AS new,
         ROUND(CAST({d.json_text("e.data", "quantity")} AS DECIMAL(20, 6))
             * CAST({d.json_text("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
@@ -224,22 +232,28 @@ ach AS (  -- their discount changes and line items, through the (card, at) index
         AND (e.kind = 'item_added' OR (e.kind = 'field_change'
             AND {d.json_text("e.data", "field")} = 'discount_percent'))
 ),
+acg AS (  -- per card: the discount set last before the agreement, the one replaced first
+          -- after it, and the items added after it
+    SELECT agt.card_id,
+        MAX(CASE WHEN ach.kind = 'field_change' AND ach.k < agt.agreed_key
+            THEN ach.k || ach.new END) AS set_before,
+        MIN(CASE WHEN ach.kind = 'field_change' AND ach.k > agt.agreed_key
+            THEN ach.k || ach.old END) AS replaced_after,
+        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.price END)
+            AS price_after,
+        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.cost END)
+            AS cost_after
+    FROM agt LEFT JOIN ach ON ach.card_id = agt.card_id
+    GROUP BY agt.card_id
+),
 asg AS (  -- values as agreed: the last discount set before, else the value the first change
           -- after replaced, else the card's; items: the card's totals less those added after
-    SELECT agt.card_id, c.channel AS now_channel,
-        COALESCE(
-            (SELECT a.new FROM ach a WHERE a.card_id = agt.card_id AND a.kind = 'field_change'
-                AND a.k < agt.agreed_key ORDER BY a.k DESC LIMIT 1),
-            (SELECT a.old FROM ach a WHERE a.card_id = agt.card_id AND a.kind = 'field_change'
-                AND a.k > agt.agreed_key ORDER BY a.k LIMIT 1),
+    SELECT acg.card_id, c.channel AS now_channel,
+        COALESCE(substr(set_before, {width + 1}), substr(replaced_after, {width + 1}),
             CAST(c.discount_percent AS VARCHAR(20))) AS discount_text,
-        c.items_price_total - COALESCE((SELECT SUM(a.price) FROM ach a
-            WHERE a.card_id = agt.card_id AND a.kind = 'item_added' AND a.k > agt.agreed_key),
-            0) AS price,
-        c.items_cost_total - COALESCE((SELECT SUM(a.cost) FROM ach a
-            WHERE a.card_id = agt.card_id AND a.kind = 'item_added' AND a.k > agt.agreed_key),
-            0) AS cost
-    FROM agt JOIN processes_requestcard c ON c.id = agt.card_id
+        c.items_price_total - COALESCE(price_after, 0) AS price,
+        c.items_cost_total - COALESCE(cost_after, 0) AS cost
+    FROM acg JOIN processes_requestcard c ON c.id = acg.card_id
 ),
 agr AS (
     SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
