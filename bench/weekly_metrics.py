@@ -659,7 +659,8 @@ WITH ev AS MATERIALIZED (
         CASE e.kind WHEN 'created' THEN e.data->>'responsible'
             WHEN 'assignment' THEN e.data->>'new' END AS resp,
         CASE WHEN e.kind = 'transition' AND jsonb_typeof(e.data->'sla') = 'object'
-            THEN (e.data->'sla'->>'breached' = 'true')::int END AS breached
+            THEN (e.data->'sla'->>'breached' = 'true')::int END AS breached,
+        CASE WHEN e.kind = 'created' THEN e.data->>'channel' END AS chan
     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
     WHERE c.process_id = %(process)s AND e.at < %(asof)s
         AND e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
@@ -673,11 +674,12 @@ card AS MATERIALIZED (
             FILTER (WHERE kind IN ('created', 'transition')))[1] AS state,
         (array_agg(resp ORDER BY at DESC, id DESC)
             FILTER (WHERE kind IN ('created', 'assignment')))[1] AS resp,
+        max(chan) AS created_channel,
         {reach}
     FROM ev GROUP BY card_id
 ),
 cf AS MATERIALIZED (
-    SELECT card.*, c.channel, c.client_id,
+    SELECT card.*, coalesce(card.created_channel, c.channel) AS channel, c.client_id,
         CASE WHEN st.final THEN card.moved_at END AS finished_at
     FROM card JOIN processes_requestcard c ON c.id = card.card_id
         LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = card.state
@@ -718,15 +720,40 @@ wblk AS MATERIALIZED (
         {days("least(b_to, %(asof)s) - greatest(b_from, %(start)s)")} AS days
     FROM blk WHERE b_from < %(asof)s AND b_to > %(start)s
 ),
+agreement AS MATERIALIZED (  -- the first agreement of each card agreed in the week
+    SELECT DISTINCT ON (card_id) card_id, at, id FROM ev
+    WHERE kind = 'transition' AND to_status = %(agreed)s AND at >= %(start)s
+    ORDER BY card_id, at, id
+),
+as_agreed AS MATERIALIZED (  -- line items added and the discount set before it
+    SELECT a.card_id, coalesce(cf.channel, c.channel) AS channel,
+        coalesce(
+            (SELECT (e.data->>'new')::numeric FROM processes_event e
+                WHERE e.card_id = a.card_id AND e.kind = 'field_change'
+                    AND e.data->>'field' = 'discount_percent' AND (e.at, e.id) < (a.at, a.id)
+                ORDER BY e.at DESC, e.id DESC LIMIT 1),
+            (SELECT (e.data->>'old')::numeric FROM processes_event e
+                WHERE e.card_id = a.card_id AND e.kind = 'field_change'
+                    AND e.data->>'field' = 'discount_percent' AND (e.at, e.id) > (a.at, a.id)
+                ORDER BY e.at, e.id LIMIT 1),
+            c.discount_percent) AS discount,
+        (SELECT coalesce(sum(round((e.data->>'quantity')::numeric
+                * (e.data->>'unit_price')::numeric, 2)), 0)
+            FROM processes_event e WHERE e.card_id = a.card_id AND e.kind = 'item_added'
+                AND (e.at, e.id) < (a.at, a.id)) AS price,
+        (SELECT coalesce(sum(round((e.data->>'quantity')::numeric
+                * (e.data->>'unit_cost')::numeric, 2)), 0)
+            FROM processes_event e WHERE e.card_id = a.card_id AND e.kind = 'item_added'
+                AND (e.at, e.id) < (a.at, a.id)) AS cost
+    FROM agreement a JOIN processes_requestcard c ON c.id = a.card_id
+        LEFT JOIN cf ON cf.card_id = a.card_id
+),
 mg AS MATERIALIZED (
-    SELECT c.id, c.channel, c.discount_percent AS discount,
-        CASE WHEN c.items_price_total * (100 - c.discount_percent) > 0
-            THEN round((c.items_price_total * (100 - c.discount_percent) / 100
-                - c.items_cost_total) * 100
-                / (c.items_price_total * (100 - c.discount_percent) / 100), 2) END AS margin
-    FROM processes_requestcard c
-    WHERE c.id IN (SELECT card_id FROM ev WHERE kind = 'transition'
-        AND to_status = %(agreed)s AND at >= %(start)s)
+    SELECT card_id AS id, channel, discount,
+        CASE WHEN price * (100 - discount) > 0
+            THEN (price * (100 - discount) / 100 - cost) * 100
+                / (price * (100 - discount) / 100) END AS margin
+    FROM as_agreed
 ),
 rep AS MATERIALIZED (
     SELECT cf.client_id, cl.name, count(*) AS cards
@@ -734,10 +761,30 @@ rep AS MATERIALIZED (
     WHERE cf.created_at >= %(repeat_start)s
     GROUP BY cf.client_id, cl.name HAVING count(*) >= 2
 ),
-sla AS MATERIALIZED (
-    SELECT from_status AS status, count(*) AS visits, sum(breached) AS breaches
+ended AS MATERIALIZED (  -- visits with an SLA ended in the week
+    SELECT from_status AS status, count(*) AS visits, sum(breached) AS late
     FROM ev WHERE kind = 'transition' AND breached IS NOT NULL AND at >= %(start)s
     GROUP BY from_status
+),
+due AS MATERIALIZED (  -- deadlines passed in the week: recorded by the move that ended the
+                       -- visit (at any time since), or of the visit the card is in now
+    SELECT status, count(*) AS breaches FROM (
+        SELECT e.from_status AS status FROM processes_event e
+            JOIN processes_requestcard c ON c.id = e.card_id
+        WHERE c.process_id = %(process)s AND e.kind = 'transition' AND e.at >= %(start)s
+            AND e.data->'sla'->>'breached' = 'true'
+            AND coalesce((e.data->'sla'->>'due_at')::timestamptz, e.at) >= %(start)s
+            AND coalesce((e.data->'sla'->>'due_at')::timestamptz, e.at) < %(asof)s
+        UNION ALL
+        SELECT status FROM processes_requestcard
+        WHERE process_id = %(process)s AND sla_allowance IS NOT NULL
+            AND status_changed_at < %(asof)s AND due_at >= %(start)s AND due_at < %(asof)s
+    ) d GROUP BY status
+),
+sla AS MATERIALIZED (
+    SELECT coalesce(ended.status, due.status) AS status, coalesce(visits, 0) AS visits,
+        coalesce(late, 0) AS late, coalesce(breaches, 0) AS breaches
+    FROM ended FULL JOIN due ON due.status = ended.status
 )
 SELECT jsonb_build_object(
     'intake', (SELECT jsonb_build_object('total', count(*), 'by_channel',
@@ -802,12 +849,12 @@ SELECT jsonb_build_object(
                 '[]')
             FROM (SELECT reason, count(DISTINCT card_id) AS cards, sum(days) AS days
                 FROM wblk GROUP BY reason) r)),
-    'sla', (SELECT jsonb_build_object('visits_ended', coalesce(sum(visits), 0),
-            'breaches', coalesce(sum(breaches), 0),
+    'sla', (SELECT jsonb_build_object('breaches', coalesce(sum(breaches), 0),
+            'visits_ended', coalesce(sum(visits), 0), 'ended_late', coalesce(sum(late), 0),
             'on_time_share', CASE WHEN sum(visits) > 0
-                THEN round((sum(visits) - sum(breaches)) / sum(visits), 4) END,
+                THEN round((sum(visits) - sum(late)) / sum(visits), 4) END,
             'by_status', coalesce(jsonb_object_agg(status, jsonb_build_object(
-                'visits', visits, 'breaches', breaches)), '{{}}'))
+                'visits', visits, 'ended_late', late, 'breaches', breaches)), '{{}}'))
         FROM sla),
     'ownership', (SELECT jsonb_build_object('open', count(*),
             'unassigned', count(*) FILTER (WHERE coalesce(resp, '') = ''),
@@ -862,8 +909,13 @@ def floor_params(process, week: str, now: datetime) -> dict:
         "first": Status.objects.filter(process=process).order_by("order", "id")[0].slug,
         "start": start,
         "asof": min(end, now),
-        "trail_start": end - timedelta(weeks=_flow_constant("TRAILING_WEEKS")),
-        "repeat_start": end - timedelta(days=_flow_constant("REPEAT_WINDOW_DAYS")),
+        # Whole local weeks and days: local midnight, however many hours DST made them.
+        "trail_start": _local_midnight(
+            monday - timedelta(weeks=_flow_constant("TRAILING_WEEKS") - 1), zone
+        ),
+        "repeat_start": _local_midnight(
+            monday + timedelta(days=7 - _flow_constant("REPEAT_WINDOW_DAYS")), zone
+        ),
         "agreed": "agreed",
         "lost": "lost",
         "floor": margin_floor_percent(process),
@@ -872,6 +924,10 @@ def floor_params(process, week: str, now: datetime) -> dict:
         day = monday + timedelta(days=k)
         params[f"day{k}"] = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
     return params
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
 
 def _zone_name(process) -> str:

@@ -22,7 +22,7 @@ from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
 from processes.errors import InvalidInput
 from processes.formatting import duration_text
-from processes.models import Process, SLAState
+from processes.models import Channel, Process, SLAState, Status
 from processes.selectors import cards_visible_to, process_from_query, processes_visible_to
 from processes.views.filtering import bulk_choices, page_filters
 from roles.models import RoleKind
@@ -261,15 +261,22 @@ def weekly_cards(request):
             choice.errors.update(exc.errors)
     if not choice.errors:
         page = Paginator(ids, CARDS_PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = []
+    cards, names = [], {}
+    if choice.process is not None:
+        names = dict(Status.objects.filter(process=choice.process).values_list("slug", "name"))
     if page is not None:
         found = {c.pk: c for c in cards_visible_to(request.user).filter(pk__in=list(page))}
         cards = [found[pk] for pk in page if pk in found]
+        for card in cards:
+            card.status_name = names.get(card.status, card.status)
     context = {
         "choice": choice,
         "metric": metric,
         "metric_label": dashboards.METRIC_LABELS.get(metric, metric),
+        "unit_note": dashboards.METRIC_UNITS.get(metric, ""),
         "key": key,
+        # The key in words: a status or channel by its name, else as given (a reason, a client).
+        "key_label": names.get(key) or dict(Channel.choices).get(key) or key,
         "page": page,
         "cards": cards,
         "total": len(ids),

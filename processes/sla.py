@@ -7,7 +7,8 @@ transaction as the move that changes them:
 - `sla_resumed_at`: when the clock last started running (null while paused: blocked, or in a
   status that waits on the customer);
 - `due_at` / `at_risk_at`: the instants the allowance / the at-risk share run out if the clock
-  keeps running (null while paused or without a policy). The deadline scan reads only these.
+  keeps running (null while paused or without a policy; a deadline already passed stays, paused
+  or not). The deadline scan reads only these.
 Pausing adds the business time used so far to `sla_consumed`; resuming computes new instants
 from what is left, so a pause pushes the deadline out by exactly the paused business time.
 """
@@ -56,14 +57,21 @@ class Clock:
 
     def set_instants(self, card, wt: WorkingTime, now: datetime) -> None:
         allowance = self._get(card, "allowance")
+        consumed = self._get(card, "consumed")
+        passed = self._get(card, "due_at")
+        if allowance is not None and consumed >= allowance and passed and passed <= now:
+            # The deadline has passed: it stays the instant it passed, through a pause and a
+            # resume, so that the history (and the breaches counted by week) keep it.
+            passed_at = passed
+        else:
+            passed_at = None
         if allowance is None or self._get(card, "resumed_at") is None:
-            self._set(card, "due_at", None)
+            self._set(card, "due_at", passed_at)
             self._set(card, "at_risk_at", None)
             return
-        consumed = self._get(card, "consumed")
         left = allowance - consumed
         risk_left = allowance * self._get(card, "percent") / 100 - consumed
-        self._set(card, "due_at", wt.add(now, left) if left > 0 else now)
+        self._set(card, "due_at", wt.add(now, left) if left > 0 else passed_at or now)
         self._set(card, "at_risk_at", wt.add(now, risk_left) if risk_left > 0 else now)
 
     def start(self, card, *, allowance, percent, paused: bool, wt, now) -> None:

@@ -7,11 +7,18 @@ them in order and writes a table as CSV. Views use the names re-exported here.
 """
 
 from metrics.dashboards.cells import cards_url
-from metrics.dashboards.page import METRIC_LABELS, Dashboard, table_csv, weekly_dashboard
+from metrics.dashboards.page import (
+    METRIC_LABELS,
+    METRIC_UNITS,
+    Dashboard,
+    table_csv,
+    weekly_dashboard,
+)
 from metrics.dashboards.request import WeekChoice, snapshots_for, week_choice
 
 __all__ = [
     "METRIC_LABELS",
+    "METRIC_UNITS",
     "Dashboard",
     "WeekChoice",
     "cards_url",

@@ -50,10 +50,11 @@ def sla(w: WeekFigures) -> Table:
     rows = [
         [
             Cell(w.status(slug)),
-            cell(v["visits"], href=w.url("sla_visits", slug)),
             cell(v["breaches"], href=w.url("sla_breaches", slug)),
+            cell(v["visits"], href=w.url("sla_visits", slug)),
+            cell(v.get("ended_late", 0), href=w.url("sla_ended_late", slug)),
             cell(
-                share(v["visits"] - v["breaches"], v["visits"]),
+                share(v["visits"] - v.get("ended_late", 0), v["visits"]),
                 "share",
                 w.url("sla_visits", slug),
             ),
@@ -66,13 +67,23 @@ def sla(w: WeekFigures) -> Table:
         w.status,
         lambda v: v["breaches"],
         "sla_breaches",
-        title="SLA breaches by status",
-        value_label="visits breached",
+        title="SLA deadlines passed by status",
+        value_label="deadlines passed",
     )
     return Table(
         "sla",
         "SLA breaches by status",
-        ["Status left", "Visits ended", "Breached", "On time", "Breached, previous week"],
+        [
+            "Status",
+            "Deadlines passed (breaches)",
+            "Visits ended",
+            "Visits ended late",
+            "Ended on time",
+            "Breaches, previous week",
+        ],
         rows,
         chart,
+        "A breach counts in the week its deadline passes, whether the card has moved or not; "
+        "visits ended late count in the week the card left the status. The links list the "
+        "cards (a card may have several visits).",
     )

@@ -49,9 +49,13 @@ HEADLINES = [
     Figure("flow_efficiency", "Flow efficiency", "flow_efficiency.share", "share", "cycle_time"),
     Figure("blocked", "Cards blocked", "blocked.cards", "count", "blocked"),
     Figure("blocked_days", "Blocked time (days)", "blocked.days", "days", "blocked"),
-    Figure("sla_breaches", "SLA breaches", "sla.breaches", "count", "sla_breaches"),
     Figure(
-        "on_time", "On-time share of status visits", "sla.on_time_share", "share", "sla_visits"
+        "sla_breaches", "SLA deadlines passed (breaches)", "sla.breaches", "count",
+        "sla_breaches",
+    ),
+    Figure(
+        "on_time", "On-time share of status visits ended", "sla.on_time_share", "share",
+        "sla_visits",
     ),
     Figure(
         "unassigned", "Open cards without a responsible person", "ownership.unassigned_share",

@@ -96,6 +96,16 @@ def table_csv(dashboard: Dashboard, slug: str) -> HttpResponse:
     return response
 
 
+# Figures that count something other than cards: their lists show the cards, and say so.
+METRIC_UNITS = {
+    "sla_visits": "The figure counts status visits; a card may have several. These are the cards.",
+    "sla_ended_late": "The figure counts status visits; a card may have several. These are the "
+    "cards.",
+    "sla_breaches": "The figure counts deadlines passed, one per status visit; a card may have "
+    "several. These are the cards.",
+    "repeat_requests": "The figure counts clients; these are their cards.",
+}
+
 METRIC_LABELS = {
     "intake": "Created in the week",
     "throughput": "Finished in the week",
@@ -106,8 +116,9 @@ METRIC_LABELS = {
     "unassigned": "Open without a responsible person",
     "time_in_status": "Finished in the week, visited the status",
     "blocked": "Blocked at some time in the week",
-    "sla_visits": "Left a status with an SLA in the week",
-    "sla_breaches": "Left a status late in the week",
+    "sla_visits": "Cards that left a status with an SLA in the week",
+    "sla_ended_late": "Cards that left a status after its SLA deadline in the week",
+    "sla_breaches": "Cards whose SLA deadline in a status passed in the week (moved or not)",
     "conversion": "Created in the last 12 weeks and reached the status",
     "cohort": "Created in the last 12 weeks",
     "won": "Closed in the week",

@@ -7,7 +7,9 @@ The definitions (DESIGN.md section 4, after the Kanban Guide and Vacanti) are fi
   the process's first status, *finished* at its last transition into a final status (a card
   reopened and finished again finishes at the last one). A week is an ISO week in the process
   calendar's time zone; an event belongs to the week its timestamp falls in.
-- Every figure is "as of" the week's end, or `now` for the week in progress.
+- Every figure is "as of" the week's end, or `now` for the week in progress, and reads each
+  field as it was at the figure's point (issue 11): the latest event by (at, id), the channel
+  at creation, items and discount as agreed; windows are whole local weeks and days.
 
 How it is computed: one SQL statement per week. One pass over the process's events
 (`GROUP BY card`) folds them into a row per card: its points, the first and last time it reached

@@ -12,6 +12,7 @@ from metrics.flow.definitions import (
     REPEAT_WINDOW_DAYS,
     TRAILING_WEEKS,
     days,
+    percent,
     share,
 )
 from metrics.weeks import day_ends, process_zone
@@ -161,33 +162,39 @@ def _flow_efficiency(r: Rows) -> dict:
 
 
 def _blocked(r: Rows) -> dict:
-    reasons = sorted(
-        (
-            {"reason": reason, "cards": int(cards), "days": days(total)}
-            for reason, cards, total, _ in r.of("blocked")
-        ),
-        key=lambda reason: (-reason["days"], reason["reason"]),
+    exact = sorted(
+        ((reason, int(cards), float(total)) for reason, cards, total, _ in r.of("blocked")),
+        key=lambda row: (-row[2], row[0]),
     )
     _, cards, _, _ = r.one("blocked_cards")
     return {
         "cards": int(cards),
-        "days": days(sum(reason["days"] for reason in reasons)),
-        "reasons": reasons,
+        # The total of the exact times, rounded once.
+        "days": days(sum(total for _, _, total in exact)),
+        "reasons": [
+            {"reason": reason, "cards": n, "days": days(total)} for reason, n, total in exact
+        ],
     }
 
 
 def _sla(r: Rows, order: list[str]) -> dict:
-    by = {
-        status: {"visits": int(visits), "breaches": int(breaches)}
-        for status, visits, breaches, _ in r.of("sla")
-    }
+    """Breaches: deadlines that passed in the week, of visits open or ended. Visits ended: the
+    visits with an SLA that ended in the week, and how many of them ended late (on-time share)."""
+    by: dict[str, dict] = {}
+    for status, visits, late, _ in r.of("sla"):
+        by.setdefault(status, {"visits": 0, "ended_late": 0, "breaches": 0})
+        by[status].update(visits=int(visits), ended_late=int(late))
+    for status, _, breaches, _ in r.of("sla_due"):
+        by.setdefault(status, {"visits": 0, "ended_late": 0, "breaches": 0})
+        by[status]["breaches"] = int(breaches)
     visits = sum(v["visits"] for v in by.values())
-    breaches = sum(v["breaches"] for v in by.values())
+    late = sum(v["ended_late"] for v in by.values())
     return {
+        "breaches": sum(v["breaches"] for v in by.values()),
         "visits_ended": visits,
-        "breaches": breaches,
-        "on_time_share": share(visits - breaches, visits),
-        "by_status": {s: by[s] for s in order if s in by},
+        "ended_late": late,
+        "on_time_share": share(visits - late, visits),
+        "by_status": {s: by[s] for s in sorted(by, key=_position(order))},
     }
 
 
@@ -233,32 +240,40 @@ def _win_rate(r: Rows) -> dict:
 
 
 def _margin(r: Rows, floor: float) -> dict:
-    by_channel = {}
+    # Exact channel averages (the SQL does not round); each is rounded only when shown, and
+    # the overall averages are the exact sums over the exact counts.
+    exact: dict[str, dict] = {}
     for channel, agreed, avg_margin, with_margin in r.of("margin"):
-        by_channel[channel] = {
+        exact[channel] = {
             "agreed": int(agreed),
             "with_margin": int(with_margin),
-            "average_margin_percent": None if avg_margin is None else round(float(avg_margin), 2),
+            "margin": None if avg_margin is None else float(avg_margin),
         }
     for channel, under, avg_discount, _ in r.of("discount"):
-        by_channel[channel]["under_floor"] = int(under)
-        by_channel[channel]["average_discount_percent"] = round(float(avg_discount), 2)
+        exact[channel].update(under_floor=int(under), discount=float(avg_discount))
 
-    def weighted(key, field):
-        """The channels' averages of `field`, weighted by their count `key`."""
-        known = [m for m in by_channel.values() if m.get(field) is not None]
-        total = sum((m[field] or 0) * m[key] for m in known)
-        count = sum(m[key] for m in known)
-        return round(total / count, 2) if count else None
+    def overall(field: str, weight: str) -> float | None:
+        known = [m for m in exact.values() if m[field] is not None and m[weight]]
+        count = sum(m[weight] for m in known)
+        return percent(sum(m[field] * m[weight] for m in known) / count) if count else None
 
     return {
         "floor_percent": floor,
-        "agreed": sum(m["agreed"] for m in by_channel.values()),
-        "with_margin": sum(m["with_margin"] for m in by_channel.values()),
-        "under_floor": sum(m["under_floor"] for m in by_channel.values()),
-        "average_margin_percent": weighted("with_margin", "average_margin_percent"),
-        "average_discount_percent": weighted("agreed", "average_discount_percent"),
-        "by_channel": dict(sorted(by_channel.items())),
+        "agreed": sum(m["agreed"] for m in exact.values()),
+        "with_margin": sum(m["with_margin"] for m in exact.values()),
+        "under_floor": sum(m["under_floor"] for m in exact.values()),
+        "average_margin_percent": overall("margin", "with_margin"),
+        "average_discount_percent": overall("discount", "agreed"),
+        "by_channel": {
+            channel: {
+                "agreed": m["agreed"],
+                "with_margin": m["with_margin"],
+                "average_margin_percent": percent(m["margin"]),
+                "under_floor": m["under_floor"],
+                "average_discount_percent": percent(m["discount"]),
+            }
+            for channel, m in sorted(exact.items())
+        },
     }
 
 

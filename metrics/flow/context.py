@@ -4,7 +4,7 @@ floor), the statement's parameters, and running the statement."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,7 +15,7 @@ from metrics.flow.definitions import (
     REPEAT_WINDOW_DAYS,
     TRAILING_WEEKS,
 )
-from metrics.weeks import day_ends, iso_week_bounds
+from metrics.weeks import day_ends, iso_week_bounds, process_zone, week_shift
 from processes.errors import InvalidInput
 from processes.models import ExceptionRule, Status
 from processes.selectors import outcome_statuses
@@ -82,6 +82,22 @@ def week_context(*, process, week: str, now: datetime | None = None) -> WeekCont
     )
 
 
+def trailing_start(ctx: WeekContext) -> datetime:
+    """The start of the trailing window: the local Monday 00:00 that begins the first of its
+    whole weeks (not 12 x 168 hours back, which across a DST change is 01:00 or 23:00)."""
+    first_week = week_shift(ctx.week, -(TRAILING_WEEKS - 1))
+    return iso_week_bounds(ctx.process, first_week)[0]
+
+
+def repeat_start(ctx: WeekContext) -> datetime:
+    """The start of the repeat window: local midnight, whole days back from the week's end."""
+    zone = process_zone(ctx.process)
+    last_day = ctx.end.astimezone(zone).date()
+    return datetime.combine(
+        last_day - timedelta(days=REPEAT_WINDOW_DAYS), time(0), tzinfo=zone
+    ).astimezone(UTC)
+
+
 def query_params(ctx: WeekContext) -> dict:
     """The statement's parameters: every value from outside the SQL text."""
     adapt = connection.ops.adapt_datetimefield_value
@@ -90,8 +106,8 @@ def query_params(ctx: WeekContext) -> dict:
         "first": ctx.statuses[0][0] if ctx.statuses else "",
         "start": adapt(ctx.start),
         "asof": adapt(ctx.as_of),
-        "trail_start": adapt(ctx.end - timedelta(weeks=TRAILING_WEEKS)),
-        "repeat_start": adapt(ctx.end - timedelta(days=REPEAT_WINDOW_DAYS)),
+        "trail_start": adapt(trailing_start(ctx)),
+        "repeat_start": adapt(repeat_start(ctx)),
         "agreed": ctx.agreed,
         "lost": ctx.lost,
         "floor": ctx.floor,

@@ -26,6 +26,11 @@ def days(value) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def percent(value) -> float | None:
+    """A percentage as the figures keep it: 2 decimals."""
+    return None if value is None else round(float(value), 2)
+
+
 def share(part, whole) -> float | None:
     """A share as the figures keep it: a fraction 0..1 with 4 decimals; None over nothing."""
     return round(part / whole, 4) if whole else None
@@ -36,10 +41,19 @@ DEFINITIONS = [
         "Points",
         "A card is created at its created event, started at its first transition out of the "
         "process's first status, and finished at its last transition into a final status "
-        "(closed or lost). Weeks are ISO weeks in the process calendar's time zone; figures "
-        "are as of the end of the week (or now, for the week in progress).",
+        "(closed or lost). A card's status and responsible person are those of its latest "
+        "event by time, and of two events at the same instant the one recorded later. Weeks "
+        "are ISO weeks in the process calendar's time zone; the trailing windows are whole "
+        "local weeks (12) and whole local days (30) ending with the week. Figures are as of "
+        "the end of the week (or now, for the week in progress) and read the values each field "
+        "had at the figure's point, from the card's events: a later edit changes no past week. "
+        "Times and averages are computed exactly and rounded only when shown.",
     ),
-    ("Intake", "Cards created in the week, in total and by channel."),
+    (
+        "Intake",
+        "Cards created in the week, in total and by the channel they came in by (the channel "
+        "at creation; win rate and margin use the same channel).",
+    ),
     ("Throughput", "Cards finished in the week, split closed and lost."),
     ("WIP", "Cards started and not finished at the end of the week, by status."),
     (
@@ -68,17 +82,22 @@ DEFINITIONS = [
     (
         "Blocked",
         "Cards blocked at any time in the week, the blocked time inside the week, and the "
-        "reasons ranked by that time.",
+        "reasons ranked by that time. A blocked card cannot be moved on: it is unblocked "
+        "first, or moved to a lost status, which ends the block (an unblock event) at that "
+        "moment; a finished card cannot be blocked.",
     ),
     (
         "SLA",
-        "Status visits that ended in the week with an SLA: breaches by the status left, and "
-        "the on-time share (visits not breached / visits with an SLA).",
+        "Breaches: the SLA deadlines of status visits that passed in the week, whether the "
+        "card has left the status since or not, by status (a deadline keeps its instant "
+        "through a block). Visits ended: the visits with an SLA that ended in the week, those "
+        "that ended after their deadline (ended late), and the on-time share (visits ended "
+        "on time / visits ended). The lists behind these numbers are the cards.",
     ),
     (
         "Ownership",
         "Share of the open cards at the end of the week (started or not) without a "
-        "responsible person.",
+        "responsible person at the week's end.",
     ),
     (
         "Conversion",
@@ -93,9 +112,14 @@ DEFINITIONS = [
         "Margin",
         "Cards that entered agreed in the week, by channel: average margin "
         "((net - cost) / net, net = price less the discount, from the card's line items) and "
-        "discount, and the cards under the process's margin floor.",
+        "discount, and the cards under the process's margin floor, with the line items and "
+        "discount as they were when the card was first agreed in the week.",
     ),
-    ("Repeat requests", "Clients with two or more cards created within the trailing 30 days."),
+    (
+        "Repeat requests",
+        "Clients with two or more cards created within the trailing 30 days; the list behind "
+        "the number is their cards.",
+    ),
     (
         "Cumulative flow",
         "For each day, the number of cards that have reached each status at least once "

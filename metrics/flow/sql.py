@@ -45,6 +45,31 @@ class Dialect:
             return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", 26
         return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {column})", 23
 
+    def event_key(self, at: str, id_: str) -> tuple[str, int]:
+        """Text that sorts events like (at, id), and its fixed width: MAX of it picks the later
+        event, the later id winning a tie of instants."""
+        stamp, width = self.sortable_instant(at)
+        if self.name == "postgresql":
+            return f"{stamp} || lpad(CAST({id_} AS TEXT), 20, '0')", width + 20
+        return f"{stamp} || printf('%%020d', {id_})", width + 20
+
+    def latest(self, value: str, where: str, width: int) -> str:
+        """The `value` of a card's latest event (by at, id) among those `where` holds, in a
+        GROUP BY card: on PostgreSQL an ordered array_agg (cheaper than writing each instant
+        as text), elsewhere the MAX of the event key with the value appended."""
+        if self.name == "postgresql":
+            return f"(array_agg({value} ORDER BY at DESC, id DESC) FILTER (WHERE {where}))[1]"
+        key, _ = self.event_key("at", "id")
+        return f"substr(MAX(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
+
+    def instant(self, text: str) -> str:
+        """An ISO instant written by Python (`datetime.isoformat()` in UTC) as the database
+        compares its datetime columns and parameters."""
+        if self.name == "postgresql":
+            return f"CAST({text} AS TIMESTAMPTZ)"
+        # Django keeps SQLite datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+        return f"replace(substr({text}, 1, length({text}) - 6), 'T', ' ')"
+
     def json_is_object(self, column: str, *keys: str) -> str:
         if self.name == "postgresql":
             path = "".join(f"->'{k}'" for k in keys)
@@ -72,44 +97,45 @@ def _statuses(n: int, template: str, joiner: str = ",\n        ") -> str:
 def ctes(d: Dialect, n: int) -> str:
     """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...)."""
     secs = d.seconds
-    stamp, width = d.sortable_instant("at")
+    key, width = d.event_key("at", "id")
+    key_e = d.event_key("e.at", "e.id")[0]
     move = "kind IN ('created', 'transition')"
     reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
-    last = _statuses(n, f"MAX(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS last_{{k}}")
-    # The status at the end is the one whose last arrival is the card's last move; should two
-    # moves share an instant, the later status in the process order wins.
-    state = " ".join(f"WHEN last_{k} = moved_at THEN %(s{k})s" for k in reversed(range(n)))
+    breached = d.json_is_true("e.data", "sla", "breached")
+    due = d.instant(d.json_text("e.data", "sla", "due_at"))
     return f"""
 st AS (
     SELECT slug, final FROM processes_status WHERE process_id = %(process)s
 ),
-ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of"
+ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of";
+         -- and the later moves that ended a visit past its deadline (breaches by deadline)
     SELECT e.id, e.card_id, e.kind, e.at, e.from_status, e.to_status, e.reason,
         CASE WHEN e.kind = 'transition' AND {d.json_is_object("e.data", "sla")}
-            THEN CASE WHEN {d.json_is_true("e.data", "sla", "breached")} THEN 1 ELSE 0 END
+            THEN CASE WHEN {breached} THEN 1 ELSE 0 END
             END AS breached,
+        CASE WHEN e.kind = 'transition' AND {breached}
+            THEN COALESCE({due}, e.at) END AS due_at,
         CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "responsible")}
-            WHEN e.kind = 'assignment' THEN {d.json_text("e.data", "new")} END AS resp
+            WHEN e.kind = 'assignment' THEN {d.json_text("e.data", "new")} END AS resp,
+        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "channel")} END AS chan
     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
-    WHERE c.process_id = %(process)s AND e.at < %(asof)s
+    WHERE c.process_id = %(process)s
         AND e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
+        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached}))
 ),
-card AS (  -- one pass folds each card's events into its points
+card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
     SELECT card_id,
         MIN(CASE WHEN kind = 'created' THEN at END) AS created_at,
         MIN(CASE WHEN kind = 'transition' AND from_status = %(first)s THEN at END) AS started_at,
         MAX(CASE WHEN {move} THEN at END) AS moved_at,
-        MAX(CASE WHEN kind = 'created' THEN resp END) AS created_resp,
-        MAX(CASE WHEN kind = 'assignment' THEN {stamp} || COALESCE(resp, '') END) AS assigned,
-        {reach},
-        {last}
-    FROM ev GROUP BY card_id
+        {d.latest("to_status", move, width)} AS state,
+        {d.latest("COALESCE(resp, '')", "kind IN ('created', 'assignment')", width)} AS resp,
+        MAX(chan) AS created_channel,
+        {reach}
+    FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
-cs AS (
-    SELECT card.*, c.channel, c.client_id,
-        CASE {state} END AS state,
-        CASE WHEN assigned IS NOT NULL THEN substr(assigned, {width + 1})
-            ELSE created_resp END AS resp
+cs AS (  -- the channel a card came in by (its created event; the card's own before events had it)
+    SELECT card.*, COALESCE(created_channel, c.channel) AS channel, c.client_id
     FROM card JOIN processes_requestcard c ON c.id = card.card_id
     WHERE card.created_at IS NOT NULL
 ),
@@ -131,7 +157,7 @@ wip AS (
 bk AS (
     SELECT card_id, kind, at, reason,
         LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
-    FROM ev WHERE kind IN ('block', 'unblock')
+    FROM ev WHERE kind IN ('block', 'unblock') AND at < %(asof)s
     WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
 ),
 bk2 AS (
@@ -176,23 +202,68 @@ opn AS (
         CASE WHEN resp IS NULL OR resp = '' THEN 1 ELSE 0 END AS unassigned
     FROM cf WHERE finished_at IS NULL
 ),
-slv AS (  -- status visits ended in the week that had an SLA
+slv AS (  -- status visits with an SLA that ended in the week, and whether they ended late
     SELECT card_id, from_status AS status, breached FROM ev
-    WHERE kind = 'transition' AND breached IS NOT NULL AND at >= %(start)s
+    WHERE kind = 'transition' AND breached IS NOT NULL AND at >= %(start)s AND at < %(asof)s
+),
+brk AS (  -- SLA deadlines that passed in the week: of visits ended since (the deadline their
+          -- move recorded), and of the visit each card is in now, if it began before the end
+    SELECT card_id, from_status AS status FROM ev
+    WHERE due_at >= %(start)s AND due_at < %(asof)s
+    UNION ALL
+    SELECT c.id, c.status FROM processes_requestcard c
+    WHERE c.process_id = %(process)s AND c.sla_allowance IS NOT NULL
+        AND c.status_changed_at < %(asof)s AND c.due_at >= %(start)s AND c.due_at < %(asof)s
+),
+agt AS (  -- the cards agreed in the week, and their first agreement in it
+    SELECT card_id, MIN({key}) AS agreed_key FROM ev
+    WHERE kind = 'transition' AND to_status = %(agreed)s AND at >= %(start)s AND at < %(asof)s
+    GROUP BY card_id
+),
+ach AS (  -- their discount changes and line items, through the (card, at) index
+    SELECT e.card_id, e.kind, {key_e} AS k,
+        {d.json_text("e.data", "old")} AS old, {d.json_text("e.data", "new")} AS new,
+        ROUND(CAST({d.json_text("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({d.json_text("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
+        ROUND(CAST({d.json_text("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({d.json_text("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
+    FROM processes_event e
+    WHERE e.card_id IN (SELECT card_id FROM agt)
+        AND (e.kind = 'item_added' OR (e.kind = 'field_change'
+            AND {d.json_text("e.data", "field")} = 'discount_percent'))
+),
+acg AS (  -- per card: the discount set last before the agreement, the one replaced first
+          -- after it, and the items added after it
+    SELECT agt.card_id,
+        MAX(CASE WHEN ach.kind = 'field_change' AND ach.k < agt.agreed_key
+            THEN ach.k || ach.new END) AS set_before,
+        MIN(CASE WHEN ach.kind = 'field_change' AND ach.k > agt.agreed_key
+            THEN ach.k || ach.old END) AS replaced_after,
+        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.price END)
+            AS price_after,
+        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.cost END)
+            AS cost_after
+    FROM agt LEFT JOIN ach ON ach.card_id = agt.card_id
+    GROUP BY agt.card_id
+),
+asg AS (  -- values as agreed: the last discount set before, else the value the first change
+          -- after replaced, else the card's; items: the card's totals less those added after
+    SELECT acg.card_id, c.channel AS now_channel,
+        COALESCE(substr(set_before, {width + 1}), substr(replaced_after, {width + 1}),
+            CAST(c.discount_percent AS VARCHAR(20))) AS discount_text,
+        c.items_price_total - COALESCE(price_after, 0) AS price,
+        c.items_cost_total - COALESCE(cost_after, 0) AS cost
+    FROM acg JOIN processes_requestcard c ON c.id = acg.card_id
 ),
 agr AS (
-    SELECT c.id AS card_id, c.channel, c.discount_percent AS discount,
-        c.items_price_total * (100.0 - c.discount_percent) / 100.0 AS net,
-        c.items_cost_total AS cost
-    FROM processes_requestcard c
-    WHERE c.id IN (
-        SELECT card_id FROM ev
-        WHERE kind = 'transition' AND to_status = %(agreed)s AND at >= %(start)s
-    )
+    SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
+        CAST(discount_text AS DOUBLE PRECISION) AS discount,
+        price * (100.0 - CAST(discount_text AS DOUBLE PRECISION)) / 100.0 AS net, cost
+    FROM asg LEFT JOIN cf ON cf.card_id = asg.card_id
 ),
-mg AS (
+mg AS (  -- exact margins: rounded only for display
     SELECT card_id, channel, discount,
-        CASE WHEN net > 0 THEN ROUND((net - cost) * 100.0 / net, 2) END AS margin
+        CASE WHEN net > 0 THEN (net - cost) * 100.0 / net END AS margin
     FROM agr
 ),
 rep AS (
@@ -283,6 +354,7 @@ def figures(d: Dialect, n: int) -> list[str]:
         + " FROM wblk GROUP BY reason",
         _row("blocked_cards", "''", "COUNT(DISTINCT card_id)", "0") + " FROM wblk",
         _row("sla", "status", "COUNT(*)", "SUM(breached)") + " FROM slv GROUP BY status",
+        _row("sla_due", "status", "NULL", "COUNT(*)") + " FROM brk GROUP BY status",
         *(
             _row("conversion", f"%(s{k})s", "NULL", f"COUNT(reach_{k})")
             + " FROM cf WHERE created_at >= %(trail_start)s"
@@ -330,7 +402,8 @@ MEMBERS = {
     "time_in_status": ("SELECT card_id FROM vis WHERE 1 = 1", "status"),
     "blocked": ("SELECT DISTINCT card_id FROM wblk WHERE 1 = 1", "reason"),
     "sla_visits": ("SELECT DISTINCT card_id FROM slv WHERE 1 = 1", "status"),
-    "sla_breaches": ("SELECT DISTINCT card_id FROM slv WHERE breached = 1", "status"),
+    "sla_ended_late": ("SELECT DISTINCT card_id FROM slv WHERE breached = 1", "status"),
+    "sla_breaches": ("SELECT DISTINCT card_id FROM brk WHERE 1 = 1", "status"),
     # {reach}: the column of the status named by the key.
     "conversion": ("SELECT card_id FROM cf WHERE created_at >= %(trail_start)s", "{reach}"),
     "cohort": ("SELECT card_id FROM cf WHERE created_at >= %(trail_start)s", "channel"),

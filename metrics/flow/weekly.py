@@ -32,8 +32,9 @@ def weekly_flow_metrics(*, process, week: str, now: datetime | None = None) -> d
      "flow_efficiency": {"share": f, "cycle_days": d, "blocked_days": d, "cards": n},
      "blocked": {"cards": n, "days": d,
                  "reasons": [{"reason": slug, "cards": n, "days": d}]},  # ranked by days
-     "sla": {"visits_ended": n, "breaches": n, "on_time_share": f,
-             "by_status": {status: {"visits": n, "breaches": n}}},
+     "sla": {"breaches": n, "visits_ended": n, "ended_late": n, "on_time_share": f,
+             "by_status": {status: {"visits": n, "ended_late": n, "breaches": n}}},
+         # breaches: deadlines passed in the week (moved or not); visits: ended in the week
      "ownership": {"open": n, "unassigned": n, "unassigned_share": f},
      "conversion": {"window_weeks": 12, "cohort": n, "by_status": {status: {"cards": n,
                     "share": f}}},

@@ -88,27 +88,35 @@ def card_unblock(
     check_version(card, expected_version)
     if not card.is_blocked:
         raise ActionRefused("The card is not blocked.")
-    reason = card.block_reason.slug if card.block_reason_id else ""
-    blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
+    if card.status in _final_slugs(card.process_id):
+        raise ActionRefused("This card is finished: its block ended when it finished.")
     try:
         with transaction.atomic():
-            card.is_blocked = False
-            card.block_reason = None
-            card.block_note = ""
-            card.blocked_at = None
+            block_end(card=card, actor=actor, now=now, why=note)
             sla_resume(card, _current_status(card), now)
             card.version += 1
             card.updated_at = now
             card.save()
-            event_record(
-                card=card,
-                kind=EventKind.UNBLOCK,
-                actor=actor,
-                at=now,
-                reason=reason,
-                comment=(note or "").strip(),
-                data={"blocked_seconds": blocked_seconds},
-            ).save()
     except ConcurrentTransition as exc:
         raise CardConflict() from exc
     return card
+
+
+def block_end(*, card: RequestCard, actor, now: datetime, why: str = "") -> None:
+    """End the card's block with its unblock event (the caller saves the card): on unblock,
+    and when a blocked card is lost."""
+    reason = card.block_reason.slug if card.block_reason_id else ""
+    blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
+    card.is_blocked = False
+    card.block_reason = None
+    card.block_note = ""
+    card.blocked_at = None
+    event_record(
+        card=card,
+        kind=EventKind.UNBLOCK,
+        actor=actor,
+        at=now,
+        reason=reason,
+        comment=(why or "").strip(),
+        data={"blocked_seconds": blocked_seconds},
+    ).save()

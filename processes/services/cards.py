@@ -34,7 +34,10 @@ from processes.sla import sla_reprioritize, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
+# Every field a weekly figure reads is here (the figures take values as they were at their
+# point: channel at creation, discount and items as agreed, responsible at the week's end).
 TRACKED_FIELDS = {
+    "channel": EventKind.FIELD_CHANGE,
     "discount_percent": EventKind.FIELD_CHANGE,
     "payment_terms": EventKind.FIELD_CHANGE,
     "deferred_days": EventKind.FIELD_CHANGE,
@@ -160,7 +163,13 @@ def card_create(
             actor=actor,
             at=now,
             from_status="",
-            data={"channel": channel, "priority": priority, "responsible": _as_text(responsible)},
+            data={
+                "channel": channel,
+                "priority": priority,
+                "responsible": _as_text(responsible),
+                "discount_percent": _as_text(card.discount_percent),
+                "payment_terms": card.payment_terms,
+            },
         ).save()
         approval_requests_sync(card=card, actor=actor, now=now)
     return card

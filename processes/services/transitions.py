@@ -14,6 +14,7 @@ from processes.models import (
     ExceptionRule,
     RequestCard,
     SLAState,
+    StatusOutcome,
     Transition,
 )
 from processes.services.approvals import (
@@ -21,6 +22,7 @@ from processes.services.approvals import (
     approval_requests_withdraw,
     approval_unmet,
 )
+from processes.services.blocks import block_end
 from processes.services.cards import check_version
 from processes.services.events import event_record
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
@@ -65,6 +67,16 @@ def _sla_outcome(card: RequestCard, now: datetime) -> dict | None:
     }
 
 
+def _blocked_unmet(card: RequestCard, definition: Transition) -> list[str]:
+    """While blocked a card waits: it may only be lost (which ends the block), not moved on."""
+    if card.is_blocked and definition.target.outcome != StatusOutcome.LOST:
+        return [
+            f"The card is blocked ({card.block_reason}): unblock it before moving it on; "
+            f"only a move to a lost status ends a block."
+        ]
+    return []
+
+
 def card_transition(
     *,
     actor,
@@ -98,7 +110,8 @@ def card_transition(
                 f"{card.status!r}."
             ],
         )
-    unmet = unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
+    unmet = _blocked_unmet(card, definition)
+    unmet += unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
     missing = []
     unmet += approval_unmet(
         card=card, transition_id=definition.pk, rules=process.exception_rules, missing=missing
@@ -114,12 +127,15 @@ def card_transition(
     sla = _sla_outcome(card, now)
     try:
         with transaction.atomic():
+            if card.is_blocked:  # lost while blocked: the block ends with the card
+                block_end(card=card, actor=actor, now=now, why=f"{definition.target.name}.")
             card.apply_transition(definition)
             card.version += 1
             card.status_changed_at = now
             card.updated_at = now
             sla_enter_status(card, definition.target, now)
             fields = ["status", "version", "status_changed_at", "updated_at", *SLA_FIELDS]
+            fields += ["is_blocked", "block_reason", "block_note", "blocked_at"]
             if "has_lost_reason" in definition.conditions:
                 card.lost_reason = lost_reason.strip()
                 fields.append("lost_reason")
@@ -166,7 +182,7 @@ def card_transition_options(
     for definition in definitions:
         if card.status not in {s.slug for s in definition.sources.all()}:
             continue
-        unmet = []
+        unmet = _blocked_unmet(card, definition)
         if not kinds & set(definition.allowed_roles):
             unmet.append(f"Only the {_roles_text(definition.allowed_roles)} may do this.")
         # The lost reason is typed with the move itself, so it is not a blocker here.

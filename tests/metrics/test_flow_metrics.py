@@ -248,22 +248,25 @@ def test_blocked_counts_time_inside_the_week_and_ranks_reasons(figures):
     }
 
 
-def test_sla_breaches_and_on_time_share_come_from_the_visits_ended_in_the_week(figures):
+def test_sla_breaches_count_where_deadlines_pass_and_visits_ended_late_apart(figures):
     # Visits ended in the week: B and C left received after their 4 business hours; B left
-    # qualified a day late; A and D left priced late (D's deadline passed before its block);
-    # A left agreed after 8 business hours; awaiting payment waits on the customer (clock
-    # paused) and A left fulfilled within its day.
+    # qualified a day late; A and D left priced late; A left agreed after 8 business hours;
+    # awaiting payment waits on the customer (clock paused) and A left fulfilled within its
+    # day. Deadlines that passed in the week: B, C and E (still open) in received, B in
+    # qualified, A in priced (its block pushed it to Mon Nov 16), A and D (still open) in
+    # agreed. D's priced deadline passed on Nov 5, before its block: not this week.
     assert figures["sla"] == {
+        "breaches": 7,
         "visits_ended": 8,
-        "breaches": 6,
+        "ended_late": 6,
         "on_time_share": 0.25,
         "by_status": {
-            "received": {"visits": 2, "breaches": 2},
-            "qualified": {"visits": 1, "breaches": 1},
-            "priced": {"visits": 2, "breaches": 2},
-            "agreed": {"visits": 1, "breaches": 1},
-            "awaiting_payment": {"visits": 1, "breaches": 0},
-            "fulfilled": {"visits": 1, "breaches": 0},
+            "received": {"visits": 2, "ended_late": 2, "breaches": 3},
+            "qualified": {"visits": 1, "ended_late": 1, "breaches": 1},
+            "priced": {"visits": 2, "ended_late": 2, "breaches": 1},
+            "agreed": {"visits": 1, "ended_late": 1, "breaches": 2},
+            "awaiting_payment": {"visits": 1, "ended_late": 0, "breaches": 0},
+            "fulfilled": {"visits": 1, "ended_late": 0, "breaches": 0},
         },
     }
 
@@ -384,7 +387,9 @@ def test_the_week_in_progress_counts_up_to_now(history, o2c):
         ("wip", None, ["D", "F"]),
         ("unassigned", None, ["E", "F"]),
         ("blocked", "waiting_stock", ["D"]),
-        ("sla_breaches", "priced", ["A", "D"]),
+        ("sla_breaches", "priced", ["A"]),
+        ("sla_breaches", "agreed", ["A", "D"]),
+        ("sla_ended_late", "priced", ["A", "D"]),
         ("conversion", "priced", ["A", "D"]),
         ("won", "email", ["A"]),
         ("under_floor", None, ["D"]),

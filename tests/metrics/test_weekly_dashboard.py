@@ -125,13 +125,15 @@ def test_each_table_downloads_as_csv(computed, alice):
     assert "order-to-cash-2026-w47-sla.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
-        "Status left",
+        "Status",
+        "Deadlines passed (breaches)",
         "Visits ended",
-        "Breached",
-        "On time",
-        "Breached, previous week",
+        "Visits ended late",
+        "Ended on time",
+        "Breaches, previous week",
     ]
-    assert rows[1][:4] == ["Received", "2", "2", "0.0"]
+    # B and C left received late; E's deadline passed there while it waits.
+    assert rows[1][:5] == ["Received", "3", "2", "2", "0.0"]
     assert len(rows) == 7
 
 

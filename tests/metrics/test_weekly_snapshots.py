@@ -43,7 +43,9 @@ def test_a_snapshot_keeps_the_figures_and_their_long_rows(history, o2c):  # noqa
     assert values[("margin.by_channel.under_floor", "website")] == 1
     assert values[("blocked.reasons.days", "waiting_customer")] == 2.5833
     assert values[("aging_wip.count", "agreed")] == 1
-    assert values[("sla.by_status.breaches", "priced")] == 2
+    # A's priced deadline passed in the week; D's on Nov 5 (both left priced late).
+    assert values[("sla.by_status.breaches", "priced")] == 1
+    assert values[("sla.by_status.ended_late", "priced")] == 2
 
 
 def test_recomputing_a_week_gives_identical_rows(history, o2c):  # noqa: F811

@@ -61,11 +61,32 @@ def test_only_executor_or_accountable_may_block(request, priced_card, persona):
         card_block(actor=request.getfixturevalue(persona), card=priced_card, reason="waiting_stock")
 
 
-def test_blocked_card_can_still_move(priced_card, alice):
-    # Blocking pauses the clock later (SLA); it does not change the next action's rules.
+def test_a_blocked_card_is_not_moved_on_and_says_why(priced_card, alice):
+    from processes.errors import TransitionRefused
+    from processes.services import card_transition_options
+
     card_block(actor=alice, card=priced_card, reason="waiting_documents")
-    card_transition(actor=alice, card=priced_card, name="qualify")
-    assert priced_card.status == "qualified" and priced_card.is_blocked
+    with pytest.raises(TransitionRefused, match="blocked") as exc:
+        card_transition(actor=alice, card=priced_card, name="qualify")
+    assert any("unblock it" in reason for reason in exc.value.unmet)
+    priced_card.refresh_from_db()
+    assert priced_card.status == "received" and priced_card.is_blocked
+    options = {o.name: o for o in card_transition_options(user=alice, card=priced_card)}
+    assert not options["qualify"].allowed
+    assert options["mark_lost"].allowed
+
+
+def test_losing_a_blocked_card_ends_its_block_with_an_unblock_event(priced_card, alice):
+    card_block(actor=alice, card=priced_card, reason="waiting_documents")
+    card_transition(actor=alice, card=priced_card, name="mark_lost", lost_reason="No reply")
+    priced_card.refresh_from_db()
+    assert priced_card.status == "lost" and not priced_card.is_blocked
+    kinds = list(priced_card.events.order_by("at", "id").values_list("kind", flat=True))
+    assert kinds[-2:] == ["unblock", "transition"]
+    with pytest.raises(ActionRefused, match="finished"):
+        card_block(actor=alice, card=priced_card, reason="waiting_stock")
+    with pytest.raises(ActionRefused):
+        card_unblock(actor=alice, card=priced_card)
 
 
 def test_block_on_a_stale_version_is_a_conflict(priced_card, alice):
