@@ -1,7 +1,10 @@
 from django import forms
 
 from goals.catalogue import METRICS
+from goals.models import KeyResult
+from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, Expected, RuleKind
+from roles.models import ProcessRole
 
 
 class DecisionForm(forms.Form):
@@ -9,21 +12,64 @@ class DecisionForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, label="Owner")
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
     changes = forms.ChoiceField(choices=Changes.choices, initial=Changes.ACTION, label="Changes")
-    rule_kind = forms.ChoiceField(
-        choices=[("", "–"), *RuleKind.choices], required=False, label="Which rule"
-    )
-    rule_id = forms.IntegerField(required=False, min_value=1, label="Rule id")
+    rule = forms.ChoiceField(required=False, label="Which rule")
     metric = forms.ChoiceField(required=False, label="Metric it should move")
+    key_result = forms.ModelChoiceField(
+        queryset=None, required=False, label="Or the key result it should move"
+    )
     expected = forms.ChoiceField(
         choices=[("", "–"), *Expected.choices], required=False, label="Expected direction"
     )
     item_key = forms.CharField(required=False, max_length=100, label="About agenda item")
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, process, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["owner"].queryset = people
-        self.fields["owner"].label_from_instance = lambda u: u.get_username()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["metric"].choices = [("", "–")] + [(k, m.label) for k, m in METRICS.items()]
+        # The process's rules by name, grouped by kind: nobody has to know a rule's id.
+        self.fields["rule"].choices = [("", "–")] + [
+            (RuleKind(kind).label, [(f"{kind}:{pk}", label) for pk, label in rules])
+            for kind, rules in process_rules(process).items()
+            if rules
+        ]
+        self.fields["key_result"].queryset = KeyResult.objects.filter(
+            process=process
+        ).select_related("goal")
+        self.fields["key_result"].label_from_instance = lambda kr: (
+            f"{kr.goal.title}: {METRICS[kr.metric].label if kr.metric in METRICS else kr.metric}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind, _, pk = (data.pop("rule", "") or "").partition(":")
+        data["rule_kind"], data["rule_id"] = kind, int(pk) if pk else None
+        return data
+
+
+def process_rules(process) -> dict[str, list[tuple[int, str]]]:
+    """The rules a decision can change, by kind: (id, a label people recognise)."""
+    return {
+        RuleKind.SLA_POLICY: [
+            (p.pk, f"{p.status.name}: {p.allowance_minutes} business min, {p.priority or 'any'}")
+            for p in SLAPolicy.objects.filter(process=process).select_related("status")
+        ],
+        RuleKind.EXCEPTION_RULE: [
+            (r.pk, r.name) for r in ExceptionRule.objects.filter(process=process)
+        ],
+        RuleKind.ROLE_GRANT: [
+            (g.pk, str(g))
+            for g in ProcessRole.objects.filter(process=process).select_related(
+                "user", "group", "process"
+            )
+        ],
+        RuleKind.STATUS: [
+            (s.pk, s.name) for s in Status.objects.filter(process=process).order_by("order")
+        ],
+        RuleKind.TRANSITION: [
+            (t.pk, t.name) for t in Transition.objects.filter(process=process).order_by("id")
+        ],
+    }
 
 
 class DoneForm(forms.Form):

@@ -83,7 +83,8 @@ def _review_page(request, review, *, form=None, status=200):
         "review": review,
         "agenda": agenda,
         "decisions": decisions,
-        "form": form or DecisionForm(people=people, initial={"due_on": review.held_on}),
+        "form": form
+        or DecisionForm(people=people, process=review.process, initial={"due_on": review.held_on}),
         "notes": review.notes,
         "may_run": may_run(request.user, review.process_id) and not review.is_closed,
         "attendees": list(review.attendees.all()) if review.is_closed else [],
@@ -101,7 +102,9 @@ def review_detail(request, review_id: int):
 @require_POST
 def review_decide(request, review_id: int):
     review = _review_or_404(request, review_id)
-    form = DecisionForm(request.POST, people=selectors.process_people(review.process))
+    form = DecisionForm(
+        request.POST, people=selectors.process_people(review.process), process=review.process
+    )
     if form.is_valid():
         try:
             decision_make(actor=request.user, review=review, now=timezone.now(),

@@ -54,7 +54,7 @@ def test_daily_review_ends_in_a_decision_that_ops_closes(page, screenshot):
     expect(page.get_by_test_id("section-blocked")).to_contain_text(blocked.title)
     expect(page.get_by_test_id("section-at_risk")).to_contain_text(late.title)
     page.get_by_label("Decision", exact=True).fill("Get the stock for the blocked order")
-    page.get_by_label("Owner").select_option(label="ops")
+    page.get_by_label("Owner").select_option(label="Olivia Ops")
     due = timezone.localdate() + timedelta(days=2)
     page.get_by_label("Due on").fill(due.isoformat())
     page.get_by_role("button", name="Record decision").click()

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 
 from processes.models import BlockReason, RequestCard
 from reviews.services.decisions import decision_done, decision_make
@@ -147,7 +148,8 @@ def _grow(make_card, alice, n):
 
 # Queries of a review page (session, user, role map, review, agenda, decisions, people, ...):
 # the same at 2 and 12 cards and decisions.
-PAGE_QUERIES = {"daily": 12, "weekly": 13, "monthly": 17}
+# The decision form lists the process's rules by kind (5 queries) and its key results (1).
+PAGE_QUERIES = {"daily": 18, "weekly": 19, "monthly": 23}
 HEALTH_QUERIES = 21
 
 
@@ -183,3 +185,32 @@ def test_checklist_names_an_open_status_no_executor_may_leave(o2c):
     check = next(c for c in model_health(o2c, now=NOW).checklist if c.slug == "roles_set")
     assert check.ok is False
     assert check.detail.startswith("no executor's move out of Fulfilled")
+
+
+def test_the_decision_form_names_rules_and_key_results_of_the_process(o2c):
+    from goals.models import KeyResult
+    from processes.models import SLAPolicy
+    from reviews.forms import DecisionForm
+
+    form = DecisionForm(people=get_user_model().objects.none(), process=o2c)
+    groups = dict(form.fields["rule"].choices[1:])
+    assert {"SLA policy", "Status", "Transition"} <= set(groups)
+    policy = SLAPolicy.objects.filter(process=o2c).select_related("status").first()
+    assert (f"sla_policy:{policy.pk}", policy.status.name) in [
+        (v, label.split(":")[0]) for v, label in groups["SLA policy"]
+    ]
+    assert list(form.fields["key_result"].queryset) == list(KeyResult.objects.filter(process=o2c))
+    chosen = DecisionForm(
+        {
+            "text": "Loosen the qualify SLA",
+            "due_on": "2026-12-01",
+            "changes": "rule",
+            "rule": f"sla_policy:{policy.pk}",
+        },
+        people=get_user_model().objects.none(),
+        process=o2c,
+    )
+    chosen.is_valid()
+    assert chosen.cleaned_data["rule_kind"] == "sla_policy"
+    assert chosen.cleaned_data["rule_id"] == policy.pk
+    assert "rule" not in chosen.cleaned_data
