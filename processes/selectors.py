@@ -163,8 +163,18 @@ def my_queue(*, user) -> QuerySet[RequestCard]:
         cards_visible_to(user)
         .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
         .exclude(Exists(final_status))
-        .alias(left=F("sla_allowance") - F("sla_consumed"))
+        .alias(
+            left=F("sla_allowance") - F("sla_consumed"),
+            # 0: the clock runs; 1: paused (it may keep a deadline that has already passed,
+            # for the history, but nothing is running out); 2: no deadline.
+            clock=Case(
+                When(sla_resumed_at__isnull=False, due_at__isnull=False, then=Value(0)),
+                When(sla_allowance__isnull=False, then=Value(1)),
+                default=Value(2),
+            ),
+        )
         .order_by(
+            "clock",
             F("due_at").asc(nulls_last=True),
             F("left").asc(nulls_last=True),
             "created_at",
