@@ -5,7 +5,7 @@ refusals become HTTP answers in processes.errors.api_exception_handler."""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from goals.models import KeyResult
+from opmodel.serializers import DetailSerializer
 from processes.errors import InvalidInput
 from processes.selectors import processes_visible_to
 from reviews import selectors
@@ -192,7 +193,10 @@ class ModelHealthView(APIView):
     @extend_schema(
         tags=["reviews"],
         parameters=[OpenApiParameter("process", OpenApiTypes.STR, required=True)],
-        responses=s.HealthSerializer,
+        responses={
+            200: s.HealthSerializer,
+            404: OpenApiResponse(DetailSerializer, description="No such process among the user's."),
+        },
     )
     def get(self, request):
         slug = request.query_params.get("process", "")

@@ -160,3 +160,14 @@ def test_flags_still_filter(alice):
 
     assert client.get("/api/alerts/?unread=true&per_card=false").status_code == 200
     assert client.get("/api/cards/?blocked=false").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["", " ", "abc", "0"])
+def test_a_page_number_that_is_not_one_is_404_not_the_first_page(alice, page):
+    """schemathesis found `?page=` answered as page 1 (the schema says page is an integer)."""
+    client = Client()
+    client.force_login(alice)
+    answer = client.get("/api/clients/", {"page": page})
+    assert answer.status_code == 404
+    assert answer.json()["detail"].startswith("Invalid page")
+    assert client.get("/api/clients/", {"page": "1"}).status_code == 200
