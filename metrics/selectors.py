@@ -81,7 +81,11 @@ def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySe
     final_status = Status.objects.filter(
         process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
     )
-    cards = (cards if cards is not None else cards_visible_to(user)).exclude(Exists(final_status))
+    cards = (
+        (cards if cards is not None else cards_visible_to(user))
+        .exclude(Exists(final_status))
+        .select_related("process__calendar")  # dates in the process's zone
+    )
     if process is not None:
         cards = cards.filter(process=process)
     if role:

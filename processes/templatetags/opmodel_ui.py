@@ -119,6 +119,14 @@ def when(moment: datetime | None, zone: str | None = None) -> str:
 
 
 @register.filter
+def when_for(moment: datetime | None, card) -> str:
+    """{{ card.due_at|when_for:card }}: `when` in the zone of the card's process calendar (lists
+    of cards of several processes; select the process's calendar with the cards)."""
+    calendar = card.process.calendar
+    return when(moment, calendar.timezone if calendar is not None else None)
+
+
+@register.filter
 def unread_badge(count) -> str:
     """What the header's badge shows, and its accessible name says: "7", "99+", or nothing."""
     # str(): the header's count is a lazy object, which proxies str() but not int().

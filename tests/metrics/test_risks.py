@@ -375,3 +375,10 @@ def test_the_filtered_page_runs_a_fixed_number_of_queries(
                 "channel": "email",
             },
         )
+
+
+def test_due_times_are_shown_in_the_process_zone_with_its_label(client, alice, five, read_at_now):
+    html = _page(client, alice).content.decode()
+    # "Breached drills" was due 13:00 UTC: 14:00 in Berlin, the standard calendar's zone.
+    assert "Nov 23, 2026, 14:00 CET" in html
+    assert " UTC." not in html  # the page's "as of" is labelled in the same way
