@@ -14,8 +14,8 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.lookups import GreaterThanOrEqual
 
+from processes.filters import SLA_PAUSED_AT_RISK, SLA_PAUSED_BREACHED, SLA_RUNNING
 from processes.models import RequestCard, Status
 from processes.selectors import cards_visible_to
 from processes.sla import sla_state
@@ -59,22 +59,12 @@ class RiskReview:
         return self.breached_count + self.at_risk_count
 
 
-# The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
-# by its instants, a paused one by the share of the allowance used.
-_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
-_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
-_PAUSED_AT_RISK = _PAUSED & Q(
-    GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
-)
-_PAUSED_BREACHED = _PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
-
-
 def _running_at_risk(now: datetime) -> Q:
-    return _RUNNING & Q(at_risk_at__lte=now)
+    return SLA_RUNNING & Q(at_risk_at__lte=now)
 
 
 def _running_breached(now: datetime) -> Q:
-    return _RUNNING & Q(due_at__lte=now)
+    return SLA_RUNNING & Q(due_at__lte=now)
 
 
 def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySet[RequestCard]:
@@ -142,18 +132,18 @@ def risks_for_review(
         user=user, process=process, role=role, responsible=responsible, cards=cards
     )
     counts = cards.aggregate(
-        breached=Count("id", filter=_running_breached(now) | _PAUSED_BREACHED),
+        breached=Count("id", filter=_running_breached(now) | SLA_PAUSED_BREACHED),
         at_risk=Count(
             "id",
             filter=(_running_at_risk(now) & ~_running_breached(now))
-            | (_PAUSED_AT_RISK & ~_PAUSED_BREACHED),
+            | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED),
         ),
         blocked=Count("id", filter=Q(is_blocked=True)),
     )
     running = list(cards.filter(_running_at_risk(now)).order_by("due_at", "id")[:RISKS_LIMIT])
     left = F("sla_allowance") - F("sla_consumed")
     paused = list(
-        cards.filter(_PAUSED_AT_RISK).alias(left=left).order_by("left", "id")[:RISKS_LIMIT]
+        cards.filter(SLA_PAUSED_AT_RISK).alias(left=left).order_by("left", "id")[:RISKS_LIMIT]
     )
     blocked = list(
         cards.filter(is_blocked=True)

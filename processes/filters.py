@@ -27,23 +27,23 @@ class SLAFilterState:
 
 
 # The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
-# by its instants, a paused one by the share of the allowance used.
-_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
-_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
-_PAUSED_AT_RISK = _PAUSED & Q(
+# by its instants, a paused one by the share of the allowance used. (The risks page uses them too.)
+SLA_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
+SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
     GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
 )
-_PAUSED_BREACHED = _PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
+SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
 
 
 def sla_breached_q(now: datetime) -> Q:
-    return (_RUNNING & Q(due_at__lte=now)) | _PAUSED_BREACHED
+    return (SLA_RUNNING & Q(due_at__lte=now)) | SLA_PAUSED_BREACHED
 
 
 def sla_at_risk_q(now: datetime) -> Q:
     """At risk and not yet breached."""
-    running = _RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lte=now)
-    return running | (_PAUSED_AT_RISK & ~_PAUSED_BREACHED)
+    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lte=now)
+    return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
 
 
 class ResponsibleField(forms.CharField):

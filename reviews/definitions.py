@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from goals.definitions import Cadence
+
 EFFECT_WEEKS = 4  # complete weeks compared before and after a decision was done
 MEDIAN_WEEKS = 12  # the weekly headline's median runs over this many weeks before it
 MARKED_CHANGE = 0.20  # a headline is marked when it is this share away from its median
@@ -16,10 +18,8 @@ CADENCE_WEEKS = 4  # reviews held on cadence are counted over this many weeks
 TOP = 5  # block reasons and breach hotspots shown on the weekly agenda
 
 
-class Level(models.TextChoices):
-    DAILY = "daily", "Daily review"
-    WEEKLY = "weekly", "Weekly review"
-    MONTHLY = "monthly", "Monthly review"
+# A review's level is a goal's review cadence: one set of words (and one API enum).
+Level = Cadence
 
 
 class ReviewState(models.TextChoices):
