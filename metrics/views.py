@@ -122,6 +122,18 @@ def _risk_display(row: selectors.RiskRow) -> dict:
     }
 
 
+def _pager_urls(request, page, param: str, anchor: str) -> None:
+    """The previous and next links of one of the page's two paged lists."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""
+
+
 @require_safe
 def risks(request):
     now = timezone.now()
@@ -144,7 +156,11 @@ def risks(request):
         responsible=filters.responsible,
         now=now,
         cards=card_filters.cards,
+        deadlines_page=request.GET.get("deadlines_page"),
+        blocked_page=request.GET.get("blocked_page"),
     )
+    _pager_urls(request, review.deadlines_page, "deadlines_page", "deadlines")
+    _pager_urls(request, review.blocked_page, "blocked_page", "blocked")
     context = {
         "review": review,
         "deadlines": [_risk_display(row) for row in review.deadlines],

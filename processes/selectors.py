@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -17,9 +18,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 
 from processes.models import (
     ApprovalRequest,
@@ -97,35 +96,56 @@ def board(
 ) -> list[BoardColumn]:
     """Columns of the board from `cards` (already filtered and visible), in process order.
 
-    Four queries whatever the number of cards: the statuses, the true count per status (and of
-    the recently finished), the first `limit_per_status` open cards of each status (oldest
-    first) and the latest finished ones of the last `finished_days` days (newest first). Each
-    status's cards are cut in SQL by a window, so no status starves another.
+    Three queries whatever the number of cards: the statuses, the true count per status (and of
+    the recently finished), and the cards drawn: the first `limit_per_status` open cards of each
+    status (oldest first) and the latest finished ones of the last `finished_days` days (newest
+    first). Each status is cut on its own, so no status starves another.
     """
     statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
     if not statuses:
         return []
     since = now - timedelta(days=finished_days)
-    final = [s.slug for s in statuses if s.final]
     cards = cards.filter(process=process)
     counts = {
         row["status"]: row
         for row in cards.order_by()
         .values("status")
-        .annotate(n=Count("id"), recent=Count("id", filter=Q(status_changed_at__gte=since)))
+        # Counting the status column (never empty) lets the (process, status, status_changed_at)
+        # index answer alone, where the id would need every card's row.
+        .annotate(n=Count("status"), recent=Count("status", filter=Q(status_changed_at__gte=since)))
     }
-    drawn = list(
-        _first_per_status(cards.exclude(status__in=final), ["created_at", "id"], limit_per_status)
-    )
-    if final:
-        drawn += _first_per_status(
-            cards.filter(status__in=final, status_changed_at__gte=since),
-            ["-status_changed_at", "-id"],
-            limit_per_status,
+    # One slice per status, glued with UNION ALL: each reads the first ids of its status in
+    # order (through the (process, status, ...) indexes), where a window over the process
+    # would rank every card; the drawn cards are then read with their joins, in one query.
+    slices = [
+        cards.filter(status=s.slug).order_by("created_at", "id") for s in statuses if not s.final
+    ] + [
+        cards.filter(status=s.slug, status_changed_at__gte=since).order_by(
+            "-status_changed_at", "-id"
         )
+        for s in statuses
+        if s.final
+    ]
+    # (Each slice wrapped in an IN: SQLite refuses LIMIT inside a compound statement's parts.)
+    ids = [
+        RequestCard.objects.filter(pk__in=part.values("pk")[:limit_per_status])
+        .order_by()
+        .values("pk")
+        for part in slices
+    ]
+    # (Their process is the board's: not joined again for each card.)
+    drawn = RequestCard.objects.select_related("client", "responsible", "block_reason").filter(
+        pk__in=ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0]
+    )
     by_status: dict[str, list[RequestCard]] = {s.slug: [] for s in statuses}
     for card in drawn:
         by_status[card.status].append(card)
+    for status in statuses:
+        by_status[status.slug].sort(
+            key=(lambda c: (-c.status_changed_at.timestamp(), -c.pk))
+            if status.final
+            else (lambda c: (c.created_at, c.pk))
+        )
     return [
         BoardColumn(
             status=status,
@@ -137,50 +157,76 @@ def board(
     ]
 
 
-def _first_per_status(cards: QuerySet, order: list[str], limit: int) -> list[RequestCard]:
-    # The window ranks ids only; the drawn cards are then read with their joins, so the joins
-    # run for the few drawn rows, not for every card of the process.
-    ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in order]
-    ranked = (
-        cards.annotate(rank=Window(RowNumber(), partition_by=[F("status")], order_by=ordering))
-        .filter(rank__lte=limit)
-        .values("pk")
-    )
-    return list(
-        RequestCard.objects.select_related(*CARD_RELATED).filter(pk__in=ranked).order_by(*order)
-    )
-
-
 def my_queue(*, user) -> QuerySet[RequestCard]:
-    """Open cards where I am responsible, or executor of the process, by time left: running
-    deadlines soonest (most overdue) first, then paused clocks by the business time left, then
-    cards without a deadline, oldest first."""
+    """Open cards where I am responsible, or executor of the process, by time left (see
+    `by_time_left`)."""
     executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
     final_status = Status.objects.filter(
         process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
     )
-    return (
+    return by_time_left(
         cards_visible_to(user)
         .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
         .exclude(Exists(final_status))
-        .alias(
-            left=F("sla_allowance") - F("sla_consumed"),
-            # 0: the clock runs; 1: paused (it may keep a deadline that has already passed,
-            # for the history, but nothing is running out); 2: no deadline.
-            clock=Case(
-                When(sla_resumed_at__isnull=False, due_at__isnull=False, then=Value(0)),
-                When(sla_allowance__isnull=False, then=Value(1)),
-                default=Value(2),
-            ),
-        )
-        .order_by(
-            "clock",
-            F("due_at").asc(nulls_last=True),
-            F("left").asc(nulls_last=True),
-            "created_at",
-            "id",
-        )
     )
+
+
+# The queue's three kinds of clock, in the order the queue lists them (see `by_time_left`).
+_RUNNING_DEADLINE = Q(sla_resumed_at__isnull=False, due_at__isnull=False)
+CLOCK_KINDS = [
+    _RUNNING_DEADLINE,  # the clock runs
+    # paused: it may keep a deadline that has already passed, for the history, but nothing is
+    # running out
+    ~_RUNNING_DEADLINE & Q(sla_allowance__isnull=False),
+    ~_RUNNING_DEADLINE & Q(sla_allowance__isnull=True),  # no deadline
+]
+
+
+def by_time_left(cards: QuerySet[RequestCard]) -> QuerySet[RequestCard]:
+    """Running deadlines soonest (most overdue) first, then paused clocks by the business time
+    left, then cards without a deadline, oldest first."""
+    return cards.alias(
+        left=F("sla_allowance") - F("sla_consumed"),
+        clock=Case(
+            *(When(kind, then=Value(k)) for k, kind in enumerate(CLOCK_KINDS[:2])), default=Value(2)
+        ),
+    ).order_by("clock", *_IN_A_KIND)
+
+
+# The order within one kind of clock.
+_IN_A_KIND = [F("due_at").asc(nulls_last=True), F("left").asc(nulls_last=True), "created_at", "id"]
+
+
+def page_by_time_left(cards: QuerySet[RequestCard], number, per_page: int, related=()):
+    """One page of `cards` in `by_time_left` order, and its cards, in two queries, without
+    sorting every card: the count of each kind of clock, then the page's slice of each kind
+    (running deadlines walk the running-clock index by due instant) read in one statement."""
+    counts = cards.aggregate(
+        # (The status, never empty, is counted: the card_process_status_clock index answers.)
+        **{f"k{k}": Count("status", filter=kind) for k, kind in enumerate(CLOCK_KINDS)}
+    )
+    sizes = [counts[f"k{k}"] for k in range(len(CLOCK_KINDS))]
+    page = Paginator(range(sum(sizes)), per_page).get_page(number)
+    start, end, parts = (page.number - 1) * per_page, page.end_index(), []
+    for kind, size in zip(CLOCK_KINDS, sizes, strict=True):
+        low, high = max(start, 0), min(end, size)
+        if low < high:
+            part = (
+                cards.filter(kind)
+                .alias(left=F("sla_allowance") - F("sla_consumed"))
+                .order_by(*_IN_A_KIND)
+                .values("pk")[low:high]
+            )
+            # (Wrapped in an IN: SQLite refuses LIMIT inside a compound statement's parts.)
+            parts.append(RequestCard.objects.filter(pk__in=part).order_by().values("pk"))
+        start, end = start - size, end - size
+    if not parts:
+        return page, []
+    ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    drawn = by_time_left(RequestCard.objects.select_related(*CARD_RELATED, *related)).filter(
+        pk__in=ids
+    )
+    return page, list(drawn)
 
 
 def card_page(*, user, card_id: int):

@@ -1,6 +1,5 @@
 """My queue: the open cards I am responsible for, or execute, by time left; filtered."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -23,13 +22,13 @@ def queue(request):
     now = timezone.now()
     filters = page_filters(
         request,
-        selectors.my_queue(user=request.user).select_related("process__calendar"),
+        selectors.my_queue(user=request.user),
         page="queue",
         now=now,
     )
-    paginator = Paginator(filters.cards, QUEUE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    cards = list(page.object_list)
+    page, cards = selectors.page_by_time_left(
+        filters.cards, request.GET.get("page"), QUEUE_PAGE_SIZE, related=["process__calendar"]
+    )
     statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
     rows = [
         {"card": card, "status": statuses.get((card.process_id, card.status))} for card in cards

@@ -167,6 +167,42 @@ def test_the_deadlines_section_follows_the_clock(client, alice, five, time_machi
     assert _ids(late.deadlines) == [five[k].pk for k in ["breached", "at_risk", "paused"]]
 
 
+def test_each_list_is_drawn_by_pages_in_order_with_whole_counts(
+    client, alice, five, read_at_now, monkeypatch
+):
+    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 2)
+    first = _page(client, alice, {"priority": "normal"})
+    review = first.context["review"]
+    assert _ids(review.deadlines) == [five["breached"].pk, five["paused"].pk]
+    assert _ids(review.blocked) == [five["paused"].pk, five["blocked"].pk]
+    assert (review.breached_count, review.at_risk_count, review.blocked_count) == (1, 2, 2)
+    html = first.content.decode()
+    assert "Page 1 of 2 · 3 deadlines" in html
+    # The next page of the deadlines keeps the filters and the other list's page.
+    assert 'href="?priority=normal&amp;deadlines_page=2#deadlines"' in html
+
+    second = _page(client, alice, {"priority": "normal", "deadlines_page": "2"})
+    review = second.context["review"]
+    assert _ids(review.deadlines) == [five["at_risk"].pk]
+    assert _ids(review.blocked) == [five["paused"].pk, five["blocked"].pk]
+    assert (review.breached_count, review.at_risk_count, review.blocked_count) == (1, 2, 2)
+    # The blocked list pages on its own; the paused card, also on the first page of deadlines,
+    # does not take the place of the second blocked card.
+    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 1)
+    review = _page(client, alice, {"blocked_page": "2"}).context["review"]
+    assert _ids(review.blocked) == [five["blocked"].pk]
+    assert _ids(review.deadlines) == [five["breached"].pk]
+    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 2)
+    # A page past the end, or not a number, shows the last or the first: never an error.
+    assert _ids(_page(client, alice, {"deadlines_page": "9"}).context["review"].deadlines) == [
+        five["at_risk"].pk
+    ]
+    assert _ids(_page(client, alice, {"deadlines_page": "x"}).context["review"].deadlines) == [
+        five["breached"].pk,
+        five["paused"].pk,
+    ]
+
+
 def test_a_paused_card_past_its_allowance_is_breached(client, alice, card_at, read_at_now):
     card = card_at("Forgotten order", utc(2026, 11, 23, 9))
     card_block(actor=alice, card=card, reason="waiting_documents", at=utc(2026, 11, 23, 13, 15))
@@ -347,10 +383,10 @@ def test_the_page_runs_a_fixed_number_of_queries(
 ):
     _fill(card_at, alice, bob, count)
     client.force_login(alice)
-    # session, user, visible processes, people for the responsible filter, the counts, running
-    # deadlines, paused deadlines, blocked cards, statuses, the card filters' clients and saved
-    # views, the bulk bar's block reasons and statuses, the header's unread alerts
-    with django_assert_num_queries(14):
+    # session, user, visible processes, people for the responsible filter, the clocks of every
+    # card at risk, breached or blocked, the two pages' cards, statuses, the card filters'
+    # clients and saved views, the bulk bar's block reasons and statuses, the header's alerts
+    with django_assert_num_queries(12):
         response = client.get(RISKS)
     review = response.context["review"]
     assert len(review.deadlines) + len(review.blocked) >= count // 2
@@ -363,7 +399,7 @@ def test_the_filtered_page_runs_a_fixed_number_of_queries(
     _fill(card_at, alice, bob, count)
     client.force_login(alice)
     # as above, and the role map that checks the role filter
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(
             RISKS,
             {

@@ -665,9 +665,9 @@ def test_board_runs_a_fixed_number_of_queries(
 ):
     _fill(make_card, alice, acme, count)
     # session, user, visible processes, role map, the filters' people, clients and saved views,
-    # statuses, counts per status, open cards, recent finished cards, the moves (transitions
-    # and their sources) for drag and drop, the header's unread alerts
-    with django_assert_num_queries(14):
+    # statuses, counts per status, the drawn cards (open and recently finished, one query), the
+    # moves (transitions and their sources) for drag and drop, the header's unread alerts
+    with django_assert_num_queries(13):
         response = as_alice.get(reverse("board") + query)
     assert response.status_code == 200
     unblocked = count - (count + 2) // 3
