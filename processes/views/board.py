@@ -15,7 +15,8 @@ from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
 
-BOARD_COLUMN_LIMIT = 30
+# Cards drawn per column (about three screens of a column); "All N" opens the rest, paged.
+BOARD_COLUMN_LIMIT = 20
 FINISHED_DAYS = 7
 COLUMN_PAGE_SIZE = 50
 
