@@ -9,7 +9,8 @@ or lost, their last move spread over 90 days), the rest open across the open sta
 running SLA clocks (some at risk, some breached, some blocked), 50 responsible people and 2,000
 clients. The executor `ops` then asks each page `--runs` times through Django's test client
 (the full stack: middleware, session, templates), unfiltered and with filters; the table shows
-the median time, queries and HTML size, and each page's ratio to the API page.
+the median time, queries and HTML size, and each page's ratio to the API page with the same
+filters.
 It writes bench/results/board_pages.json.
 """
 
@@ -149,9 +150,12 @@ def main() -> None:
         "api_cards_filtered": f"/api/cards/?{filters}",
     }
     results = {name: measure(client, url, args.runs) for name, url in pages.items()}
-    api = results["api_cards"]["median_ms"]
-    for row in results.values():
-        row["ratio_to_api"] = round(row["median_ms"] / api, 2) if api else None
+    # Each page against the API's first page with the same filters (the same cards to find).
+    for name, row in results.items():
+        api = results["api_cards_filtered" if name.endswith("_filtered") else "api_cards"]
+        row["ratio_to_api"] = (
+            round(row["median_ms"] / api["median_ms"], 2) if api["median_ms"] else None
+        )
 
     report = {
         "benchmark": "board_pages",
@@ -161,7 +165,7 @@ def main() -> None:
         "cards": args.cards,
         "runs": args.runs,
         "insert_seconds": round(insert_seconds, 1),
-        "goal": "board, queue and risks each at most 3x the API's first page",
+        "goal": "board, queue and risks each at most 3x the API's first page (same filters)",
         "pages": results,
     }
     common.report_write(report, args.output)
