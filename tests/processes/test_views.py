@@ -4,7 +4,7 @@ Personas from tests/conftest.py: alice is the executor, bob the accountable, olg
 charlie holds no role (he must see nothing, not even a title).
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -187,6 +187,35 @@ def test_queue_lists_running_deadlines_before_paused_ones(as_alice, make_card, a
     assert "Qualify the request" in html  # the status's next action
     assert "Blocked: Waiting for customer" in html
     assert newer.title in html
+
+
+def test_queue_pages_walk_the_whole_order_across_kinds_of_clock(
+    as_alice, make_card, alice, monkeypatch, time_machine
+):
+    # Monday 2026-11-23 10:00 UTC (11:00 in Berlin): the standard calendar is at work.
+    now = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    time_machine.move_to(now, tick=False)
+    as_alice.force_login(alice)
+    cards = [make_card(title=f"Order {i}", at=now - timedelta(minutes=10 * i)) for i in range(7)]
+    for paused in (cards[1], cards[4]):
+        card_block(actor=alice, card=paused, reason="waiting_customer", at=now)
+    # A card whose status has no deadline (its clock columns empty).
+    RequestCard.objects.filter(pk=cards[2].pk).update(
+        sla_allowance=None, sla_resumed_at=None, due_at=None, at_risk_at=None
+    )
+    monkeypatch.setattr("processes.views.queue.QUEUE_PAGE_SIZE", 3)
+
+    seen = []
+    for number in (1, 2, 3):
+        response = as_alice.get(reverse("queue"), {"page": number})
+        seen += [row["card"].pk for row in response.context["rows"]]
+
+    # Running deadlines soonest first (the earliest created is due first), then the paused
+    # clocks, then the card without a deadline: across the page boundaries, none twice.
+    running = [cards[i].pk for i in (6, 5, 3, 0)]
+    assert seen[:4] == running
+    assert set(seen[4:6]) == {cards[1].pk, cards[4].pk}
+    assert seen[6:] == [cards[2].pk]
 
 
 def test_queue_leaves_out_finished_cards(as_alice, make_card, alice):
