@@ -78,6 +78,9 @@ class BoardColumn:
     count: int
     # Finished statuses draw only the cards finished since `since`; this many of them.
     recent_count: int | None = None
+    # Of `count`: the blocked cards and those without a responsible.
+    blocked_count: int = 0
+    unassigned_count: int = 0
     # The drawn cards' markup, filled in by the page (views/board_tiles.py).
     tiles: list = field(default_factory=list)
 
@@ -112,7 +115,14 @@ def board(
         .values("status")
         # Counting the status column (never empty) lets the (process, status, status_changed_at)
         # index answer alone, where the id would need every card's row.
-        .annotate(n=Count("status"), recent=Count("status", filter=Q(status_changed_at__gte=since)))
+        # Counting the status column (never empty) lets the card_status_moved index answer
+        # alone, where the id would need every card's row.
+        .annotate(
+            n=Count("status"),
+            recent=Count("status", filter=Q(status_changed_at__gte=since)),
+            blocked=Count("status", filter=Q(is_blocked=True)),
+            unassigned=Count("status", filter=Q(responsible__isnull=True)),
+        )
     }
     # One slice per status, glued with UNION ALL: each reads the first ids of its status in
     # order (through the (process, status, ...) indexes), where a window over the process
@@ -152,6 +162,8 @@ def board(
             cards=by_status[status.slug],
             count=counts.get(status.slug, {}).get("n", 0),
             recent_count=counts.get(status.slug, {}).get("recent", 0) if status.final else None,
+            blocked_count=counts.get(status.slug, {}).get("blocked", 0),
+            unassigned_count=counts.get(status.slug, {}).get("unassigned", 0),
         )
         for status in statuses
     ]

@@ -180,7 +180,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
                 fields=["blocked_at", "id"], name="card_blocked", condition=Q(is_blocked=True)
             ),
             models.Index(
-                fields=["process", "status", "status_changed_at"], name="card_status_moved"
+                fields=["process", "status", "status_changed_at", "is_blocked", "responsible"],
+                name="card_status_moved",
             ),
             models.Index(
                 fields=["target_at_risk_at", "id"],

@@ -72,10 +72,8 @@ def board(request):
         "columns": columns,
         "filters": filters,
         "open_count": sum(c.count for c in open_columns),
-        "blocked_count": sum(1 for c in open_columns for card in c.cards if card.is_blocked),
-        "unassigned_count": sum(
-            1 for c in open_columns for card in c.cards if not card.responsible_id
-        ),
+        "blocked_count": sum(c.blocked_count for c in open_columns),
+        "unassigned_count": sum(c.unassigned_count for c in open_columns),
         "may_create": editor,
         "moves": _moves(process) if editor else {},
         "finished_days": FINISHED_DAYS,

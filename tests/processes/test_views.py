@@ -136,6 +136,23 @@ def test_board_shows_columns_and_tiles(as_alice, make_card, acme, alice):
     assert "New card" in html
 
 
+def test_board_summary_counts_every_open_card_not_only_the_drawn(
+    as_alice, make_card, alice, monkeypatch
+):
+    monkeypatch.setattr("processes.views.board.BOARD_COLUMN_LIMIT", 1)
+    cards = [make_card(title=f"Order {i}", responsible=alice if i < 2 else None) for i in range(5)]
+    for blocked in cards[1:4]:
+        card_block(actor=alice, card=blocked, reason="waiting_customer")
+    response = as_alice.get(reverse("board"))
+    assert response.content.decode().count("data-card=") == 1
+    context = response.context
+    assert (context["open_count"], context["blocked_count"], context["unassigned_count"]) == (
+        5,
+        3,
+        3,
+    )
+
+
 def test_board_puts_final_statuses_last(as_alice):
     response = as_alice.get(reverse("board"))
     slugs = [column.status.slug for column in response.context["columns"]]
