@@ -99,8 +99,9 @@ def board(
 ) -> list[BoardColumn]:
     """Columns of the board from `cards` (already filtered and visible), in process order.
 
-    Three queries whatever the number of cards: the statuses, the true count per status (and of
-    the recently finished), and the cards drawn: the first `limit_per_status` open cards of each
+    Three queries whatever the number of cards: the statuses, the true count per status (of an
+    open one also its blocked cards and those without a responsible; of a finished one those
+    finished recently), and the cards drawn: the first `limit_per_status` open cards of each
     status (oldest first) and the latest finished ones of the last `finished_days` days (newest
     first). Each status is cut on its own, so no status starves another.
     """
@@ -109,21 +110,37 @@ def board(
         return []
     since = now - timedelta(days=finished_days)
     cards = cards.filter(process=process)
-    counts = {
-        row["status"]: row
-        for row in cards.order_by()
+    # Two counts in one statement, each answered by an index alone (the status column, never
+    # empty, is counted: the id would need every card's row): every status's cards and those
+    # finished recently (card_status_moved); the open cards blocked or without a responsible
+    # (card_process_status_clock).
+    per_status = (
+        cards.order_by()
         .values("status")
-        # Counting the status column (never empty) lets the (process, status, status_changed_at)
-        # index answer alone, where the id would need every card's row.
-        # Counting the status column (never empty) lets the card_status_moved index answer
-        # alone, where the id would need every card's row.
         .annotate(
             n=Count("status"),
             recent=Count("status", filter=Q(status_changed_at__gte=since)),
+            blocked=Value(0),
+            unassigned=Value(0),
+        )
+    )
+    open_problems = (
+        cards.filter(Q(is_blocked=True) | Q(responsible__isnull=True))
+        .filter(status__in=[s.slug for s in statuses if not s.final])
+        .order_by()
+        .values("status")
+        .annotate(
+            n=Value(0),
+            recent=Value(0),
             blocked=Count("status", filter=Q(is_blocked=True)),
             unassigned=Count("status", filter=Q(responsible__isnull=True)),
         )
-    }
+    )
+    counts: dict[str, dict] = {}
+    for row in per_status.union(open_problems, all=True):
+        total = counts.setdefault(row["status"], dict.fromkeys(row, 0))
+        for name in ("n", "recent", "blocked", "unassigned"):
+            total[name] += row[name]
     # One slice per status, glued with UNION ALL: each reads the first ids of its status in
     # order (through the (process, status, ...) indexes), where a window over the process
     # would rank every card; the drawn cards are then read with their joins, in one query.

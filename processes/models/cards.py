@@ -139,12 +139,14 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            # Its tail covers the queue's count by kind of clock (an index-only scan).
+            # Its tail covers the queue's count by kind of clock and the board's counts of open
+            # cards (index-only scans).
             models.Index(
                 fields=[
                     "process",
                     "status",
                     "responsible",
+                    "is_blocked",
                     "sla_resumed_at",
                     "due_at",
                     "sla_allowance",
@@ -180,8 +182,7 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
                 fields=["blocked_at", "id"], name="card_blocked", condition=Q(is_blocked=True)
             ),
             models.Index(
-                fields=["process", "status", "status_changed_at", "is_blocked", "responsible"],
-                name="card_status_moved",
+                fields=["process", "status", "status_changed_at"], name="card_status_moved"
             ),
             models.Index(
                 fields=["target_at_risk_at", "id"],
