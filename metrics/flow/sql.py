@@ -156,31 +156,29 @@ agt AS (  -- the cards agreed in the week, and their first agreement in it
     WHERE kind = 'transition' AND to_status = %(agreed)s AND at >= %(start)s AND at < %(asof)s
     GROUP BY card_id
 ),
-ach AS (  -- their discount changes and line items, through the (card, at) index
-    SELECT e.card_id, e.kind, {key_e} AS k,
+ach AS (  -- their discount changes and line items, through the (card, at) index; joined to
+          -- agt, not filtered by `IN (SELECT card_id FROM agt)`: joined again to agt below,
+          -- that semi-join was planned as a nested loop over agt inside a loop over agt
+    SELECT agt.card_id, agt.agreed_key, e.kind, {key_e} AS k,
         {d.json_text("e.data", "old")} AS old, {d.json_text("e.data", "new")} AS new,
         ROUND(CAST({d.json_text("e.data", "quantity")} AS DECIMAL(20, 6))
             * CAST({d.json_text("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
         ROUND(CAST({d.json_text("e.data", "quantity")} AS DECIMAL(20, 6))
             * CAST({d.json_text("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
-    FROM processes_event e
-    WHERE e.card_id IN (SELECT card_id FROM agt)
+    FROM agt LEFT JOIN processes_event e ON e.card_id = agt.card_id
         AND (e.kind = 'item_added' OR (e.kind = 'field_change'
             AND {d.json_text("e.data", "field")} = 'discount_percent'))
 ),
 acg AS (  -- per card: the discount set last before the agreement, the one replaced first
           -- after it, and the items added after it
-    SELECT agt.card_id,
-        MAX(CASE WHEN ach.kind = 'field_change' AND ach.k < agt.agreed_key
-            THEN ach.k || ach.new END) AS set_before,
-        MIN(CASE WHEN ach.kind = 'field_change' AND ach.k > agt.agreed_key
-            THEN ach.k || ach.old END) AS replaced_after,
-        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.price END)
-            AS price_after,
-        SUM(CASE WHEN ach.kind = 'item_added' AND ach.k > agt.agreed_key THEN ach.cost END)
-            AS cost_after
-    FROM agt LEFT JOIN ach ON ach.card_id = agt.card_id
-    GROUP BY agt.card_id
+    SELECT card_id,
+        MAX(CASE WHEN kind = 'field_change' AND k < agreed_key THEN k || new END)
+            AS set_before,
+        MIN(CASE WHEN kind = 'field_change' AND k > agreed_key THEN k || old END)
+            AS replaced_after,
+        SUM(CASE WHEN kind = 'item_added' AND k > agreed_key THEN price END) AS price_after,
+        SUM(CASE WHEN kind = 'item_added' AND k > agreed_key THEN cost END) AS cost_after
+    FROM ach GROUP BY card_id
 ),
 asg AS (  -- values as agreed: the last discount set before, else the value the first change
           -- after replaced, else the card's; items: the card's totals less those added after
