@@ -17,7 +17,7 @@ from django.db.models import (
 
 from processes.filters import SLA_PAUSED_AT_RISK, SLA_RUNNING, sla_at_risk_q, sla_breached_q
 from processes.models import RequestCard, SLAState, Status
-from processes.selectors import CARD_RELATED, cards_visible_to
+from processes.selectors import CARD_RELATED, cards_visible_to, ids_of_slices
 from processes.sla import sla_state
 from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible
@@ -147,14 +147,9 @@ def risks_for_review(
         .alias(left=left)
         .order_by(F("left").asc(nulls_last=True), "blocked_at", "id")[:blocked_end],
     ]
-    # (Each part wrapped in an IN: SQLite refuses LIMIT inside a compound statement's parts.)
-    ids = [
-        RequestCard.objects.filter(pk__in=part.values("pk")).order_by().values("pk")
-        for part in parts
-    ]
     drawn = list(
         RequestCard.objects.select_related(*CARD_RELATED, "process__calendar").filter(
-            pk__in=ids[0].union(*ids[1:], all=True)
+            pk__in=ids_of_slices(parts)
         )
     )
     statuses = restrict_to_visible(Status.objects.all(), user)
