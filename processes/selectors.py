@@ -19,7 +19,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from processes.models import (
     ApprovalRequest,
@@ -116,6 +118,7 @@ def board(
     now: datetime,
     limit_per_status: int = 50,
     finished_days: int = 7,
+    filtered: bool = False,
 ) -> list[BoardColumn]:
     """Columns of the board from `cards` (already filtered and visible), in process order.
 
@@ -123,7 +126,8 @@ def board(
     open one also its blocked cards and those without a responsible; of a finished one those
     finished recently), and the cards drawn: the first `limit_per_status` open cards of each
     status (oldest first) and the latest finished ones of the last `finished_days` days (newest
-    first). Each status is cut on its own, so no status starves another.
+    first). Each status is cut on its own, so no status starves another. `filtered`: the
+    filters leave few cards, which are ranked in one pass rather than each status walked.
     """
     statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
     if not statuses:
@@ -142,7 +146,7 @@ def board(
 
     final = [s.slug for s in statuses if s.final]
     per_status = counted(cards, n=Count("status"))
-    recent = counted(
+    finished_recently = counted(
         cards.filter(status__in=final, status_changed_at__gte=since), recent=Count("status")
     )
     open_problems = counted(
@@ -153,27 +157,31 @@ def board(
         unassigned=Count("status", filter=Q(responsible__isnull=True)),
     )
     counts: dict[str, dict] = {}
-    for row in per_status.union(recent, open_problems, all=True):
+    for row in per_status.union(finished_recently, open_problems, all=True):
         total = counts.setdefault(row["status"], dict.fromkeys(row, 0))
         for name in ("n", "recent", "blocked", "unassigned"):
             total[name] += row[name]
-    # One slice per status, glued with UNION ALL: each reads the first ids of its status in
-    # order (through the (process, status, ...) indexes), where a window over the process
-    # would rank every card; the drawn cards are then read with their joins, in one query.
-    slices = [
-        cards.filter(status=s.slug).order_by("created_at", "id") for s in statuses if not s.final
-    ] + [
-        cards.filter(status=s.slug, status_changed_at__gte=since).order_by(
-            "-status_changed_at", "-id"
+    open_cards = cards.exclude(status__in=final)
+    recent = cards.filter(status__in=final, status_changed_at__gte=since)
+    oldest, newest = ["created_at", "id"], ["-status_changed_at", "-id"]
+    if filtered:
+        # The filters leave few cards: one pass ranks them within each status.
+        ids = _first_ranked(open_cards, oldest, limit_per_status).union(
+            _first_ranked(recent, newest, limit_per_status), all=True
         )
-        for s in statuses
-        if s.final
-    ]
+    else:
+        # One slice per status, glued with UNION ALL: each walks its status's index in order
+        # and stops at the limit, where ranking would read every card of the process.
+        ids = ids_of_slices(
+            [open_cards.filter(status=s.slug).order_by(*oldest) for s in statuses if not s.final]
+            + [recent.filter(status=s.slug).order_by(*newest) for s in statuses if s.final],
+            limit=limit_per_status,
+        )
     # Only what a tile shows is read (their process is the board's, not joined again).
     drawn = (
         RequestCard.objects.select_related("client", "responsible", "block_reason")
         .only(*TILE_FIELDS)
-        .filter(pk__in=ids_of_slices([part[:limit_per_status] for part in slices]))
+        .filter(pk__in=ids)
     )
     by_status: dict[str, list[RequestCard]] = {s.slug: [] for s in statuses}
     for card in drawn:
@@ -197,11 +205,22 @@ def board(
     ]
 
 
-def ids_of_slices(slices: list[QuerySet[RequestCard]]) -> QuerySet:
-    """The cards' ids of several ordered, sliced querysets in one statement (UNION ALL), for
-    `pk__in=`. SQLite refuses LIMIT inside a compound statement's parts: there each slice is
-    wrapped in an IN of its own."""
-    ids = [part.values("pk") for part in slices]
+def _first_ranked(cards: QuerySet, order: list[str], limit: int) -> QuerySet:
+    """The ids of the first `limit` of `cards` in each status, by `order`."""
+    ordering = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in order]
+    return (
+        cards.annotate(rank=Window(RowNumber(), partition_by=[F("status")], order_by=ordering))
+        .filter(rank__lte=limit)
+        .order_by()
+        .values("pk")
+    )
+
+
+def ids_of_slices(slices: list[QuerySet[RequestCard]], limit: int | None = None) -> QuerySet:
+    """The cards' ids of several ordered, sliced querysets (or each cut to `limit`) in one
+    statement (UNION ALL), for `pk__in=`. SQLite refuses LIMIT inside a compound statement's
+    parts: there each slice is wrapped in an IN of its own."""
+    ids = [(part[:limit] if limit is not None else part).values("pk") for part in slices]
     if not connection.features.supports_slicing_ordering_in_compound:
         ids = [RequestCard.objects.filter(pk__in=part).order_by().values("pk") for part in ids]
     return ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0]

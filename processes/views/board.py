@@ -60,6 +60,7 @@ def board(request):
         now=now,
         limit_per_status=BOARD_COLUMN_LIMIT,
         finished_days=FINISHED_DAYS,
+        filtered=filters.active,
     )
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
