@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -111,6 +112,9 @@ def _risk_display(row: selectors.RiskRow) -> dict:
             text += ", paused"
     return {
         "card": row.card,
+        # The card's links, built here: a page of rows reversing them one by one adds up.
+        "url": reverse("card-detail", args=[row.card.pk]),
+        "assign_url": reverse("card-assign", args=[row.card.pk]),
         "status": row.status,
         "state": row.state,
         "state_label": SLAState(row.state).label if row.state else "",
