@@ -1,6 +1,7 @@
 """My queue: the open cards I am responsible for, or execute, by time left; filtered."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -30,8 +31,14 @@ def queue(request):
         filters.cards, request.GET.get("page"), QUEUE_PAGE_SIZE, related=["process__calendar"]
     )
     statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
+    # The card's link built here, not reversed by the template row by row.
     rows = [
-        {"card": card, "status": statuses.get((card.process_id, card.status))} for card in cards
+        {
+            "card": card,
+            "status": statuses.get((card.process_id, card.status)),
+            "url": reverse("card-detail", args=[card.pk]),
+        }
+        for card in cards
     ]
     context = {
         "page": page,
