@@ -17,8 +17,9 @@ from django.db.models import (
 
 from processes.filters import SLA_PAUSED_AT_RISK, SLA_RUNNING, sla_at_risk_q, sla_breached_q
 from processes.models import RequestCard, SLAState, Status
-from processes.selectors import CARD_RELATED, cards_visible_to, ids_of_slices
+from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import sla_state
+from processes.work_lists import ids_of_slices
 from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible
 from roles.selectors import grants_of

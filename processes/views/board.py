@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from processes import selectors
+from processes import selectors, work_lists
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
 from processes.templatetags.opmodel_ui import process_zone
@@ -54,7 +54,7 @@ def board(request):
         now=now,
         people=users_with_role_in(process),
     )
-    raw = selectors.board(
+    raw = work_lists.board(
         cards=filters.cards,
         process=process,
         now=now,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from processes import selectors
+from processes import work_lists
 from processes.models import Status
 from processes.views.filtering import bulk_choices, page_filters
 from roles.permissions import role_map
@@ -23,11 +23,11 @@ def queue(request):
     now = timezone.now()
     filters = page_filters(
         request,
-        selectors.my_queue(user=request.user),
+        work_lists.my_queue(user=request.user),
         page="queue",
         now=now,
     )
-    page, cards = selectors.page_by_time_left(
+    page, cards = work_lists.page_by_time_left(
         filters.cards, request.GET.get("page"), QUEUE_PAGE_SIZE, related=["process__calendar"]
     )
     statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
