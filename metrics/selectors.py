@@ -15,7 +15,13 @@ from django.db.models import (
     QuerySet,
 )
 
-from processes.filters import SLA_PAUSED_AT_RISK, SLA_RUNNING, sla_at_risk_q, sla_breached_q
+from processes.filters import (
+    SLA_LEFT,
+    SLA_PAUSED_AT_RISK,
+    SLA_RUNNING,
+    sla_at_risk_q,
+    sla_breached_q,
+)
 from processes.models import RequestCard, SLAState, Status
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import sla_state
@@ -140,7 +146,7 @@ def risks_for_review(
     # Each list's page is a slice of a merge of orders: the first `end` of each order hold it.
     # (Rows a part brings that belong to another list rank after those, so they drop out.)
     end, blocked_end = deadlines_page.end_index(), blocked_page.end_index()
-    left = F("sla_allowance") - F("sla_consumed")
+    left = SLA_LEFT
     parts = [
         cards.filter(_running_at_risk(now)).order_by("due_at", "id")[:end],
         cards.filter(SLA_PAUSED_AT_RISK).alias(left=left).order_by("left", "id")[:end],

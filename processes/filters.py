@@ -34,6 +34,8 @@ SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
     GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
 )
 SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
+# Business seconds the status clock has left (negative once over).
+SLA_LEFT = F("sla_allowance") - F("sla_consumed")
 
 
 def sla_breached_q(now: datetime) -> Q:

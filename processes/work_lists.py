@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from processes.filters import SLA_LEFT
 from processes.models import Process, RequestCard, Status
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import STATUS_CLOCK
@@ -136,14 +137,15 @@ def board(
             if status.final
             else (lambda c: (c.created_at, c.pk))
         )
+    none = dict.fromkeys(("n", "recent", "blocked", "unassigned"), 0)
     return [
         BoardColumn(
             status=status,
             cards=by_status[status.slug],
-            count=counts.get(status.slug, {}).get("n", 0),
-            recent_count=counts.get(status.slug, {}).get("recent", 0) if status.final else None,
-            blocked_count=counts.get(status.slug, {}).get("blocked", 0),
-            unassigned_count=counts.get(status.slug, {}).get("unassigned", 0),
+            count=counts.get(status.slug, none)["n"],
+            recent_count=counts.get(status.slug, none)["recent"] if status.final else None,
+            blocked_count=counts.get(status.slug, none)["blocked"],
+            unassigned_count=counts.get(status.slug, none)["unassigned"],
         )
         for status in statuses
     ]
@@ -199,7 +201,7 @@ def by_time_left(cards: QuerySet[RequestCard]) -> QuerySet[RequestCard]:
     """Running deadlines soonest (most overdue) first, then paused clocks by the business time
     left, then cards without a deadline, oldest first."""
     return cards.alias(
-        left=F("sla_allowance") - F("sla_consumed"),
+        left=SLA_LEFT,
         clock=Case(
             *(When(kind, then=Value(k)) for k, kind in enumerate(CLOCK_KINDS[:2])), default=Value(2)
         ),
@@ -224,11 +226,7 @@ def page_by_time_left(cards: QuerySet[RequestCard], number, per_page: int, relat
     for kind, size in zip(CLOCK_KINDS, sizes, strict=True):
         low, high = max(start, 0), min(end, size)
         if low < high:
-            parts.append(
-                cards.filter(kind)
-                .alias(left=F("sla_allowance") - F("sla_consumed"))
-                .order_by(*_IN_A_KIND)[low:high]
-            )
+            parts.append(cards.filter(kind).alias(left=SLA_LEFT).order_by(*_IN_A_KIND)[low:high])
         start, end = start - size, end - size
     if not parts:
         return page, []
