@@ -385,7 +385,7 @@ def steady_plan_pages(now: datetime) -> dict | None:
 
     from django.db import connection
 
-    from metrics.deadlines import LEVELS
+    from metrics.services.deadlines import LEVELS
     from processes.models import RequestCard
 
     if connection.vendor != "postgresql":
@@ -473,8 +473,8 @@ class Stages:
     def install(self):
         from django.db import connection
 
-        import metrics.deadlines
         import metrics.services.alerts
+        import metrics.services.deadlines
         import notifications.tasks
 
         def wrap(module, name, stage, count_queries=False):
@@ -496,8 +496,8 @@ class Stages:
 
             setattr(module, name, timed)
 
-        wrap(metrics.deadlines, "_scan_batch", "batch", count_queries=True)
-        wrap(metrics.deadlines, "alerts_raise", "raise")
+        wrap(metrics.services.deadlines, "_scan_batch", "batch", count_queries=True)
+        wrap(metrics.services.deadlines, "alerts_raise", "raise")
         wrap(metrics.services.alerts, "alerts_notify", "notify")
         wrap(notifications.tasks, "notifications_email_send", "email")
 
@@ -516,7 +516,7 @@ def scan(now: datetime, *, queries: bool = False, memory: bool = False) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from metrics.deadlines import deadline_scan
+    from metrics.services.deadlines import deadline_scan
 
     reset_queries()
     STAGES.reset()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goals import views
+from goals.views import goals as views
 
 urlpatterns = [
     path("goals/", views.goal_list, name="goal-list"),

@@ -2,13 +2,13 @@ from datetime import datetime
 
 from celery import shared_task
 
-from metrics.deadlines import deadline_scan
 from metrics.services import (
     heartbeat_record,
     weekly_snapshot_compute,
     weekly_snapshots_catch_up,
     weekly_snapshots_current,
 )
+from metrics.services.deadlines import deadline_scan
 from processes.services.approvals import approvals_escalate
 
 # The scans and the snapshots are idempotent (a unique key or a claim for the scans, a week

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrics import views
+from metrics.views import pages as views
 
 urlpatterns = [
     path("risks/", views.risks, name="risks"),

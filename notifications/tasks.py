@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.email import notifications_email_send
+from notifications.services.email import notifications_email_send
 
 # A mail server that is down or refuses: retried with exponential backoff (with jitter) from
 # OPMODEL_EMAIL_RETRY_SECONDS up to ten minutes apart, about an hour and a half in all by

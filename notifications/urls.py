@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import views
+from notifications.views import notifications as views
 
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),

@@ -205,7 +205,7 @@ OPMODEL_HEALTH_TOKEN = env_str("OPMODEL_HEALTH_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "roles.authentication.TokenAuthentication",
+        "roles.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -258,7 +258,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Attempts while locked out do not push the end of the lockout further: the page's "try again in
 # N minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "roles.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "roles.views.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For;
 # without this every visitor would share the proxy's address (and its lockout).

@@ -6,7 +6,8 @@ class RolesConfig(AppConfig):
     verbose_name = "Process roles"
 
     def ready(self):
-        from roles import people, schema, signals  # noqa: F401 (schema registers itself)
+        from roles import people, signals
+        from roles.api import schema  # noqa: F401 (registers itself)
 
         signals.connect()
         people.connect()

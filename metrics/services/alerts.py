@@ -106,7 +106,7 @@ def _alert_message(alert: Alert, card: RequestCard, status_name: str, user_ids) 
         url=reverse("card-detail", args=[card.pk]),
         subject=f"card:{card.pk}",
         key=alert_key(alert.pk),
-        # What /api/alerts/ shows besides the text (notifications.serializers).
+        # What /api/alerts/ shows besides the text (notifications.api.serializers).
         data={
             "card": card.pk,
             "card_title": card.title,

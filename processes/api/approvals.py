@@ -10,7 +10,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.api.base import RequestClock
 from processes.models import ApprovalRequest
 from processes.selectors import approvals_visible_to

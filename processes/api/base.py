@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
-from processes import serializers as s
+from processes.api import serializers as s
 
 REFUSED = OpenApiResponse(s.RefusalSerializer, description="Refused, with the reasons in words.")
 FORBIDDEN = OpenApiResponse(s.DetailSerializer, description="The user's process role may not.")

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from opmodel.serializers import StrictCharField
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.api.base import FIELD_ERRORS, NOT_FOUND
 from processes.services import card_comment_add
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED
 from processes.selectors import card_events
 from processes.services import (

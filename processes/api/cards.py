@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.api.base import FIELD_ERRORS, FORBIDDEN
 from processes.models import Client
 from processes.services import client_create

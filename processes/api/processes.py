@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from processes import serializers as s
+from processes.api import serializers as s
 from processes.models import Process, Transition
 from processes.selectors import processes_visible_to
 

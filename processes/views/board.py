@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from processes import selectors, work_lists
+from processes import selectors
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
+from processes.selectors import work_lists
 from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit

@@ -23,8 +23,8 @@ from processes.forms import (
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.models.calendars import STANDARD_CALENDAR
+from processes.selectors.timeline import card_timeline, people_by_username
 from processes.sla import sla_state, target_state
-from processes.timeline import card_timeline, people_by_username
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 

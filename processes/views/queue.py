@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from processes import work_lists
 from processes.models import Status
+from processes.selectors import work_lists
 from processes.views.filtering import bulk_choices, page_filters
 from roles.permissions import role_map
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from processes.serializers import MAX_ID
+from processes.api.serializers import MAX_ID
 from reviews.definitions import Changes, DecisionState, Expected, Level, RuleKind
 
 

@@ -19,9 +19,9 @@ from processes.selectors import processes_visible_to
 from reviews import selectors
 from reviews.api import serializers as s
 from reviews.models import Decision, Review
+from reviews.selectors.health import model_health
 from reviews.services import reviews as review_services
 from reviews.services.decisions import decision_done, decision_drop, decision_make
-from reviews.services.health import model_health
 
 
 def _process(user, slug: str):

@@ -1,3 +1,2 @@
-"""Actions and computations of the rhythm, one concept per module: `rhythm` (the schedule),
-`agendas` (what each level looks at), `reviews` (open, close), `decisions` (make, done, drop,
-overdue), `effect` (did it work?), `health` (model health)."""
+"""Actions of the rhythm, one per module: `reviews` (open, close), `decisions` (make, done, drop,
+overdue). The reads it computes from live data are in reviews/selectors/."""

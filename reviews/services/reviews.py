@@ -13,8 +13,8 @@ from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from reviews.definitions import Level, ReviewState
 from reviews.models import Decision, Review, Rhythm
 from reviews.permissions import may_run, may_see_process
-from reviews.services import agendas, monthly
-from reviews.services.rhythm import slot_at
+from reviews.selectors import agendas, monthly
+from reviews.selectors.rhythm import slot_at
 
 HELD_WITHIN_DAYS = 366  # a review's date is today's, or one recorded late or planned ahead
 

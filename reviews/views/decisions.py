@@ -12,9 +12,9 @@ from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from reviews import selectors
 from reviews.definitions import DEFINITIONS, DecisionState
 from reviews.forms import DoneForm, DropForm
+from reviews.selectors.effect import effects
+from reviews.selectors.health import model_health
 from reviews.services.decisions import decision_done, decision_drop
-from reviews.services.effect import effects
-from reviews.services.health import model_health
 from reviews.views.common import pick_process
 
 STATES = ["open", "overdue", "done", "dropped"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from metrics.deadlines import deadline_scan
+from metrics.services.deadlines import deadline_scan
 from processes.models import ApprovalRequest, RequestCard
 from tests.e2e.test_board_flow import log_in
 

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.deadlines import LEVELS, _scan_batch, deadline_scan
 from metrics.models import Alert, WorkerHeartbeat
+from metrics.services.deadlines import LEVELS, _scan_batch, deadline_scan
 from notifications.models import Notification
 from processes.services import card_block, card_create, card_transition
 from roles.models import ProcessRole, RoleKind

@@ -170,7 +170,7 @@ def test_the_deadlines_section_follows_the_clock(client, alice, five, time_machi
 def test_each_list_is_drawn_by_pages_in_order_with_whole_counts(
     client, alice, five, read_at_now, monkeypatch
 ):
-    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 2)
+    monkeypatch.setattr("metrics.selectors.risks.RISKS_PAGE_SIZE", 2)
     first = _page(client, alice, {"priority": "normal"})
     review = first.context["review"]
     assert _ids(review.deadlines) == [five["breached"].pk, five["paused"].pk]
@@ -188,11 +188,11 @@ def test_each_list_is_drawn_by_pages_in_order_with_whole_counts(
     assert (review.breached_count, review.at_risk_count, review.blocked_count) == (1, 2, 2)
     # The blocked list pages on its own; the paused card, also on the first page of deadlines,
     # does not take the place of the second blocked card.
-    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 1)
+    monkeypatch.setattr("metrics.selectors.risks.RISKS_PAGE_SIZE", 1)
     review = _page(client, alice, {"blocked_page": "2"}).context["review"]
     assert _ids(review.blocked) == [five["blocked"].pk]
     assert _ids(review.deadlines) == [five["breached"].pk]
-    monkeypatch.setattr("metrics.selectors.RISKS_PAGE_SIZE", 2)
+    monkeypatch.setattr("metrics.selectors.risks.RISKS_PAGE_SIZE", 2)
     # A page past the end, or not a number, shows the last or the first: never an error.
     assert _ids(_page(client, alice, {"deadlines_page": "9"}).context["review"].deadlines) == [
         five["at_risk"].pk

@@ -9,10 +9,10 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from metrics.models import AlertLevel
-from notifications.email import notifications_email_send, subject_line
+from notifications.api.serializers import ALERT_LEVELS
 from notifications.models import Notification, NotificationPreference
-from notifications.serializers import ALERT_LEVELS
 from notifications.services import Message, notify, notify_many
+from notifications.services.email import notifications_email_send, subject_line
 from notifications.tasks import email_send_task
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 
+from processes.api.serializers import CardSerializer
 from processes.models import ApprovalRequest, ApprovalStatus
-from processes.serializers import CardSerializer
 from processes.services import card_create
 from processes.sla import sla_state, target_state
 from processes.templatetags.opmodel_ui import age_class, since, sla_text

@@ -44,7 +44,7 @@ def test_a_failure_after_the_commit_does_not_undo_the_answer(alice, olga, monkey
     def refuse(**kwargs):
         raise BadHeaderError("Header values can't contain newlines")
 
-    monkeypatch.setattr("notifications.services.email_queue", refuse)
+    monkeypatch.setattr("notifications.services.notifications.email_queue", refuse)
 
     created = api_as(alice).post(
         "/api/cards/",

@@ -174,8 +174,8 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
 
 
 def test_target_alerts_carry_visit_zero(new_card):
-    from metrics.deadlines import deadline_scan
     from metrics.models import Alert
+    from metrics.services.deadlines import deadline_scan
     from notifications.models import Notification
 
     card = new_card(utc(2026, 11, 23, 9))

@@ -7,13 +7,13 @@ from notifications.models import Notification
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from reviews.definitions import Effect
 from reviews.models import Decision
+from reviews.selectors.effect import effects
 from reviews.services.decisions import (
     decision_done,
     decision_drop,
     decision_make,
     decisions_overdue_notify,
 )
-from reviews.services.effect import effects
 from tests.goals.conftest import snapshot
 from tests.reviews.conftest import NOW, TODAY
 

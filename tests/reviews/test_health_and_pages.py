@@ -5,8 +5,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from processes.models import BlockReason, RequestCard
+from reviews.selectors.health import model_health
 from reviews.services.decisions import decision_done, decision_make
-from reviews.services.health import model_health
 from reviews.services.reviews import review_close
 from tests.reviews.conftest import NOW, TODAY
 

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time
 
 from processes.calendars import process_calendar
 from reviews.models import Review
-from reviews.services.rhythm import cadence, next_slot, slot_at, slot_days
+from reviews.selectors.rhythm import cadence, next_slot, slot_at, slot_days
 
 
 def _wt(o2c):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from reviews.definitions import Effect
 from reviews.models import Decision, Review, Rhythm
-from reviews.services.effect import effects
+from reviews.selectors.effect import effects
 from tests.reviews.conftest import TODAY
 
 

@@ -110,9 +110,9 @@ class Command(BaseCommand):
 
     def _key_result(self, manager, goal, process, metric, kind, target, ends_on, now):
         """A target set from the baseline the stored weeks give, read as the service reads it."""
-        from goals import history
         from goals.definitions import baseline_weeks
         from goals.models import KeyResult
+        from goals.services import history
 
         probe = KeyResult(goal=goal, process=process, metric=metric, dimension="")
         figures = history.Figures(

@@ -16,10 +16,10 @@ from processes.calendars import process_calendar
 from processes.models import Process, SLAPolicy
 from reviews.definitions import Effect, effect_ready_on
 from reviews.models import Decision, Review, Rhythm
+from reviews.selectors.effect import effects
+from reviews.selectors.rhythm import slot_at, slot_days
 from reviews.services.decisions import decision_done, decision_make
-from reviews.services.effect import effects
 from reviews.services.reviews import review_close, review_open
-from reviews.services.rhythm import slot_at, slot_days
 
 WEEKLY_DECISIONS = [
     "Call every client whose order waits for stock longer than two days",

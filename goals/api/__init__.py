@@ -1,0 +1,1 @@
+"""The goals API: `views`, `serializers`, `urls`."""

@@ -1,0 +1,1 @@
+"""The goal pages: `goals` (/goals/ and /goals/<id>/ with their forms)."""

@@ -1,0 +1,1 @@
+"""The metrics API: `views` (GET /api/metrics/weekly/), `serializers`, `urls`."""

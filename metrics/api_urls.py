@@ -1,9 +1,0 @@
-"""URLs under /api/ of the metrics app (included from opmodel/urls.py)."""
-
-from django.urls import path
-
-from metrics import api
-
-urlpatterns = [
-    path("metrics/weekly/", api.WeeklyMetricsView.as_view(), name="api-metrics-weekly"),
-]

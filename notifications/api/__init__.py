@@ -1,0 +1,1 @@
+"""The notifications API: `views` (the alert inbox), `serializers`, `urls`."""

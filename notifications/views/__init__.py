@@ -1,0 +1,1 @@
+"""Pages of notifications: `notifications` (the notifications page and the settings)."""

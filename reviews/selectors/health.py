@@ -1,0 +1,215 @@
+"""Model health, for the owner: how much of the operating model is real, as figures and as a
+checklist whose points link to where to fix them. A fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+
+from goals.definitions import GoalState, KRState
+from goals.models import Goal
+from goals.selectors import key_results_for_process
+from processes.calendars import process_calendar
+from processes.models import BlockReason, Event, SLAPolicy, Status, Transition
+from processes.models.events import EventKind
+from reviews.definitions import CADENCE_WEEKS, PILOT_CARDS, Changes, DecisionState, Effect
+from reviews.models import Decision, Review, Rhythm
+from reviews.selectors.agendas import open_cards
+from reviews.selectors.effect import effects
+from reviews.selectors.rhythm import cadence
+from roles.models import ProcessRole, RoleKind
+
+GOOD_KR = {KRState.ACHIEVED, KRState.ON_TRACK, KRState.HOLDING}
+
+
+@dataclass
+class Figure:
+    slug: str
+    label: str
+    part: int
+    whole: int
+
+    @property
+    def share(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+    @property
+    def text(self) -> str:
+        if not self.whole:
+            return "nothing to count yet"
+        return f"{self.part} of {self.whole} ({self.part / self.whole:.0%})"
+
+
+@dataclass
+class Check:
+    slug: str
+    label: str
+    ok: bool
+    detail: str
+    url: str
+
+
+@dataclass
+class Health:
+    figures: list[Figure]
+    checklist: list[Check]
+
+    @property
+    def score(self) -> str:
+        return f"{sum(c.ok for c in self.checklist)} of {len(self.checklist)}"
+
+
+def _admin_list(model: str, process) -> str:
+    return f"{reverse(f'admin:{model}_changelist')}?process__id__exact={process.pk}"
+
+
+def model_health(process, *, now: datetime) -> Health:
+    wt = process_calendar(process).working_time()
+    today = now.astimezone(wt.tz).date()
+
+    goals = list(
+        Goal.objects.filter(state=GoalState.ACTIVE, starts_on__lte=today, ends_on__gte=today)
+        .annotate(n_processes=Count("processes", distinct=True))
+        .annotate(n_krs=Count("key_results", distinct=True))
+        .annotate(
+            mine=Exists(Goal.processes.through.objects.filter(goal_id=OuterRef("pk"),
+                                                              process_id=process.pk))
+        )
+    )  # fmt: skip
+    own_goals = [g for g in goals if g.mine]
+    complete = [g for g in own_goals if g.owner_id and g.cadence and g.n_krs and g.n_processes]
+    krs = key_results_for_process(process=process, today=today)
+    good_krs = [kr for kr in krs if kr.current_state in GOOD_KR]
+    cards = open_cards(process).aggregate(
+        n=Count("id"), owned=Count("id", filter=Q(responsible__isnull=False))
+    )
+
+    since = now - timedelta(weeks=CADENCE_WEEKS)
+    transitions = _transition_figure(process, since)
+
+    rhythms = list(Rhythm.objects.filter(process=process, is_active=True))
+    first = today - timedelta(weeks=CADENCE_WEEKS)
+    held = Review.objects.filter(
+        process=process, state="closed", held_on__gte=first, held_on__lte=today
+    ).values_list("level", "held_on")
+    held_by_level: dict[str, set] = {}
+    for level, day in held:
+        held_by_level.setdefault(level, set()).add(day)
+    cadences = [cadence(r, wt, held_by_level.get(r.level, set()), first, now) for r in rhythms]
+
+    decisions = list(
+        Decision.objects.filter(process=process).exclude(state=DecisionState.OPEN)
+        .select_related("key_result")
+    )  # fmt: skip
+    done = [d for d in decisions if d.state == DecisionState.DONE]
+    measured = effects(done, today=today)
+    judged = [m for m in measured.values() if m.effect in (Effect.MOVED, Effect.NO_CHANGE,
+                                                            Effect.WRONG_WAY)]  # fmt: skip
+
+    figures = [
+        Figure("goals_complete", "Goals that are complete (not slogans)", len(complete),
+               len(own_goals)),
+        Figure("krs_on_track", "Key results on track", len(good_krs), len(krs)),
+        Figure("cards_owned", "Open cards with a responsible person", cards["owned"], cards["n"]),
+        transitions,
+        Figure("reviews_on_cadence", f"Reviews held on cadence (last {CADENCE_WEEKS} weeks)",
+               sum(c.held for c in cadences), sum(c.due for c in cadences)),
+        Figure("decisions_on_time", "Decisions done on time",
+               sum(1 for d in done if d.done_on_time), len(done)),
+        Figure("effects_shown", "Decisions whose effect showed",
+               sum(1 for m in judged if m.effect == Effect.MOVED), len(judged)),
+    ]  # fmt: skip
+    return Health(figures=figures, checklist=_checklist(process, goals, rhythms, decisions))
+
+
+def _transition_figure(process, since) -> Figure:
+    """Moves that should carry words: a move by a transition that asks for a lost reason needs
+    the reason; a move back to an earlier status needs a comment."""
+    order = dict(Status.objects.filter(process=process).values_list("slug", "order"))
+    needs_reason = {
+        name
+        for name, conditions in Transition.objects.filter(process=process).values_list(
+            "name", "conditions"
+        )
+        if "has_lost_reason" in (conditions or [])
+    }
+    rows = Event.objects.filter(
+        card__process=process, kind=EventKind.TRANSITION, at__gte=since
+    ).values_list("transition", "from_status", "to_status", "comment", "reason")
+    part = whole = 0
+    for name, source, target, comment, reason in rows:
+        if name in needs_reason:
+            whole += 1
+            part += bool(reason.strip())
+        elif order.get(target, 0) < order.get(source, 0):
+            whole += 1
+            part += bool(comment.strip())
+    return Figure(
+        "transitions_explained", "Transitions that carry the comment or reason they should",
+        part, whole,
+    )  # fmt: skip
+
+
+def _checklist(process, goals, rhythms, decisions) -> list[Check]:
+    statuses = list(Status.objects.filter(process=process).order_by("order", "id"))
+    open_statuses = [s for s in statuses if not s.final]
+    # {status id: the role kinds that may move a card out of it}
+    movers: dict[int, set[str]] = {}
+    for status_id, roles in Transition.objects.filter(process=process).values_list(
+        "sources__id", "allowed_roles"
+    ):
+        if status_id is not None:
+            movers.setdefault(status_id, set()).update(roles or [])
+    kinds = set(ProcessRole.objects.filter(process=process).values_list("kind", flat=True))
+    reasons = BlockReason.objects.filter(process=process).count()
+    with_sla = set(
+        SLAPolicy.objects.filter(process=process, at_risk_percent__lt=100).values_list(
+            "status_id", flat=True
+        )
+    )
+    finished = (
+        open_cards(process).model.objects.filter(process=process)
+        .filter(status__in=[s.slug for s in statuses if s.final]).count()
+    )  # fmt: skip
+    n_goals = len(goals)
+    no_process = [g for g in goals if not g.n_processes]
+    missing_sla = [s.name for s in open_statuses if s.pk not in with_sla]
+    stuck = [s.name for s in open_statuses if s.pk not in movers]
+    # Every open status needs someone to act (an executor's move) and someone who answers for
+    # the outcome (the process's accountable grant).
+    unowned = [s.name for s in open_statuses if RoleKind.EXECUTOR not in movers.get(s.pk, ())]
+    rule_done = [d for d in decisions if d.changes == Changes.RULE and d.state == "done"]
+    admin_process = reverse("admin:processes_process_change", args=[process.pk])
+    return [
+        Check("goals_set", "3-5 goals set", 3 <= n_goals <= 5, f"{n_goals} active goals",
+              reverse("goal-list")),
+        Check("goals_tied", "Every goal tied to a process", n_goals > 0 and not no_process,
+              f"{len(no_process)} without a process" if no_process else f"{n_goals} tied",
+              reverse("goal-list")),
+        Check("statuses_defined", "Statuses and transition rules defined",
+              len(statuses) >= 2 and any(s.final for s in statuses) and not stuck,
+              f"{len(statuses)} statuses" + (f"; no move out of {', '.join(stuck)}" if stuck
+                                             else ""),
+              admin_process),
+        Check("roles_set", "An executor and an accountable role at every non-final status",
+              {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE} <= kinds and not unowned,
+              (f"no executor's move out of {', '.join(unowned)}; " if unowned else "")
+              + "granted: " + (", ".join(sorted(kinds)) or "none"),
+              _admin_list("roles_processrole", process)),
+        Check("block_reasons", "Block reasons defined", reasons > 0, f"{reasons} reasons",
+              admin_process),
+        Check("early_warning", "Early-warning (at-risk) SLAs set",
+              bool(open_statuses) and not missing_sla,
+              f"missing at {', '.join(missing_sla)}" if missing_sla else "every open status",
+              _admin_list("processes_slapolicy", process)),
+        Check("rhythm", "A rhythm scheduled", bool(rhythms),
+              ", ".join(r.level for r in rhythms) or "no review scheduled",
+              _admin_list("reviews_rhythm", process)),
+        Check("pilot", f"Pilot cases run through the process ({PILOT_CARDS} finished)",
+              finished >= PILOT_CARDS, f"{finished} finished cards", reverse("board")),
+        Check("rules_updated", "Rules updated after the pilot (a rule-changing decision done)",
+              bool(rule_done), f"{len(rule_done)} done", reverse("decision-list")),
+    ]  # fmt: skip

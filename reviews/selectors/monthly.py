@@ -1,0 +1,176 @@
+"""The monthly review's agenda: the rules with what they cost, goals' states and the decisions
+whose effect is due for a look."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count
+from django.urls import reverse
+
+from metrics.flow import week_shift
+from metrics.weeks import last_complete_week
+from processes.models import ApprovalRequest, ApprovalStatus, ExceptionRule, SLAPolicy
+from reviews import figures
+from reviews.definitions import EFFECT_WEEKS, Changes, DecisionState, Effect, effect_ready_on
+from reviews.models import Decision
+from reviews.selectors.agendas import figure_rows, goal_items, item, open_cards, section
+from reviews.selectors.effect import effects
+from roles.models import ProcessRole
+
+RULE_DAYS = 28  # rules' costs are counted over the last four weeks
+
+
+def _admin(model: str, pk: int) -> str:
+    return reverse(f"admin:processes_{model}_change", args=[pk])
+
+
+def sla_items(process, *, now: datetime) -> list[dict]:
+    week = last_complete_week(process, now)
+    weeks = [week_shift(week, -k) for k in range(EFFECT_WEEKS)]
+    rows = figure_rows(process, weeks, [figures.BREACHES_BY_STATUS, figures.VISITS_BY_STATUS])
+    sums: dict[tuple[str, str], float] = defaultdict(float)
+    for _, metric, status, value in rows:
+        sums[(metric, status)] += value or 0
+    out = []
+    policies = SLAPolicy.objects.filter(process=process).select_related("status")
+    for policy in policies.order_by("status__order", "priority", "id"):
+        slug = policy.status.slug
+        visits = sums.get((figures.VISITS_BY_STATUS, slug), 0)
+        breaches = sums.get((figures.BREACHES_BY_STATUS, slug), 0)
+        rate = breaches / visits if visits else None
+        hours = policy.allowance_minutes / 60
+        out.append(
+            item(
+                f"sla_policy:{policy.pk}",
+                f"{policy.status.name}"
+                + (f", {policy.priority}" if policy.priority else "")
+                + f": {hours:g} business hours",
+                f"breach rate {rate * 100:.0f}% ({breaches:g} of {visits:g} visits, last 4 weeks)"
+                if rate is not None
+                else "no visits ended in the last 4 weeks",
+                _admin("slapolicy", policy.pk),
+                "worse" if rate and rate > 0.1 else "",
+            )
+        )
+    return out
+
+
+def exception_items(process, *, now: datetime) -> list[dict]:
+    since = now - timedelta(days=RULE_DAYS)
+    rows = ApprovalRequest.objects.filter(card__process=process, requested_at__gte=since)
+    stats: dict[int, dict] = defaultdict(lambda: {"n": 0, "approved": 0, "decided": 0, "wait": []})
+    for rule_id, status, requested, decided in rows.values_list(
+        "rule_id", "status", "requested_at", "decided_at"
+    ):
+        s = stats[rule_id]
+        s["n"] += 1
+        if decided is not None:
+            s["decided"] += 1
+            s["approved"] += status == ApprovalStatus.APPROVED
+            s["wait"].append((decided - requested).total_seconds() / 3600)
+    out = []
+    for rule in ExceptionRule.objects.filter(process=process).order_by("family", "level", "id"):
+        s = stats.get(rule.pk, {"n": 0, "approved": 0, "decided": 0, "wait": []})
+        rate = f"{s['approved'] / s['decided'] * 100:.0f}%" if s["decided"] else "–"
+        wait = f"{sum(s['wait']) / len(s['wait']):.1f} h" if s["wait"] else "–"
+        out.append(
+            item(
+                f"exception_rule:{rule.pk}",
+                rule.name,
+                f"{s['n']} requests in {RULE_DAYS} days, approved {rate}, average wait {wait}",
+                _admin("exceptionrule", rule.pk),
+            )
+        )
+    return out
+
+
+def grant_items(process) -> list[dict]:
+    grants = ProcessRole.objects.filter(process=process).values_list(
+        "pk", "kind", "authority", "user__username", "group__name", "user_id", "group__user__id"
+    )
+    people: dict[int, set[int]] = defaultdict(set)
+    names: dict[int, str] = {}
+    for pk, kind, authority, username, group, user_id, member_id in grants:
+        names[pk] = f"{kind}{f' ({authority})' if authority else ''}: {username or group}"
+        for holder in (user_id, member_id):
+            if holder is not None:
+                people[pk].add(holder)
+    load = dict(
+        open_cards(process)
+        .filter(responsible__isnull=False)
+        .values_list("responsible_id")
+        .annotate(n=Count("id"))
+        .values_list("responsible_id", "n")
+    )
+    out = []
+    for pk in sorted(names, key=lambda k: names[k]):
+        holders = people.get(pk, set())
+        cards = sum(load.get(u, 0) for u in holders)
+        per = f"{cards / len(holders):.1f}" if holders else "–"
+        out.append(
+            item(
+                f"role_grant:{pk}",
+                names[pk],
+                f"{len(holders)} people, {cards} open cards, {per} per person",
+                reverse("admin:roles_processrole_change", args=[pk]),
+            )
+        )
+    return out
+
+
+def effect_due(process, *, today: date) -> list[Decision]:
+    """Done decisions with a metric whose weeks after are complete and that no monthly review
+    has looked at yet."""
+    done = (
+        Decision.objects.filter(
+            process=process,
+            state=DecisionState.DONE,
+            effect_reviewed_in__isnull=True,
+            closed_on__isnull=False,
+        )
+        .exclude(expected="")
+        .select_related("owner", "key_result")
+    )
+    return [d for d in done if d.tracks_metric and effect_ready_on(d.closed_on) <= today]
+
+
+def effect_items(process, *, today: date) -> list[dict]:
+    due = effect_due(process, today=today)
+    measured = effects(due, today=today)
+    tones = {Effect.MOVED: "better", Effect.WRONG_WAY: "worse", Effect.NO_CHANGE: "warn"}
+    out = []
+    for d in due:
+        m = measured.get(d.pk)
+        label = m.label if m else Effect(Effect.NO_DATA).label
+        rule = " (changed a rule)" if d.changes == Changes.RULE else ""
+        entry = item(
+            f"effect:{d.pk}",
+            f"{d.text}{rule}",
+            f"{label}: done {d.closed_on.isoformat()}, expected {d.metric or 'key result'} "
+            f"{d.expected}",
+            reverse("decision-list") + "?state=done",
+            tones.get(m.effect if m else "", ""),
+        )
+        entry["effect"] = m.effect if m else Effect.NO_DATA
+        out.append(entry)
+    return out
+
+
+def monthly(process, *, now: datetime, today: date) -> list[dict]:
+    return [
+        section("sla_policies", "SLA policies and their breach rate", sla_items(process, now=now)),
+        section(
+            "exception_rules",
+            "Exception rules: volume, approval rate, waiting time",
+            exception_items(process, now=now),
+        ),
+        section("role_grants", "Role grants and load per person", grant_items(process)),
+        section("goals", "Goals' states", goal_items(process, today)),
+        section(
+            "effects",
+            "Decisions whose effect is due for a look",
+            effect_items(process, today=today),
+        ),
+    ]

@@ -1,0 +1,13 @@
+"""Reads about who holds which process role (one module a concept, names re-exported here)."""
+
+from roles.selectors.holders import (
+    RoleHolders,
+    grants_of,
+    role_holders,
+)
+
+__all__ = [
+    "RoleHolders",
+    "grants_of",
+    "role_holders",
+]
