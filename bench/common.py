@@ -102,11 +102,11 @@ def people_create(*, holders: list[tuple[str, str]], reps: int, rep_role: str | 
     users = {}
     for username, kind in holders:
         users[username] = user(username)
-        ProcessRole.objects.create(process=process, kind=kind, user=users[username])
+        ProcessRole.objects.create(process_id=process.pk, kind=kind, user=users[username])
     people = [user(f"bench_rep_{i:02}") for i in range(reps)]
     if rep_role:
         ProcessRole.objects.bulk_create(
-            ProcessRole(process=process, kind=rep_role, user=r) for r in people
+            ProcessRole(process_id=process.pk, kind=rep_role, user=r) for r in people
         )
     width = len(str(clients - 1))
     made = Client.objects.bulk_create(

@@ -1,4 +1,4 @@
-"""Benchmark of the deadline scan on many open cards (DESIGN.md section 6, issue 3).
+"""Benchmark of the deadline scan on many open cards (docs/design.md, "Performance aims"; issue 3).
 
     .venv/bin/python bench/deadline_scan.py [--cards 100000] [--database-url URL]
 

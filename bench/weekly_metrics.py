@@ -1,4 +1,5 @@
-"""Benchmark of the weekly flow metrics on a year of cards (DESIGN.md section 6, issue 5).
+"""Benchmark of the weekly flow metrics on a year of cards (docs/design.md, "Performance aims";
+issue 5).
 
     .venv/bin/python bench/weekly_metrics.py [--cards 1000000] [--database-url URL]
 
@@ -623,11 +624,12 @@ def _flow_constant(name: str) -> int:
 
 
 def floor_sql(statuses: list[str]) -> str:
-    """THE FLOOR. Written from DESIGN.md section 4 and the definitions in metrics/flow/, not
-    from its SQL: one pass folds the events into one row per card (its points, its status
-    and responsible person as of the end, the first time it reached each status), and the
-    figures are aggregates over those rows; only the cards finished in the week go back to the
-    event index, for their status visits. PostgreSQL only (percentile_cont, FILTER, jsonb)."""
+    """THE FLOOR. Written from docs/design.md ("Metric definitions") and the definitions in
+    metrics/flow/, not from its SQL: one pass folds the events into one row per card (its
+    points, its status and responsible person as of the end, the first time it reached each
+    status), and the figures are aggregates over those rows; only the cards finished in the week
+    go back to the event index, for their status visits. PostgreSQL only (percentile_cont,
+    FILTER, jsonb)."""
     AGING_POINTS = _flow_constant("AGING_POINTS_PER_STATUS")
     REPEAT_SHOWN = _flow_constant("REPEAT_CLIENTS_SHOWN")
     REPEAT_WINDOW_DAYS = _flow_constant("REPEAT_WINDOW_DAYS")

@@ -2,17 +2,23 @@ from django.apps import AppConfig
 
 
 class GoalsConfig(AppConfig):
-    """Goals and key results: the operating-model layer above metrics (DESIGN.md section 5).
+    """Goals and key results: the operating-model layer above metrics (docs/design.md,
+    "Architecture").
 
-    metrics may not import goals, so the weekly snapshot writer announces each week it wrote on
-    `metrics.signals.weekly_snapshot_written`, and this app listens."""
+    metrics may not depend on goals, so the weekly snapshot writer announces each week it wrote
+    on `metrics.signals.weekly_snapshot_written`, and this app listens; and the weekly dashboard
+    shows the key results panel goals registers with it."""
 
     name = "goals"
 
     def ready(self):
         from goals import receivers
+        from goals.views.weekly_panel import key_results_panel
+        from metrics.dashboards.panels import weekly_panel_register
         from metrics.signals import weekly_snapshot_written
 
         weekly_snapshot_written.connect(
             receivers.snapshot_written, dispatch_uid="goals.key_results_record_week"
         )
+        # The weekly dashboard shows the process's key results (metrics cannot load goals' tags).
+        weekly_panel_register("goals.key_results", key_results_panel)

@@ -9,9 +9,11 @@ class ProcessesConfig(AppConfig):
         from processes import (
             definition,
             documents,  # noqa: F401 (registers its system check)
+            role_grants,
         )
         from processes.history_guard import users_in_processes_history
         from roles.people import register_history_source
 
         register_history_source(users_in_processes_history)
         definition.connect()
+        role_grants.connect()

@@ -24,7 +24,8 @@ def users_with_role_in(process: Process):
     return (
         get_user_model()
         .objects.filter(
-            Q(process_roles__process=process) | Q(groups__process_roles__process=process),
+            Q(process_roles__process_id=process.pk)
+            | Q(groups__process_roles__process_id=process.pk),
             is_active=True,
         )
         .distinct()

@@ -58,9 +58,9 @@ def process_rules(process) -> dict[str, list[tuple[int, str]]]:
             (r.pk, r.name) for r in ExceptionRule.objects.filter(process=process)
         ],
         RuleKind.ROLE_GRANT: [
-            (g.pk, str(g))
-            for g in ProcessRole.objects.filter(process=process).select_related(
-                "user", "group", "process"
+            (g.pk, f"{g} in {process}")
+            for g in ProcessRole.objects.filter(process_id=process.pk).select_related(
+                "user", "group"
             )
         ],
         RuleKind.STATUS: [

@@ -5,16 +5,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from roles.models import ProcessRole
 from roles.people import DEACTIVATE_INSTEAD, people_in_history
 
-
-@admin.register(ProcessRole)
-class ProcessRoleAdmin(admin.ModelAdmin):
-    list_display = ["process", "kind", "authority", "user", "group", "granted_at"]
-    list_filter = ["process", "kind"]
-    search_fields = ["user__username", "group__name"]
-    autocomplete_fields = ["user"]
+# Grants are edited in processes/admin.py: a grant names its process by id, and only processes
+# (above roles) knows processes by name.
 
 
 # People ------------------------------------------------------------------------------------------

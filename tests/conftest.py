@@ -134,21 +134,21 @@ def _user(username: str):
 @pytest.fixture
 def alice(o2c):
     user = _user("alice")
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.EXECUTOR, user=user)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, user=user)
     return user
 
 
 @pytest.fixture
 def bob(o2c):
     user = _user("bob")
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.ACCOUNTABLE, user=user)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.ACCOUNTABLE, user=user)
     return user
 
 
 @pytest.fixture
 def olga(o2c):
     user = _user("olga")
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.APPROVER, user=user)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.APPROVER, user=user)
     return user
 
 

@@ -140,7 +140,7 @@ class GoalView:
 
 
 def slogan_gaps(*, goal: Goal, processes: list, key_results: list) -> list[str]:
-    """What a goal lacks to be more than a slogan (DESIGN.md section 2: Goal)."""
+    """What a goal lacks to be more than a slogan (docs/design.md, "Vocabulary": Goal)."""
     gaps = []
     if not processes:
         gaps.append("No process: which stream of work does it change?")

@@ -1,12 +1,9 @@
-"""Template tags of the goals pages, and the weekly dashboard's key results panel (metrics may
-not import goals, so its template loads this library: `{% key_results_panel process %}`)."""
+"""Template filters of the goals pages (the weekly dashboard's key results panel is rendered by
+goals/views/weekly_panel.py, registered with metrics at start-up)."""
 
 from django import template
-from django.utils import timezone
 
-from goals.catalogue import format_value
 from goals.definitions import KRState
-from goals.selectors import cards_url, key_results_for_process
 
 register = template.Library()
 
@@ -20,27 +17,6 @@ def as_percent(value) -> str:
 @register.filter
 def state_label(state) -> str:
     return KRState(state).label if state in KRState.values else ""
-
-
-@register.inclusion_tag("goals/_dashboard_panel.html")
-def key_results_panel(process):
-    """The key results of the goals active today on the process, with their latest complete
-    week: one query."""
-    rows = []
-    if process is not None:
-        for kr in key_results_for_process(process=process, today=timezone.localdate()):
-            rows.append(
-                {
-                    "kr": kr,
-                    "baseline": format_value(kr.baseline, kr.unit),
-                    "current": format_value(kr.current_value, kr.unit),
-                    "target": format_value(kr.target, kr.unit),
-                    "progress": kr.current_progress,
-                    "state": kr.current_state or KRState.NO_DATA,
-                    "href": cards_url(kr, kr.current_week) if kr.current_week else None,
-                }
-            )
-    return {"rows": rows, "process": process}
 
 
 @register.filter

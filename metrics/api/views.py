@@ -24,8 +24,9 @@ WEEKLY_PARAMS = [
 
 class WeeklyMetricsView(APIView):
     """GET /api/metrics/weekly/?process=order-to-cash&week=2026-W47: a week's flow figures, as
-    the workers stored them (DESIGN.md section 4 names). 400 for a bad or missing process or
-    week; 404 for a process the user holds no role in, or a week not computed yet."""
+    the workers stored them (named as in docs/design.md, "Metric definitions"). 400 for a bad or
+    missing process or week; 404 for a process the user holds no role in, or a week not computed
+    yet."""
 
     @extend_schema(
         tags=["metrics"],

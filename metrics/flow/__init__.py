@@ -1,7 +1,7 @@
 """Flow metrics of a process for one ISO week, computed from the event history in the database.
 
-The definitions (DESIGN.md section 4, after the Kanban Guide and Vacanti) are fixed once in
-`definitions` (the weekly dashboard shows its `DEFINITIONS`):
+The definitions (docs/design.md, "Metric definitions", after the Kanban Guide and Vacanti)
+are fixed once in `definitions` (the weekly dashboard shows its `DEFINITIONS`):
 
 - Points. A card is *created* at its `created` event, *started* at its first transition out of
   the process's first status, *finished* at its last transition into a final status (a card

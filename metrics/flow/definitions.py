@@ -1,6 +1,7 @@
-"""The flow metrics' definitions, fixed here once (DESIGN.md section 4, after the Kanban Guide
-and Vacanti): the text the weekly dashboard shows, the windows and sample sizes they name, and
-how times and shares are rounded. The computation follows them in the modules beside this one.
+"""The flow metrics' definitions, fixed here once (docs/design.md, "Metric definitions", after
+the Kanban Guide and Vacanti): the text the weekly dashboard shows, the windows and sample sizes
+they name, and how times and shares are rounded. The computation follows them in the modules
+beside this one.
 """
 
 PERCENTILES = (50, 85, 95)

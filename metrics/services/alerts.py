@@ -22,7 +22,8 @@ from roles.selectors import role_holders
 # Alerts of the whole-process target clock carry this visit number (status visits start at 1).
 TARGET_VISIT = 0
 
-# Who hears of an alert, besides the card's responsible person (DESIGN.md, "Alert").
+# Who hears of an alert, besides the card's responsible person (docs/design.md, "Vocabulary":
+# Alert).
 ALERT_ROLE_KINDS = {
     AlertLevel.AT_RISK: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE},
     AlertLevel.BREACHED: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE, RoleKind.ESCALATION},

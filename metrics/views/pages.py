@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from metrics import dashboards, selectors
+from metrics.dashboards.panels import weekly_panels
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.selectors.health import OK, health_report
 from processes.errors import InvalidInput
@@ -242,11 +243,16 @@ def _week_form_status(choice) -> int:
 def weekly_dashboard(request):
     choice = dashboards.week_choice(user=request.user, params=request.GET)
     dashboard = None
+    panels = []
     if choice.process is not None and not choice.errors:
         dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
+    if dashboard and dashboard.snapshot:
+        # What the apps above add (goals' key results), each rendered by its own app.
+        panels = weekly_panels(process=choice.process)
     context = {
         "choice": choice,
         "dashboard": dashboard,
+        "panels": panels,
         "definitions": DEFINITIONS,
         "nav": "weekly",
     }

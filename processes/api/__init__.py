@@ -1,4 +1,5 @@
-"""The REST API (DESIGN.md section 5; issue 2, section 9 is its contract), one module a resource.
+"""The REST API (docs/design.md, "Architecture"; issue 2, section 9 is its contract), one module
+a resource.
 
 Thin: each endpoint parses with a serializer, asks `roles` or lets the service ask, calls a
 service or a selector, and answers. Domain exceptions become HTTP answers in

@@ -10,8 +10,8 @@ from opmodel.api_docs import api_docs_view
 from processes.api.approvals import ApprovalViewSet
 from processes.api.cards import CardViewSet
 from processes.api.clients import ClientViewSet
+from processes.api.me import MeView
 from processes.api.processes import ProcessViewSet
-from roles.api.me import MeView
 
 router = SimpleRouter()
 router.register("processes", ProcessViewSet, basename="api-process")

@@ -1,4 +1,4 @@
-"""Installs the default order-to-cash process (DESIGN.md section 3) on every fresh database."""
+"""Installs the default order-to-cash process (docs/design.md, "Vocabulary") on every fresh database."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Default exception rules of order to cash (DESIGN.md sections 2 and 3)."""
+"""Default exception rules of order to cash (docs/design.md, "Vocabulary")."""
 
 from django.db import migrations
 

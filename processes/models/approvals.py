@@ -1,4 +1,4 @@
-"""Exception rules and approval requests (DESIGN.md section 2, "Exception").
+"""Exception rules and approval requests (docs/design.md, "Vocabulary": Exception).
 
 A rule is data: a condition on one card field (`discount_percent > 10`), the process role and
 authority that decides it, the transition it guards and a decision SLA in business hours. Rules

@@ -1,5 +1,5 @@
 """Approval requests: made when a card meets an exception rule, decided by approvers, escalated
-when undecided past their decision SLA (DESIGN.md section 2, "Exception")."""
+when undecided past their decision SLA (docs/design.md, "Vocabulary": Exception)."""
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""Blocking and unblocking a card (DESIGN.md section 2, "Block"): the status stays, the SLA
+"""Blocking and unblocking a card (docs/design.md, "Vocabulary": Block): the status stays, the SLA
 clock may pause, and each is an event."""
 
 from datetime import datetime

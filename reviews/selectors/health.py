@@ -163,7 +163,7 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
     ):
         if status_id is not None:
             movers.setdefault(status_id, set()).update(roles or [])
-    kinds = set(ProcessRole.objects.filter(process=process).values_list("kind", flat=True))
+    kinds = set(ProcessRole.objects.filter(process_id=process.pk).values_list("kind", flat=True))
     reasons = BlockReason.objects.filter(process=process).count()
     with_sla = set(
         SLAPolicy.objects.filter(process=process, at_risk_percent__lt=100).values_list(

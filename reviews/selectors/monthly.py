@@ -87,7 +87,7 @@ def exception_items(process, *, now: datetime) -> list[dict]:
 
 
 def grant_items(process) -> list[dict]:
-    grants = ProcessRole.objects.filter(process=process).values_list(
+    grants = ProcessRole.objects.filter(process_id=process.pk).values_list(
         "pk", "kind", "authority", "user__username", "group__name", "user_id", "group__user__id"
     )
     people: dict[int, set[int]] = defaultdict(set)

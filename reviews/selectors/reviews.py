@@ -42,7 +42,7 @@ def decisions_for(user, *, owner: int | None = None, state: str = "open", today:
 
 def process_people(process) -> QuerySet:
     """Active users holding a role in the process, directly or through a group."""
-    grants = ProcessRole.objects.filter(process=process)
+    grants = ProcessRole.objects.filter(process_id=process.pk)
     return (
         get_user_model()
         .objects.filter(

@@ -15,9 +15,11 @@ class RoleKind(models.TextChoices):
 class ProcessRole(models.Model):
     """A process role granted to one user or one group in one process (not a job title)."""
 
-    process = models.ForeignKey(
-        "processes.Process", on_delete=models.CASCADE, related_name="role_grants"
-    )
+    # The process by its id, not a ForeignKey: roles sits below processes, and a relation would
+    # make roles' models and migrations depend on processes while processes imports roles
+    # (docs/design.md, "Decisions"). processes, above, keeps grants in step with its processes:
+    # it deletes a process's grants with it and, on PostgreSQL, adds a foreign key constraint.
+    process_id = models.BigIntegerField(db_index=True, verbose_name="process")
     kind = models.CharField(max_length=20, choices=RoleKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,12 +50,12 @@ class ProcessRole(models.Model):
                 violation_error_message="Grant the role to a user or to a group, not both.",
             ),
             models.UniqueConstraint(
-                fields=["process", "kind", "user"],
+                fields=["process_id", "kind", "user"],
                 condition=Q(user__isnull=False),
                 name="process_role_unique_user",
             ),
             models.UniqueConstraint(
-                fields=["process", "kind", "group"],
+                fields=["process_id", "kind", "group"],
                 condition=Q(group__isnull=False),
                 name="process_role_unique_group",
             ),
@@ -62,4 +64,5 @@ class ProcessRole(models.Model):
 
     def __str__(self) -> str:
         holder = self.user or self.group
-        return f"{holder} is {self.get_kind_display().lower()} in {self.process}"
+        # Without the process: roles knows it by id only; pages name it beside the grant.
+        return f"{holder} is {self.get_kind_display().lower()}"

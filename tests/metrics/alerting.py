@@ -24,7 +24,7 @@ def dave(o2c):
     user = get_user_model().objects.create_user(
         username="dave", password=PASSWORD, email="dave@example.com"
     )
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.ESCALATION, user=user)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.ESCALATION, user=user)
     return user
 
 
@@ -36,7 +36,7 @@ def gina(o2c):
     )
     desk = Group.objects.create(name="order-desk")
     desk.user_set.add(user)
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.EXECUTOR, group=desk)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, group=desk)
     return user
 
 

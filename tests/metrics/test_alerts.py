@@ -55,7 +55,7 @@ def test_the_outsider_never_hears(card, team, raise_alerts, mailoutbox):
 
 
 def test_a_user_holding_several_roles_hears_once(card, o2c, alice, raise_alerts, mailoutbox):
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.ACCOUNTABLE, user=alice)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.ACCOUNTABLE, user=alice)
     card.responsible = alice
     card.save()
 

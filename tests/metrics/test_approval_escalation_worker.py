@@ -31,7 +31,7 @@ def _succeeded(logs) -> int:
 def test_two_workers_escalate_an_overdue_request_once(start_worker, make_card, alice, acme):
     dave = get_user_model().objects.create_user("dave", "dave@example.com", "pw")
     ProcessRole.objects.create(
-        process=alice.process_roles.get().process, kind=RoleKind.ESCALATION, user=dave
+        process_id=alice.process_roles.get().process_id, kind=RoleKind.ESCALATION, user=dave
     )
     card = make_card(client=acme, at=FRIDAY_16_BERLIN)
     card_update(

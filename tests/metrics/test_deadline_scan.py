@@ -21,7 +21,7 @@ DUE = datetime(2026, 11, 23, 13, tzinfo=UTC)
 @pytest.fixture
 def dave(o2c):
     user = get_user_model().objects.create_user("dave", "dave@example.com", "pw")
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.ESCALATION, user=user)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.ESCALATION, user=user)
     return user
 
 

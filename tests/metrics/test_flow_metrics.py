@@ -1,6 +1,7 @@
-"""Each flow metric of DESIGN.md section 4 on a small hand-built history, with the expected values
-written out (percentiles checked against numpy's default, linear interpolation). The suite runs
-this file on SQLite and on PostgreSQL (CI): the same figures on both.
+"""Each flow metric of docs/design.md ("Metric definitions") on a small hand-built history, with
+the expected values written out (percentiles checked against numpy's default, linear
+interpolation). The suite runs this file on SQLite and on PostgreSQL (CI): the same figures on
+both.
 
 The history, in UTC (the process calendar is Europe/Berlin, so ISO week 2026-W47 runs from
 Sun 2026-11-15 23:00 to Sun 2026-11-22 23:00 UTC; business hours 08:00-17:00 UTC):

@@ -61,7 +61,7 @@ def quotes(db, alice):
             order=order,
         )
         transition.sources.set([statuses[s] for s in sources])
-    ProcessRole.objects.create(process=process, kind=RoleKind.EXECUTOR, user=alice)
+    ProcessRole.objects.create(process_id=process.pk, kind=RoleKind.EXECUTOR, user=alice)
     return process
 
 

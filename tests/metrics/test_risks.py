@@ -102,7 +102,7 @@ def service_desk(db, alice):
     Status.objects.create(process=process, slug="done", name="Done", order=1, final=True)
     BlockReason.objects.create(process=process, slug="waiting_vendor", name="Waiting for vendor")
     SLAPolicy.objects.create(process=process, status=new, priority="urgent", allowance_minutes=60)
-    ProcessRole.objects.create(process=process, kind=RoleKind.ACCOUNTABLE, user=alice)
+    ProcessRole.objects.create(process_id=process.pk, kind=RoleKind.ACCOUNTABLE, user=alice)
     return process
 
 
@@ -271,7 +271,9 @@ def test_filter_by_my_role(client, alice, bob, five, ticket, read_at_now):
     assert response.context["review"].deadlines == []
     assert "You do not hold the escalation role in any process" in response.content.decode()
 
-    ProcessRole.objects.create(process=five["breached"].process, kind=RoleKind.ESCALATION, user=bob)
+    ProcessRole.objects.create(
+        process_id=five["breached"].process_id, kind=RoleKind.ESCALATION, user=bob
+    )
     as_bob = _page(client, bob, {"role": "escalation"}).context["review"]
     assert len(as_bob.deadlines) == 3
 

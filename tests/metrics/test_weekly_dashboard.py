@@ -208,3 +208,33 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
         large = client.get(URL, {"process": "order-to-cash", "week": WEEK})
     assert number_link(small.content.decode(), "intake")[1] == "3"
     assert number_link(large.content.decode(), "intake")[1] == "63"
+
+
+def test_the_page_shows_the_panels_registered_by_the_apps_above(computed, alice, monkeypatch):
+    """metrics loads no tag of the apps above (tests/test_architecture.py): they register
+    panels, and the page shows each one's HTML, for the process shown, above the figures."""
+    from django.utils.html import format_html
+
+    from metrics.dashboards import panels
+
+    seen = []
+
+    def panel(*, process):
+        seen.append(process.slug)
+        return format_html('<section data-testid="a-panel">{}</section>', process.name)
+
+    monkeypatch.setitem(panels._panels, "tests.a_panel", panel)
+    monkeypatch.setitem(panels._panels, "tests.empty", lambda *, process: "")
+    html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
+
+    assert seen == ["order-to-cash"]
+    assert html.count('data-testid="a-panel"') == 1
+    assert html.index('data-testid="a-panel"') < html.index('data-testid="as-of"')
+
+
+def test_no_panel_is_drawn_without_a_computed_week(alice, o2c, monkeypatch):
+    from metrics.dashboards import panels
+
+    monkeypatch.setitem(panels._panels, "tests.a_panel", lambda *, process: "<p>Panel</p>")
+    html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
+    assert "<p>Panel</p>" not in html

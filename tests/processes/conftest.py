@@ -16,7 +16,7 @@ def grant(o2c, username: str, kind: str, authority: str = ""):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@example.com"
     )
-    ProcessRole.objects.create(process=o2c, kind=kind, user=user, authority=authority)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=kind, user=user, authority=authority)
     return user
 
 

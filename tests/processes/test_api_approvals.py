@@ -84,7 +84,9 @@ def test_reject_needs_a_comment(request_15, mike):
 
 
 def test_the_requester_gets_403_even_as_approver(request_15, alice):
-    ProcessRole.objects.create(process=request_15.card.process, kind=RoleKind.APPROVER, user=alice)
+    ProcessRole.objects.create(
+        process_id=request_15.card.process_id, kind=RoleKind.APPROVER, user=alice
+    )
     answer = api_as(alice).post(f"{APPROVALS}{request_15.pk}/approve/", {}, format="json")
     assert answer.status_code == 403
     assert answer.json() == {

@@ -91,7 +91,7 @@ def test_a_25_percent_discount_needs_the_owner_level_alone(priced, alice, mike, 
 
 
 def test_the_requester_cannot_decide_even_holding_the_approver_role(priced, alice):
-    ProcessRole.objects.create(process=priced.process, kind=RoleKind.APPROVER, user=alice)
+    ProcessRole.objects.create(process_id=priced.process_id, kind=RoleKind.APPROVER, user=alice)
     alice._opmodel_role_map = None
     discount(priced, alice, "15")
     request = current(priced)

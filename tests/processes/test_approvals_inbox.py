@@ -44,7 +44,9 @@ def test_inbox_leaves_out_what_others_decide(client, request_15, fiona, bob):
 def test_inbox_tells_the_requester_someone_else_decides(client, request_15, alice):
     from roles.models import ProcessRole, RoleKind
 
-    ProcessRole.objects.create(process=request_15.card.process, kind=RoleKind.APPROVER, user=alice)
+    ProcessRole.objects.create(
+        process_id=request_15.card.process_id, kind=RoleKind.APPROVER, user=alice
+    )
     client.force_login(alice)
     page = client.get(INBOX).content.decode()
     assert "You raised this: someone else decides." in page

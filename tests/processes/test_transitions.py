@@ -164,7 +164,7 @@ def test_roles_without_the_right_refused_on_every_transition(request, priced_car
 def test_group_grant_gives_the_role(priced_card, charlie, o2c):
     group = Group.objects.create(name="Sales desk")
     charlie.groups.add(group)
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.EXECUTOR, group=group)
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, group=group)
     card_transition(actor=charlie, card=priced_card, name="qualify")
     assert priced_card.status == "qualified"
 

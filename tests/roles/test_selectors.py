@@ -23,16 +23,18 @@ def people(o2c, service, alice, bob, olga, charlie):
     executor through the group "service-desk", bob escalation."""
     make = get_user_model().objects.create_user
     mike, fiona, gus = make("mike"), make("fiona"), make("gus")
-    ProcessRole.objects.create(process=o2c, kind=RoleKind.APPROVER, user=mike, authority="manager")
+    ProcessRole.objects.create(
+        process_id=o2c.pk, kind=RoleKind.APPROVER, user=mike, authority="manager"
+    )
     finance = Group.objects.create(name="finance")
     finance.user_set.add(fiona, gus)
     ProcessRole.objects.create(
-        process=o2c, kind=RoleKind.APPROVER, group=finance, authority="finance"
+        process_id=o2c.pk, kind=RoleKind.APPROVER, group=finance, authority="finance"
     )
     desk = Group.objects.create(name="service-desk")
     desk.user_set.add(charlie)
-    ProcessRole.objects.create(process=service, kind=RoleKind.EXECUTOR, group=desk)
-    ProcessRole.objects.create(process=service, kind=RoleKind.ESCALATION, user=bob)
+    ProcessRole.objects.create(process_id=service.pk, kind=RoleKind.EXECUTOR, group=desk)
+    ProcessRole.objects.create(process_id=service.pk, kind=RoleKind.ESCALATION, user=bob)
     users = {u.username: u for u in (alice, bob, olga, charlie, mike, fiona, gus)}
     return {name: user.pk for name, user in users.items()}
 
@@ -81,7 +83,7 @@ def test_the_authority_filter_in_the_query_agrees(o2c, people):
 
 def test_an_empty_group_and_no_process_hold_nothing(o2c, people):
     ProcessRole.objects.create(
-        process=o2c, kind=RoleKind.INFORMED, group=Group.objects.create(name="empty")
+        process_id=o2c.pk, kind=RoleKind.INFORMED, group=Group.objects.create(name="empty")
     )
     assert (
         role_holders(process_ids=[o2c.pk], kinds=[RoleKind.INFORMED]).users(

@@ -147,7 +147,7 @@ class Command(BaseCommand):
             for grant in kinds:
                 kind, authority = grant if isinstance(grant, tuple) else (grant, "")
                 ProcessRole.objects.update_or_create(
-                    process=process, kind=kind, user=user, defaults={"authority": authority}
+                    process_id=process.pk, kind=kind, user=user, defaults={"authority": authority}
                 )
             users[username] = user
         return users

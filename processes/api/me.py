@@ -1,10 +1,13 @@
-"""GET /api/me/: who the API sees, and the process roles that decide what they may do."""
+"""GET /api/me/: who the API sees, and the process roles that decide what they may do (here,
+not in roles: the answer names each process by its slug, which only processes knows)."""
 
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from processes.models import Process
 from roles.selectors import grants_of
 
 
@@ -23,12 +26,15 @@ class MeView(APIView):
     @extend_schema(tags=["me"], responses=MeSerializer)
     def get(self, request):
         user = request.user
-        # Direct and group grants alike, the same ones `roles.permissions.role_map` counts.
+        # Direct and group grants alike, the same ones `roles.permissions.role_map` counts. A
+        # grant keeps its process's id (roles sits below processes), so the slug is joined here.
+        slugs = Process.objects.filter(pk=OuterRef("process_id")).values("slug")
         grants = (
             grants_of(user)
-            .values_list("process__slug", "kind")
+            .annotate(process_slug=Subquery(slugs))
+            .values_list("process_slug", "kind")
             .distinct()
-            .order_by("process__slug", "kind")
+            .order_by("process_slug", "kind")
         )
         data = {
             "id": user.pk,

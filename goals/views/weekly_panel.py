@@ -1,0 +1,32 @@
+"""The weekly dashboard's key results panel. goals registers it with metrics at start-up
+(GoalsConfig.ready), so the metrics page shows key results without loading goals' tags: metrics
+sits below goals and depends on none of it (metrics/dashboards/panels.py)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from goals.catalogue import format_value
+from goals.definitions import KRState
+from goals.selectors import cards_url, key_results_for_process
+
+
+def key_results_panel(*, process) -> str:
+    """The key results of the goals active today on the process, with their latest complete
+    week: one query."""
+    rows = []
+    if process is not None:
+        for kr in key_results_for_process(process=process, today=timezone.localdate()):
+            rows.append(
+                {
+                    "kr": kr,
+                    "baseline": format_value(kr.baseline, kr.unit),
+                    "current": format_value(kr.current_value, kr.unit),
+                    "target": format_value(kr.target, kr.unit),
+                    "progress": kr.current_progress,
+                    "state": kr.current_state or KRState.NO_DATA,
+                    "href": cards_url(kr, kr.current_week) if kr.current_week else None,
+                }
+            )
+    # Rendered without the request: the panel needs no context processor (each would cost the
+    # page queries its pinned count does not have).
+    return render_to_string("goals/_dashboard_panel.html", {"rows": rows, "process": process})
