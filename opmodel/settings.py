@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "opmodel.middleware.LoginRequiredExceptApi",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Turns a login refused by django-axes into the lockout page (roles/lockout.py).
+    # Turns a login refused by django-axes into the lockout page (roles/views/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]
 

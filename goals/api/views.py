@@ -1,4 +1,4 @@
-"""The goals API (issue 12, section 9). Thin, like processes/api.py: parse with a serializer,
+"""The goals API (issue 12, section 9). Thin, like processes/api/: parse with a serializer,
 call a service or selector, answer. A goal the user may not see answers 404, never 403;
 domain refusals become HTTP answers in processes.errors.api_exception_handler."""
 

@@ -1,4 +1,4 @@
-"""GET /api/metrics/weekly/: a week's flow figures. Thin, like processes/api.py."""
+"""GET /api/metrics/weekly/: a week's flow figures. Thin, like processes/api/."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema

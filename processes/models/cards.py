@@ -114,8 +114,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     sla_resumed_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     at_risk_at = models.DateTimeField(null=True, blank=True)
-    # The deadline scan's claims (metrics/deadlines.py), written by the scan alone: the last
-    # status visit alerted at each level. A visit above them with its instant passed still
+    # The deadline scan's claims (metrics/services/deadlines.py), written by the scan alone: the
+    # last status visit alerted at each level. A visit above them with its instant passed still
     # needs its alert; alerted cards leave the partial indexes below.
     sla_risk_alerted_visit = models.PositiveIntegerField(default=0)
     sla_breach_alerted_visit = models.PositiveIntegerField(default=0)

@@ -1,4 +1,4 @@
-"""The reviews API (issue 13, point 7). Thin, like goals/api.py: parse with a serializer, call
+"""The reviews API (issue 13, point 7). Thin, like goals/api/views.py: parse with a serializer, call
 a service or selector, answer. A review or decision the user may not see answers 404; domain
 refusals become HTTP answers in processes.errors.api_exception_handler."""
 
