@@ -262,3 +262,44 @@ def _write(root: Path, files: dict[str, str]) -> None:
 def test_the_check_catches_each_kind_of_dependency(tmp_path, files, expected):
     _write(tmp_path, files)
     assert _violations(tmp_path) == expected
+
+
+# The one layout (docs/design.md, "The layout of an app"): these are packages, never modules.
+PACKAGES = ["models", "services", "selectors", "views", "api"]
+# Modules that belong inside one of them.
+INSIDE = {"serializers.py": "api/", "api_urls.py": "api/urls.py"}
+
+
+def _layout_faults(root: Path) -> list[str]:
+    faults = []
+    for app in _apps(root):
+        for name in PACKAGES:
+            if (root / app / f"{name}.py").exists():
+                faults.append(f"{app}/{name}.py is a module: make it the package {app}/{name}/")
+        for name, place in INSIDE.items():
+            if (root / app / name).exists():
+                faults.append(f"{app}/{name} belongs in {app}/{place}")
+        if (root / "templates" / app).exists():
+            faults.append(f"templates/{app}/ belongs in {app}/templates/{app}/")
+    return faults
+
+
+def test_every_app_has_the_one_layout():
+    assert _layout_faults(ROOT) == []
+
+
+def test_the_layout_check_names_what_is_out_of_place(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "goals/services.py": "",
+            "goals/serializers.py": "",
+            "templates/metrics/weekly.html": "",
+            "processes/selectors/__init__.py": "",
+        },
+    )
+    assert _layout_faults(tmp_path) == [
+        "goals/services.py is a module: make it the package goals/services/",
+        "goals/serializers.py belongs in goals/api/",
+        "templates/metrics/ belongs in metrics/templates/metrics/",
+    ]
