@@ -7,8 +7,9 @@ Four kinds of dependency count, each read from the source without running it:
 - models' relations: a ForeignKey, OneToOneField or ManyToManyField to "app.Model";
 - migrations: a dependency on another app's migration, a relation to its model (`to=`), or a
   data migration's `apps.get_model("app", ...)`;
-- templates: `{% load library %}` of another app's template tags, and `{% include %}` or
-  `{% extends %}` of a template under another app's name ("processes/_field.html").
+- templates: `{% load library %}` of another app's template tags, a filter or tag that only
+  another app defines (loaded or made a built-in of the engine in settings), and `{% include %}`
+  or `{% extends %}` of a template under another app's name ("processes/_field.html").
 
 `opmodel` is the project: its urls.py, celery.py and settings.py name every app by design, and
 so do the project-wide templates in the top-level templates/ (base.html's navigation links every
@@ -22,6 +23,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template.defaultfilters import register as default_filters
+from django.template.defaulttags import register as default_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +38,9 @@ USABLE_BY_ALL = {"notifications"}
 # Apps above metrics that build on a sibling: reviews reads goals' key results and states.
 SIBLINGS = {"reviews": {"goals"}}
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+REGISTERS = {"filter", "simple_tag", "inclusion_tag", "tag"}
+# Names of Django's own filters and tags: a library of ours may reuse one (none does today).
+DJANGO_NAMES = set(default_filters.filters) | set(default_tags.tags) | {"static", "load"}
 TEMPLATE_TAG = re.compile(r"{%-?\s*(load|include|extends)\s+(.*?)\s*-?%}", re.S)
 
 
@@ -128,7 +134,43 @@ def _tag_libraries(root: Path, apps: set[str]) -> dict[str, str]:
     }
 
 
-def _template_dependencies(text: str, apps: set[str], libraries: dict[str, str]):
+def _registered_names(root: Path, apps: set[str]) -> dict[str, set[str]]:
+    """{filter or tag name: the apps whose template libraries define it}, read with `ast`:
+    `@register.filter`, `@register.simple_tag`, `@register.filter("name")`, ..."""
+    names: dict[str, set[str]] = {}
+    for app in apps:
+        for path in (root / app / "templatetags").glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                for decorator in node.decorator_list:
+                    call = decorator if isinstance(decorator, ast.Call) else None
+                    target = call.func if call else decorator
+                    if getattr(target, "attr", "") not in REGISTERS:
+                        continue
+                    given = [k.value for k in call.keywords if k.arg == "name"] if call else []
+                    if call and call.args and target.attr in {"filter", "simple_tag", "tag"}:
+                        given += call.args[:1]
+                    name = next((g.value for g in given if isinstance(g, ast.Constant)), node.name)
+                    names.setdefault(name, set()).add(app)
+    return names
+
+
+def _used_names(text: str, names: dict[str, set[str]]):
+    """Filters and tags a template uses, whether it loads their library or the library is a
+    built-in of the template engine (settings' TEMPLATES "builtins"), by the one app defining
+    each. A name Django itself defines, or several apps define, says nothing."""
+    for match in re.finditer(r"\|\s*(\w+)|{%-?\s*(\w+)", text):
+        name = match[1] or match[2]
+        owners = names.get(name, set())
+        if len(owners) == 1 and name not in DJANGO_NAMES:
+            yield next(iter(owners)), text.count("\n", 0, match.start()) + 1, f"uses {name}"
+
+
+def _template_dependencies(
+    text: str, apps: set[str], libraries: dict[str, str], names: dict[str, set[str]]
+):
+    yield from _used_names(text, names)
     for match in TEMPLATE_TAG.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         tag, argument = match.groups()
@@ -152,12 +194,13 @@ def _dependencies(root: Path, app: str, apps: set[str]):
         for found in _migration_dependencies(tree, apps):
             yield (relative, *found)
     libraries = _tag_libraries(root, apps)
+    names = _registered_names(root, apps)
     # An app's templates: in the app, or in the project's folder under the app's name.
     folders = [root / app / "templates", root / "templates" / app]
     for path in sorted(p for folder in folders for p in folder.rglob("*")):
         if path.is_file():
             relative = path.relative_to(root).as_posix()
-            for found in _template_dependencies(path.read_text(), apps, libraries):
+            for found in _template_dependencies(path.read_text(), apps, libraries, names):
                 yield (relative, *found)
 
 
@@ -255,6 +298,22 @@ def _write(root: Path, files: dict[str, str]) -> None:
             [
                 "notifications/templates/notifications/settings.html:1 includes "
                 "processes/_form_errors.html"
+            ],
+        ),
+        (
+            {
+                "processes/templatetags/process_ui.py": (
+                    "@register.filter\ndef sla_text(card, now):\n    return ''\n\n"
+                    '@register.filter(name="zone")\ndef zone_of(process):\n    return ""\n'
+                ),
+                "notifications/templates/notifications/inbox.html": (
+                    "{{ card|sla_text:now }} {{ n.created_at|date:'c' }}\n{{ p|zone }}\n"
+                ),
+                "metrics/templates/metrics/risks.html": "{{ card|sla_text:now }}\n",
+            },
+            [
+                "notifications/templates/notifications/inbox.html:1 uses sla_text",
+                "notifications/templates/notifications/inbox.html:2 uses zone",
             ],
         ),
     ],
