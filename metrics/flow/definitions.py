@@ -3,6 +3,8 @@ and Vacanti): the text the weekly dashboard shows, the windows and sample sizes 
 how times and shares are rounded. The computation follows them in the modules beside this one.
 """
 
+from opmodel.rounding import percent_round, share_round
+
 PERCENTILES = (50, 85, 95)
 # Bounded samples kept in a snapshot so that the dashboard reads the same amount whatever the
 # data size: dots of the cycle-time scatter, dots per status of the aging-WIP chart (spread
@@ -27,13 +29,14 @@ def days(value) -> float | None:
 
 
 def percent(value) -> float | None:
-    """A percentage as the figures keep it: 2 decimals."""
-    return None if value is None else round(float(value), 2)
+    """A percentage as the figures keep it: 2 decimals, by the one rounding rule."""
+    return None if value is None else float(percent_round(float(value)))
 
 
 def share(part, whole) -> float | None:
-    """A share as the figures keep it: a fraction 0..1 with 4 decimals; None over nothing."""
-    return round(part / whole, 4) if whole else None
+    """A share as the figures keep it: a fraction 0..1 with 4 decimals (its percentage at 2, by
+    the one rounding rule); None over nothing."""
+    return float(share_round(part / whole)) if whole else None
 
 
 DEFINITIONS = [

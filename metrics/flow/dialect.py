@@ -65,6 +65,12 @@ class Dialect:
             return f"(jsonb_typeof({column}{path}) = 'object')"
         return f"(json_type({column}, '$.{'.'.join(keys)}') = 'object')"
 
+    def json_has(self, column: str, key: str) -> str:
+        """Whether the JSON object has the key (its value may be null)."""
+        if self.name == "postgresql":
+            return f"(jsonb_typeof({column}->'{key}') IS NOT NULL)"
+        return f"(json_type({column}, '$.{key}') IS NOT NULL)"
+
 
 def dialect() -> Dialect:
     return Dialect("postgresql" if connection.vendor == "postgresql" else "sqlite")
