@@ -51,6 +51,13 @@ class Dialect:
         key, _ = self.event_key("at", "id")
         return f"substr(MAX(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
 
+    def earliest(self, value: str, where: str, width: int) -> str:
+        """The `value` of a card's earliest event (by at, id) among those `where` holds."""
+        if self.name == "postgresql":
+            return f"(array_agg({value} ORDER BY at, id) FILTER (WHERE {where}))[1]"
+        key, _ = self.event_key("at", "id")
+        return f"substr(MIN(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
+
     def instant(self, text: str) -> str:
         """An ISO instant written by Python (`datetime.isoformat()` in UTC) as the database
         compares its datetime columns and parameters."""

@@ -71,12 +71,15 @@ ev AS (  -- the process's events that metrics read, up to the moment the figures
         CASE WHEN e.kind = 'created' AND {d.json_has("e.data", "client_id")}
                 THEN {client_text("client_id")}
             WHEN e.kind = 'field_change' AND {d.json_has("e.data", "new_id")}
-                THEN {client_text("new_id")} END AS cli
+                THEN {client_text("new_id")} END AS cli,
+        CASE WHEN e.kind = 'field_change' AND {d.json_has("e.data", "old_id")}
+            THEN {client_text("old_id")} END AS cli_old
     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
     WHERE c.process_id = %(process)s
         AND (e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
             OR (e.kind = 'field_change' AND {client_change}))
-        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached}))
+        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached})
+            OR e.kind = 'field_change')
 ),
 card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
     SELECT card_id,
@@ -90,12 +93,20 @@ card AS (  -- one pass folds each card's events into its points; "latest" is by 
         {reach}
     FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
+cla AS (  -- for cards older than the client in the history: the client a card had before
+          -- its first recorded change after the end
+    SELECT card_id, {d.earliest("cli_old", "cli_old IS NOT NULL", width)} AS cli_after
+    FROM ev WHERE kind = 'field_change' AND at >= %(asof)s GROUP BY card_id
+),
 cs AS (  -- the channel a card came in by (its created event; the card's own before events had
-         -- it); its client at the end (its events; the card's own if they do not say: '' none)
+         -- it); its client at the end (its events, else the old value of the first change
+         -- after, else the card's own; '' is none)
     SELECT card.*, COALESCE(created_channel, c.channel) AS channel,
-        CASE WHEN card.cli IS NULL THEN c.client_id WHEN card.cli = '' THEN NULL
-            ELSE CAST(card.cli AS BIGINT) END AS client_id
+        CASE WHEN COALESCE(card.cli, cla.cli_after) IS NULL THEN c.client_id
+            WHEN COALESCE(card.cli, cla.cli_after) = '' THEN NULL
+            ELSE CAST(COALESCE(card.cli, cla.cli_after) AS BIGINT) END AS client_id
     FROM card JOIN processes_requestcard c ON c.id = card.card_id
+        LEFT JOIN cla ON cla.card_id = card.card_id
     WHERE card.created_at IS NOT NULL
 ),
 cf AS (  -- card flow: each card's points, status and responsible person as of the end
