@@ -220,6 +220,17 @@ class EventSerializer(serializers.ModelSerializer):
             "data",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "data": {
+                "help_text": "The event's values. created: the values the card started with "
+                "(channel, priority, responsible, client and client_id, discount_percent, "
+                "payment_terms, deferred_days, shipment_date). field_change and assignment: "
+                "field, old, new (a client also old_id, new_id). transition: sla (the deadline "
+                "of the visit it ends and whether it ended after it). Any event that set or "
+                "moved the status visit's SLA deadline (created, transition, a priority "
+                "change, block, unblock): deadline {old, new}, ISO instants, '' for none."
+            }
+        }
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
