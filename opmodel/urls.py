@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("processes.api_urls")),
     path("api/", include("goals.api_urls")),
     path("api/", include("reviews.api_urls")),
+    path("api/", include("flow.api_urls")),
     path("", include("notifications.urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),

@@ -1,0 +1,21 @@
+"""URLs under /api/ of the flow app (included from opmodel/urls.py)."""
+
+from django.urls import path
+
+from flow.api import forecasts
+
+urlpatterns = [
+    path(
+        "processes/<slug:slug>/forecast/",
+        forecasts.ForecastView.as_view(),
+        name="api-process-forecast",
+    ),
+    path(
+        "processes/<slug:slug>/forecast/backtest/",
+        forecasts.BacktestView.as_view(),
+        name="api-process-backtest",
+    ),
+    path(
+        "processes/<slug:slug>/sle/", forecasts.ServiceLevelView.as_view(), name="api-process-sle"
+    ),
+]
