@@ -208,3 +208,56 @@ def forecast(
         cards,
         len(sample),
     )
+
+
+@dataclass(frozen=True)
+class AgingCard:
+    id: int
+    title: str
+    status: str
+    age_days: float
+    past_sle: bool
+
+
+def aging_cards(process, *, now: datetime, sle_days: float | None) -> list[AgingCard]:
+    """Open started cards with their age (now minus started, over the whole workflow), oldest
+    first; those older than the SLE flagged. One query."""
+    finals = Status.objects.filter(process=process, final=True).values("slug")
+    first = Status.objects.filter(process=process).order_by("order", "id").values("slug")[:1]
+    rows = (
+        RequestCard.objects.filter(process=process)
+        .exclude(status__in=finals)
+        .annotate(
+            started_at=Min(
+                "events__at",
+                filter=Q(events__kind=EventKind.TRANSITION, events__from_status__in=first),
+            )
+        )
+        .filter(started_at__isnull=False)
+        .order_by("started_at", "id")
+        .values_list("id", "title", "status", "started_at")
+    )
+    cards = []
+    for card_id, title, status, started_at in rows:
+        age = (now - started_at).total_seconds() / 86400
+        cards.append(
+            AgingCard(card_id, title, status, age, sle_days is not None and age > sle_days)
+        )
+    return cards
+
+
+def cycle_percentiles(process, *, now: datetime, window_days: int) -> dict[int, float]:
+    """P50/P85/P95 of the cycle times over the window (linear interpolation): the aging
+    chart's lines."""
+    first, last = history_window(process, now=now, window_days=window_days)
+    wt = working_time_for(process)
+    start, end = local_midnight(wt, first), local_midnight(wt, last + timedelta(days=1))
+    cycles = [
+        (finished - (started or finished)).total_seconds() / 86400
+        for finished, started in _finished_cards(process, start, end).values_list(
+            "finished_at", "started_at"
+        )
+    ]
+    if not cycles:
+        return {}
+    return {p: float(np.percentile(cycles, p)) for p in (50, 85, 95)}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("processes.urls")),
     path("", include("goals.urls")),
     path("", include("reviews.urls")),
+    path("", include("flow.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -77,3 +77,6 @@ def working_days(first: date, last: date) -> list[date]:
             days.append(first)
         first += timedelta(days=1)
     return days
+
+
+WINDOW_DAYS = working_days(date(2026, 10, 19), date(2026, 11, 17))
