@@ -1,0 +1,31 @@
+"""What apps above processes add to a process's summary (GET /api/processes/, the processes
+page): the goals it serves, its headline figures. processes never imports them (DESIGN.md
+section 5: extension points instead of upward imports); they register a provider at start-up.
+
+A provider takes the processes shown and answers {process id: value} in a fixed number of
+queries; a process it says nothing about gets the provider's `empty` value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Provider = Callable[[list], dict[int, Any]]
+_providers: dict[str, tuple[Provider, Callable[[], Any]]] = {}
+
+
+def register_process_summary(key: str, provider: Provider, *, empty: Callable[[], Any]) -> None:
+    """Register (or replace: ready() may run twice in tests) the provider of `key`."""
+    _providers[key] = (provider, empty)
+
+
+def process_summaries(processes: Iterable) -> dict[int, dict[str, Any]]:
+    processes = list(processes)
+    answers = {key: provider(processes) for key, (provider, _) in _providers.items()}
+    return {
+        process.pk: {
+            key: answers[key].get(process.pk, empty()) for key, (_, empty) in _providers.items()
+        }
+        for process in processes
+    }
