@@ -44,6 +44,7 @@ def process_flow(request, slug: str):
         request,
         "flow/process_flow.html",
         {
+            "nav": "processes",
             "process": process,
             "errors": errors,
             "params": request.GET,

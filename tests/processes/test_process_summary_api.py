@@ -96,3 +96,15 @@ def test_rules_cost_a_fixed_number_of_queries(o2c, alice, django_assert_num_quer
     o2c.block_reasons.create(slug="waiting-for-bank", name="Waiting for the bank", order=9)
     with django_assert_num_queries(13):
         client.get("/api/processes/order-to-cash/rules/")
+
+
+def test_processes_page_and_rules_page(client, o2c_described, alice, olga, charlie):
+    client.force_login(olga)
+    page = client.get("/processes/").content.decode()
+    assert "A request from a client" in page and "alice (executor)" in page
+    rules = client.get("/processes/order-to-cash/").content.decode()
+    assert 'data-transition="qualify"' in rules and 'data-status="received"' in rules
+    client.force_login(charlie)
+    assert client.get("/processes/order-to-cash/").status_code == 404
+    assert "order-to-cash" not in client.get("/processes/").content.decode()
+    assert client.post("/processes/").status_code == 405
