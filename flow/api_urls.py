@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from flow.api import forecasts
+from flow.api import forecasts, maps
 
 urlpatterns = [
+    path("processes/<slug:slug>/map/", maps.ProcessMapView.as_view(), name="api-process-map"),
     path(
         "processes/<slug:slug>/forecast/",
         forecasts.ForecastView.as_view(),
