@@ -119,6 +119,7 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
         rows = cursor.fetchall()
 
     previous_hours: dict[int, float | None] = {}
+    repeats: dict[str, int] = {}
     for card_id, at, source, target, next_at, n, visit_no in rows:
         at = _as_utc(at)
         stay = wt.between(at, _as_utc(next_at)) / HOUR if next_at is not None else None
@@ -140,6 +141,7 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
                     edge.hours.append(previous_hours[card_id])
             if visit_no > 1:
                 rework_cards.add(card_id)
+                repeats[target] = repeats.get(target, 0) + 1
         previous_hours[card_id] = stay
 
     finished = {
@@ -178,6 +180,8 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
                 "p50_hours": _pct(nodes[slug].hours, 50),
                 "p85_hours": _pct(nodes[slug].hours, 85),
                 "wip_now": wip.get(slug, 0),
+                "hours_total": round(sum(nodes[slug].hours), 2),
+                "repeat_visits": repeats.get(slug, 0),
                 "cards": sorted(nodes[slug].cards),
             }
             for slug, is_final, _ in statuses
@@ -229,3 +233,44 @@ def _wip(process, final: set[str]) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+
+
+def problem_areas(the_map: dict) -> list[dict]:
+    """Where time is lost, worst first: the statuses by business hours spent in them over the
+    window, with their repeated visits (rework) beside."""
+    rows = [
+        {
+            "status": node["status"],
+            "hours_total": node["hours_total"],
+            "repeat_visits": node["repeat_visits"],
+            "p85_hours": node["p85_hours"],
+        }
+        for node in the_map["nodes"]
+        if node["hours_total"] or node["repeat_visits"]
+    ]
+    return sorted(rows, key=lambda r: (-r["hours_total"], -r["repeat_visits"], r["status"]))
+
+
+def cards_behind(the_map: dict, params) -> tuple[str, list[int]] | None:
+    """The cards behind one figure of the map, chosen by the page's link: ?status=S,
+    ?move=A>B, ?variant=K, ?rework=1 or ?deviation=KIND. None for a choice that names nothing."""
+    if status := params.get("status"):
+        node = next((n for n in the_map["nodes"] if n["status"] == status), None)
+        return (f"Visits to {status}", node["cards"]) if node else None
+    if move := params.get("move"):
+        source, _, target = move.partition(">")
+        edge = next(
+            (e for e in the_map["edges"] if e["from"] == source and e["to"] == target), None
+        )
+        return (f"Moves {source} → {target}", edge["cards"]) if edge else None
+    if (variant := params.get("variant", "")).isdigit():
+        k = int(variant)
+        if k < len(the_map["variants"]):
+            path = the_map["variants"][k]
+            return ("Path " + " → ".join(path["path"]), path["card_ids"])
+        return None
+    if params.get("rework"):
+        return ("Rework: cards back in a status they had left", the_map["rework"]["card_ids"])
+    if (kind := params.get("deviation")) in the_map["conformance"]["deviating_cards"]:
+        return (f"Deviation: {kind}", the_map["conformance"]["deviating_cards"][kind])
+    return None

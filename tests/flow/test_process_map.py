@@ -210,3 +210,24 @@ def test_default_window_is_twelve_weeks(o2c, alice):
     body = api_as(alice).get(URL).json()
     first = date.fromisoformat(body["window"]["from"])
     assert date.fromisoformat(body["window"]["to"]) - first == timedelta(weeks=12)
+
+
+def test_map_page_draws_the_map_and_opens_the_cards_behind_each_number(client, history, alice):
+    client.force_login(alice)
+    page = client.get("/processes/order-to-cash/map/", WINDOW).content.decode()
+    assert page.count("class=\"process-map\"") == 1 and 'data-status="qualified"' in page
+    assert 'data-move="priced&gt;qualified"' in page  # the rework loop, drawn
+    assert "50% of the 4 finished cards" in page
+    rework = client.get("/processes/order-to-cash/map/cards/", {**WINDOW, "rework": 1})
+    assert f"/cards/{history['B']}/" in rework.content.decode()
+    loop = client.get("/processes/order-to-cash/map/cards/", {**WINDOW, "move": "priced>qualified"})
+    assert f"/cards/{history['B']}/" in loop.content.decode()
+    assert f"/cards/{history['A']}/" not in loop.content.decode()
+    nothing = client.get("/processes/order-to-cash/map/cards/", {**WINDOW, "status": "nowhere"})
+    assert nothing.status_code == 404
+
+
+def test_map_pages_hidden_from_outsiders(client, o2c, charlie):
+    client.force_login(charlie)
+    assert client.get("/processes/order-to-cash/map/").status_code == 404
+    assert client.get("/processes/order-to-cash/map/cards/", {"rework": 1}).status_code == 404
