@@ -215,7 +215,7 @@ def test_default_window_is_twelve_weeks(o2c, alice):
 def test_map_page_draws_the_map_and_opens_the_cards_behind_each_number(client, history, alice):
     client.force_login(alice)
     page = client.get("/processes/order-to-cash/map/", WINDOW).content.decode()
-    assert page.count("class=\"process-map\"") == 1 and 'data-status="qualified"' in page
+    assert page.count('class="process-map"') == 1 and 'data-status="qualified"' in page
     assert 'data-move="priced&gt;qualified"' in page  # the rework loop, drawn
     assert "50% of the 4 finished cards" in page
     rework = client.get("/processes/order-to-cash/map/cards/", {**WINDOW, "rework": 1})
