@@ -8,3 +8,9 @@ class FlowConfig(AppConfig):
     imports it."""
 
     name = "flow"
+
+    def ready(self):
+        from flow.selectors import process_sle_days
+        from processes.summaries import register_process_summary
+
+        register_process_summary("sle_days", process_sle_days, empty=lambda: None)

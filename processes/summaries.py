@@ -29,3 +29,14 @@ def process_summaries(processes: Iterable) -> dict[int, dict[str, Any]]:
         }
         for process in processes
     }
+
+
+def process_summary(key: str, processes: Iterable) -> dict[int, Any]:
+    """One registered figure for the processes ({} when no app registered it): for pages that
+    show one (the board shows the service level expectation)."""
+    if key not in _providers:
+        return {}
+    provider, empty = _providers[key]
+    processes = list(processes)
+    answer = provider(processes)
+    return {process.pk: answer.get(process.pk, empty()) for process in processes}
