@@ -16,7 +16,9 @@ from tests.flow.test_process_map import card_with
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_follows_rework_and_reads_the_85_percent_date(page, o2c, alice, bob, make_card):
+def test_manager_follows_rework_and_reads_the_85_percent_date(
+    page, screenshot, o2c, alice, bob, make_card
+):
     from playwright.sync_api import expect
 
     now = timezone.now()
@@ -50,6 +52,7 @@ def test_manager_follows_rework_and_reads_the_85_percent_date(page, o2c, alice, 
     page.goto("/processes/order-to-cash/map/")
     expect(page.locator("svg.process-map")).to_be_visible()
     expect(page.locator('[data-move="priced>qualified"]')).to_be_visible()
+    screenshot("flow_map")
     page.locator("[data-rework]").click()
     expect(page.locator("h1")).to_contain_text("Rework")
     expect(page.locator("[data-map-cards]")).to_contain_text(f"#{looped}")
@@ -57,6 +60,7 @@ def test_manager_follows_rework_and_reads_the_85_percent_date(page, o2c, alice, 
     page.goto("/processes/")
     page.get_by_role("link", name="Flow and forecasts").click()
     expect(page.locator('[data-forecast="when"]')).to_contain_text("When will 7 cards be done")
+    screenshot("flow_forecast")
     done_by = page.locator('tr[data-level="85"] td').inner_text()
     found = re.search(r"\((\d{4}-\d{2}-\d{2})\)", done_by)
     assert found, done_by
