@@ -43,13 +43,13 @@ def aging_svg(*, statuses: list[tuple[str, str]], cards, lines: dict[int, float]
                 y(d),
                 "#b5472b" if p == 85 else "#888",
                 p,
-                LEFT + 4,
+                LEFT + 4 + 130 * k,  # side by side: equal percentiles would overlap
                 y(d - top * 0.01),
                 p,
                 d,
                 " (SLE)" if p == 85 else "",
             )
-            for p, d in sorted(lines.items())
+            for k, (p, d) in enumerate(sorted(lines.items()))
         ),
     )
     dots = format_html_join(
