@@ -20,12 +20,20 @@ def register_process_summary(key: str, provider: Provider, *, empty: Callable[[]
     _providers[key] = (provider, empty)
 
 
-def process_summaries(processes: Iterable) -> dict[int, dict[str, Any]]:
+SUMMARY_KEYS = ("goals", "headline")  # what the processes list and page show
+
+
+def process_summaries(
+    processes: Iterable, keys: Iterable[str] = SUMMARY_KEYS
+) -> dict[int, dict[str, Any]]:
+    """The registered figures `keys` of each process ({process id: {key: value}}); keys no app
+    registered are left out. Each provider runs once for all the processes."""
     processes = list(processes)
-    answers = {key: provider(processes) for key, (provider, _) in _providers.items()}
+    chosen = {key: _providers[key] for key in keys if key in _providers}
+    answers = {key: provider(processes) for key, (provider, _) in chosen.items()}
     return {
         process.pk: {
-            key: answers[key].get(process.pk, empty()) for key, (_, empty) in _providers.items()
+            key: answers[key].get(process.pk, empty()) for key, (_, empty) in chosen.items()
         }
         for process in processes
     }
