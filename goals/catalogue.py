@@ -120,6 +120,22 @@ METRICS: dict[str, CatalogueMetric] = {
 }  # fmt: skip
 
 
+DIRECTION_WORDS = {UP: "higher", DOWN: "lower"}
+
+
+def metric_words(key: str, expected: str = "") -> str:
+    """A metric as people read it: its label with a direction word, never its key.
+    Without `expected`: which way is better ("Blocked time: lower is better"); with it, what a
+    decision expects ("Lead time, 85th percentile: expected lower")."""
+    metric = METRICS.get(key)
+    label = metric.label if metric else key
+    if expected:
+        return f"{label}: expected {DIRECTION_WORDS.get(expected, expected)}"
+    if metric is None:
+        return label
+    return f"{label}: {DIRECTION_WORDS[metric.better]} is better"
+
+
 def dimension_values(metric: CatalogueMetric, process) -> list[str]:
     """The values a key result on `metric` may split by in `process` (one query for statuses)."""
     from processes.models import Channel, Status

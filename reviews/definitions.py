@@ -69,8 +69,9 @@ DEFINITIONS = [
     ),
     (
         "Held on time / missed",
-        "A slot is held on time when a review of its level was closed on the slot's day; a "
-        "past slot without one is missed.",
+        "A slot is held on time when a review of its level was closed on the slot's day with "
+        "at least one decision; a past slot without one is missed. A review closed with no "
+        "decision stays marked as such and is not counted as held.",
     ),
     (
         "Agenda",

@@ -92,9 +92,10 @@ def model_health(process, *, now: datetime) -> Health:
 
     rhythms = list(Rhythm.objects.filter(process=process, is_active=True))
     first = today - timedelta(weeks=CADENCE_WEEKS)
-    held = Review.objects.filter(
-        process=process, state="closed", held_on__gte=first, held_on__lte=today
-    ).values_list("level", "held_on")
+    held = Review.objects.filter(  # one closed with no decision is not held
+        process=process, state="closed", no_decision=False, held_on__gte=first,
+        held_on__lte=today,
+    ).values_list("level", "held_on")  # fmt: skip
     held_by_level: dict[str, set] = {}
     for level, day in held:
         held_by_level.setdefault(level, set()).add(day)
