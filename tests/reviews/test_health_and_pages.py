@@ -50,6 +50,7 @@ def test_model_health_figures_and_checklist(o2c, data):
     assert figures["reviews_on_cadence"] == (1, 21 + 4 + 1)
     checks = {c.slug: c.ok for c in health.checklist}
     assert checks == {
+        "owner": False,  # o2c has no owner: the model has nobody answering for it
         "goals_set": False,
         "goals_tied": False,
         "statuses_defined": True,
@@ -60,7 +61,31 @@ def test_model_health_figures_and_checklist(o2c, data):
         "pilot": False,
         "rules_updated": True,
     }
-    assert all(c.url.startswith("/") for c in health.checklist)
+    # A fix leads to a page of the app, or says plainly that there is none: never the admin.
+    assert all(c.url.startswith("/") or c.where for c in health.checklist)
+    assert not any(c.url.startswith("/admin/") for c in health.checklist)
+    bands = {f.slug: f.band for f in health.figures}
+    assert (bands["cards_owned"], bands["decisions_on_time"], bands["goals_complete"]) == (
+        "watch", "watch", ""
+    )  # fmt: skip
+
+
+def test_model_health_page_fixes_only_what_fails_and_a_process_owner_passes(
+    client, o2c, data, bob
+):
+    _login(client, bob)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/model-health/?process=order-to-cash").content.decode()
+    assert "/admin/" not in page
+    # Failing: goals set, goals tied and the pilot (pages of the app), the owner (no page).
+    assert page.count('data-testid="fix"') == 3
+    assert page.count('data-testid="no-page"') == 1
+    assert "No page in the app for this yet" in page
+    assert 'href="/model-health/' in page  # in the main navigation
+    o2c.owner = bob
+    o2c.save(update_fields=["owner"])
+    check = next(c for c in model_health(o2c, now=NOW).checklist if c.slug == "owner")
+    assert check.ok and check.detail == f"owned by {bob.get_full_name() or bob.username}"
 
 
 def _login(client, user):
