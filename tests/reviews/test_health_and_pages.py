@@ -70,9 +70,7 @@ def test_model_health_figures_and_checklist(o2c, data):
     )  # fmt: skip
 
 
-def test_model_health_page_fixes_only_what_fails_and_a_process_owner_passes(
-    client, o2c, data, bob
-):
+def test_model_health_page_fixes_only_what_fails_and_a_process_owner_passes(client, o2c, data, bob):
     _login(client, bob)
     with time_machine.travel(NOW, tick=False):
         page = client.get("/model-health/?process=order-to-cash").content.decode()
