@@ -74,7 +74,7 @@ def test_daily_review_ends_in_a_decision_that_ops_closes(page, screenshot):
     log_in(page, "ops")
     page.goto("/decisions/")
     row = page.get_by_role("row", name=re.compile("Get the stock"))
-    expect(row).to_contain_text("ops (you)")
+    expect(row).to_contain_text("Olivia Ops (you)")
     problems["decisions"] = violations(page)
     row.get_by_label("What was done").fill("Stock arrived on Thursday")
     row.get_by_role("button", name="Mark done").click()
