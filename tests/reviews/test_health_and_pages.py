@@ -261,3 +261,38 @@ def test_the_decision_form_names_rules_and_key_results_of_the_process(o2c):
     assert chosen.cleaned_data["rule_kind"] == "sla_policy"
     assert chosen.cleaned_data["rule_id"] == policy.pk
     assert "rule" not in chosen.cleaned_data
+
+
+def test_the_review_page_keeps_notes_ticks_and_attendees_with_a_decision(
+    client, o2c, rhythms, open_review, make_card, alice, bob, charlie
+):
+    card = make_card("Nobody's")
+    review = open_review("daily")
+    key = f"card:{card.pk}"
+    typed = {f"note:{key}": "call them", "discussed": [key], "attendees": [alice.pk]}
+    _login(client, charlie)
+    with time_machine.travel(NOW, tick=False):
+        assert client.post(f"/reviews/{review.pk}/notes/", typed).status_code == 404
+    _login(client, alice)  # the executor: sees the review, may not run it
+    with time_machine.travel(NOW, tick=False):
+        assert client.post(f"/reviews/{review.pk}/notes/", typed).status_code == 403
+    _login(client, bob)
+    with time_machine.travel(NOW, tick=False):
+        assert client.get(f"/reviews/{review.pk}/notes/").status_code == 405
+        invalid = client.post(f"/reviews/{review.pk}/decisions/", {**typed, "text": ""})
+        assert invalid.status_code == 400  # the decision is refused, what was typed is kept
+        review.refresh_from_db()
+        assert (review.notes, review.discussed) == ({key: "call them"}, [key])
+        assert list(review.attendees.all()) == [alice]
+        page = client.get(f"/reviews/{review.pk}/").content.decode()
+        assert 'value="call them"' in page and f'value="{key}" checked' in page
+        # A decision typed but not recorded stops the close, and is shown again.
+        held = client.post(f"/reviews/{review.pk}/close/", {**typed, "text": "Unsent"})
+        assert held.status_code == 400 and "record it or clear it" in held.content.decode()
+        review.refresh_from_db()
+        assert review.state == "open"
+        closed = client.post(f"/reviews/{review.pk}/close/", typed)
+        assert closed.status_code == 302
+    review.refresh_from_db()
+    assert review.state == "closed" and review.notes == {key: "call them"}
+    assert key not in {c["key"] for c in review.carried}
