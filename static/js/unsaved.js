@@ -1,20 +1,21 @@
 // Warns before leaving a page whose form holds input not yet sent (a review's notes and
-// ticks, a decision being typed). Any form marked `data-unsaved-warning` is watched; sending
-// that form (any of its buttons) is not "leaving". Loaded as a file: the CSP forbids inline
-// script.
+// ticks, a decision being typed, a "what was done" note). Every form marked
+// `data-unsaved-warning` is watched; sending a form clears its own input from the watch, so
+// sending one form while another holds typed input still asks first. Loaded as a file: the
+// Content-Security-Policy forbids inline script.
 (function () {
   "use strict";
   var forms = document.querySelectorAll("form[data-unsaved-warning]");
   if (!forms.length) return;
-  var dirty = false;
-  var sending = false;
+  var dirty = new Set();
   forms.forEach(function (form) {
-    form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("change", function () { dirty = true; });
-    form.addEventListener("submit", function () { sending = true; });
+    var mark = function () { dirty.add(form); };
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () { dirty.delete(form); });
   });
   window.addEventListener("beforeunload", function (event) {
-    if (!dirty || sending) return;
+    if (!dirty.size) return;
     event.preventDefault();
     event.returnValue = "";  // older Chromium shows the prompt only when this is set
   });
