@@ -21,7 +21,7 @@ from goals.models import Goal
 from processes.models import BlockReason, ExceptionRule, RequestCard, Status, Transition
 from reviews.models import Review
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_clock]
+pytestmark = pytest.mark.django_db
 
 SKIPPED = {"script", "style", "template"}
 
