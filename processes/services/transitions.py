@@ -14,6 +14,7 @@ from processes.models import (
     ExceptionRule,
     RequestCard,
     SLAState,
+    Status,
     StatusOutcome,
     Transition,
 )
@@ -103,12 +104,16 @@ def card_transition(
     check_version(card, expected_version)
     process = process_definition(card.process)
     if card.status not in process.sources[definition.name]:
+        # People read the status's name; a refusal is rare, so its one query is no cost.
+        named = (
+            Status.objects.filter(process_id=card.process_id, slug=card.status)
+            .values_list("name", flat=True)
+            .first()
+            or card.status
+        )
         raise TransitionRefused(
-            f"{definition.label} is not possible from the status {card.status!r}.",
-            [
-                f"The card must be in one of the statuses this move starts from; it is in "
-                f"{card.status!r}."
-            ],
+            f"{definition.label} is not possible from the status “{named}”.",
+            [f"The card must be in one of the statuses this move starts from; it is in “{named}”."],
         )
     unmet = _blocked_unmet(card, definition)
     unmet += unmet_conditions(card, definition.conditions, lost_reason=lost_reason)

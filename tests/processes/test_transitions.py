@@ -129,7 +129,7 @@ def test_mark_lost_needs_a_reason_and_records_it(make_card, alice):
 def test_move_refused_from_wrong_status(priced_card, alice, name):
     with pytest.raises(TransitionRefused) as refused:
         card_transition(actor=alice, card=priced_card, name=name)
-    assert "not possible from the status 'received'" in refused.value.message
+    assert "not possible from the status “Received”" in refused.value.message
     assert refused.value.unmet
 
 
