@@ -19,7 +19,8 @@ def _hours(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def map_svg(the_map: dict, *, cards_url: str, window: dict) -> SafeString:
+def map_svg(the_map: dict, *, cards_url: str, window: dict, names: dict) -> SafeString:
+    """`names`: each status's label by slug (people read labels, never keys)."""
     nodes = [n for n in the_map["nodes"] if not n["final"]] + [
         n for n in the_map["nodes"] if n["final"]
     ]
@@ -78,8 +79,8 @@ def map_svg(the_map: dict, *, cards_url: str, window: dict) -> SafeString:
                 colour,
                 1 + min(edge["count"], 40) / 8,
                 dash,
-                edge["from"],
-                edge["to"],
+                names.get(edge["from"], edge["from"]),
+                names.get(edge["to"], edge["to"]),
                 edge["count"],
                 "" if edge["designed"] else " (not designed)",
                 label,

@@ -26,6 +26,10 @@ LEVELS = [str(p) for p in forecasting.LEVELS]
 CARDS_SHOWN = 500
 
 
+def _status_names(process) -> dict[str, str]:
+    return dict(Status.objects.filter(process=process).values_list("slug", "name"))
+
+
 @login_required
 @require_safe
 def process_flow(request, slug: str):
@@ -37,7 +41,11 @@ def process_flow(request, slug: str):
         question = None
     window = question["window_days"] if question else forecasting.DEFAULT_WINDOW_DAYS
     level = selectors.service_level(process, now=now, window_days=window)
-    aging = selectors.aging_cards(process, now=now, sle_days=level.days)
+    names = _status_names(process)
+    aging = [
+        {"card": card, "status": names.get(card.status, card.status)}
+        for card in selectors.aging_cards(process, now=now, sle_days=level.days)
+    ]
     lines = selectors.cycle_percentiles(process, now=now, window_days=window)
     statuses = list(
         Status.objects.filter(process=process, final=False)
@@ -60,8 +68,10 @@ def process_flow(request, slug: str):
             "params": request.GET,
             "level": level,
             "aging": aging,
-            "past_sle": sum(card.past_sle for card in aging),
-            "chart": charts.aging_svg(statuses=statuses, cards=aging, lines=lines),
+            "past_sle": sum(row["card"].past_sle for row in aging),
+            "chart": charts.aging_svg(
+                statuses=statuses, cards=[row["card"] for row in aging], lines=lines
+            ),
             "result": result,
             "rows": [(p, result.percentiles[int(p)]) for p in LEVELS] if result else [],
             "backtest": sorted(backtest.items()) if backtest else None,
@@ -89,6 +99,7 @@ def _map_for(request, slug: str):
 def process_map_page(request, slug: str):
     process, the_map, window, errors = _map_for(request, slug)
     cards_url = reverse("process-map-cards", args=[process.slug])
+    names = _status_names(process)
     return render(
         request,
         "flow/process_map.html",
@@ -98,11 +109,17 @@ def process_map_page(request, slug: str):
             "map": the_map,
             "window": window,
             "errors": errors,
-            "chart": map_svg(the_map, cards_url=cards_url, window=window),
+            "chart": map_svg(the_map, cards_url=cards_url, window=window, names=names),
             "cards_url": cards_url,
             "query": urlencode(window),
-            "problems": problem_areas(the_map),
-            "variants": [(k, v) for k, v in enumerate(the_map["variants"])],
+            "problems": [
+                {**row, "name": names.get(row["status"], row["status"])}
+                for row in problem_areas(the_map)
+            ],
+            "variants": [
+                (k, v, " → ".join(names.get(slug, slug) for slug in v["path"]))
+                for k, v in enumerate(the_map["variants"])
+            ],
         },
     )
 

@@ -35,13 +35,20 @@ def process_rules_page(request, slug: str):
     process = get_object_or_404(
         processes_visible_to(request.user).select_related("owner"), slug=slug
     )
+    rules = process_rules(process)
+    names = {status["slug"]: status["name"] for status in rules["statuses"]}
+    moves = [
+        (t, ", ".join(names.get(slug, slug) for slug in t["from"]), names.get(t["to"], t["to"]))
+        for t in rules["transitions"]
+    ]
     return render(
         request,
         "processes/process_rules.html",
         {
             "nav": "processes",
             "process": process,
-            "rules": process_rules(process),
+            "rules": rules,
+            "moves": moves,
             "participants": process_participants([process.pk]).get(process.pk, []),
         },
     )
