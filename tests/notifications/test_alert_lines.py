@@ -26,6 +26,12 @@ def as_alice(client, alice):
 
 
 @pytest.fixture
+def card(make_card, team):
+    """alice's card: she hears of it at risk (issue 22: at risk reaches the responsible)."""
+    return make_card(title="Drills for Acme", responsible=team["alice"])
+
+
+@pytest.fixture
 def escalated(card, raise_alerts):
     """The card was at risk, then breached: two alerts, one card."""
     raise_alerts(candidate(card), now=timezone.now() - timedelta(minutes=30))
@@ -64,7 +70,7 @@ def test_an_at_risk_alert_is_cleared_when_the_card_moves_on(card, team, raise_al
 
     card_transition(actor=team["alice"], card=card, name="qualify")
 
-    left = Notification.objects.filter(user=team["bob"], read_at__isnull=True)
+    left = Notification.objects.filter(user=team["alice"], read_at__isnull=True)
     # The status it left no longer matters; the whole-process target still does.
     assert [n.data["clears_on_move"] for n in left] == [False]
 
