@@ -21,7 +21,7 @@ from processes.models import (
     Status,
 )
 from processes.services.events import event_record
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
 from roles.selectors import role_holders
 
@@ -245,13 +245,13 @@ def approval_decide(
             data={"decision": status},
         ).save()
         notifications_acted(keys=_asking_keys([approval]), now=now)
-        if approval.requested_by_id:
-            verb = "Approved" if approve else "Rejected"
-            text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
-            notify_many(
-                messages=[_message(card, text, {approval.requested_by_id}, approval, "decided")],
-                now=now,
-            )
+        verb = "Approved" if approve else "Rejected"
+        text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
+        informed = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
+        told = informed.informed(card.process_id, InformedEvent.APPROVAL_DECIDED)
+        told |= {approval.requested_by_id} if approval.requested_by_id else set()
+        told.discard(actor.pk)
+        notify_many(messages=[_message(card, text, told, approval, "decided")], now=now)
     return approval
 
 

@@ -19,8 +19,9 @@ from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
 from reviews.permissions import may_close_decision, may_run
 from reviews.services.reviews import _facilitator_kind, local_today
-from roles.models import ProcessRole
+from roles.models import InformedEvent, ProcessRole, RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 RULE_MODELS = {
     RuleKind.SLA_POLICY: (SLAPolicy, "process_id"),
@@ -120,6 +121,20 @@ def decision_make(
             asks_action=True,
             now=now,
         )
+        holders = role_holders(process_ids={review.process_id}, kinds={RoleKind.INFORMED})
+        told = holders.informed(review.process_id, InformedEvent.DECISION_MADE)
+        told -= {owner.pk, actor.pk}
+        if told:
+            notify(
+                users=told,
+                kind="informed",
+                text=f"Decided, for {person_text(owner)} by {due_on.isoformat()}: {decision.text}",
+                url=reverse("decision-list"),
+                subject=f"decision:{decision.pk}",
+                key=f"decision-informed:{decision.pk}",
+                informational=True,
+                now=now,
+            )
     return decision
 
 

@@ -280,7 +280,7 @@ def test_settings_page_changes_only_my_own(team, client):
 def test_header_shows_the_unread_count(inbox, team, as_alice):
     html = as_alice.get(reverse("board")).content.decode()
     assert 'class="alerts-badge" data-unread="2"' in html
-    assert 'aria-label="Alerts, 2 unread"' in html
+    assert '>2</span><span class="sr-only"> unread</span>' in html
 
     notification_mark_read(
         user=team["alice"],
