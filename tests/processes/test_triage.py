@@ -67,6 +67,31 @@ def test_sla_filter_is_at_risk_or_breached_in_sql(cards, alice):
     assert mine.pk not in _ids({"sla": "at_risk"}, alice, now=late)
 
 
+def test_at_risk_or_late_takes_both_and_the_page_offers_it_first(cards, alice, as_alice):
+    # Issue 22: ops had 12 late cards and the "At risk" filter showed none of them.
+    mine = cards["mine"]
+    mine.refresh_from_db()
+    risky = mine.at_risk_at + (mine.due_at - mine.at_risk_at) / 2
+    late = mine.due_at + timedelta(minutes=1)
+    wanted = {"sla": "at_risk_or_late"}
+    assert mine.pk not in _ids(wanted, alice, now=mine.at_risk_at - timedelta(minutes=1))
+    assert mine.pk in _ids(wanted, alice, now=risky)
+    assert mine.pk in _ids(wanted, alice, now=late)
+    assert _ids(wanted, alice, now=late) == _ids({"sla": "at_risk"}, alice, now=late) | _ids(
+        {"sla": "breached"}, alice, now=late
+    )
+    with time_machine.travel(late, tick=False):
+        page = as_alice.get(reverse("queue"), wanted)
+        api = as_alice.get("/api/cards/", wanted)
+    assert page.status_code == 200 and api.status_code == 200
+    assert mine.pk in {c["id"] for c in api.json()["results"]}
+    html = page.content.decode()
+    options = html[html.index('id="f-sla"') : html.index("</select>", html.index('id="f-sla"'))]
+    assert options.index("At risk or late") < options.index("At risk, not yet late")
+    assert '<option value="at_risk_or_late" selected>At risk or late</option>' in options
+    assert "Late (breached)" in options
+
+
 @pytest.mark.parametrize(
     "params,field",
     [
