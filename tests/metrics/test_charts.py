@@ -497,3 +497,16 @@ def test_bar_chart_shortens_long_labels_but_keeps_them_in_the_tooltip():
     assert label.find(SVG + "title").text == long
     assert label.find(SVG + "text").text.endswith("…")
     assert len(label.find(SVG + "text").text) < len(long)
+
+
+def test_a_shortened_label_ends_at_a_word_so_its_link_name_contains_it():
+    # WCAG 2.5.3: axe compares whole words; "Awaiting pa…" is not part of "Awaiting payment".
+    columns = [StripColumn(f"Awaiting payment {i}", [], f"/cards/?s={i}") for i in range(6)]
+    columns[0].values = [ScatterPoint(None, 1.0)]
+    root = parse(strip_chart(columns, title="Aging WIP", y_label="Age (days)"))
+    (first, *_) = all_of(root, "a")
+    shown = "".join(first.itertext())
+
+    assert shown.endswith("…") and shown != "…"
+    assert first.get("aria-label").startswith(shown[:-1])
+    assert first.get("aria-label").split()[: len(shown[:-1].split())] == shown[:-1].split()
