@@ -231,7 +231,34 @@ def test_bulk_view_reports_refusals_by_card(as_alice, cards, alice):
     assert f"#{blocked.pk} refused" in html
     assert "#999999 refused: No such card." in html
     bad = as_alice.post(reverse("cards-bulk"), {"card": [mine.pk], "action": "fly"})
-    assert bad.status_code == 400
+    assert bad.status_code == 302 and bad["Location"] == reverse("queue")
+
+
+def test_a_bulk_action_with_nothing_ticked_says_so_on_the_same_page(as_alice, cards):
+    # Issue 22: it used to leave the queue for a bare page.
+    back = reverse("queue") + "?q=Drills"
+    response = as_alice.post(
+        reverse("cards-bulk"), {"action": "block", "reason": "", "next": back}, follow=True
+    )
+
+    assert response.redirect_chain == [(back, 302)]
+    html = response.content.decode()
+    assert "Nothing was changed: Tick at least one card." in html
+    assert "Nothing was changed: Give the reason of the block." in html
+    assert 'id="bulk-action"' in html  # the queue, with its bulk bar
+
+
+def test_bulk_unblock_unblocks_each_card_and_refuses_those_not_blocked(cards, alice):
+    mine, blocked = cards["mine"], cards["blocked"]
+
+    result = cards_bulk_apply(
+        actor=alice, cards=[mine, blocked], action="unblock", note="Stock arrived"
+    )
+
+    assert result.done == [blocked.pk]
+    assert result.refused == {mine.pk: "The card is not blocked."}
+    blocked.refresh_from_db()
+    assert not blocked.is_blocked
 
 
 def test_drag_and_drop_answers_json_with_the_refusal_in_words(as_alice, cards):
