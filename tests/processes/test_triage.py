@@ -317,3 +317,12 @@ def test_risks_rows_assign_to_me_or_a_person(as_alice, cards, alice, bob):
     assert response.status_code == 302 and response["Location"] == reverse("risks")
     nobody.refresh_from_db()
     assert nobody.responsible == bob
+
+
+def test_a_tiles_age_is_labelled(as_alice, cards):
+    html = as_alice.get(reverse("board")).content.decode()
+    tile = html[html.index(f'data-card="{cards["mine"].pk}"') :]
+    top = tile[: tile.index("</div>")]
+
+    assert '<span class="tile-age-label">Age </span>' in top
+    assert 'title="Age: created ' in top
