@@ -270,6 +270,10 @@ def test_drag_and_drop_answers_json_with_the_refusal_in_words(as_alice, cards):
     )
     assert moved.status_code == 200
     assert moved.json()["status"] == "qualified"
+    # The new status's clock, for the board to redraw the tile's deadline mark (issue 22).
+    nobody.refresh_from_db()
+    assert moved.json()["sla"]["state"] == "on_track"
+    assert moved.json()["sla"]["text"].endswith("left")
     refused = as_alice.post(
         reverse("card-transition", args=[nobody.pk, "close"]),
         {"version": moved.json()["version"]},
