@@ -58,6 +58,12 @@ def test_an_approval_request_stays_visible_after_a_later_mention(page, screensho
     page.goto("/notifications/")
     expect(page.locator("tr[data-waiting]")).to_have_count(1)
     page.goto("/approvals/")
+    # The table fits 1,440 px: nothing scrolls sideways, Reject is whole on the screen.
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    reject = page.locator(f"#approval-{request.pk}").get_by_role("button", name="Reject")
+    box = reject.bounding_box()
+    assert box and box["x"] + box["width"] <= 1440
     page.locator(f"#approval-{request.pk}").get_by_role("button", name="Approve").click()
     expect(page.locator(".flash-success")).to_contain_text("Approved")
     page.goto("/notifications/")
