@@ -21,9 +21,17 @@ UNASSIGNED = "unassigned"
 
 
 class SLAFilterState:
+    """The deadline filter's choices. A late card is past being at risk, so "at risk" alone
+    would leave out the cards most in need (issue 22): the first choice takes both."""
+
+    AT_RISK_OR_LATE = "at_risk_or_late"
     AT_RISK = "at_risk"
     BREACHED = "breached"
-    CHOICES = [(AT_RISK, "At risk"), (BREACHED, "Breached")]
+    CHOICES = [
+        (AT_RISK_OR_LATE, "At risk or late"),
+        (AT_RISK, "At risk, not yet late"),
+        (BREACHED, "Late (breached)"),
+    ]
 
 
 # The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
@@ -125,6 +133,8 @@ class CardFilter(django_filters.FilterSet):
     def filter_sla(self, cards: QuerySet, name: str, value: str) -> QuerySet:
         if value == SLAFilterState.BREACHED:
             return cards.filter(sla_breached_q(self.now))
+        if value == SLAFilterState.AT_RISK_OR_LATE:
+            return cards.filter(sla_at_risk_q(self.now) | sla_breached_q(self.now))
         return cards.filter(sla_at_risk_q(self.now))
 
     def filter_blocked(self, cards: QuerySet, name: str, value: str) -> QuerySet:

@@ -211,7 +211,7 @@ class AssignForm(forms.Form):
 class BulkForm(forms.Form):
     """One action on several cards from the queue or the risks page."""
 
-    ACTIONS = [("assign", "Assign"), ("block", "Block"), ("move", "Move")]
+    ACTIONS = [("assign", "Assign"), ("block", "Block"), ("unblock", "Unblock"), ("move", "Move")]
 
     card = forms.TypedMultipleChoiceField(
         coerce=int, choices=(), error_messages={"required": "Tick at least one card."}

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_user_model
@@ -5,12 +6,27 @@ from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from roles.models import ProcessRole
+from roles.models import InformedEvent, ProcessRole
 from roles.people import DEACTIVATE_INSTEAD, people_in_history
+
+
+class ProcessRoleForm(forms.ModelForm):
+    # Ticked by name rather than typed as a JSON list.
+    informed_of = forms.MultipleChoiceField(
+        choices=InformedEvent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Informed grants: what this grant is told of. Other kinds ignore it.",
+    )
+
+    class Meta:
+        model = ProcessRole
+        fields = ["process", "kind", "user", "group", "authority", "informed_of"]
 
 
 @admin.register(ProcessRole)
 class ProcessRoleAdmin(admin.ModelAdmin):
+    form = ProcessRoleForm
     list_display = ["process", "kind", "authority", "user", "group", "granted_at"]
     list_filter = ["process", "kind"]
     search_fields = ["user__username", "group__name"]

@@ -13,7 +13,7 @@ from processes import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves
-from processes.filters import card_filter
+from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
 from processes.selectors import cards_visible_to
 from processes.services import card_create, card_item_add, card_update
@@ -29,7 +29,12 @@ CARD_FILTERS = [
         "responsible", str, description="me, unassigned, or the responsible user's id."
     ),
     OpenApiParameter("priority", str, enum=[p.value for p in Priority]),
-    OpenApiParameter("sla", str, enum=["at_risk", "breached"], description="Deadline state now."),
+    OpenApiParameter(
+        "sla",
+        str,
+        enum=[value for value, _ in SLAFilterState.CHOICES],
+        description="Deadline state now: at risk or late, at risk only, or late (breached).",
+    ),
     OpenApiParameter("blocked", str, enum=["true", "false"]),
     OpenApiParameter("client", int, description="Client id."),
     OpenApiParameter("channel", str, enum=[c.value for c in Channel]),

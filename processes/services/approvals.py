@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import Message, notify_many
+from notifications.services import Message, notifications_acted, notify_many
 from processes.calendars import working_time_for
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from processes.models import (
@@ -21,7 +21,7 @@ from processes.models import (
     Status,
 )
 from processes.services.events import event_record
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
 from roles.selectors import role_holders
 
@@ -129,6 +129,8 @@ def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[A
         ApprovalRequest.objects.filter(pk=request.pk, status__in=CURRENT_STATUSES).update(
             status=status, closed_at=now
         )
+    if closing:
+        notifications_acted(keys=_asking_keys(r for r, _ in closing), now=now)
     for request in made:
         request.save()
         events.append(_event(card, EventKind.APPROVAL_REQUESTED, actor, now, request))
@@ -152,6 +154,7 @@ def approval_requests_withdraw(*, card: RequestCard, actor, now: datetime, why: 
         pk__in=[r.pk for r in open_requests],
         status__in=[ApprovalStatus.PENDING, ApprovalStatus.REJECTED],
     ).update(status=ApprovalStatus.WITHDRAWN, closed_at=now)
+    notifications_acted(keys=_asking_keys(open_requests), now=now)
     Event.objects.bulk_create(
         _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why) for r in open_requests
     )
@@ -241,13 +244,14 @@ def approval_decide(
             reason=status,
             data={"decision": status},
         ).save()
-        if approval.requested_by_id:
-            verb = "Approved" if approve else "Rejected"
-            text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
-            notify_many(
-                messages=[_message(card, text, {approval.requested_by_id}, approval, "decided")],
-                now=now,
-            )
+        notifications_acted(keys=_asking_keys([approval]), now=now)
+        verb = "Approved" if approve else "Rejected"
+        text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
+        informed = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
+        told = informed.informed(card.process_id, InformedEvent.APPROVAL_DECIDED)
+        told |= {approval.requested_by_id} if approval.requested_by_id else set()
+        told.discard(actor.pk)
+        notify_many(messages=[_message(card, text, told, approval, "decided")], now=now)
     return approval
 
 
@@ -329,8 +333,15 @@ def _notify_deciders(*, card: RequestCard, requests: list[ApprovalRequest], now)
     notify_many(messages=messages, now=now)
 
 
+def _asking_keys(requests) -> list[str]:
+    """The keys of the notifications that asked for these requests to be decided."""
+    return [f"approval:{r.pk}:requested" for r in requests]
+
+
 def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> Message:
-    """News of a request's step (requested, decided, escalated), once per user and step."""
+    """News of a request's step (requested, decided, escalated), once per user and step: the
+    request asks its deciders to act until it is decided or withdrawn; the decision is news
+    for its requester only."""
     return Message(
         user_ids=user_ids,
         kind="approval",
@@ -339,4 +350,6 @@ def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> 
         subject=f"card:{card.pk}",
         key=f"approval:{request.pk}:{step}",
         data={"card": card.pk, "card_title": card.title},
+        asks_action=step == "requested",
+        informational=step == "decided",
     )

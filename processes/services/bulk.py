@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from processes.errors import CardActionError, TransitionRefused
 from processes.models import RequestCard, Status, Transition
-from processes.services.blocks import card_block
+from processes.services.blocks import card_block, card_unblock
 from processes.services.cards import card_update
 from processes.services.transitions import card_transition
 
@@ -53,8 +53,8 @@ def cards_bulk_apply(
     target: str = "",
     now: datetime | None = None,
 ) -> BulkResult:
-    """Assign (`responsible`, a user or None), block (`reason`, `note`) or move (to the status
-    `target`) each card; refusals are kept by card."""
+    """Assign (`responsible`, a user or None), block (`reason`, `note`), unblock (`note`) or
+    move (to the status `target`) each card; refusals are kept by card."""
     now = now or timezone.now()
     result = BulkResult()
     moves = _move_names(cards, target) if action == "move" else {}
@@ -73,6 +73,8 @@ def cards_bulk_apply(
                 card_update(actor=actor, card=card, changes={"responsible": responsible}, at=now)
             elif action == "block":
                 card_block(actor=actor, card=card, reason=reason, note=note, at=now)
+            elif action == "unblock":
+                card_unblock(actor=actor, card=card, note=note, at=now)
             elif action == "move":
                 name = moves.get((card.process_id, card.status))
                 if name is None:

@@ -2,13 +2,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from notifications.services import notifications_resolve
+from notifications.services import notifications_resolve, notify
 from processes.conditions import unmet_conditions
 from processes.definition import process_definition
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
+from processes.formatting import person_text
 from processes.models import (
     EventKind,
     ExceptionRule,
@@ -27,8 +29,9 @@ from processes.services.blocks import block_end
 from processes.services.cards import check_version, deadline_data
 from processes.services.events import event_record
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,8 @@ def card_transition(
                 data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
             ).save()
             notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
+            if definition.target.outcome == StatusOutcome.LOST:
+                _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)
             if definition.target.final:
                 approval_requests_withdraw(
                     card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"
@@ -167,6 +172,25 @@ def card_transition(
         card.refresh_from_db()
         raise CardConflict() from exc
     return card
+
+
+def _lost_tell_informed(*, card: RequestCard, actor, status, now: datetime) -> None:
+    """The informed grants that name lost cards hear of it (news: nothing to do)."""
+    holders = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
+    told = holders.informed(card.process_id, InformedEvent.CARD_LOST) - {actor.pk}
+    if told:
+        why = f": {card.lost_reason}" if card.lost_reason else ""
+        notify(
+            users=told,
+            kind="informed",
+            text=f"{status.name}: #{card.pk} {card.title}, by {person_text(actor)}{why}",
+            url=reverse("card-detail", args=[card.pk]),
+            subject=f"card:{card.pk}",
+            key=f"card-lost:{card.pk}:{card.version}",
+            data={"card": card.pk, "card_title": card.title},
+            informational=True,
+            now=now,
+        )
 
 
 def card_transition_options(

@@ -55,8 +55,10 @@ class TileRenderer:
             f'data-version="{card.version}" data-status="{_e(card.status)}"'
             f"{_DRAGGABLE if editable else ''}>",
             f'<div class="tile-top"><span class="tile-id">#{pk}</span>{prio}'
-            f'<span class="tile-age {age_class(card.created_at, self.now)}">'
-            f"{_e(since(card.created_at, self.now))}</span>"
+            f'<span class="tile-age {age_class(card.created_at, self.now)}" '
+            f'title="Age: created {_e(since(card.created_at, self.now))} ago">'
+            f'<span class="tile-age-label">Age </span>{_e(since(card.created_at, self.now))}'
+            "</span>"
             + (
                 '<span class="tile-past-sle" data-past-sle '
                 'title="Started longer ago than the service level expectation">past SLE</span>'

@@ -24,6 +24,7 @@ from processes.forms import (
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.models.calendars import STANDARD_CALENDAR
 from processes.sla import sla_state, target_state
+from processes.templatetags.opmodel_ui import sla_text
 from processes.timeline import card_timeline, people_by_username
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
@@ -215,7 +216,13 @@ def card_action(
         return _card_refused(request, card_id, exc, key=key, form=form, move=move)
     text = success(card) if callable(success) else success
     if _wants_json(request):
-        return JsonResponse({"detail": text, "status": card.status, "version": card.version})
+        # The deadline as the card now stands: the board redraws a dragged tile's mark with it.
+        now = timezone.now()
+        state = sla_state(card, now)
+        sla = {"state": state, "text": sla_text(card, now) if state else ""}
+        return JsonResponse(
+            {"detail": text, "status": card.status, "version": card.version, "sla": sla}
+        )
     messages.success(request, text)
     return redirect(redirect_to or reverse("card-detail", args=[card_id]))
 

@@ -55,9 +55,12 @@ def cards_bulk(request):
     back = _next_url(request, reverse("queue"))
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(
-            request, "processes/bulk_refused.html", {"form": form, "back": back}, status=400
-        )
+        # Said on the page the person came from (nothing ticked, no reason given), not on a
+        # bare page of its own: the list and its filters stay where they were.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Nothing was changed: {error}")
+        return redirect(back)
     data = form.cleaned_data
     cards = list(selectors.cards_visible_to(request.user).filter(pk__in=data["card"]))
     result = services.cards_bulk_apply(

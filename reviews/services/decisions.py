@@ -11,16 +11,17 @@ from django.urls import reverse
 
 from goals.catalogue import METRICS
 from goals.models import KeyResult
-from notifications.services import Message, notify, notify_many
+from notifications.services import Message, notifications_acted, notify, notify_many
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.formatting import day_text
+from processes.formatting import day_text, person_text
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
 from reviews.permissions import may_close_decision, may_run
 from reviews.services.reviews import _facilitator_kind, local_today
-from roles.models import ProcessRole
+from roles.models import InformedEvent, ProcessRole, RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 RULE_MODELS = {
     RuleKind.SLA_POLICY: (SLAPolicy, "process_id"),
@@ -114,10 +115,26 @@ def decision_make(
             kind="decision",
             text=f"Decision for you, due {day_text(due_on)}: {decision.text}",
             url=reverse("decision-list"),
-            subject="A decision for you",
+            subject=f"decision:{decision.pk}",
             key=f"decision-made:{decision.pk}",
+            # It stays in the owner's inbox, whatever follows, until it is done or dropped.
+            asks_action=True,
             now=now,
         )
+        holders = role_holders(process_ids={review.process_id}, kinds={RoleKind.INFORMED})
+        told = holders.informed(review.process_id, InformedEvent.DECISION_MADE)
+        told -= {owner.pk, actor.pk}
+        if told:
+            notify(
+                users=told,
+                kind="informed",
+                text=f"Decided, for {person_text(owner)} by {day_text(due_on)}: {decision.text}",
+                url=reverse("decision-list"),
+                subject=f"decision:{decision.pk}",
+                key=f"decision-informed:{decision.pk}",
+                informational=True,
+                now=now,
+            )
     return decision
 
 
@@ -129,9 +146,24 @@ def _close(*, actor, decision: Decision, state: str, now: datetime, **fields) ->
         updated = Decision.objects.filter(pk=decision.pk, state=DecisionState.OPEN).update(
             state=state, closed_at=now, closed_on=closed_on, **fields
         )
-    if not updated:
-        raise CardConflict("This decision was closed meanwhile. Reload it.")
-    decision.refresh_from_db()
+        if not updated:
+            raise CardConflict("This decision was closed meanwhile. Reload it.")
+        decision.refresh_from_db()
+        notifications_acted(keys=[f"decision-made:{decision.pk}"], now=now)
+        if decision.made_by_id and decision.made_by_id != actor.pk:
+            # Whoever asked for it hears how it ended (news only: nothing left to do).
+            ended = "Done" if state == DecisionState.DONE else "Dropped"
+            why = decision.note if state == DecisionState.DONE else decision.reason
+            notify(
+                users=[decision.made_by_id],
+                kind="decision",
+                text=f"{ended} by {person_text(actor)}: {decision.text.rstrip('.')}. {why}",
+                url=reverse("decision-list"),
+                subject=f"decision:{decision.pk}",
+                key=f"decision-{state}:{decision.pk}",
+                informational=True,
+                now=now,
+            )
     return decision
 
 
@@ -181,7 +213,7 @@ def decisions_overdue_notify(*, now: datetime) -> int:
                     kind="decision",
                     text=f"Overdue since {day_text(d.due_on)}: {d.text}",
                     url=reverse("decision-list"),
-                    subject="A decision of yours is overdue",
+                    subject=f"decision:{d.pk}",
                     key=f"decision-overdue:{d.pk}",
                 )
                 for d in due
