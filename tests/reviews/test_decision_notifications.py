@@ -6,6 +6,7 @@ import pytest
 
 from notifications.models import Notification
 from notifications.selectors import notification_lines, notifications_unread_count
+from processes.formatting import day_text
 from reviews.services.decisions import decision_done, decision_drop, decision_make
 from roles.models import RoleKind
 from tests.processes.conftest import grant
@@ -67,4 +68,4 @@ def test_the_informed_hear_of_decisions_their_grant_names(o2c, decide):
 
     (news,) = Notification.objects.filter(kind="informed")
     assert news.user == ines and news.informational
-    assert news.text == f"Decided, for alice by {TODAY.isoformat()}: {decision.text}"
+    assert news.text == f"Decided, for alice by {day_text(TODAY)}: {decision.text}"
