@@ -11,7 +11,11 @@ class GoalsConfig(AppConfig):
 
     def ready(self):
         from goals import receivers
+        from goals.selectors import process_goals
         from metrics.signals import weekly_snapshot_written
+        from processes.summaries import register_process_summary
+
+        register_process_summary("goals", process_goals, empty=list)
 
         weekly_snapshot_written.connect(
             receivers.snapshot_written, dispatch_uid="goals.key_results_record_week"

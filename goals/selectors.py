@@ -298,3 +298,17 @@ def key_results_for_process(*, process, today: date) -> list[KeyResult]:
         )
         .order_by("goal__starts_on", "goal_id", "id")
     )
+
+
+def process_goals(processes: list) -> dict[int, list[int]]:
+    """The goals each process serves (ids, oldest first), in one query: the processes' summary
+    (processes/summaries.py, registered in GoalsConfig.ready)."""
+    served: dict[int, list[int]] = {}
+    rows = (
+        Goal.processes.through.objects.filter(process_id__in=[p.pk for p in processes])
+        .order_by("goal_id")
+        .values_list("process_id", "goal_id")
+    )
+    for process_id, goal_id in rows:
+        served.setdefault(process_id, []).append(goal_id)
+    return served

@@ -23,6 +23,15 @@ def _ensure_broker_folders() -> None:
 
 app.on_after_configure.connect(lambda sender, **kwargs: _ensure_broker_folders(), weak=False)
 
+# Alerts never wait behind reports: deadline and approval scans, e-mail, reminders and the
+# heartbeat go to the "alerts" queue (the default, so a new task lands there unless routed),
+# the weekly figures to "metrics". A long backfill then holds only the metrics worker; each queue
+# has a worker of its own in docker-compose.yml (scripts/run's one worker consumes both).
+ALERTS_QUEUE = "alerts"
+METRICS_QUEUE = "metrics"
+app.conf.task_default_queue = ALERTS_QUEUE
+app.conf.task_routes = {"metrics.tasks.weekly_*": {"queue": METRICS_QUEUE}}
+
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "metrics.tasks.worker_heartbeat", "schedule": 60.0},
     # Expires before the next run: a backlog of scans after an outage collapses into one.

@@ -12,11 +12,13 @@ urlpatterns = [
     path("api/", include("processes.api_urls")),
     path("api/", include("goals.api_urls")),
     path("api/", include("reviews.api_urls")),
+    path("api/", include("flow.api_urls")),
     path("", include("notifications.urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),
     path("", include("goals.urls")),
     path("", include("reviews.urls")),
+    path("", include("flow.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -191,3 +191,20 @@ def people_visible_to(user) -> QuerySet:
 
 def saved_views_of(user, page: str) -> QuerySet[SavedView]:
     return SavedView.objects.filter(user=user, page=page)
+
+
+def process_participants(process_ids) -> dict[int, list[dict]]:
+    """Who holds which role in each process, granted directly or through a group, in one query:
+    {process id: [{"user": username, "role": kind}]}, sorted by role then user."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    rows = ProcessRole.objects.filter(process_id__in=list(process_ids)).values_list(
+        "process_id", "kind", "user__username", "group__user__username"
+    )
+    for process_id, kind, username, member in rows:
+        for holder in (username, member):
+            if holder:
+                found.setdefault(process_id, set()).add((kind, holder))
+    return {
+        pid: [{"user": user, "role": kind} for kind, user in sorted(held)]
+        for pid, held in found.items()
+    }

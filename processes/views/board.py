@@ -1,5 +1,7 @@
 """The board: a process's cards in columns by status, filtered; and one column in full."""
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 from processes import selectors, work_lists
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
+from processes.summaries import process_summary
 from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
@@ -66,8 +69,23 @@ def board(request):
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit(request.user, process.pk)
     tiles = TileRenderer(request, now=now, may_edit=editor)
+    # The service level expectation (an app above registers it): open cards that started
+    # longer ago than it are flagged.
+    sle_days = process_summary("sle_days", [process]).get(process.pk)
+    past_sle = set()
+    if sle_days is not None:
+        shown = [card.pk for c in columns if not c.status.final for card in c.cards]
+        limit = timedelta(days=sle_days)
+        past_sle = {
+            pk
+            for pk, started in work_lists.started_at(process=process, card_ids=shown).items()
+            if now - started > limit
+        }
     for column in columns:
-        column.tiles = [tiles.tile(card, final=column.status.final) for card in column.cards]
+        column.tiles = [
+            tiles.tile(card, final=column.status.final, past_sle=card.pk in past_sle)
+            for card in column.cards
+        ]
     open_columns = [c for c in columns if not c.status.final]
     context |= {
         "columns": columns,
@@ -78,6 +96,8 @@ def board(request):
         "may_create": editor,
         "moves": _moves(process) if editor else {},
         "finished_days": FINISHED_DAYS,
+        "sle_days": sle_days,
+        "past_sle_count": len(past_sle),
     }
     return render(request, "processes/board.html", context, status=filters.http_status)
 

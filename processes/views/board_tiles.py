@@ -39,7 +39,7 @@ class TileRenderer:
             '<input type="hidden" name="next" value="{}">', request.get_full_path()
         )
 
-    def tile(self, card, *, final: bool) -> SafeString:
+    def tile(self, card, *, final: bool, past_sle: bool = False) -> SafeString:
         editable = self.may_edit and not final
         pk = card.pk
         prio = (
@@ -58,7 +58,14 @@ class TileRenderer:
             f'<span class="tile-age {age_class(card.created_at, self.now)}" '
             f'title="Age: created {_e(since(card.created_at, self.now))} ago">'
             f'<span class="tile-age-label">Age </span>{_e(since(card.created_at, self.now))}'
-            "</span></div>",
+            "</span>"
+            + (
+                '<span class="tile-past-sle" data-past-sle '
+                'title="Started longer ago than the service level expectation">past SLE</span>'
+                if past_sle
+                else ""
+            )
+            + "</div>",
             f'<a class="tile-title tile-link" href="{_e(self.detail_url.replace(_SLOT, str(pk)))}">'
             f'{_e(card.title)}</a><div class="tile-client">{_e(client)}</div>',
         ]
