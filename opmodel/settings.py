@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "metrics",
     "goals",
     "reviews",
+    "stock",
 ]
 
 MIDDLEWARE = [
