@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/auth/", include("roles.auth_urls")),
     path("api/", include("notifications.api_urls")),
     path("api/", include("metrics.api_urls")),
+    # Before processes: stock extends the card's item endpoints (issue 23, point 8).
+    path("api/", include("stock.api.urls")),
     path("api/", include("processes.api_urls")),
     path("api/", include("goals.api_urls")),
     path("api/", include("reviews.api_urls")),

@@ -85,7 +85,7 @@ def stock_rows(*, sku: str = "", warehouse: str = ""):
     rows = (
         Stock.objects.select_related("product", "warehouse")
         .annotate(
-            available=F("on_hand") - F("reserved"),
+            available_now=F("on_hand") - F("reserved"),
             incoming=Coalesce(Subquery(incoming), ZERO),
         )
         .order_by("product__sku", "warehouse__code")
