@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("processes.urls")),
     path("", include("goals.urls")),
     path("", include("reviews.urls")),
+    path("", include("stock.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

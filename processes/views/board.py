@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from processes import selectors, work_lists
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
+from processes.panels import tile_marks
 from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
@@ -65,7 +66,8 @@ def board(request):
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit(request.user, process.pk)
-    tiles = TileRenderer(request, now=now, may_edit=editor)
+    marks = tile_marks([card.pk for column in columns for card in column.cards])
+    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
     for column in columns:
         column.tiles = [tiles.tile(card, final=column.status.final) for card in column.cards]
     open_columns = [c for c in columns if not c.status.final]
