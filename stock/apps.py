@@ -9,14 +9,19 @@ class StockConfig(AppConfig):
 
     def ready(self):
         from metrics.health import health_check_register
+        from metrics.sections import weekly_section_register
         from processes.conditions import condition_register
         from processes.effects import effect_register
         from processes.panels import card_panel_register, tile_mark_register
         from stock import conditions as c
+        from stock.figures import stock_weekly_figures, stock_weekly_html
         from stock.services.check import stock_health
         from stock.views.cards import card_stock_panel, short_marks
 
         card_panel_register(name="stock", render=card_stock_panel)
+        weekly_section_register(
+            name="stock", compute=stock_weekly_figures, render=stock_weekly_html
+        )
         tile_mark_register(name="stock_short", marks=short_marks)
         health_check_register(name="stock_ledger", check=stock_health)
         condition_register(

@@ -94,7 +94,11 @@ class StockLine(models.Model):
     short = models.DecimalField(default=0, **QUANTITY)
     short_since = models.DateTimeField(null=True, blank=True)
     first_reserved_at = models.DateTimeField(null=True, blank=True)
+    first_quantity = models.DecimalField(null=True, blank=True, **QUANTITY)
     first_short = models.DecimalField(null=True, blank=True, **QUANTITY)
+    went_short_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the line last went short (kept once filled)."
+    )
     filled_at = models.DateTimeField(null=True, blank=True)
     consumed = models.BooleanField(default=False)
 

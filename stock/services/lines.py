@@ -92,7 +92,7 @@ def stock_item_change(
         was_short = line.short > 0
         line.short = line.quantity - line.reserved if line.first_reserved_at else Decimal(0)
         if line.short > 0 and not was_short:
-            line.short_since = at
+            line.short_since = line.went_short_at = at
         elif line.short == 0:
             line.short_since = None
         line.save(update_fields=LINE_FIELDS)

@@ -18,6 +18,8 @@ LINE_FIELDS = [
     "short_since",
     "first_reserved_at",
     "first_short",
+    "first_quantity",
+    "went_short_at",
     "filled_at",
     "consumed",
     "quantity",
@@ -40,9 +42,11 @@ def line_take(line: StockLine, stock: Stock, now: datetime) -> Decimal:
     line.short = need - take
     if line.first_reserved_at is None:
         line.first_reserved_at = now
+        line.first_quantity = need
         line.first_short = line.short
     if line.short > 0 and not was_short:
         line.short_since = now
+        line.went_short_at = now
     elif line.short == 0 and was_short:
         line.short_since = None
         line.filled_at = now
