@@ -21,14 +21,22 @@ def stocks_lock(places: Iterable[Place]) -> dict[Place, Stock]:
     wanted = set(places)
     if not wanted:
         return {}
-    # A missing row is inserted first (a concurrent insert of the same place is ignored), so
-    # that there is always a row to lock.
-    Stock.objects.bulk_create(
-        [Stock(product_id=p, warehouse_id=w) for p, w in sorted(wanted)], ignore_conflicts=True
-    )
-    query = None
+    query = Q()
     for product_id, warehouse_id in wanted:
-        clause = Q(product_id=product_id, warehouse_id=warehouse_id)
-        query = clause if query is None else query | clause
-    rows = Stock.objects.select_for_update().filter(query).order_by("id")
-    return {(s.product_id, s.warehouse_id): s for s in rows}
+        query |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    rows = {
+        (s.product_id, s.warehouse_id): s
+        for s in Stock.objects.select_for_update().filter(query).order_by("id")
+    }
+    if len(rows) == len(wanted):
+        return rows
+    # A place never stocked gets its row at zero (a concurrent insert of it is ignored); the
+    # rows are then locked again, all in id order.
+    Stock.objects.bulk_create(
+        [Stock(product_id=p, warehouse_id=w) for p, w in sorted(wanted - set(rows))],
+        ignore_conflicts=True,
+    )
+    return {
+        (s.product_id, s.warehouse_id): s
+        for s in Stock.objects.select_for_update().filter(query).order_by("id")
+    }

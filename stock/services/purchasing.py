@@ -3,6 +3,7 @@ waiting), and the people concerned hear of it at once (DESIGN.md: purchase card)
 
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from notifications.services import notify
@@ -25,22 +26,49 @@ def needs_recount(*, product_ids) -> None:
     """Each open purchase need's quantity: what the lines waiting for its product lack."""
     if not product_ids:
         return
+    # The needs are locked before the sum is read, so that of two recounts at once the later
+    # one reads what the earlier committed (READ COMMITTED: each statement sees the latest).
+    needs = list(
+        PurchaseNeed.objects.select_for_update()
+        .filter(product_id__in=product_ids, is_open=True)
+        .order_by("id")
+    )
     short = dict(
         StockLine.objects.filter(product_id__in=product_ids, short__gt=0, consumed=False)
         .values("product_id")
         .annotate(total=Sum("short"))
         .values_list("product_id", "total")
     )
-    needs = list(PurchaseNeed.objects.filter(product_id__in=product_ids, is_open=True))
     for need in needs:
         need.quantity = short.get(need.product_id) or 0
     PurchaseNeed.objects.bulk_update(needs, ["quantity"])
 
 
+def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
+    """The product's open purchase need, opening its card if there is none. Two shortages of
+    one product at once: the one-open-need constraint lets one insert win, the other reads it."""
+    product = line.product
+    try:
+        with transaction.atomic():
+            card = card_create(
+                actor=actor,
+                process=process,
+                title=f"Buy {product.sku} {product.name}",
+                at=now,
+                by_system=True,
+            )
+            need = PurchaseNeed.objects.create(
+                card=card, product=product, warehouse_id=line.warehouse_id
+            )
+            need.opened = True
+            return need
+    except IntegrityError:
+        return PurchaseNeed.objects.select_related("card").get(product_id=product.pk, is_open=True)
+
+
 def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> list[int]:
     """Link each short line's card to its product's open purchase card, opening one where
-    there is none, and tell purchasing's executors. The caller holds the products' stock rows,
-    so two shortages of one product cannot both open a card. Returns the purchase card ids."""
+    there is none, and tell purchasing's executors. Returns the purchase card ids."""
     if not lines:
         return []
     process = _purchasing_process()
@@ -56,18 +84,10 @@ def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> li
     opened = []
     for product_id, line in products.items():
         if product_id not in needs:
-            product = line.product
-            card = card_create(
-                actor=actor,
-                process=process,
-                title=f"Buy {product.sku} {product.name}",
-                at=now,
-                by_system=True,
-            )
-            needs[product_id] = PurchaseNeed.objects.create(
-                card=card, product=product, warehouse_id=line.warehouse_id
-            )
-            opened.append(needs[product_id])
+            need = _purchase_open(actor=actor, process=process, line=line, now=now)
+            if getattr(need, "opened", False):
+                opened.append(need)
+            needs[product_id] = need
     order_cards = {}
     for line in lines:
         order_cards.setdefault(line.card_id, set()).add(line.product_id)

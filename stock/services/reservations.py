@@ -85,7 +85,11 @@ def waiting_fill(stock: Stock, now: datetime, *, exclude_card_id: int | None = N
 
 def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[StockLine]:
     """Reserve what is available for every open line of the card, in one transaction; the
-    lines left short open or join their product's purchase card. Returns the card's lines."""
+    lines left short open or join their product's purchase card. Returns the card's lines.
+
+    The stock rows are held only while the counters change: the purchase cards, links and
+    notifications of the shortages follow in a transaction of their own (inside the caller's,
+    when a move reserves), so fifty clients queue on the rows for a few statements each."""
     from stock.services.purchasing import shortages_to_purchase
 
     with transaction.atomic():
@@ -99,14 +103,18 @@ def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[Stock
         before = {line.pk: (line.reserved, line.short) for line in lines}
         for line in lines:
             line_take(line, stocks[_place(line)], now)
-        Stock.objects.bulk_update(list(stocks.values()), ["reserved"])
-        StockLine.objects.bulk_update(lines, LINE_FIELDS)
         changed = [line for line in lines if before[line.pk] != (line.reserved, line.short)]
+        Stock.objects.bulk_update(
+            [stocks[_place(line)] for line in changed if line.reserved != before[line.pk][0]],
+            ["reserved"],
+        )
+        StockLine.objects.bulk_update(changed, LINE_FIELDS)
         if changed:
             _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
-        shortages_to_purchase(
-            actor=actor, lines=[line for line in lines if line.short > 0], now=now
-        )
+    short = [line for line in lines if line.short > 0]
+    if short:
+        with transaction.atomic():
+            shortages_to_purchase(actor=actor, lines=short, now=now)
     return lines
 
 
