@@ -53,3 +53,34 @@ class ItemChangeSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+
+
+class StockRowSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    warehouse = serializers.CharField()
+    on_hand = serializers.DecimalField(max_digits=15, decimal_places=3)
+    reserved = serializers.DecimalField(max_digits=15, decimal_places=3)
+    available = serializers.DecimalField(max_digits=15, decimal_places=3)
+    incoming = serializers.DecimalField(max_digits=15, decimal_places=3)
+
+
+class AvailabilityLineSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    sku = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=15, decimal_places=3)
+    on_hand = serializers.DecimalField(max_digits=15, decimal_places=3)
+    available = serializers.DecimalField(max_digits=15, decimal_places=3)
+    reserved = serializers.DecimalField(max_digits=15, decimal_places=3)
+    short = serializers.DecimalField(max_digits=15, decimal_places=3)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["none", "partial", "full"])
+    lines = AvailabilityLineSerializer(many=True)
+    purchase_cards = serializers.ListField(child=serializers.IntegerField())
+
+
+class LinkSerializer(serializers.Serializer):
+    card = serializers.IntegerField()
+    process = serializers.CharField()
+    kind = serializers.CharField()

@@ -42,6 +42,8 @@ class _StockView(APIView):
 
 
 class ProductsView(_StockView):
+    serializer_class = s.ProductSerializer
+
     def get(self, request):
         return Response(s.ProductSerializer(Product.objects.all(), many=True).data)
 
@@ -58,6 +60,8 @@ class ProductsView(_StockView):
 
 
 class WarehousesView(_StockView):
+    serializer_class = s.WarehouseSerializer
+
     def get(self, request):
         return Response(s.WarehouseSerializer(Warehouse.objects.all(), many=True).data)
 
@@ -74,6 +78,8 @@ class WarehousesView(_StockView):
 
 
 class StockView(_StockView):
+    serializer_class = s.StockRowSerializer
+
     def get(self, request):
         query = s.StockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -94,6 +100,8 @@ class StockView(_StockView):
 
 
 class MovementsView(_StockView):
+    serializer_class = s.MovementInputSerializer
+
     def post(self, request):
         require_warehouse(request.user)
         data = s.MovementInputSerializer(data=request.data)
@@ -125,6 +133,8 @@ def _availability_data(card) -> dict:
 class CardItemsView(APIView):
     """POST /api/cards/{id}/items/: a stock line by `sku`, or a free-text line by `product`."""
 
+    serializer_class = s.ItemInputSerializer
+
     def post(self, request, pk):
         card = _visible_card(request, pk)
         data = s.ItemInputSerializer(data=request.data)
@@ -149,6 +159,8 @@ class CardItemsView(APIView):
 
 
 class CardItemView(APIView):
+    serializer_class = s.ItemChangeSerializer
+
     def _item(self, request, pk, item_id):
         card = _visible_card(request, pk)
         return get_object_or_404(LineItem.objects.select_related("card"), pk=item_id, card=card)
@@ -175,11 +187,15 @@ class CardItemView(APIView):
 
 
 class CardAvailabilityView(APIView):
+    serializer_class = s.AvailabilitySerializer
+
     def get(self, request, pk):
         return Response(_availability_data(_visible_card(request, pk)))
 
 
 class CardReserveView(APIView):
+    serializer_class = s.AvailabilitySerializer
+
     def post(self, request, pk):
         from processes.services.cards import _require_editor
 
@@ -190,6 +206,8 @@ class CardReserveView(APIView):
 
 
 class CardLinksView(APIView):
+    serializer_class = s.LinkSerializer
+
     def get(self, request, pk):
         card = _visible_card(request, pk)
         return Response(
