@@ -1,3 +1,4 @@
+from django.db import models
 from rest_framework import serializers
 
 from opmodel.serializers import StrictCharField
@@ -22,11 +23,19 @@ class StockQuerySerializer(serializers.Serializer):
     warehouse = StrictCharField(required=False, allow_blank=True, default="", max_length=32)
 
 
+class MovableKind(models.TextChoices):
+    """The movements people record (a shipment is the card's, at fulfilment)."""
+
+    COUNT = "count", "Count"
+    RECEIPT = "receipt", "Receipt"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
 class MovementInputSerializer(serializers.Serializer):
     sku = StrictCharField(max_length=64)
     warehouse = StrictCharField(max_length=32)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
-    kind = serializers.ChoiceField(choices=["count", "receipt", "adjustment"])
+    kind = serializers.ChoiceField(choices=MovableKind.choices)
     reason = StrictCharField(required=False, allow_blank=True, default="", max_length=300)
     purchase_card = serializers.IntegerField(required=False, allow_null=True, default=None)
 
