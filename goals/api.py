@@ -156,7 +156,8 @@ class KeyResultViewSet(viewsets.GenericViewSet):
     def history(self, request, pk=None):
         """The key result's weekly rows, oldest first (the week in progress has complete false)."""
         kr = self._key_result(pk)
-        return Response(s.HistorySerializer(kr.weeks.order_by("week_start"), many=True).data)
+        rows = kr.weeks.order_by("week_start")
+        return Response(s.HistorySerializer(rows, many=True, context={"metric": kr.metric}).data)
 
     @extend_schema(
         request=s.CheckInInputSerializer,

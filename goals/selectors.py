@@ -4,7 +4,7 @@ goals, key results, weeks and check-ins (the rows are stored; nothing is compute
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Max, Prefetch
@@ -17,6 +17,7 @@ from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
 from goals.reminders import WorkingTimes, check_in_due
 from metrics.charts import ChartPoint
+from processes.formatting import day_text
 from processes.models import Process
 
 
@@ -41,6 +42,23 @@ class KeyResultView:
     due_at: datetime | None
     overdue: bool
     may_check_in: bool = False
+    today: date | None = None
+
+    @property
+    def current_missing_text(self) -> str:
+        """Why there is no current value yet, in words (empty when there is one)."""
+        if self.current is not None:
+            return ""
+        start = self.kr.goal.starts_on
+        # The first ISO week (Monday to Sunday) that lies wholly inside the period.
+        sunday = start + timedelta(days=7 - start.isoweekday())
+        first_sunday = sunday if start.isoweekday() == 1 else sunday + timedelta(weeks=1)
+        if self.today is None or first_sunday >= self.today:
+            return (
+                "No complete week in the period yet: the first complete week of the period "
+                f"ends on {day_text(first_sunday)}."
+            )
+        return "No weekly figure for this metric in the period's complete weeks yet."
 
     @property
     def state(self) -> str | None:
@@ -236,6 +254,7 @@ def _key_result_view(kr, goal, user, working_times, now, check_ins) -> KeyResult
         due_at=due,
         overdue=due is not None and due <= now,
         may_check_in=may_check_in(user, goal),
+        today=today,
     )
 
 

@@ -24,7 +24,9 @@ from goals.definitions import (
 from goals.models import CheckIn, CheckInReminder, Goal, KeyResult, KeyResultWeek
 from goals.permissions import is_accountable, may_check_in, may_create_goals, may_edit_goal
 from notifications.services import notify
+from processes.calendars import process_calendar
 from processes.errors import ActionForbidden, InvalidInput
+from processes.formatting import moment_text
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +369,7 @@ def checkins_overdue_notify(*, now: datetime) -> int:
                     user=kr.goal.owner,
                     text=(
                         f"Check-in overdue: {kr.label} (goal “{kr.goal.title}”), "
-                        f"due {due:%Y-%m-%d %H:%M} UTC"
+                        f"due {moment_text(due, process_calendar(kr.process).timezone)}"
                     ),
                     url=f"/goals/{kr.goal_id}/#kr-{kr.pk}",
                     key=f"check-in-reminder:{kr.pk}:{due.isoformat()}",

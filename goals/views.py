@@ -1,6 +1,7 @@
 """The goal pages: /goals/ and /goals/<id>/ with their forms. Thin: parse, call a selector or
 a service, render. A goal the user may not see is a 404; a refusal of their role a 403."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,6 +14,7 @@ from goals.definitions import DEFINITIONS, GoalState, KRState
 from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
 from goals.permissions import may_create_goals, restrict_goals
+from processes.calendars import process_calendar
 from processes.errors import ActionForbidden, InvalidInput
 from processes.selectors import processes_visible_to
 
@@ -57,9 +59,13 @@ def _goal_page(request, goal_id: int, *, check_in_form=None, check_in_kr=None, s
     view = selectors.goal_detail(user=request.user, goal_id=goal_id, now=timezone.now())
     if view is None:
         raise Http404("No such goal.")
+    # One zone named on the page: the calendar of the goal's first process (check-ins fall due
+    # on it).
+    first = view.processes[0] if view.processes else None
     context = {
         "view": view,
         "goal": view.goal,
+        "zone": process_calendar(first).timezone if first else settings.TIME_ZONE,
         "check_in_form": check_in_form,
         "check_in_kr": check_in_kr,
         "definitions": DEFINITIONS,

@@ -50,6 +50,13 @@ def person_text(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def day_text(day) -> str:
+    """A date as every screen writes it, as in moment_text: "Nov 27, 2026"."""
+    if day is None:
+        return NO_VALUE
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 def moment_text(moment: datetime | None, zone: str) -> str:
     """An instant as every screen writes it, in the process calendar's time zone and labelled
     with it: "Nov 27, 2026, 14:05 CET"."""

@@ -15,6 +15,7 @@ from processes.models import (
     ExceptionRule,
     RequestCard,
     SLAState,
+    Status,
     StatusOutcome,
     Transition,
 )
@@ -24,7 +25,7 @@ from processes.services.approvals import (
     approval_unmet,
 )
 from processes.services.blocks import block_end
-from processes.services.cards import check_version
+from processes.services.cards import check_version, deadline_data
 from processes.services.events import event_record
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
 from roles.models import RoleKind
@@ -104,12 +105,16 @@ def card_transition(
     check_version(card, expected_version)
     process = process_definition(card.process)
     if card.status not in process.sources[definition.name]:
+        # People read the status's name; a refusal is rare, so its one query is no cost.
+        named = (
+            Status.objects.filter(process_id=card.process_id, slug=card.status)
+            .values_list("name", flat=True)
+            .first()
+            or card.status
+        )
         raise TransitionRefused(
-            f"{definition.label} is not possible from the status {card.status!r}.",
-            [
-                f"The card must be in one of the statuses this move starts from; it is in "
-                f"{card.status!r}."
-            ],
+            f"{definition.label} is not possible from the status “{named}”.",
+            [f"The card must be in one of the statuses this move starts from; it is in “{named}”."],
         )
     unmet = _blocked_unmet(card, definition)
     unmet += unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
@@ -126,6 +131,7 @@ def card_transition(
 
     from_status = card.status
     sla = _sla_outcome(card, now)
+    before_due = card.due_at
     try:
         with transaction.atomic():
             if card.is_blocked:  # lost while blocked: the block ends with the card
@@ -150,7 +156,8 @@ def card_transition(
                 transition=definition.name,
                 comment=comment or "",
                 reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
-                data={"sla": sla},
+                # How the visit it ends did, and the deadline of the visit it starts.
+                data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
             ).save()
             notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
             effects_run(

@@ -117,6 +117,7 @@ def _render_card(
             statuses,
             {r.slug: r.name for r in block_reasons},
             people=people_by_username(card.events.all(), known=known),
+            transitions={t.name: t.label for t in card.process.transitions.all()},
         )[::-1],
         "transition_form": bound.get("transition") or TransitionForm(),
         "block_form": bound.get("block") or BlockForm(block_reasons=block_reasons),

@@ -46,6 +46,7 @@ def _review_data(review: Review) -> dict:
     data.update(
         agenda=review.agenda,
         notes=review.notes,
+        discussed=review.discussed,
         carried=review.carried,
         attendees=review.attendees_list,
         decisions=[_decision_data(d, today) for d in decisions],

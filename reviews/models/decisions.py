@@ -89,5 +89,17 @@ class Decision(models.Model):
         return self.state == DecisionState.OPEN and self.due_on < today
 
     @property
+    def expectation_text(self) -> str:
+        """What the decision should move, in words ("Lead time, 85th percentile: expected
+        lower"); the key result's label when it follows one."""
+        from goals.catalogue import metric_words
+
+        if self.metric:
+            return metric_words(self.metric, self.expected)
+        if self.key_result_id and self.expected:
+            return f"{self.key_result.label}: expected {self.get_expected_display().lower()}"
+        return ""
+
+    @property
     def tracks_metric(self) -> bool:
         return bool(self.metric or self.key_result_id) and bool(self.expected)

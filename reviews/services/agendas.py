@@ -19,8 +19,8 @@ from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
 from processes.calendars import process_calendar
-from processes.formatting import moment_text
-from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
+from processes.formatting import day_text, moment_text, person_text
+from processes.models import ApprovalRequest, ApprovalStatus, BlockReason, RequestCard, Status
 from processes.sla import sla_state
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
@@ -47,6 +47,37 @@ def _days(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 86400:.1f} days"
 
 
+def status_names(process) -> dict[str, str]:
+    """{status slug: its name}: people read names, keys stay in the API."""
+    return dict(Status.objects.filter(process=process).values_list("slug", "name"))
+
+
+def reason_names(process) -> dict[str, str]:
+    return dict(BlockReason.objects.filter(process=process).values_list("slug", "name"))
+
+
+def as_now(items: list[dict]) -> list[dict]:
+    """Carried items about cards, told as the cards are now (status, blocked or not): a
+    carried item's words were frozen when the last review closed. One query."""
+    ids = [int(i["key"][5:]) for i in items if i["key"].startswith("card:")]
+    if not ids:
+        return items
+    cards = {c.pk: c for c in RequestCard.objects.filter(pk__in=ids).select_related("block_reason")}
+    names = {}
+    for slug, name, process_id in Status.objects.filter(
+        process__in={c.process_id for c in cards.values()}
+    ).values_list("slug", "name", "process_id"):
+        names[(process_id, slug)] = name
+    for i in items:
+        card = cards.get(int(i["key"][5:])) if i["key"].startswith("card:") else None
+        if card is not None:
+            now = f"now {names.get((card.process_id, card.status), card.status)}"
+            if card.is_blocked:
+                now += f", blocked: {card.block_reason.name if card.block_reason else 'no reason'}"
+            i["detail"] = now
+    return items
+
+
 def open_cards(process):
     final = Status.objects.filter(process_id=OuterRef("process_id"), slug=OuterRef("status"))
     return RequestCard.objects.filter(process=process).exclude(Exists(final.filter(final=True)))
@@ -54,7 +85,7 @@ def open_cards(process):
 
 def decision_item(decision: Decision, today: date) -> dict:
     overdue = decision.is_overdue_on(today)
-    detail = f"{decision.owner.get_username()}, due {decision.due_on.isoformat()}"
+    detail = f"{person_text(decision.owner)}, due {day_text(decision.due_on)}"
     return item(
         f"decision:{decision.pk}",
         decision.text,
@@ -96,6 +127,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             )
     risky.sort(key=lambda row: row[:3])
     zone = process_calendar(process).timezone
+    names = status_names(process)
     overdue = (
         ApprovalRequest.objects.filter(
             card__process=process, status=ApprovalStatus.PENDING, due_at__lte=now
@@ -127,7 +159,8 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 item(
                     f"card:{c.pk}",
                     f"#{c.pk} {c.title}",
-                    f"{'breached' if state == 'breached' else 'at risk'} in {c.status}",
+                    f"{'breached' if state == 'breached' else 'at risk'} in "
+                    f"{names.get(c.status, c.status)}",
                     _card_url(c.pk),
                     "worse" if state == "breached" else "warn",
                 )
@@ -153,7 +186,12 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             "unassigned",
             "Cards without a responsible person",
             [
-                item(f"card:{c.pk}", f"#{c.pk} {c.title}", f"in {c.status}", _card_url(c.pk))
+                item(
+                    f"card:{c.pk}",
+                    f"#{c.pk} {c.title}",
+                    f"in {names.get(c.status, c.status)}",
+                    _card_url(c.pk),
+                )
                 for c in rows
                 if c.responsible_id is None
             ],
@@ -265,18 +303,25 @@ def weekly(process, *, now: datetime, today: date) -> list[dict]:
         key=lambda row: (-row[0], row[1]),
     )[:TOP]
     dashboard = f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}"
+    names, reasons_named = status_names(process), reason_names(process)
     return [
         section("headlines", f"Headline figures of {week}", headline_items(process, week=week)),
         section("goals", "Goals and key results (off track first)", goal_items(process, today)),
         section(
             "block_reasons",
             "Top block reasons",
-            [item(f"reason:{d}", d, f"{v:.1f} blocked days", dashboard) for v, d in reasons],
+            [
+                item(f"reason:{d}", reasons_named.get(d, d), f"{v:.1f} blocked days", dashboard)
+                for v, d in reasons
+            ],
         ),
         section(
             "hotspots",
             "Breach hotspots",
-            [item(f"hotspot:{d}", d, f"{v:g} breaches", dashboard, "worse") for v, d in hotspots],
+            [
+                item(f"hotspot:{d}", names.get(d, d), f"{v:g} breaches", dashboard, "worse")
+                for v, d in hotspots
+            ],
         ),
         section(
             "decisions",

@@ -13,6 +13,7 @@ from goals.catalogue import METRICS
 from goals.models import KeyResult
 from notifications.services import Message, notify, notify_many
 from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.formatting import day_text
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
@@ -111,7 +112,7 @@ def decision_make(
         notify(
             users=[owner],
             kind="decision",
-            text=f"Decision for you, due {due_on.isoformat()}: {decision.text}",
+            text=f"Decision for you, due {day_text(due_on)}: {decision.text}",
             url=reverse("decision-list"),
             subject="A decision for you",
             key=f"decision-made:{decision.pk}",
@@ -178,7 +179,7 @@ def decisions_overdue_notify(*, now: datetime) -> int:
                 Message(
                     user_ids={d.owner_id},
                     kind="decision",
-                    text=f"Overdue since {d.due_on.isoformat()}: {d.text}",
+                    text=f"Overdue since {day_text(d.due_on)}: {d.text}",
                     url=reverse("decision-list"),
                     subject="A decision of yours is overdue",
                     key=f"decision-overdue:{d.pk}",

@@ -142,3 +142,21 @@ def test_who_may_do_what(alice, bob, charlie, goal_kr):
     )
     assert done.status_code == 201 and done.json()["author"] == "bob"
     assert APIClient().get("/api/goals/").status_code in (401, 403)
+
+
+def test_a_share_target_is_entered_and_shown_in_percent(bob, o2c, make_goal):
+    goal = make_goal()
+    client = api(bob)
+    url = f"/api/goals/{goal.pk}/key-results/"
+    fields = {"process": "order-to-cash", "metric": "on_time_share", "kind": "target",
+              "deadline": "2026-12-31"}  # fmt: skip
+    refused = client.post(url, {**fields, "target": 150}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "target": ["A share is entered in percent, from 0 to 100 (90 for 90%)."]
+    }
+    assert not goal.key_results.exists()
+    added = client.post(url, {**fields, "target": 90}, format="json")
+    assert added.status_code == 201, added.json()
+    assert added.json()["target"] == 90
+    assert goal.key_results.get().target == pytest.approx(0.9)

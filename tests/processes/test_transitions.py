@@ -129,7 +129,7 @@ def test_mark_lost_needs_a_reason_and_records_it(make_card, alice):
 def test_move_refused_from_wrong_status(priced_card, alice, name):
     with pytest.raises(TransitionRefused) as refused:
         card_transition(actor=alice, card=priced_card, name=name)
-    assert "not possible from the status 'received'" in refused.value.message
+    assert "not possible from the status “Received”" in refused.value.message
     assert refused.value.unmet
 
 
@@ -327,4 +327,10 @@ def test_client_change_goes_into_history(make_card, alice, acme):
     card = make_card()
     card_update(actor=alice, card=card, changes={"client": acme})
     event = card.events.get(kind=EventKind.FIELD_CHANGE)
-    assert event.data == {"field": "client", "old": "", "new": "Acme Tools"}
+    assert event.data == {
+        "field": "client",
+        "old": "",
+        "new": "Acme Tools",
+        "old_id": None,
+        "new_id": acme.pk,
+    }
