@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from metrics.dashboards import week_choice
 from metrics.models import WeeklySnapshot
+from metrics.sections import weekly_sections_data
 from metrics.serializers import weekly_metrics_data
 from processes.errors import InvalidInput
 from processes.serializers import DetailSerializer
@@ -47,4 +48,6 @@ class WeeklyMetricsView(APIView):
                 "(and the week in progress every 15 minutes); older weeks need "
                 "`manage.py metrics_backfill`."
             )
-        return Response(weekly_metrics_data(snapshot))
+        return Response(
+            {**weekly_metrics_data(snapshot), **weekly_sections_data(choice.process, choice.week)}
+        )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
+from metrics.sections import weekly_sections_html
 from processes.errors import InvalidInput
 from processes.formatting import duration_text
 from processes.models import Channel, Process, SLAState, Status
@@ -244,9 +245,13 @@ def weekly_dashboard(request):
     dashboard = None
     if choice.process is not None and not choice.errors:
         dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
+    sections = []
+    if dashboard is not None and dashboard.snapshot:
+        sections = weekly_sections_html(request, choice.process, choice.week)
     context = {
         "choice": choice,
         "dashboard": dashboard,
+        "sections": sections,
         "definitions": DEFINITIONS,
         "nav": "weekly",
     }

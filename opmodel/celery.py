@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opmodel.settings")
 
@@ -63,6 +64,12 @@ app.conf.beat_schedule = {
         "task": "goals.tasks.checkins_overdue_notify",
         "schedule": 60 * 60.0,
         "options": {"expires": 55 * 60},
+    },
+    # Stock counters against their ledger, nightly; the health page shows what it found.
+    "stock-check": {
+        "task": "stock.tasks.stock_check",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 23 * 60 * 60},
     },
     # Owners of decisions past their due date, told once per decision.
     "reviews-decisions-overdue": {

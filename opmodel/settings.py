@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goals",
     "reviews",
     "flow",
+    "stock",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "SLAStateEnum": "processes.models.SLAState",
         # A review level and a goal's cadence are the same three words: one enum.
         "CadenceEnum": "goals.definitions.Cadence",
+        "StockMovementKindEnum": "stock.api.serializers.MovableKind",
+        "EventKindEnum": "processes.models.EventKind",
     },
     # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
     "POSTPROCESSING_HOOKS": [

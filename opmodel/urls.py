@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/auth/", include("roles.auth_urls")),
     path("api/", include("notifications.api_urls")),
     path("api/", include("metrics.api_urls")),
+    # Before processes: stock extends the card's item endpoints (issue 23, point 8).
+    path("api/", include("stock.api.urls")),
     path("api/", include("processes.api_urls")),
     path("api/", include("goals.api_urls")),
     path("api/", include("reviews.api_urls")),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reviews.urls")),
     path("", include("flow.urls")),
+    path("", include("stock.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

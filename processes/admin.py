@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from processes.conditions import CONDITION_CHOICES
+from processes.conditions import condition_choices
+from processes.effects import effect_choices
 from processes.models import (
     ApprovalRequest,
     BlockReason,
@@ -29,8 +30,12 @@ class TransitionForm(forms.ModelForm):
     allowed_roles = forms.MultipleChoiceField(
         choices=RoleKind.choices, widget=forms.CheckboxSelectMultiple
     )
+    # Callables: apps above processes register their conditions and effects at start-up.
     conditions = forms.MultipleChoiceField(
-        choices=CONDITION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        choices=condition_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    effects = forms.MultipleChoiceField(
+        choices=effect_choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
     class Meta:
@@ -43,6 +48,7 @@ class TransitionForm(forms.ModelForm):
             "target",
             "allowed_roles",
             "conditions",
+            "effects",
             "order",
         ]
 

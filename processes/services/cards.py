@@ -126,11 +126,16 @@ def card_create(
     discount_percent: Decimal = Decimal("0"),
     shipment_date: date | None = None,
     at: datetime | None = None,
+    by_system: bool = False,
 ) -> RequestCard:
     """A card in the process's first status, with its `created` event. A `new_client_name`
-    makes that client with the card, in one transaction: a refused card leaves no client."""
+    makes that client with the card, in one transaction: a refused card leaves no client.
+
+    `by_system`: the app opens the card itself (a shortage opening a purchase card), whatever
+    roles the actor whose action caused it holds there; the actor is still its creator."""
     now = at or timezone.now()
-    _require_editor(actor, process.pk, "create cards")
+    if not by_system:
+        _require_editor(actor, process.pk, "create cards")
     with transaction.atomic():
         if (new_client_name or "").strip():
             client = new_client_for_card(new_client_name, chosen=client)

@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition
 from notifications.services import notifications_resolve, notify
 from processes.conditions import unmet_conditions
 from processes.definition import process_definition
+from processes.effects import effects_run
 from processes.errors import ActionForbidden, CardConflict, TransitionRefused
 from processes.formatting import person_text
 from processes.models import (
@@ -164,6 +165,13 @@ def card_transition(
             notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
             if definition.target.outcome == StatusOutcome.LOST:
                 _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)
+            effects_run(
+                card=card,
+                names=definition.effects,
+                actor=actor,
+                now=now,
+                transition=definition.name,
+            )
             if definition.target.final:
                 approval_requests_withdraw(
                     card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from processes import selectors, work_lists
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
+from processes.panels import tile_marks
 from processes.summaries import process_summary
 from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
@@ -68,7 +69,8 @@ def board(request):
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit(request.user, process.pk)
-    tiles = TileRenderer(request, now=now, may_edit=editor)
+    marks = tile_marks([card.pk for column in columns for card in column.cards])
+    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
     # The service level expectation (an app above registers it): open cards that started
     # longer ago than it are flagged.
     sle_days = process_summary("sle_days", [process]).get(process.pk)

@@ -26,8 +26,9 @@ def _e(value) -> str:
 class TileRenderer:
     """Renders tiles for one request: the URLs, the CSRF field and the page's address once."""
 
-    def __init__(self, request, *, now, may_edit: bool):
+    def __init__(self, request, *, now, may_edit: bool, marks: dict | None = None):
         self.now = now
+        self.marks = marks or {}  # card id -> texts from the apps above (processes/panels.py)
         self.may_edit = may_edit
         self.user_id = request.user.pk
         self.detail_url = reverse("card-detail", args=[_ID])
@@ -80,6 +81,8 @@ class TileRenderer:
                 f'<div class="blocked-mark" title="{_e(card.block_note)}">Blocked: {_e(reason)}'
                 "</div>"
             )
+        for text in self.marks.get(card.pk, ()):
+            parts.append(f'<div class="tile-mark">{_e(text)}</div>')
         if card.responsible_id:
             who = (
                 f'<span class="avatar avatar-sm" aria-hidden="true">'

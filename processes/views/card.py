@@ -23,6 +23,8 @@ from processes.forms import (
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.models.calendars import STANDARD_CALENDAR
+from processes.panels import card_panels
+from processes.services.links import card_links
 from processes.sla import sla_state, target_state
 from processes.templatetags.opmodel_ui import sla_text
 from processes.timeline import card_timeline, people_by_username
@@ -106,6 +108,8 @@ def _render_card(
         "may_add_documents": editor and (not finished or card.process.documents_when_finished),
         "finished": finished,
         "items": items,
+        "panels": card_panels(request, card, may_edit=editor and not finished),
+        "links": card_links(card),
         "documents": list(card.documents.all()),
         "approvals_current": [a for a in approvals if a.status in CURRENT_STATUSES],
         "approvals_past": [a for a in approvals if a.status not in CURRENT_STATUSES],
