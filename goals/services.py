@@ -14,7 +14,10 @@ from django.db import connection, transaction
 from goals import history, reminders
 from goals.catalogue import METRICS, dimension_values
 from goals.definitions import (
+    FIRST_GOAL_DAY,
+    LAST_GOAL_DAY,
     MAX_ACTIVE_GOALS,
+    MAX_PERIOD_DAYS,
     Cadence,
     GoalState,
     KeyResultKind,
@@ -39,8 +42,18 @@ def _check_goal(*, title, starts_on, ends_on, cadence, state) -> None:
     errors = {}
     if not (title or "").strip():
         errors["title"] = ["Give the goal a title."]
-    if starts_on and ends_on and ends_on <= starts_on:
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day and not FIRST_GOAL_DAY <= day <= LAST_GOAL_DAY:
+            errors[field] = [
+                f"Choose a date from {FIRST_GOAL_DAY.isoformat()} to {LAST_GOAL_DAY.isoformat()}."
+            ]
+    dated = starts_on and ends_on and not {"starts_on", "ends_on"} & set(errors)
+    if dated and ends_on <= starts_on:
         errors["ends_on"] = ["The period must end after it starts."]
+    elif dated and (ends_on - starts_on).days > MAX_PERIOD_DAYS:
+        errors["ends_on"] = [
+            f"A goal's period is at most {MAX_PERIOD_DAYS} days (two years): set a nearer end."
+        ]
     if cadence and cadence not in Cadence.values:
         errors["cadence"] = [f"Choose one of: {', '.join(Cadence.values)}."]
     if state not in GoalState.values:

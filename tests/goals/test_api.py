@@ -142,3 +142,34 @@ def test_who_may_do_what(alice, bob, charlie, goal_kr):
     )
     assert done.status_code == 201 and done.json()["author"] == "bob"
     assert APIClient().get("/api/goals/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "field"),
+    [
+        ("2026-09-07", "9999-12-31", "ends_on"),  # the active limit's day after the end
+        ("0001-01-01", "0001-06-30", "starts_on"),  # the baseline weeks before the start
+        ("9999-06-01", "9999-12-31", "starts_on"),  # the period's weeks past the last date
+        ("2026-09-07", "2036-09-06", "ends_on"),  # ten years: not "the next 6-12 months"
+    ],
+)
+def test_a_goal_period_leaving_the_calendar_is_a_400_naming_the_field(
+    bob, o2c, starts_on, ends_on, field
+):
+    client = api(bob)
+    payload = {"title": "Forever", "starts_on": starts_on, "ends_on": ends_on}
+    payload |= {"owner": bob.pk, "processes": ["order-to-cash"]}
+
+    answer = client.post("/api/goals/", payload, format="json")
+
+    assert answer.status_code == 400
+    assert field in answer.json()
+
+
+def test_moving_a_goal_to_the_last_day_of_the_calendar_is_a_400(bob, make_goal):
+    goal = make_goal()
+
+    answer = api(bob).patch(f"/api/goals/{goal.pk}/", {"ends_on": "9999-12-31"}, format="json")
+
+    assert answer.status_code == 400
+    assert "ends_on" in answer.json()
