@@ -11,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from opmodel.env import env_bool, env_int, env_list, env_str
 
@@ -271,8 +271,9 @@ REST_KNOX = {
 }
 
 # Password guessing (django-axes): after OPMODEL_LOGIN_FAILURE_LIMIT failures for one username
-# from one address, or from one address, logins are refused for OPMODEL_LOGIN_LOCKOUT_MINUTES (counted from the
-# last counted failure), on the login page, the admin's and the token endpoint alike.
+# from one address, or from one address, logins are refused for OPMODEL_LOGIN_LOCKOUT_MINUTES
+# (counted from the last counted failure), on the login page, the admin's and the token
+# endpoint alike.
 # `manage.py axes_reset_username <name>` or `axes_reset` unlocks sooner.
 AXES_FAILURE_LIMIT = env_int("OPMODEL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OPMODEL_LOGIN_LOCKOUT_MINUTES", 15))

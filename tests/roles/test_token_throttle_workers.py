@@ -46,8 +46,18 @@ def two_workers(tmp_path):
     env.pop("OPMODEL_CACHE_URL", None)
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     server = subprocess.Popen(
-        [gunicorn, "opmodel.wsgi", "--workers", "2", "--max-requests", "1",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],  # fmt: skip
+        [
+            gunicorn,
+            "opmodel.wsgi",
+            "--workers",
+            "2",
+            "--max-requests",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
         cwd=ROOT,
         env=env,
     )
