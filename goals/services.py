@@ -25,7 +25,13 @@ from goals.definitions import (
     week_days,
 )
 from goals.models import CheckIn, CheckInReminder, Goal, KeyResult, KeyResultWeek
-from goals.permissions import is_accountable, may_check_in, may_create_goals, may_edit_goal
+from goals.permissions import (
+    holds_a_role_in_any,
+    is_accountable,
+    may_check_in,
+    may_create_goals,
+    may_edit_goal,
+)
 from notifications.services import notify
 from processes.errors import ActionForbidden, InvalidInput
 
@@ -60,6 +66,13 @@ def _check_goal(*, title, starts_on, ends_on, cadence, state) -> None:
         errors["state"] = [f"Choose one of: {', '.join(GoalState.values)}."]
     if errors:
         raise InvalidInput(errors)
+
+
+def _check_owner(*, owner, processes) -> None:
+    if owner is not None and not holds_a_role_in_any(owner, [p.pk for p in processes]):
+        raise InvalidInput(
+            {"owner": ["The owner must hold a role in one of the goal's processes."]}
+        )
 
 
 def _check_active_limit(*, goal_id: int | None, starts_on: date, ends_on: date) -> None:
@@ -111,6 +124,7 @@ def goal_create(
             "Only the accountable role of each of the goal's processes (or staff) sets goals."
         )
     _check_goal(title=title, starts_on=starts_on, ends_on=ends_on, cadence=cadence, state=state)
+    _check_owner(owner=owner, processes=processes)
     with transaction.atomic():
         if state == GoalState.ACTIVE:
             _check_active_limit(goal_id=None, starts_on=starts_on, ends_on=ends_on)
@@ -157,6 +171,11 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
     merged["cadence"] = fields.get("cadence", goal.cadence)
     merged["state"] = fields.get("state", goal.state)
     _check_goal(**merged)
+    if "owner" in changes or new_processes is not None:
+        _check_owner(
+            owner=changes.get("owner", goal.owner),
+            processes=new_processes if new_processes is not None else goal.processes.all(),
+        )
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         period_changed = (merged["starts_on"], merged["ends_on"]) != (goal.starts_on, goal.ends_on)
@@ -323,7 +342,7 @@ def check_in_create(
     *, actor, key_result: KeyResult, confidence: int, comment: str, now: datetime
 ) -> CheckIn:
     goal = key_result.goal
-    if not may_check_in(actor, goal):
+    if not may_check_in(actor, goal, goal.processes.values_list("pk", flat=True)):
         owner = goal.owner.get_full_name() or goal.owner.get_username() if goal.owner else None
         raise ActionForbidden(
             f"Only the goal's owner, {owner}, checks in." if owner else "The goal has no owner."

@@ -173,3 +173,41 @@ def test_moving_a_goal_to_the_last_day_of_the_calendar_is_a_400(bob, make_goal):
 
     assert answer.status_code == 400
     assert "ends_on" in answer.json()
+
+
+def test_a_goal_owner_with_no_role_in_its_processes_is_refused(bob, charlie, o2c):
+    payload = {"title": "Margin", "starts_on": "2026-09-07", "ends_on": "2027-02-28"}
+    payload |= {"owner": charlie.pk, "processes": ["order-to-cash"]}
+
+    answer = api(bob).post("/api/goals/", payload, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "owner": ["The owner must hold a role in one of the goal's processes."]
+    }
+
+
+def test_a_goal_cannot_be_handed_to_an_owner_with_no_role(bob, charlie, make_goal):
+    goal = make_goal()
+
+    answer = api(bob).patch(f"/api/goals/{goal.pk}/", {"owner": charlie.pk}, format="json")
+
+    assert answer.status_code == 400
+    assert "owner" in answer.json()
+    goal.refresh_from_db()
+    assert goal.owner_id != charlie.pk
+
+
+def test_an_owner_who_lost_their_roles_can_no_longer_check_in(bob, goal_kr):
+    from roles.models import ProcessRole
+
+    ProcessRole.objects.filter(user=bob).delete()
+    bob = type(bob).objects.get(pk=bob.pk)  # no role map cached from before
+
+    answer = api(bob).post(
+        f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 7, "comment": "Fine"},
+        format="json",
+    )  # fmt: skip
+
+    assert answer.status_code in (403, 404)
+    assert not goal_kr.check_ins.exists()
