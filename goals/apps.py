@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+# Where goals' history names people: a user named here is deactivated, never deleted
+# (roles/people.py), or the goal would lose its owner and maker and the check-ins their author.
+HISTORY_FIELDS = [("Goal", "owner"), ("Goal", "created_by"), ("CheckIn", "author")]
+
 
 class GoalsConfig(AppConfig):
     """Goals and key results: the operating-model layer above metrics (DESIGN.md section 5).
@@ -12,7 +16,9 @@ class GoalsConfig(AppConfig):
     def ready(self):
         from goals import receivers
         from metrics.signals import weekly_snapshot_written
+        from roles.people import history_fields, register_history_source
 
         weekly_snapshot_written.connect(
             receivers.snapshot_written, dispatch_uid="goals.key_results_record_week"
         )
+        register_history_source(history_fields("goals", HISTORY_FIELDS))
