@@ -329,6 +329,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+# A request that queues a task (the e-mails of notifications) waits at most half a second on an
+# unreachable broker, and tries once (kombu would otherwise retry the connection for seconds);
+# what could not be queued is swept later (notifications/services.py). A worker's own consumer
+# connection keeps Celery's reconnecting (broker_connection_retry), which these do not touch.
+OPMODEL_BROKER_FAIL_FAST = {"socket_connect_timeout": 0.5, "max_retries": 0}
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = OPMODEL_BROKER_FAIL_FAST
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
