@@ -37,6 +37,7 @@ from processes.errors import ActionForbidden, InvalidInput
 
 logger = logging.getLogger(__name__)
 
+DUPLICATE_CHECK_IN_WINDOW = timedelta(minutes=1)
 GOAL_FIELDS = {"title", "why", "owner", "starts_on", "ends_on", "cadence", "processes", "state"}
 
 
@@ -354,12 +355,29 @@ def check_in_create(
         errors["comment"] = ["Say in a few words where it stands."]
     if errors:
         raise InvalidInput(errors)
+    comment = comment.strip()
     with transaction.atomic():
+        # One at a time per key result: the same check-in sent twice at once (a double click,
+        # a client's retry) is written once, and the second answer is the first's row.
+        KeyResult.objects.select_for_update().filter(pk=key_result.pk).first()
+        same = (
+            CheckIn.objects.filter(
+                key_result=key_result,
+                author=actor,
+                confidence=confidence,
+                comment=comment,
+                created_at__gte=now - DUPLICATE_CHECK_IN_WINDOW,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if same is not None:
+            return same
         return CheckIn.objects.create(
             key_result=key_result,
             author=actor,
             confidence=confidence,
-            comment=comment.strip(),
+            comment=comment,
             created_at=now,
         )
 

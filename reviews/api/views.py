@@ -20,7 +20,12 @@ from reviews import selectors
 from reviews.api import serializers as s
 from reviews.models import Decision, Review
 from reviews.services import reviews as review_services
-from reviews.services.decisions import decision_done, decision_drop, decision_make
+from reviews.services.decisions import (
+    OWNER_WITHOUT_ROLE,
+    decision_done,
+    decision_drop,
+    decision_make,
+)
 from reviews.services.health import model_health
 
 
@@ -111,7 +116,8 @@ class ReviewViewSet(viewsets.GenericViewSet):
         f = dict(data.validated_data)
         owner = get_user_model().objects.filter(username=f.pop("owner"), is_active=True).first()
         if owner is None:
-            raise InvalidInput({"owner": ["No such user."]})
+            # The same words as for a user with no role: the field does not tell who exists.
+            raise InvalidInput({"owner": [OWNER_WITHOUT_ROLE]})
         kr_id = f.pop("key_result", None)
         key_result = None
         if kr_id is not None:

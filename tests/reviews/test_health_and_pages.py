@@ -214,3 +214,18 @@ def test_the_decision_form_names_rules_and_key_results_of_the_process(o2c):
     assert chosen.cleaned_data["rule_kind"] == "sla_policy"
     assert chosen.cleaned_data["rule_id"] == policy.pk
     assert "rule" not in chosen.cleaned_data
+
+
+def test_the_decision_owner_field_does_not_tell_which_usernames_exist(
+    client, o2c, open_review, bob, charlie
+):
+    review = open_review("daily")
+    _login(client, bob)
+    url = f"/api/reviews/{review.pk}/decisions/"
+    body = {"text": "Chase stock", "due_on": TODAY.isoformat()}
+
+    unknown = client.post(url, {**body, "owner": "nobody-here"}, content_type="application/json")
+    no_role = client.post(url, {**body, "owner": charlie.username}, content_type="application/json")
+
+    assert unknown.status_code == no_role.status_code == 400
+    assert unknown.json() == no_role.json()
