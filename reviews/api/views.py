@@ -58,6 +58,11 @@ def _review_data(review: Review) -> dict:
     return data
 
 
+CLOSED_ALREADY = OpenApiResponse(
+    DetailSerializer, description="The decision was closed already (done or dropped)."
+)
+
+
 @extend_schema(tags=["reviews"])
 class ReviewViewSet(viewsets.GenericViewSet):
     queryset = Review.objects.none()
@@ -182,12 +187,16 @@ class DecisionViewSet(viewsets.GenericViewSet):
         decision = self._decision(pk)
         return Response(_decision_data(decision, timezone.localdate(now)))
 
-    @extend_schema(request=s.NoteSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.NoteSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         return self._close(request, pk, s.NoteSerializer, decision_done)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         return self._close(request, pk, s.ReasonSerializer, decision_drop)
