@@ -33,18 +33,19 @@ SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
 SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
     GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
 )
-SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
+SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gt=F("sla_allowance"))
 # Business seconds the status clock has left (negative once over).
 SLA_LEFT = F("sla_allowance") - F("sla_consumed")
 
 
 def sla_breached_q(now: datetime) -> Q:
-    return (SLA_RUNNING & Q(due_at__lte=now)) | SLA_PAUSED_BREACHED
+    # Breached means after the deadline (processes.sla.Clock.state).
+    return (SLA_RUNNING & Q(due_at__lt=now)) | SLA_PAUSED_BREACHED
 
 
 def sla_at_risk_q(now: datetime) -> Q:
     """At risk and not yet breached."""
-    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lte=now)
+    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lt=now)
     return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
 
 

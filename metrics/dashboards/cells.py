@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from metrics.charts.labels import share_text
+from opmodel.rounding import percent_round
+from processes.formatting import percent_text
 
 NONE = "—"
 
@@ -29,7 +31,8 @@ def fmt(value, kind: str = "count") -> str:
     if kind == "days":
         return f"{value:.1f}"
     if kind == "percent":
-        return f"{value:.1f}%"
+        # As the card writes a percentage (two decimals, halves away from zero): one rule.
+        return percent_text(percent_round(value))
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

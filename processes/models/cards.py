@@ -1,6 +1,6 @@
 """The request card with its client, line items and documents."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,10 +15,8 @@ from django_fsm import (
     transition,
 )
 
+from opmodel.rounding import HUNDRED, margin_percent, money_round
 from processes.models.definitions import BlockReason, Process, Transition
-
-HUNDRED = Decimal("100")
-CENT = Decimal("0.01")
 
 
 class Client(models.Model):
@@ -259,17 +257,15 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         super().save(*args, **kwargs)
         self._loaded_version = self.version
 
+    # One rounding rule (opmodel/rounding.py): the rules compare these values as the card shows
+    # them, and the weekly figures compare margins the same way.
     @property
     def net_total(self) -> Decimal:
-        factor = (HUNDRED - self.discount_percent) / HUNDRED
-        return (self.items_price_total * factor).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.items_price_total * (HUNDRED - self.discount_percent) / HUNDRED)
 
     @property
     def margin_percent(self) -> Decimal | None:
-        net = self.items_price_total * (HUNDRED - self.discount_percent) / HUNDRED
-        if net <= 0:
-            return None
-        return ((net - self.items_cost_total) / net * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+        return margin_percent(self.items_price_total, self.items_cost_total, self.discount_percent)
 
     # The clocks' states depend on the instant asked about, so they are not properties: ask
     # processes.sla.sla_state(card, now) / target_state(card, now) with the request's `now`.
@@ -317,11 +313,11 @@ class LineItem(models.Model):
 
     @property
     def line_price(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.quantity * self.unit_price)
 
     @property
     def line_cost(self) -> Decimal:
-        return (self.quantity * self.unit_cost).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.quantity * self.unit_cost)
 
 
 def document_path(instance, filename):

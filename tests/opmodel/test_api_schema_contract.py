@@ -32,6 +32,8 @@ def _responses(schema, path, method):
         ("AlertNotification", "card"),
         ("Event", "actor"),
         ("CommentAdded", "actor"),
+        ("Process", "commitment_point"),
+        ("Status", "outcome"),
     ],
 )
 def test_fields_that_may_be_null_are_nullable(schema, component, field):
@@ -95,3 +97,13 @@ def test_an_empty_choice_parameter_is_refused(alice, url, name):
 
     assert answer.status_code == 400
     assert name in answer.json()
+
+
+def test_the_schema_documents_what_the_figures_read_from_statuses(schema):
+    status = _component(schema, "Status")["properties"]
+    assert {"outcome", "commitment_point"} <= set(status)
+    assert "won or lost" in status["outcome"]["description"]
+    assert "agreed" in status["commitment_point"]["description"]
+    assert (
+        "agreed" in _component(schema, "Process")["properties"]["commitment_point"]["description"]
+    )

@@ -327,4 +327,10 @@ def test_client_change_goes_into_history(make_card, alice, acme):
     card = make_card()
     card_update(actor=alice, card=card, changes={"client": acme})
     event = card.events.get(kind=EventKind.FIELD_CHANGE)
-    assert event.data == {"field": "client", "old": "", "new": "Acme Tools"}
+    assert event.data == {
+        "field": "client",
+        "old": "",
+        "new": "Acme Tools",
+        "old_id": None,
+        "new_id": acme.pk,
+    }
