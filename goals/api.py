@@ -152,7 +152,8 @@ class KeyResultViewSet(viewsets.GenericViewSet):
         return kr
 
     @extend_schema(responses={200: s.HistorySerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    # A plain list, as documented: a goal's period is at most two years, about 105 weeks.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """The key result's weekly rows, oldest first (the week in progress has complete false)."""
         kr = self._key_result(pk)

@@ -12,6 +12,13 @@ AT_RISK_POINTS_BEHIND = 15
 OFF_TRACK_POINTS_BEHIND = 30
 BASELINE_WEEKS = 4
 REMINDER_GRACE_BUSINESS_DAYS = 2
+# A goal's dates stay where every week derived from them (the baseline before the start, the
+# weeks of the period, the day after the end) is still a date: Python's calendar runs from year 1
+# to 9999. And a goal is for "the next 6-12 months": a period of more than two years (which would
+# also hold one of the active slots for that long) is refused.
+FIRST_GOAL_DAY = date(1900, 1, 1)
+LAST_GOAL_DAY = date(9998, 12, 31)
+MAX_PERIOD_DAYS = 731
 
 
 class Cadence(models.TextChoices):

@@ -253,7 +253,7 @@ def _key_result_view(kr, goal, user, working_times, now, check_ins) -> KeyResult
         check_ins=list(kr.check_ins.all()) if check_ins else [],
         due_at=due,
         overdue=due is not None and due <= now,
-        may_check_in=may_check_in(user, goal),
+        may_check_in=may_check_in(user, goal, [p.pk for p in goal.processes.all()]),
         today=today,
     )
 

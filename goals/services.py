@@ -14,7 +14,10 @@ from django.db import connection, transaction
 from goals import history, reminders
 from goals.catalogue import METRICS, dimension_values
 from goals.definitions import (
+    FIRST_GOAL_DAY,
+    LAST_GOAL_DAY,
     MAX_ACTIVE_GOALS,
+    MAX_PERIOD_DAYS,
     Cadence,
     GoalState,
     KeyResultKind,
@@ -22,7 +25,13 @@ from goals.definitions import (
     week_days,
 )
 from goals.models import CheckIn, CheckInReminder, Goal, KeyResult, KeyResultWeek
-from goals.permissions import is_accountable, may_check_in, may_create_goals, may_edit_goal
+from goals.permissions import (
+    holds_a_role_in_any,
+    is_accountable,
+    may_check_in,
+    may_create_goals,
+    may_edit_goal,
+)
 from notifications.services import notify
 from processes.calendars import process_calendar
 from processes.errors import ActionForbidden, InvalidInput
@@ -30,6 +39,7 @@ from processes.formatting import moment_text
 
 logger = logging.getLogger(__name__)
 
+DUPLICATE_CHECK_IN_WINDOW = timedelta(minutes=1)
 GOAL_FIELDS = {"title", "why", "owner", "starts_on", "ends_on", "cadence", "processes", "state"}
 
 
@@ -41,14 +51,31 @@ def _check_goal(*, title, starts_on, ends_on, cadence, state) -> None:
     errors = {}
     if not (title or "").strip():
         errors["title"] = ["Give the goal a title."]
-    if starts_on and ends_on and ends_on <= starts_on:
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day and not FIRST_GOAL_DAY <= day <= LAST_GOAL_DAY:
+            errors[field] = [
+                f"Choose a date from {FIRST_GOAL_DAY.isoformat()} to {LAST_GOAL_DAY.isoformat()}."
+            ]
+    dated = starts_on and ends_on and not {"starts_on", "ends_on"} & set(errors)
+    if dated and ends_on <= starts_on:
         errors["ends_on"] = ["The period must end after it starts."]
+    elif dated and (ends_on - starts_on).days > MAX_PERIOD_DAYS:
+        errors["ends_on"] = [
+            f"A goal's period is at most {MAX_PERIOD_DAYS} days (two years): set a nearer end."
+        ]
     if cadence and cadence not in Cadence.values:
         errors["cadence"] = [f"Choose one of: {', '.join(Cadence.values)}."]
     if state not in GoalState.values:
         errors["state"] = [f"Choose one of: {', '.join(GoalState.values)}."]
     if errors:
         raise InvalidInput(errors)
+
+
+def _check_owner(*, owner, processes) -> None:
+    if owner is not None and not holds_a_role_in_any(owner, [p.pk for p in processes]):
+        raise InvalidInput(
+            {"owner": ["The owner must hold a role in one of the goal's processes."]}
+        )
 
 
 def _check_active_limit(*, goal_id: int | None, starts_on: date, ends_on: date) -> None:
@@ -100,6 +127,7 @@ def goal_create(
             "Only the accountable role of each of the goal's processes (or staff) sets goals."
         )
     _check_goal(title=title, starts_on=starts_on, ends_on=ends_on, cadence=cadence, state=state)
+    _check_owner(owner=owner, processes=processes)
     with transaction.atomic():
         if state == GoalState.ACTIVE:
             _check_active_limit(goal_id=None, starts_on=starts_on, ends_on=ends_on)
@@ -146,6 +174,11 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
     merged["cadence"] = fields.get("cadence", goal.cadence)
     merged["state"] = fields.get("state", goal.state)
     _check_goal(**merged)
+    if "owner" in changes or new_processes is not None:
+        _check_owner(
+            owner=changes.get("owner", goal.owner),
+            processes=new_processes if new_processes is not None else goal.processes.all(),
+        )
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         period_changed = (merged["starts_on"], merged["ends_on"]) != (goal.starts_on, goal.ends_on)
@@ -312,7 +345,7 @@ def check_in_create(
     *, actor, key_result: KeyResult, confidence: int, comment: str, now: datetime
 ) -> CheckIn:
     goal = key_result.goal
-    if not may_check_in(actor, goal):
+    if not may_check_in(actor, goal, goal.processes.values_list("pk", flat=True)):
         owner = goal.owner.get_full_name() or goal.owner.get_username() if goal.owner else None
         raise ActionForbidden(
             f"Only the goal's owner, {owner}, checks in." if owner else "The goal has no owner."
@@ -324,12 +357,29 @@ def check_in_create(
         errors["comment"] = ["Say in a few words where it stands."]
     if errors:
         raise InvalidInput(errors)
+    comment = comment.strip()
     with transaction.atomic():
+        # One at a time per key result: the same check-in sent twice at once (a double click,
+        # a client's retry) is written once, and the second answer is the first's row.
+        KeyResult.objects.select_for_update().filter(pk=key_result.pk).first()
+        same = (
+            CheckIn.objects.filter(
+                key_result=key_result,
+                author=actor,
+                confidence=confidence,
+                comment=comment,
+                created_at__gte=now - DUPLICATE_CHECK_IN_WINDOW,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if same is not None:
+            return same
         return CheckIn.objects.create(
             key_result=key_result,
             author=actor,
             confidence=confidence,
-            comment=comment.strip(),
+            comment=comment,
             created_at=now,
         )
 

@@ -13,7 +13,7 @@ from goals import selectors, services
 from goals.definitions import DEFINITIONS, GoalState, KRState
 from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
-from goals.permissions import may_create_goals, restrict_goals
+from goals.permissions import may_create_goals, may_edit_goal, restrict_goals
 from processes.calendars import process_calendar
 from processes.errors import ActionForbidden, InvalidInput
 from processes.selectors import processes_visible_to
@@ -118,6 +118,9 @@ def goal_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_edit(request, goal_id: int):
     goal = _goal_or_404(request, goal_id)
+    if not may_edit_goal(request.user, goal, set(goal.processes.values_list("pk", flat=True))):
+        # The form is not shown to whoever may not save it (the save would be refused anyway).
+        raise PermissionDenied("Only the accountable role of the goal's processes (or staff).")
     processes = processes_visible_to(request.user).order_by("name")
     if request.method != "POST":
         initial = {

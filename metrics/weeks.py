@@ -10,6 +10,9 @@ from processes.calendars import process_calendar
 from processes.errors import InvalidInput
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# Weeks whose trailing windows (12 weeks, 30 days) and time-zone conversions stay inside Python's
+# calendar (year 1 to 9999): 0001-W01 in Berlin starts in year 0 in UTC.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def process_zone(process) -> ZoneInfo:
@@ -21,6 +24,10 @@ def parse_week(week: str) -> tuple[int, int]:
     match = WEEK_RE.match((week or "").strip())
     if match:
         year, number = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidInput(
+                {"week": [f"Choose a week of the years {FIRST_YEAR} to {LAST_YEAR}."]}
+            )
         try:
             date.fromisocalendar(year, number, 1)
             return year, number

@@ -44,10 +44,19 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # "To send": an e-mail is wanted and has not been handed to the broker yet. Written with the
+    # row, cleared once the broker took the task (or the e-mail went); a broker that was down
+    # leaves it set, and the sweep sends it when the broker is back.
+    email_to_send = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notif_user_read")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notif_user_read"),
+            models.Index(
+                fields=["created_at"], condition=Q(email_to_send=True), name="notif_email_to_send"
+            ),
+        ]
         constraints = [
             # Whoever writes (a task delivered twice, two workers), a key reaches a user once.
             models.UniqueConstraint(

@@ -71,6 +71,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 23 * 60 * 60},
     },
+    # E-mails of notifications written while the broker was down (never queued), sent once.
+    "notifications-emails-never-queued": {
+        "task": "notifications.tasks.emails_never_queued_send",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Owners of decisions past their due date, told once per decision.
     "reviews-decisions-overdue": {
         "task": "reviews.tasks.decisions_overdue_notify",

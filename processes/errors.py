@@ -5,6 +5,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from opmodel.encodable import encodable
+
 
 class CardActionError(Exception):
     http_status = 400
@@ -68,14 +70,30 @@ class InvalidInput(CardActionError):
         return cls({"non_field_errors": list(exc.messages)})
 
 
+def _flat(messages, prefix: str = "") -> list[str]:
+    """A list or dict field's errors ({0: [...]}, {"key": [...]}) as the documented flat list of
+    words, each led by the item it is about."""
+    if isinstance(messages, dict):
+        return [m for key, inner in messages.items() for m in _flat(inner, f"{prefix}{key}: ")]
+    if isinstance(messages, list | tuple):
+        return [m for inner in messages for m in _flat(inner, prefix)]
+    return [f"{prefix}{messages}"]
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = InvalidInput.from_django(exc)
     if isinstance(exc, CardActionError):
-        return Response(exc.as_data(), status=exc.http_status)
+        return Response(encodable(exc.as_data()), status=exc.http_status)
     response = exception_handler(exc, context)
     if response is None:
         return None
     if response.status_code == status.HTTP_400_BAD_REQUEST and not isinstance(response.data, dict):
         response.data = {"non_field_errors": response.data}
+    if response.status_code == status.HTTP_400_BAD_REQUEST:
+        response.data = {
+            field: messages if isinstance(messages, str) else _flat(messages)
+            for field, messages in response.data.items()
+        }
+    response.data = encodable(response.data)
     return response

@@ -241,7 +241,8 @@ class TransitionOptionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    # null: an event of the system (an escalation, an alert), made by no one.
+    actor = serializers.SlugRelatedField(read_only=True, slug_field="username", allow_null=True)
 
     class Meta:
         model = Event

@@ -40,6 +40,9 @@ CARD_FILTERS = [
     OpenApiParameter("channel", str, enum=[c.value for c in Channel]),
 ]
 
+# Parameters whose values are a documented set (or a number): an empty one is refused.
+CHOICE_PARAMS = [p.name for p in CARD_FILTERS if p.enum or p.type is int]
+
 
 @extend_schema(tags=["cards"])
 class CardViewSet(
@@ -74,6 +77,12 @@ class CardViewSet(
         filters = card_filter(
             request.query_params, self.get_queryset(), request=request, now=self.now
         )
+        empty = [name for name in CHOICE_PARAMS if request.query_params.get(name, None) == ""]
+        if empty:
+            # The pages' forms send an empty choice for "any"; the API documents its choices,
+            # and "" is not one of them (leave the parameter out instead).
+            raise ValidationError({name: ["Choose a value, or leave the parameter out."]
+                                   for name in empty})  # fmt: skip
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         cards = filters.qs

@@ -20,7 +20,12 @@ from reviews import selectors
 from reviews.api import serializers as s
 from reviews.models import Decision, Review
 from reviews.services import reviews as review_services
-from reviews.services.decisions import decision_done, decision_drop, decision_make
+from reviews.services.decisions import (
+    OWNER_WITHOUT_ROLE,
+    decision_done,
+    decision_drop,
+    decision_make,
+)
 from reviews.services.health import model_health
 
 
@@ -52,6 +57,11 @@ def _review_data(review: Review) -> dict:
         decisions=[_decision_data(d, today) for d in decisions],
     )
     return data
+
+
+CLOSED_ALREADY = OpenApiResponse(
+    DetailSerializer, description="The decision was closed already (done or dropped)."
+)
 
 
 @extend_schema(tags=["reviews"])
@@ -112,7 +122,8 @@ class ReviewViewSet(viewsets.GenericViewSet):
         f = dict(data.validated_data)
         owner = get_user_model().objects.filter(username=f.pop("owner"), is_active=True).first()
         if owner is None:
-            raise InvalidInput({"owner": ["No such user."]})
+            # The same words as for a user with no role: the field does not tell who exists.
+            raise InvalidInput({"owner": [OWNER_WITHOUT_ROLE]})
         kr_id = f.pop("key_result", None)
         key_result = None
         if kr_id is not None:
@@ -177,12 +188,16 @@ class DecisionViewSet(viewsets.GenericViewSet):
         decision = self._decision(pk)
         return Response(_decision_data(decision, timezone.localdate(now)))
 
-    @extend_schema(request=s.NoteSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.NoteSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         return self._close(request, pk, s.NoteSerializer, decision_done)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         return self._close(request, pk, s.ReasonSerializer, decision_drop)

@@ -32,6 +32,9 @@ RULE_MODELS = {
 }
 
 
+OWNER_WITHOUT_ROLE = "The owner must be a user who holds a role in the process."
+
+
 def _check(*, review, text, owner, due_on, changes, rule_kind, rule_id, metric, key_result,
            expected) -> None:  # fmt: skip
     errors: dict[str, list[str]] = {}
@@ -40,7 +43,7 @@ def _check(*, review, text, owner, due_on, changes, rule_kind, rule_id, metric, 
     if owner is None:
         errors["owner"] = ["Name an owner."]
     elif not role_map(owner).may_see_process(review.process_id):
-        errors["owner"] = ["The owner must hold a role in the process."]
+        errors["owner"] = [OWNER_WITHOUT_ROLE]
     if due_on is None:
         errors["due_on"] = ["Give a due date."]
     elif due_on < review.held_on:

@@ -97,6 +97,23 @@ def test_only_the_owner_checks_in(make_goal, add_kr, alice, bob):
     assert (check_in.confidence, check_in.author) == (7, alice)
 
 
+def test_the_same_check_in_sent_twice_is_written_once(make_goal, add_kr, alice):
+    kr = add_kr(make_goal(owner=alice), "intake", target=30)
+
+    first = services.check_in_create(
+        actor=alice, key_result=kr, confidence=7, comment="Fine", now=NOW
+    )
+    again = services.check_in_create(
+        actor=alice, key_result=kr, confidence=7, comment=" Fine ", now=NOW + timedelta(seconds=2)
+    )
+    other = services.check_in_create(
+        actor=alice, key_result=kr, confidence=6, comment="Fine", now=NOW
+    )
+
+    assert again.pk == first.pk and other.pk != first.pk
+    assert kr.check_ins.count() == 2
+
+
 @pytest.fixture
 def overdue_kr(make_goal, add_kr, alice):
     """A weekly goal owned by alice, checked in on Mon 2026-11-09 10:00 UTC."""

@@ -120,6 +120,7 @@ def test_outsiders_get_404_and_the_executor_403(alice, charlie, make_goal, add_k
         == 403
     )
     assert login(alice).get("/goals/new/").status_code == 403
+    assert login(alice).get(f"/goals/{goal.pk}/edit/").status_code == 403  # no form to ops
     assert Client().get("/goals/").status_code == 302  # to the login page
 
 

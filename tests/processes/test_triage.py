@@ -139,7 +139,7 @@ def test_saved_views_are_per_user_and_can_be_deleted(as_alice, cards, alice, bob
     again = as_alice.post(
         reverse("saved-view-create"), {"page": "board", "name": "My urgent", "query": ""}
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert (
         as_alice.post(reverse("saved-view-create"), {"page": "x", "name": "a"}).status_code == 400
     )

@@ -296,3 +296,18 @@ def test_the_review_page_keeps_notes_ticks_and_attendees_with_a_decision(
     review.refresh_from_db()
     assert review.state == "closed" and review.notes == {key: "call them"}
     assert key not in {c["key"] for c in review.carried}
+
+
+def test_the_decision_owner_field_does_not_tell_which_usernames_exist(
+    client, o2c, open_review, bob, charlie
+):
+    review = open_review("daily")
+    _login(client, bob)
+    url = f"/api/reviews/{review.pk}/decisions/"
+    body = {"text": "Chase stock", "due_on": TODAY.isoformat()}
+
+    unknown = client.post(url, {**body, "owner": "nobody-here"}, content_type="application/json")
+    no_role = client.post(url, {**body, "owner": charlie.username}, content_type="application/json")
+
+    assert unknown.status_code == no_role.status_code == 400
+    assert unknown.json() == no_role.json()
