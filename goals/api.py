@@ -1,6 +1,6 @@
 """The goals API (issue 12, section 9). Thin, like processes/api.py: parse with a serializer,
 call a service or selector, answer. A goal the user may not see answers 404, never 403;
-domain refusals become HTTP answers in processes.errors.api_exception_handler."""
+domain refusals become HTTP answers in opmodel.errors.api_exception_handler."""
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +16,7 @@ from goals import serializers as s
 from goals.catalogue import catalogue_data
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import Status
 from processes.selectors import processes_visible_to
 from processes.serializers import DetailSerializer

@@ -13,7 +13,7 @@ from goals.definitions import DEFINITIONS, GoalState, KRState
 from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
 from goals.permissions import may_create_goals, restrict_goals
-from processes.errors import ActionForbidden, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
 from processes.selectors import processes_visible_to
 
 STATES = [(s.value, s.label) for s in KRState]
@@ -101,7 +101,7 @@ def goal_create(request):
             )
         except InvalidInput as exc:
             _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
+        except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
         else:
             messages.success(request, f"Goal “{goal.title}” set.")
@@ -137,7 +137,7 @@ def goal_edit(request, goal_id: int):
             )
         except InvalidInput as exc:
             _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
+        except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
         else:
             messages.success(request, "Goal saved.")
@@ -160,7 +160,7 @@ def key_result_create(request, goal_id: int):
                 services.key_result_create(actor=request.user, goal=goal, now=now, **data)
             except InvalidInput as exc:
                 _add_errors(form, exc.errors)
-            except ActionForbidden as exc:
+            except Forbidden as exc:
                 raise PermissionDenied(exc.message) from exc
             else:
                 messages.success(request, "Key result added.")
@@ -187,7 +187,7 @@ def check_in_create(request, key_result_id: int):
             )
         except InvalidInput as exc:
             _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
+        except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
         else:
             messages.success(request, "Check-in recorded.")

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from metrics.dashboards import week_choice
 from metrics.models import WeeklySnapshot
 from metrics.serializers import weekly_metrics_data
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.serializers import DetailSerializer
 
 WEEKLY_PARAMS = [

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.formatting import duration_text
 from processes.models import Channel, Process, SLAState, Status
 from processes.selectors import cards_visible_to, process_from_query, processes_visible_to

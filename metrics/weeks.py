@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from opmodel.errors import InvalidInput
 from processes.calendars import process_calendar
-from processes.errors import InvalidInput
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 

@@ -16,7 +16,7 @@ from metrics.flow.definitions import (
     TRAILING_WEEKS,
 )
 from metrics.weeks import day_ends, iso_week_bounds, process_zone, week_shift
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import ExceptionRule, Status
 from processes.selectors import outcome_statuses
 

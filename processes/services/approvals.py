@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Message, notify_many
+from opmodel.errors import Forbidden, InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.errors import CardConflict
 from processes.models import (
     CURRENT_STATUSES,
     ApprovalRequest,
@@ -213,11 +214,11 @@ def approval_decide(
     now = at or timezone.now()
     rule, card = approval.rule, approval.card
     if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
-        raise ActionForbidden(
+        raise Forbidden(
             "You made the change that raised this request: someone else must decide it."
         )
     if not role_map(actor).may_decide(card.process_id, rule.approver_kind, rule.authority):
-        raise ActionForbidden(f"Only {rule.approver_text} of this process may decide this.")
+        raise Forbidden(f"Only {rule.approver_text} of this process may decide this.")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise InvalidInput({"comment": ["Say why: a rejection needs a comment."]})

@@ -7,11 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from processes.errors import (
-    ActionRefused,
-    CardConflict,
-    InvalidInput,
-)
+from opmodel.errors import InvalidInput, Refused
+from processes.errors import CardConflict
 from processes.models import (
     BlockReason,
     EventKind,
@@ -46,9 +43,9 @@ def card_block(
     if block_reason is None:
         raise InvalidInput({"reason": ["Choose a block reason from this process's list."]})
     if card.is_blocked:
-        raise ActionRefused(f"The card is already blocked ({card.block_reason}).")
+        raise Refused(f"The card is already blocked ({card.block_reason}).")
     if card.status in _final_slugs(card.process_id):
-        raise ActionRefused("A finished card cannot be blocked.")
+        raise Refused("A finished card cannot be blocked.")
     note = (note or "").strip()
     if len(note) > 500:
         raise InvalidInput({"note": ["Keep the note under 500 characters."]})
@@ -87,9 +84,9 @@ def card_unblock(
     _require_editor(actor, card.process_id, "unblock cards")
     check_version(card, expected_version)
     if not card.is_blocked:
-        raise ActionRefused("The card is not blocked.")
+        raise Refused("The card is not blocked.")
     if card.status in _final_slugs(card.process_id):
-        raise ActionRefused("This card is finished: its block ended when it finished.")
+        raise Refused("This card is finished: its block ended when it finished.")
     try:
         with transaction.atomic():
             block_end(card=card, actor=actor, now=now, why=note)

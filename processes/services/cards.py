@@ -8,13 +8,9 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from opmodel.errors import Forbidden, InvalidInput, Refused
 from processes.documents import document_check
-from processes.errors import (
-    ActionForbidden,
-    ActionRefused,
-    CardConflict,
-    InvalidInput,
-)
+from processes.errors import CardConflict
 from processes.models import (
     EDITABLE_CARD_FIELDS,
     Client,
@@ -52,7 +48,7 @@ RESPONSIBLE_REFUSED = "This person cannot take this card."
 
 def _require_editor(actor, process_id: int, action: str) -> None:
     if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
-        raise ActionForbidden(f"Only the executor or accountable of this process may {action}.")
+        raise Forbidden(f"Only the executor or accountable of this process may {action}.")
 
 
 def _current_status(card: RequestCard) -> Status:
@@ -68,7 +64,7 @@ def _final_slugs(process_id: int) -> set[str]:
 def _refuse_if_finished(card: RequestCard, action: str) -> None:
     # A finished card is the record of what happened: its data stays as it was finished.
     if card.status in _final_slugs(card.process_id):
-        raise ActionRefused(f"This card is finished: its {action} can no longer change.")
+        raise Refused(f"This card is finished: its {action} can no longer change.")
 
 
 def check_version(card: RequestCard, expected_version: int | None) -> None:
@@ -134,7 +130,7 @@ def card_create(
             client = new_client_for_card(new_client_name, chosen=client)
         first = Status.objects.filter(process=process).order_by("order", "id").first()
         if first is None:
-            raise ActionRefused(f"The process {process.name!r} has no statuses yet.")
+            raise Refused(f"The process {process.name!r} has no statuses yet.")
         card = RequestCard(
             process=process,
             title=(title or "").strip(),

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from notifications.services import notifications_resolve
+from opmodel.errors import Forbidden
 from processes.conditions import unmet_conditions
 from processes.definition import process_definition
-from processes.errors import ActionForbidden, CardConflict, TransitionRefused
+from processes.errors import CardConflict, TransitionRefused
 from processes.models import (
     EventKind,
     ExceptionRule,
@@ -96,7 +97,7 @@ def card_transition(
     definition = _definition_for(card, name)
 
     if not role_map(actor).may_act(card.process_id, definition.allowed_roles):
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the {_roles_text(definition.allowed_roles)} of this process may "
             f"{definition.label.lower()} a card."
         )

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import notifications_mark_subject_read
+from opmodel.errors import DomainError, InvalidInput
 from processes import selectors, services
-from processes.errors import CardActionError, InvalidInput, TransitionRefused
+from processes.errors import TransitionRefused
 from processes.forms import (
     BlockForm,
     CommentForm,
@@ -161,7 +162,7 @@ def card_comment(request, card_id: int):
     except InvalidInput as exc:
         add_form_errors(form, exc.errors)
         return _render_card(request, card_id, status=exc.http_status, bound={"comment": form})
-    except CardActionError as exc:
+    except DomainError as exc:
         return _render_card(request, card_id, status=exc.http_status, error=exc)
     text = "Comment added."
     if added.mentioned:
@@ -205,7 +206,7 @@ def card_action(
         return _render_card(request, card_id, status=400, bound={key: form})
     try:
         act(card, form.cleaned_data)
-    except CardActionError as exc:
+    except DomainError as exc:
         if _wants_json(request):
             return JsonResponse(
                 {"detail": _refusal_title(exc), "unmet": getattr(exc, "unmet", [])},
@@ -219,7 +220,7 @@ def card_action(
     return redirect(redirect_to or reverse("card-detail", args=[card_id]))
 
 
-def _card_refused(request, card_id: int, exc: CardActionError, *, key: str, form, move: str):
+def _card_refused(request, card_id: int, exc: DomainError, *, key: str, form, move: str):
     if isinstance(exc, InvalidInput):
         add_form_errors(form, exc.errors)
         return _render_card(request, card_id, status=exc.http_status, bound={key: form})

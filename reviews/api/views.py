@@ -1,6 +1,6 @@
 """The reviews API (issue 13, point 7). Thin, like goals/api.py: parse with a serializer, call
 a service or selector, answer. A review or decision the user may not see answers 404; domain
-refusals become HTTP answers in processes.errors.api_exception_handler."""
+refusals become HTTP answers in opmodel.errors.api_exception_handler."""
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from goals.models import KeyResult
+from opmodel.errors import InvalidInput
 from opmodel.serializers import DetailSerializer
-from processes.errors import InvalidInput
 from processes.selectors import processes_visible_to
 from reviews import selectors
 from reviews.api import serializers as s

@@ -1,5 +1,5 @@
 """Open and close a review: one function each, keyword-only, one transaction, `now` passed in.
-Refusals are the processes.errors family (400 field errors, 403, 409)."""
+Refusals are the opmodel.errors family (400 field errors, 403, 409)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from opmodel.errors import Conflict, Forbidden, InvalidInput
 from processes.calendars import process_calendar
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
 from reviews.definitions import Level, ReviewState
 from reviews.models import Decision, Review, Rhythm
 from reviews.permissions import may_run, may_see_process
@@ -74,7 +74,7 @@ def review_open(*, actor, process, level: str, held_on: date | None, now: dateti
         raise InvalidInput({"process": ["No such process among yours."]})
     rhythm = Rhythm.objects.filter(process=process, level=level, is_active=True).first()
     if not may_run(actor, process.pk, rhythm.facilitator_kind if rhythm else None):
-        raise ActionForbidden("Only the process's accountable role or the facilitator holds it.")
+        raise Forbidden("Only the process's accountable role or the facilitator holds it.")
     today = local_today(process, now)
     held_on = held_on or today
     if abs((held_on - today).days) > HELD_WITHIN_DAYS:
@@ -113,7 +113,7 @@ def review_close(
     """Freeze the agenda as it is now, keep the notes, and carry over the items neither noted,
     ticked as discussed nor decided on. No decision is allowed, and marked."""
     if not may_run(actor, review.process_id, _facilitator_kind(review)):
-        raise ActionForbidden("Only the process's accountable role or the facilitator closes it.")
+        raise Forbidden("Only the process's accountable role or the facilitator closes it.")
     notes = {k: v.strip() for k, v in (notes or {}).items() if v and v.strip()}
     agenda = compute_agenda(review, now=now)
     items = _item_keys(agenda)
@@ -144,7 +144,7 @@ def review_close(
             no_decision=not has_decision,
         )
         if not updated:
-            raise CardConflict("This review was closed meanwhile. Reload it.")
+            raise Conflict("This review was closed meanwhile. Reload it.")
         if users:
             review.attendees.add(*users)
         if review.level == Level.MONTHLY:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from opmodel.errors import Conflict, Forbidden, InvalidInput
 from processes.selectors import processes_visible_to
 from reviews import selectors
 from reviews.definitions import CADENCE_WEEKS, DEFINITIONS, Level
@@ -57,7 +57,7 @@ def review_open(request):
             held_on=None,
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except InvalidInput as exc:
         messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
@@ -111,9 +111,9 @@ def review_decide(request, review_id: int):
                           **form.cleaned_data)  # fmt: skip
         except InvalidInput as exc:
             add_errors(form, exc.errors)
-        except ActionForbidden as exc:
+        except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
-        except CardConflict as exc:
+        except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("review-detail", review.pk)
         else:
@@ -137,9 +137,9 @@ def review_close(request, review_id: int):
             attendees=[int(a) for a in request.POST.getlist("attendees") if a.isdigit()],
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, getattr(exc, "message", "Check the notes."))
         return redirect("review-detail", review.pk)
     messages.success(request, "Review closed.")
