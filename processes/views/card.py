@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import notifications_mark_subject_read
 from opmodel.errors import DomainError, InvalidInput
+from opmodel.forms import add_form_errors
 from processes import selectors, services
 from processes.errors import TransitionRefused
 from processes.forms import (
@@ -39,14 +40,6 @@ def card_or_404(user, card_id: int) -> RequestCard:
 
 def may_edit(user, process_id: int) -> bool:
     return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
-
-
-def add_form_errors(form, errors: dict[str, list[str]]) -> None:
-    """A service's field errors on the form's fields; the rest above the form."""
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for message in field_errors:
-            form.add_error(target, message)
 
 
 def _render_card(

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from opmodel.errors import DomainError, Forbidden, InvalidInput
+from opmodel.forms import add_form_errors
 from processes import selectors, services
 from processes.errors import CardConflict
 from processes.forms import CardForm
-from processes.views.card import add_form_errors, card_or_404, may_edit
+from processes.views.card import card_or_404, may_edit
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 

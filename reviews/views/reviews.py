@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.forms import service_errors
 from processes.selectors import processes_visible_to
 from reviews import selectors
 from reviews.definitions import CADENCE_WEEKS, DEFINITIONS, Level
@@ -18,7 +19,7 @@ from reviews.forms import DecisionForm
 from reviews.permissions import may_run
 from reviews.services import reviews as review_services
 from reviews.services.decisions import decision_make
-from reviews.views.common import add_errors, pick_process
+from reviews.views.common import pick_process
 
 
 @require_safe
@@ -107,16 +108,13 @@ def review_decide(request, review_id: int):
     )
     if form.is_valid():
         try:
-            decision_make(actor=request.user, review=review, now=timezone.now(),
-                          **form.cleaned_data)  # fmt: skip
-        except InvalidInput as exc:
-            add_errors(form, exc.errors)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+            with service_errors(form) as call:
+                decision_make(actor=request.user, review=review, now=timezone.now(),
+                              **form.cleaned_data)  # fmt: skip
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("review-detail", review.pk)
-        else:
+        if call.ok:
             messages.success(request, "Decision recorded.")
             return redirect("review-detail", review.pk)
     return _review_page(request, review, form=form, status=400)
