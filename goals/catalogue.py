@@ -154,15 +154,3 @@ def catalogue_data(statuses: list[str]) -> list[dict]:
         }
         for m in METRICS.values()
     ]
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.0f}%"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.template.defaultfilters import floatformat
 
-NO_VALUE = "—"
+from opmodel.formatting import NO_VALUE
 
 
 def duration_text(delta: timedelta, *, units: int = 1, with_days: bool = True) -> str:

@@ -8,9 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from metrics.charts.labels import share_text
-
-NONE = "—"
+from opmodel.formatting import figure_text
 
 
 def cards_url(process, week: str, metric: str, key=None) -> str:
@@ -21,16 +19,8 @@ def cards_url(process, week: str, metric: str, key=None) -> str:
 
 
 def fmt(value, kind: str = "count") -> str:
-    """A figure in a table or a headline: shares as whole percents, days with one decimal."""
-    if value is None:
-        return NONE
-    if kind == "share":
-        return share_text(value)
-    if kind == "days":
-        return f"{value:.1f}"
-    if kind == "percent":
-        return f"{value:.1f}%"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A figure in a table or a headline, whose column or label names the unit."""
+    return figure_text(value, kind, bare=True)
 
 
 def unit_of(kind: str) -> str:

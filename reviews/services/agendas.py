@@ -18,6 +18,7 @@ from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
+from opmodel.formatting import figure_text
 from processes.calendars import process_calendar
 from processes.formatting import moment_text
 from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
@@ -176,18 +177,6 @@ def figure_rows(process, weeks: list[str], metrics: list[str]):
     ).values_list("snapshot__week", "metric", "dimension", "value")
 
 
-def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "share":
-        return f"{value * 100:.0f}%"
-    if kind == "percent":
-        return f"{value:.1f}%"
-    if kind == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"
-
-
 def headline_items(process, *, week: str) -> list[dict]:
     weeks = [week_shift(week, -k) for k in range(MEDIAN_WEEKS, -1, -1)]
     paths = {path: slug for slug, (_, path, _) in figures.HEADLINE_FIGURES.items()}
@@ -212,9 +201,9 @@ def headline_items(process, *, week: str) -> list[dict]:
         items.append(
             item(
                 f"figure:{slug}",
-                f"{label}: {_fmt(value, kind)}",
-                f"previous week {_fmt(before, kind)}, {MEDIAN_WEEKS}-week median "
-                f"{_fmt(median, kind)}" + (" (marked)" if marked else ""),
+                f"{label}: {figure_text(value, kind)}",
+                f"previous week {figure_text(before, kind)}, {MEDIAN_WEEKS}-week median "
+                f"{figure_text(median, kind)}" + (" (marked)" if marked else ""),
                 f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}",
                 tone,
             )
