@@ -2,18 +2,14 @@
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from opmodel.errors import InvalidInput
-from processes.calendars import process_calendar
+from opmodel.weeks import iso_week
+from processes.calendars import process_zone
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def process_zone(process) -> ZoneInfo:
-    return ZoneInfo(process_calendar(process).timezone)
 
 
 def parse_week(week: str) -> tuple[int, int]:
@@ -45,15 +41,12 @@ def iso_week_bounds(process, week: str) -> tuple[datetime, datetime]:
 
 def week_of(process, at: datetime) -> str:
     """The ISO week (in the process's zone) that an instant falls in."""
-    year, number, _ = at.astimezone(process_zone(process)).isocalendar()
-    return f"{year}-W{number:02d}"
+    return iso_week(at.astimezone(process_zone(process)).date())
 
 
 def week_shift(week: str, weeks: int) -> str:
     year, number = parse_week(week)
-    monday = date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks)
-    y, n, _ = monday.isocalendar()
-    return f"{y}-W{n:02d}"
+    return iso_week(date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks))
 
 
 def last_complete_week(process, now: datetime | None = None) -> str:

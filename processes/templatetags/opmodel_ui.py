@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django import template
 
 from processes import sla
+from processes.definition import process_zone_name
 from processes.formatting import (
     duration_text,
     moment_text,
@@ -144,7 +145,7 @@ def money(value) -> str:
 
 @register.filter
 def process_zone(process) -> str:
-    """The time zone a process's times are shown in: its calendar's, else the standard one."""
-    if process is not None and process.calendar_id:
-        return process.calendar.timezone
-    return STANDARD_CALENDAR["timezone"]
+    """The time zone a process's times are shown in: its calendar row's."""
+    if process is None:
+        return STANDARD_CALENDAR["timezone"]
+    return process_zone_name(process)

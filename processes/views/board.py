@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from processes import selectors, work_lists
+from processes.definition import process_zone_name
 from processes.forms import users_with_role_in
 from processes.models import Status, Transition
-from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
@@ -109,7 +109,7 @@ def board_column(request, status: str):
         "column": column,
         "page": page,
         "filters": filters,
-        "zone": process_zone(process),
+        "zone": process_zone_name(process),
         "now": now,
         "nav": "board",
     }

@@ -13,6 +13,7 @@ from notifications.services import notifications_mark_subject_read
 from opmodel.errors import DomainError, InvalidInput
 from opmodel.forms import add_form_errors
 from processes import selectors, services
+from processes.definition import process_zone_name
 from processes.errors import TransitionRefused
 from processes.forms import (
     BlockForm,
@@ -24,7 +25,6 @@ from processes.forms import (
     users_with_role_in,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
-from processes.models.calendars import STANDARD_CALENDAR
 from processes.sla import sla_state, target_state
 from processes.timeline import card_timeline, people_by_username
 from roles.permissions import CARD_EDITOR_KINDS, role_map
@@ -87,7 +87,7 @@ def _render_card(
     context = {
         "card": card,
         "now": now,
-        "zone": card_zone(card),
+        "zone": process_zone_name(card.process),
         "sla_state": sla_state(card, now),
         "target_state": target_state(card, now),
         "status": current,
@@ -128,13 +128,6 @@ def _refusal_title(error) -> str:
     if error is None:
         return ""
     return error.message.partition(":")[0] + "." if getattr(error, "unmet", None) else error.message
-
-
-def card_zone(card: RequestCard) -> str:
-    """The time zone the card's times are shown in: its process calendar's."""
-    if card.process.calendar_id:
-        return card.process.calendar.timezone
-    return STANDARD_CALENDAR["timezone"]
 
 
 @require_safe
