@@ -9,7 +9,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import (
     RETURN_VALUE,
-    ConcurrentTransition,
     ConcurrentTransitionMixin,
     FSMField,
     transition,
@@ -56,9 +55,10 @@ class PaymentTerms(models.TextChoices):
 class RequestCard(ConcurrentTransitionMixin, models.Model):
     """The object that moves through a process.
 
-    Concurrency: the FSM mixin refuses a save when the status changed since the card was read,
-    and `_do_update` below does the same for the version, so any two writers of one card
-    conflict instead of overwriting each other.
+    Concurrency: every service writes a card through `processes.services.cards.card_save`, one
+    `UPDATE ... WHERE id = %s AND version = %s` that also moves the version on, so any two
+    writers of one card conflict instead of overwriting each other. The FSM mixin still refuses
+    any other save (the admin's) when the status changed since the card was read.
     """
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="cards")
@@ -221,43 +221,6 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source="*", target=RETURN_VALUE())
     def apply_transition(self, definition: Transition) -> str:
         return definition.target.slug
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._loaded_version = self.version
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
-        updated = super()._do_update(
-            base_qs.filter(version=self._loaded_version),
-            using,
-            pk_val,
-            values,
-            update_fields,
-            forced_update,
-            *args,
-        )
-        if not updated and base_qs.filter(pk=pk_val).using(using).exists():
-            raise ConcurrentTransition("The card changed since it was read.")
-        return updated
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        # django-fsm's refresh switches the status field's protection off for the whole class
-        # and back on afterwards: two threads refreshing at once (the losers of a race on a
-        # threaded server) undo each other's switch and fail. Forgetting this instance's status
-        # first lets Django set it again without touching the shared field.
-        if fields is None:
-            deferred = self.get_deferred_fields()
-            fields = [f.attname for f in self._meta.concrete_fields if f.attname not in deferred]
-        fields = list(fields)
-        if "status" in fields:
-            self.__dict__.pop("status", None)
-        models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
-        self._update_initial_state()
-        self._loaded_version = self.version
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._loaded_version = self.version
 
     @property
     def net_total(self) -> Decimal:

@@ -5,10 +5,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
 from opmodel.errors import InvalidInput, Refused
-from processes.errors import CardConflict
 from processes.models import (
     BlockReason,
     EventKind,
@@ -18,6 +16,7 @@ from processes.services.cards import (
     _current_status,
     _final_slugs,
     _require_editor,
+    card_save,
     check_version,
 )
 from processes.services.events import event_record
@@ -49,26 +48,22 @@ def card_block(
     note = (note or "").strip()
     if len(note) > 500:
         raise InvalidInput({"note": ["Keep the note under 500 characters."]})
-    try:
-        with transaction.atomic():
-            card.is_blocked = True
-            card.block_reason = block_reason
-            card.block_note = note
-            card.blocked_at = now
-            sla_pause(card, now)
-            card.version += 1
-            card.updated_at = now
-            card.save()
-            event_record(
-                card=card,
-                kind=EventKind.BLOCK,
-                actor=actor,
-                at=now,
-                reason=block_reason.slug,
-                comment=note,
-            ).save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
+    with transaction.atomic():
+        card.is_blocked = True
+        card.block_reason = block_reason
+        card.block_note = note
+        card.blocked_at = now
+        sla_pause(card, now)
+        card.updated_at = now
+        card_save(card)
+        event_record(
+            card=card,
+            kind=EventKind.BLOCK,
+            actor=actor,
+            at=now,
+            reason=block_reason.slug,
+            comment=note,
+        ).save()
     return card
 
 
@@ -87,15 +82,11 @@ def card_unblock(
         raise Refused("The card is not blocked.")
     if card.status in _final_slugs(card.process_id):
         raise Refused("This card is finished: its block ended when it finished.")
-    try:
-        with transaction.atomic():
-            block_end(card=card, actor=actor, now=now, why=note)
-            sla_resume(card, _current_status(card), now)
-            card.version += 1
-            card.updated_at = now
-            card.save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
+    with transaction.atomic():
+        block_end(card=card, actor=actor, now=now, why=note)
+        sla_resume(card, _current_status(card), now)
+        card.updated_at = now
+        card_save(card)
     return card
 
 

@@ -329,3 +329,9 @@ def test_client_change_goes_into_history(make_card, alice, acme):
     card_update(actor=alice, card=card, changes={"client": acme})
     event = card.events.get(kind=EventKind.FIELD_CHANGE)
     assert event.data == {"field": "client", "old": "", "new": "Acme Tools"}
+
+
+def test_the_card_checks_its_version_without_overriding_django_internals():
+    # The version check is one UPDATE in processes.services.cards.card_save; an override of
+    # Model._do_update or refresh_from_db would break silently on a Django upgrade.
+    assert not {"_do_update", "refresh_from_db", "save", "__init__"} & set(vars(RequestCard))
