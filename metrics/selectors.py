@@ -4,7 +4,6 @@ of cards)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
@@ -26,7 +25,6 @@ from processes.models import RequestCard, SLAState, Status
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import sla_state
 from processes.work_lists import ids_of_slices
-from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible
 from roles.selectors import grants_of
 
@@ -213,20 +211,4 @@ def _no_risks() -> RiskReview:
         blocked_count=0,
         deadlines_page=empty,
         blocked_page=empty,
-    )
-
-
-def review_people(*, user) -> QuerySet:
-    """People who may be responsible for the user's cards: those holding a role, directly or
-    through a group, in a process the user sees."""
-    grants = restrict_to_visible(ProcessRole.objects.all(), user)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
-            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
     )

@@ -2,7 +2,6 @@
 
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     IntegerField,
@@ -27,6 +26,7 @@ from processes.models import (
 )
 from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible, role_map
+from roles.selectors import people_holding
 
 
 def processes_visible_to(user) -> QuerySet[Process]:
@@ -176,17 +176,7 @@ def outcome_statuses(process: Process) -> Outcomes:
 def people_visible_to(user) -> QuerySet:
     """People who may be responsible for the user's cards: those holding a role, directly or
     through a group, in a process the user sees (the filters' and pickers' list)."""
-    grants = restrict_to_visible(ProcessRole.objects.all(), user)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
-            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return people_holding(restrict_to_visible(ProcessRole.objects.all(), user))
 
 
 def saved_views_of(user, page: str) -> QuerySet[SavedView]:

@@ -22,12 +22,12 @@ from processes.forms import (
     LineItemForm,
     TransitionForm,
     UnblockForm,
-    users_with_role_in,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.sla import sla_state, target_state
 from processes.timeline import card_timeline, people_by_username
 from roles.permissions import CARD_EDITOR_KINDS, role_map
+from roles.selectors import people_holding_role_in
 
 
 def card_or_404(user, card_id: int) -> RequestCard:
@@ -95,7 +95,7 @@ def _render_card(
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
         "may_edit": editor and not finished,
         # The assignee picker's people: one query, only where the card may be edited.
-        "people": list(users_with_role_in(card.process)) if editor and not finished else [],
+        "people": list(people_holding_role_in(card.process)) if editor and not finished else [],
         "may_add_documents": editor and (not finished or card.process.documents_when_finished),
         "finished": finished,
         "items": items,

@@ -20,6 +20,7 @@ from reviews.permissions import may_run
 from reviews.services import reviews as review_services
 from reviews.services.decisions import decision_make
 from reviews.views.common import pick_process
+from roles.selectors import people_holding_role_in
 
 
 @require_safe
@@ -76,7 +77,7 @@ def _review_or_404(request, review_id: int):
 def _review_page(request, review, *, form=None, status=200):
     now = timezone.now()
     agenda = review_services.agenda_of(review, now=now)
-    people = selectors.process_people(review.process)
+    people = people_holding_role_in(review.process)
     decisions = list(
         review.decisions.select_related("owner", "key_result").order_by("due_on", "id")
     )
@@ -104,7 +105,7 @@ def review_detail(request, review_id: int):
 def review_decide(request, review_id: int):
     review = _review_or_404(request, review_id)
     form = DecisionForm(
-        request.POST, people=selectors.process_people(review.process), process=review.process
+        request.POST, people=people_holding_role_in(review.process), process=review.process
     )
     if form.is_valid():
         try:
