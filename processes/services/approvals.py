@@ -3,11 +3,12 @@ when undecided past their decision SLA (DESIGN.md section 2, "Exception")."""
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Message, notify_many
+from opmodel.claims import claim
 from opmodel.errors import Forbidden, InvalidInput
 from processes.calendars import working_time_for
 from processes.errors import CardConflict
@@ -268,19 +269,13 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
     a row change, so the escalation role hears once.
     """
     now = now or timezone.now()
-    table = connection.ops.quote_name(ApprovalRequest._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("
-        f"SELECT id FROM {table} WHERE status = %s AND escalated_at IS NULL AND due_at <= %s "
-        f"ORDER BY id LIMIT %s) AND escalated_at IS NULL RETURNING id"
-    )
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    due = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, escalated_at__isnull=True, due_at__lte=now
+    ).order_by("id")
     escalated = 0
     while True:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [stamp, ApprovalStatus.PENDING, stamp, batch_size])
-                ids = [row[0] for row in cursor.fetchall()]
+            ids = claim(due[:batch_size], stamp="escalated_at", at=now)
             if not ids:
                 return escalated
             requests = list(
