@@ -33,6 +33,21 @@ def processes_visible_to(user) -> QuerySet[Process]:
     return restrict_to_visible(Process.objects.all(), user, field="id")
 
 
+def processes_by_slug(user, slugs) -> dict[str, Process]:
+    """The user's processes among `slugs`, by slug, in one query. A slug missing from the
+    answer is unknown or not theirs: the same answer, so a slug never tells an outsider that a
+    process exists."""
+    slugs = [slug for slug in slugs if slug]
+    if not slugs:
+        return {}
+    return {p.slug: p for p in processes_visible_to(user).filter(slug__in=slugs)}
+
+
+def process_by_slug(user, slug: str) -> Process | None:
+    """The user's process named `slug`, or None (unknown or not theirs)."""
+    return processes_by_slug(user, [slug]).get(slug)
+
+
 def process_from_query(
     params, *, processes: list[Process], required: bool = False
 ) -> tuple[Process | None, dict[str, list[str]]]:

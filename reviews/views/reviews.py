@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from opmodel.errors import Conflict, Forbidden, InvalidInput
 from opmodel.forms import service_errors
-from processes.selectors import processes_visible_to
+from processes.selectors import process_by_slug
 from reviews import selectors
 from reviews.definitions import CADENCE_WEEKS, DEFINITIONS, Level
 from reviews.forms import DecisionForm
@@ -47,8 +47,7 @@ def review_list(request):
 
 @require_POST
 def review_open(request):
-    processes = {p.slug: p for p in processes_visible_to(request.user)}
-    process = processes.get(request.POST.get("process", ""))
+    process = process_by_slug(request.user, request.POST.get("process", ""))
     if process is None:
         raise Http404("No such process among yours.")
     try:
