@@ -7,21 +7,19 @@ from datetime import datetime, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
 )
 
-from processes.filters import (
+from processes.models import RequestCard, SLAState, Status
+from processes.models.cards import (
     SLA_LEFT,
     SLA_PAUSED_AT_RISK,
     SLA_RUNNING,
     sla_at_risk_q,
     sla_breached_q,
 )
-from processes.models import RequestCard, SLAState, Status
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import sla_state
 from processes.work_lists import ids_of_slices
@@ -71,12 +69,9 @@ def _running_at_risk(now: datetime) -> Q:
 
 
 def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySet[RequestCard]:
-    final_status = Status.objects.filter(
-        process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
-    )
     cards = (
         (cards if cards is not None else cards_visible_to(user))
-        .exclude(Exists(final_status))
+        .open()
         .select_related("process__calendar")  # dates in the process's zone
     )
     if process is not None:

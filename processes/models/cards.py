@@ -1,11 +1,13 @@
 """The request card with its client, line items and documents."""
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django_fsm import (
     RETURN_VALUE,
@@ -14,7 +16,7 @@ from django_fsm import (
     transition,
 )
 
-from processes.models.definitions import BlockReason, Process, Transition
+from processes.models.definitions import BlockReason, Process, Status, Transition
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -50,6 +52,50 @@ class Priority(models.TextChoices):
 class PaymentTerms(models.TextChoices):
     PREPAID = "prepaid", "Prepaid"
     DEFERRED = "deferred", "Deferred"
+
+
+# The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
+# by its instants, a paused one by the share of the allowance used. (processes/filters.py, the
+# risks page and the agendas read them through RequestCard's queryset below.)
+SLA_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
+SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
+    GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
+)
+SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
+# Business seconds the status clock has left (negative once over).
+SLA_LEFT = F("sla_allowance") - F("sla_consumed")
+
+
+def sla_breached_q(now: datetime) -> Q:
+    return (SLA_RUNNING & Q(due_at__lte=now)) | SLA_PAUSED_BREACHED
+
+
+def sla_at_risk_q(now: datetime) -> Q:
+    """At risk and not yet breached."""
+    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lte=now)
+    return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
+
+
+class RequestCardQuerySet(models.QuerySet):
+    """The questions every list of cards asks, answered once in SQL."""
+
+    def open(self) -> "RequestCardQuerySet":
+        """Cards not in a final status of their process."""
+        final = Status.objects.filter(
+            process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
+        )
+        return self.exclude(Exists(final))
+
+    def at_risk(self, now: datetime) -> "RequestCardQuerySet":
+        """Status clock at risk and not yet breached at `now`."""
+        return self.filter(sla_at_risk_q(now))
+
+    def breached(self, now: datetime) -> "RequestCardQuerySet":
+        return self.filter(sla_breached_q(now))
+
+    def blocked(self) -> "RequestCardQuerySet":
+        return self.filter(is_blocked=True)
 
 
 class RequestCard(ConcurrentTransitionMixin, models.Model):
@@ -135,6 +181,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = RequestCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

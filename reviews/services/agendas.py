@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
@@ -21,7 +21,8 @@ from metrics.weeks import last_complete_week
 from opmodel.formatting import figure_text
 from processes.calendars import process_calendar
 from processes.formatting import moment_text
-from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
+from processes.models import ApprovalRequest, ApprovalStatus, RequestCard
+from processes.models.cards import sla_at_risk_q, sla_breached_q
 from processes.sla import sla_state
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
@@ -49,8 +50,7 @@ def _days(delta: timedelta) -> str:
 
 
 def open_cards(process):
-    final = Status.objects.filter(process_id=OuterRef("process_id"), slug=OuterRef("status"))
-    return RequestCard.objects.filter(process=process).exclude(Exists(final.filter(final=True)))
+    return RequestCard.objects.filter(process=process).open()
 
 
 def decision_item(decision: Decision, today: date) -> dict:
@@ -83,8 +83,8 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
         cards.filter(
             Q(is_blocked=True)
             | Q(responsible__isnull=True)
-            | Q(sla_allowance__isnull=False, at_risk_at__lte=now)
-            | Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+            | sla_at_risk_q(now)
+            | sla_breached_q(now)
         ).order_by("id")
     )
     blocked = sorted((c for c in rows if c.is_blocked), key=lambda c: (c.blocked_at or now, c.pk))
