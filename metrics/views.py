@@ -22,7 +22,7 @@ from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
 from opmodel.errors import InvalidInput
-from processes.formatting import duration_text
+from opmodel.formatting import duration_text
 from processes.models import Channel, Process, SLAState, Status
 from processes.selectors import (
     cards_visible_to,

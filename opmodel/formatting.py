@@ -1,8 +1,16 @@
-"""How a figure reads as text, by its unit: the one formatter of dashboards, goals and reviews.
+"""How every screen writes durations, numbers, people, instants and figures: one function per
+kind, used by the template filters (opmodel/templatetags/opmodel_ui.py) and any view that builds
+text.
 
-Units (metrics.catalogue's vocabulary): count and clients are numbers, share a fraction 0..1
-written as a whole percent, percent already a percentage, days a duration in days.
+A figure by its unit: count and clients are numbers, share a fraction 0..1 written as a whole
+percent, percent already a percentage, days a duration in days.
 """
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.template.defaultfilters import floatformat
 
 NO_VALUE = "—"  # every screen's "no value": an em dash
 
@@ -28,3 +36,72 @@ def figure_text(value, unit: str, *, bare: bool = False) -> str:
     if unit == "days":
         return f"{value:.1f}" if bare else f"{value:.1f} d"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def duration_text(delta: timedelta, *, units: int = 1, with_days: bool = True) -> str:
+    """A duration in words, largest unit first, its sign dropped.
+
+    One unit (tiles, ages): "<1m", "45m", "5h", "3d", and weeks past 70 days ("11w").
+    Two units (time left): "45m", "5h 20m", "2d 3h". `with_days=False` stays in hours: a
+    business day is not 24 hours, so business time is not shown in days.
+    """
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "<1m"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}m"
+    if hours < 24 or not with_days:
+        return _units(f"{hours}h", f"{minutes}m" if minutes else "", units)
+    days, hours = divmod(hours, 24)
+    if units == 1 and days >= 70:
+        return f"{days // 7}w"
+    return _units(f"{days}d", f"{hours}h" if hours else "", units)
+
+
+def _units(first: str, second: str, units: int) -> str:
+    return f"{first} {second}" if units > 1 and second else first
+
+
+def percent_text(value: Decimal | float | None) -> str:
+    """A percentage as the card shows it: up to two decimals, none when whole ("15%",
+    "12.50%"), and a dash when there is none (a margin without a price)."""
+    if value is None:
+        return NO_VALUE
+    return f"{floatformat(value, '-2')}%"
+
+
+def person_text(user) -> str:
+    """A person as every screen names them: their full name, else their username."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def moment_text(moment: datetime | None, zone: str) -> str:
+    """An instant as every screen writes it, in the process calendar's time zone and labelled
+    with it: "Nov 27, 2026, 14:05 CET"."""
+    if moment is None:
+        return NO_VALUE
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%b} {local.day}, {local.year}, {local:%H:%M} {local.tzname()}"
+
+
+def money_text(value) -> str:
+    """An amount as the card shows it: two decimals, thousands grouped ("1,250.00")."""
+    if value in (None, ""):
+        return NO_VALUE
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def number_text(value) -> str:
+    """A quantity without trailing zeros ("2", "2.5")."""
+    if value in (None, ""):
+        return NO_VALUE
+    try:
+        return floatformat(Decimal(str(value)), "-3")
+    except InvalidOperation:
+        return str(value)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "notifications",
     "csp",
+    "opmodel",  # the base template's filters (opmodel/templatetags)
     "roles",
     "processes",
     "metrics",
@@ -86,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.alerts",
             ],
+            # The filters about processes (clocks, zones) on every page, beside opmodel_ui's.
+            "builtins": ["processes.templatetags.process_ui"],
         },
     },
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from notifications.services import notify
 from opmodel.errors import Forbidden, InvalidInput
-from processes.formatting import person_text
+from opmodel.formatting import person_text
 from processes.models import Event, EventKind, RequestCard
 from processes.services.events import event_record
 from roles.models import RoleKind

@@ -18,9 +18,8 @@ from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
-from opmodel.formatting import figure_text
+from opmodel.formatting import figure_text, moment_text
 from processes.calendars import process_calendar
-from processes.formatting import moment_text
 from processes.models import ApprovalRequest, ApprovalStatus, RequestCard
 from processes.models.cards import sla_at_risk_q, sla_breached_q
 from processes.sla import sla_state

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from opmodel.errors import Refused
-from processes.formatting import moment_text
+from opmodel.formatting import moment_text
 from processes.models import BusinessCalendar
 from processes.services import (
     card_item_add,

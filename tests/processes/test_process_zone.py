@@ -6,7 +6,7 @@ from metrics.weeks import week_of
 from processes.calendars import process_zone
 from processes.definition import process_zone_name
 from processes.models import BusinessCalendar
-from processes.templatetags.opmodel_ui import process_zone as process_zone_filter
+from processes.templatetags.process_ui import process_zone as process_zone_filter
 
 
 def test_a_process_without_a_calendar_follows_the_standard_row_an_admin_edits(o2c):
