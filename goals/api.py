@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from goals import selectors, services
 from goals import serializers as s
-from goals.catalogue import catalogue_data
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
+from metrics.catalogue import catalogue_data
 from opmodel.api import VisibleViewSet
 from opmodel.errors import InvalidInput
 from processes.models import Status

@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 
-from goals.catalogue import METRICS
 from goals.charts import IN_PROGRESS, key_result_chart
 from goals.definitions import GoalState, KRState, worst
 from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
 from goals.reminders import WorkingTimes, check_in_due
+from metrics.catalogue import METRICS
 from metrics.charts import ChartPoint
 from opmodel.formatting import figure_text
 from processes.models import Process

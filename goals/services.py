@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 
 from goals import history, reminders
-from goals.catalogue import METRICS, dimension_values
 from goals.definitions import (
     MAX_ACTIVE_GOALS,
     Cadence,
@@ -23,6 +22,7 @@ from goals.definitions import (
 )
 from goals.models import CheckIn, CheckInReminder, Goal, KeyResult, KeyResultWeek
 from goals.permissions import is_accountable, may_check_in, may_create_goals, may_edit_goal
+from metrics.catalogue import METRICS, dimension_values
 from notifications.services import notify
 from opmodel.errors import Forbidden, InvalidInput
 

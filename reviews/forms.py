@@ -1,7 +1,7 @@
 from django import forms
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
+from metrics.catalogue import METRICS
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, Expected, RuleKind
 from roles.models import ProcessRole

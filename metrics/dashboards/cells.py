@@ -18,7 +18,7 @@ def cards_url(process, week: str, metric: str, key=None) -> str:
     return f"{reverse('weekly-cards')}?{urlencode(params)}"
 
 
-def fmt(value, kind: str = "count") -> str:
+def fmt(value, kind: str = "cards") -> str:
     """A figure in a table or a headline, whose column or label names the unit."""
     return figure_text(value, kind, bare=True)
 
@@ -52,5 +52,5 @@ class Table:
     note: str = ""
 
 
-def cell(value, kind="count", href=None) -> Cell:
+def cell(value, kind="cards", href=None) -> Cell:
     return Cell(fmt(value, kind), href, value)

@@ -25,7 +25,7 @@ class Decision(models.Model):
     rule_kind = models.CharField(max_length=20, choices=RuleKind.choices, blank=True)
     rule_id = models.PositiveIntegerField(null=True, blank=True)
     metric = models.CharField(
-        max_length=50, blank=True, help_text="A key of goals.catalogue.METRICS."
+        max_length=50, blank=True, help_text="A key of metrics.catalogue.METRICS."
     )
     key_result = models.ForeignKey(
         "goals.KeyResult",

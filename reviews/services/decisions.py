@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
+from metrics.catalogue import METRICS
 from notifications.services import Message, notify, notify_many
 from opmodel.errors import Conflict, Forbidden, InvalidInput
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
