@@ -433,7 +433,7 @@ def _sla_data(stage: str, at: str) -> str:
     return (
         f'CASE WHEN {status} = \'awaiting_payment\' THEN \'{{"sla": {{"due_at": null,'
         f" \"breached\": false}}}}'::jsonb ELSE jsonb_build_object('sla', jsonb_build_object("
-        f"'due_at', {iso.format(due=due)}, 'breached', {at} >= {due})) END"
+        f"'due_at', {iso.format(due=due)}, 'breached', {at} > {due})) END"
     )
 
 
@@ -749,17 +749,43 @@ as_agreed AS MATERIALIZED (  -- line items added and the discount set before it
         LEFT JOIN cf ON cf.card_id = a.card_id
 ),
 mg AS MATERIALIZED (
-    SELECT card_id AS id, channel, discount,
-        CASE WHEN price * (100 - discount) > 0
-            THEN (price * (100 - discount) / 100 - cost) * 100
-                / (price * (100 - discount) / 100) END AS margin
-    FROM as_agreed
+    SELECT id, channel, discount, margin, round(margin, 2) AS margin_shown
+    FROM (  -- the net at the cent; the margin compared with the floor as shown, at 2 decimals
+        SELECT card_id AS id, channel, discount,
+            CASE WHEN round(price * (100 - discount) / 100, 2) > 0
+                THEN (round(price * (100 - discount) / 100, 2) - cost) * 100
+                    / round(price * (100 - discount) / 100, 2) END AS margin
+        FROM as_agreed
+    ) m
+),
+client_then AS MATERIALIZED (  -- each card's client at the end: its latest event that says
+                               -- (created, or a client change), else for older cards the old
+                               -- value of the first change after, else the card's own
+    SELECT cf.card_id, CASE WHEN said.has THEN said.id
+            WHEN later.has THEN later.id ELSE c.client_id END AS client_id
+    FROM cf JOIN processes_requestcard c ON c.id = cf.card_id
+    LEFT JOIN LATERAL (
+        SELECT true AS has, nullif(CASE e.kind WHEN 'created' THEN e.data->>'client_id'
+                ELSE e.data->>'new_id' END, '')::bigint AS id
+        FROM processes_event e
+        WHERE e.card_id = cf.card_id AND e.at < %(asof)s
+            AND ((e.kind = 'created' AND e.data ? 'client_id') OR (e.kind = 'field_change'
+                AND e.data->>'field' = 'client' AND e.data ? 'new_id'))
+        ORDER BY e.at DESC, e.id DESC LIMIT 1
+    ) said ON true
+    LEFT JOIN LATERAL (
+        SELECT true AS has, (e.data->>'old_id')::bigint AS id
+        FROM processes_event e
+        WHERE e.card_id = cf.card_id AND e.at >= %(asof)s AND e.kind = 'field_change'
+            AND e.data->>'field' = 'client' AND e.data ? 'old_id'
+        ORDER BY e.at, e.id LIMIT 1
+    ) later ON true
+    WHERE cf.created_at >= %(repeat_start)s
 ),
 rep AS MATERIALIZED (
-    SELECT cf.client_id, cl.name, count(*) AS cards
-    FROM cf JOIN processes_client cl ON cl.id = cf.client_id
-    WHERE cf.created_at >= %(repeat_start)s
-    GROUP BY cf.client_id, cl.name HAVING count(*) >= 2
+    SELECT ct.client_id, cl.name, count(*) AS cards
+    FROM client_then ct JOIN processes_client cl ON cl.id = ct.client_id
+    GROUP BY ct.client_id, cl.name HAVING count(*) >= 2
 ),
 ended AS MATERIALIZED (  -- visits with an SLA ended in the week
     SELECT from_status AS status, count(*) AS visits, sum(breached) AS late
@@ -882,7 +908,7 @@ SELECT jsonb_build_object(
                 'average_margin_percent', round(margin_sum / nullif(with_margin, 0), 2),
                 'average_discount_percent', round(discount_sum / agreed, 2))), '{{}}'))
         FROM (SELECT channel, count(*) AS agreed, count(margin) AS with_margin,
-                count(*) FILTER (WHERE margin < %(floor)s) AS under_floor,
+                count(*) FILTER (WHERE margin_shown < %(floor)s) AS under_floor,
                 sum(margin) AS margin_sum, sum(discount) AS discount_sum
             FROM mg GROUP BY channel) m),
     'repeat_requests', jsonb_build_object('window_days', {REPEAT_WINDOW_DAYS},

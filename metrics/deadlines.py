@@ -39,6 +39,11 @@ class ScanLevel:
     claim: dict  # what the scan writes once the level's alert of the card's visit exists
     status_clock: bool
 
+    @property
+    def lookup(self) -> str:
+        # At risk from its instant on; breached only after the deadline (processes.sla).
+        return "lt" if self.level == AlertLevel.BREACHED else "lte"
+
 
 LEVELS = [
     ScanLevel(
@@ -93,7 +98,7 @@ def deadline_scan(
         previous: set[int] = set()
         while True:
             rows = list(
-                RequestCard.objects.filter(scan.todo, **{f"{scan.instant}__lte": now})
+                RequestCard.objects.filter(scan.todo, **{f"{scan.instant}__{scan.lookup}": now})
                 .order_by(scan.instant, "id")
                 .values("id", "status", "sla_visit", scan.due)[:batch_size]
             )

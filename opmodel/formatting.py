@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.template.defaultfilters import floatformat
 
+from opmodel.rounding import percent_round
+
 NO_VALUE = "—"  # every screen's "no value": an em dash
 
 
@@ -32,7 +34,8 @@ def figure_text(value, unit: str, *, bare: bool = False) -> str:
     if unit == "share":
         return share_text(value)
     if unit == "percent":
-        return f"{value:.1f}%"
+        # As the card writes a percentage (two decimals, halves away from zero): one rule.
+        return percent_text(percent_round(value))
     if unit == "days":
         return f"{value:.1f}" if bare else f"{value:.1f} d"
     return f"{value:g}" if isinstance(value, float) else str(value)

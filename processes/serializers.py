@@ -27,6 +27,7 @@ from processes.models import (
     RequestCard,
     SLAState,
     Status,
+    StatusOutcome,
     Transition,
 )
 from processes.selectors import processes_visible_to
@@ -62,9 +63,30 @@ class OverdueField(serializers.BooleanField):
 
 
 class StatusSerializer(serializers.ModelSerializer):
+    """A status with what it means for the figures, so that a recount from the public history
+    needs no guesswork: which final statuses are won and lost, and where cards are agreed."""
+
+    outcome = serializers.ChoiceField(
+        choices=StatusOutcome.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="For a final status: a card finished here is won or lost (win rate, "
+        "throughput split). Null for other statuses.",
+    )
+    commitment_point = serializers.BooleanField(
+        read_only=True,
+        help_text="A card entering this status is agreed: margin and discount are measured on "
+        "its first entry in the week. At most one status per process.",
+    )
+
     class Meta:
         model = Status
-        fields = ["slug", "name", "final"]
+        fields = ["slug", "name", "final", "outcome", "commitment_point"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["outcome"] = instance.outcome or None
+        return data
 
 
 class TransitionDefinitionSerializer(serializers.ModelSerializer):
@@ -79,10 +101,18 @@ class TransitionDefinitionSerializer(serializers.ModelSerializer):
 class ProcessSerializer(serializers.ModelSerializer):
     statuses = StatusSerializer(many=True, read_only=True)
     transitions = TransitionDefinitionSerializer(many=True, read_only=True)
+    commitment_point = serializers.SerializerMethodField(
+        help_text="The slug of the status where cards are agreed (the margin figures), or null."
+    )
 
     class Meta:
         model = Process
-        fields = ["slug", "name", "description", "statuses", "transitions"]
+        fields = ["slug", "name", "description", "commitment_point", "statuses", "transitions"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_commitment_point(self, process) -> str | None:
+        # From the prefetched statuses: no query per process.
+        return next((s.slug for s in process.statuses.all() if s.commitment_point), None)
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -190,6 +220,17 @@ class EventSerializer(serializers.ModelSerializer):
             "data",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "data": {
+                "help_text": "The event's values. created: the values the card started with "
+                "(channel, priority, responsible, client and client_id, discount_percent, "
+                "payment_terms, deferred_days, shipment_date). field_change and assignment: "
+                "field, old, new (a client also old_id, new_id). transition: sla (the deadline "
+                "of the visit it ends and whether it ended after it). Any event that set or "
+                "moved the status visit's SLA deadline (created, transition, a priority "
+                "change, block, unblock): deadline {old, new}, ISO instants, '' for none."
+            }
+        }
 
 
 class ApprovalSerializer(serializers.ModelSerializer):

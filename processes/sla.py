@@ -100,7 +100,10 @@ class Clock:
         self.set_instants(card, wt, now)
 
     def change_allowance(self, card, *, allowance, percent, paused: bool, wt, now) -> None:
-        """A new allowance (another priority); the business time used so far stays used."""
+        """A new allowance (another priority); the business time used so far stays used. A
+        deadline that has passed stays passed: the change moves only one still ahead."""
+        if self.state(card, now) == SLAState.BREACHED:
+            return
         self.pause(card, wt, now)
         self._set(card, "allowance", allowance)
         self._set(card, "percent", percent)
@@ -109,18 +112,19 @@ class Clock:
         self.set_instants(card, wt, now)
 
     def state(self, card, now: datetime) -> str | None:
-        """On track, at risk or breached, from the columns alone (no calendar, no query)."""
+        """On track, at risk or breached, from the columns alone (no calendar, no query).
+        Breached means after the deadline: at its very instant a card is still on time."""
         allowance = self._get(card, "allowance")
         if allowance is None:
             return None
         if self._get(card, "resumed_at") is not None:
-            if now >= self._get(card, "due_at"):
+            if now > self._get(card, "due_at"):
                 return SLAState.BREACHED
             if now >= self._get(card, "at_risk_at"):
                 return SLAState.AT_RISK
             return SLAState.ON_TRACK
         consumed = self._get(card, "consumed")
-        if consumed >= allowance:
+        if consumed > allowance:
             return SLAState.BREACHED
         if consumed * 100 >= allowance * self._get(card, "percent"):
             return SLAState.AT_RISK

@@ -68,6 +68,8 @@ def card_timeline(
         "deferred_days": lambda v: f"{v} days",
         "shipment_date": _date_text,
         "responsible": lambda v: people.get(v, v),
+        "priority": lambda v: priorities.get(v, v),
+        "channel": lambda v: channels.get(v, v),
     }
 
     def field_text(field: str, value) -> str:

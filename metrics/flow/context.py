@@ -17,6 +17,7 @@ from metrics.flow.definitions import (
 )
 from metrics.weeks import day_ends, iso_week_bounds, process_zone, week_shift
 from opmodel.errors import InvalidInput
+from opmodel.rounding import percent_round
 from processes.models import ExceptionRule, Status
 from processes.selectors import outcome_statuses
 
@@ -111,6 +112,8 @@ def query_params(ctx: WeekContext) -> dict:
         "agreed": ctx.agreed,
         "lost": ctx.lost,
         "floor": ctx.floor,
+        # The floor in hundredths of a percent: margins are compared as shown, at two decimals.
+        "floor_h": int(percent_round(ctx.floor) * 100),
     }
     for k, day_end in enumerate(day_ends(ctx.process, ctx.start), start=1):
         params[f"day{k}"] = adapt(day_end)

@@ -3,6 +3,8 @@ and Vacanti): the text the weekly dashboard shows, the windows and sample sizes 
 how times and shares are rounded. The computation follows them in the modules beside this one.
 """
 
+from opmodel.rounding import percent_round, share_round
+
 PERCENTILES = (50, 85, 95)
 # Bounded samples kept in a snapshot so that the dashboard reads the same amount whatever the
 # data size: dots of the cycle-time scatter, dots per status of the aging-WIP chart (spread
@@ -27,13 +29,14 @@ def days(value) -> float | None:
 
 
 def percent(value) -> float | None:
-    """A percentage as the figures keep it: 2 decimals."""
-    return None if value is None else round(float(value), 2)
+    """A percentage as the figures keep it: 2 decimals, by the one rounding rule."""
+    return None if value is None else float(percent_round(float(value)))
 
 
 def share(part, whole) -> float | None:
-    """A share as the figures keep it: a fraction 0..1 with 4 decimals; None over nothing."""
-    return round(part / whole, 4) if whole else None
+    """A share as the figures keep it: a fraction 0..1 with 4 decimals (its percentage at 2, by
+    the one rounding rule); None over nothing."""
+    return float(share_round(part / whole)) if whole else None
 
 
 DEFINITIONS = [
@@ -42,12 +45,16 @@ DEFINITIONS = [
         "A card is created at its created event, started at its first transition out of the "
         "process's first status, and finished at its last transition into a final status "
         "(closed or lost). A card's status and responsible person are those of its latest "
-        "event by time, and of two events at the same instant the one recorded later. Weeks "
+        "event by time, and of two events at the same instant the one recorded later: events "
+        "count in the order (time, id), so a change at the same instant as a move but "
+        "recorded after it comes after the move. Weeks "
         "are ISO weeks in the process calendar's time zone; the trailing windows are whole "
         "local weeks (12) and whole local days (30) ending with the week. Figures are as of "
         "the end of the week (or now, for the week in progress) and read the values each field "
         "had at the figure's point, from the card's events: a later edit changes no past week. "
-        "Times and averages are computed exactly and rounded only when shown.",
+        "Times and averages are computed exactly and rounded only when shown. Money is rounded "
+        "to the cent and percentages to two decimals, halves away from zero, by one rule for "
+        "the card, the approval rules and these figures.",
     ),
     (
         "Intake",
@@ -90,9 +97,13 @@ DEFINITIONS = [
         "SLA",
         "Breaches: the SLA deadlines of status visits that passed in the week, whether the "
         "card has left the status since or not, by status (a deadline keeps its instant "
-        "through a block). Visits ended: the visits with an SLA that ended in the week, those "
-        "that ended after their deadline (ended late), and the on-time share (visits ended "
-        "on time / visits ended). The lists behind these numbers are the cards.",
+        "through a block). A deadline passes after its instant: a visit that ends at the "
+        "deadline's very instant ended on time and is no breach. A deadline that has passed "
+        "stays passed: a later change of priority moves only deadlines still ahead. Each "
+        "deadline set or moved is recorded, old and new, on the event that set it. Visits "
+        "ended: the visits with an SLA that ended in the week, those that ended after their "
+        "deadline (ended late), and the on-time share (visits ended on time / visits ended). "
+        "The lists behind these numbers are the cards.",
     ),
     (
         "Ownership",
@@ -113,12 +124,16 @@ DEFINITIONS = [
         "Cards that entered agreed in the week, by channel: average margin "
         "((net - cost) / net, net = price less the discount, from the card's line items) and "
         "discount, and the cards under the process's margin floor, with the line items and "
-        "discount as they were when the card was first agreed in the week.",
+        "discount as they were when the card was first agreed in the week (a discount changed "
+        "at that instant counts if it was recorded before the move). The net is taken at the "
+        "cent, and a margin is compared with the floor at two decimals, as the card shows it "
+        "and the approval rule reads it: 11.995% is 12.00%, not under a 12% floor.",
     ),
     (
         "Repeat requests",
-        "Clients with two or more cards created within the trailing 30 days; the list behind "
-        "the number is their cards.",
+        "Clients with two or more cards created within the trailing 30 days, each card "
+        "counted with the client it had at the end of the week; the list behind the number is "
+        "their cards.",
     ),
     (
         "Cumulative flow",

@@ -51,6 +51,13 @@ class Dialect:
         key, _ = self.event_key("at", "id")
         return f"substr(MAX(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
 
+    def earliest(self, value: str, where: str, width: int) -> str:
+        """The `value` of a card's earliest event (by at, id) among those `where` holds."""
+        if self.name == "postgresql":
+            return f"(array_agg({value} ORDER BY at, id) FILTER (WHERE {where}))[1]"
+        key, _ = self.event_key("at", "id")
+        return f"substr(MIN(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
+
     def instant(self, text: str) -> str:
         """An ISO instant written by Python (`datetime.isoformat()` in UTC) as the database
         compares its datetime columns and parameters."""
@@ -64,6 +71,12 @@ class Dialect:
             path = "".join(f"->'{k}'" for k in keys)
             return f"(jsonb_typeof({column}{path}) = 'object')"
         return f"(json_type({column}, '$.{'.'.join(keys)}') = 'object')"
+
+    def json_has(self, column: str, key: str) -> str:
+        """Whether the JSON object has the key (its value may be null)."""
+        if self.name == "postgresql":
+            return f"(jsonb_typeof({column}->'{key}') IS NOT NULL)"
+        return f"(json_type({column}, '$.{key}') IS NOT NULL)"
 
 
 def dialect() -> Dialect:

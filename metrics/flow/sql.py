@@ -25,6 +25,15 @@ def _max(a: str, b: str) -> str:
     return f"(CASE WHEN {a} > {b} THEN {a} ELSE {b} END)"
 
 
+def _half_up(a: str, b: str) -> str:
+    """a / b rounded to a whole number, halves away from zero, for integers a and b > 0: the
+    same integer arithmetic on both databases (their division of integers truncates)."""
+    return (
+        f"(CASE WHEN ({a}) >= 0 THEN (2 * ({a}) + {b}) / (2 * {b})"
+        f" ELSE -((-2 * ({a}) + {b}) / (2 * {b})) END)"
+    )
+
+
 def _statuses(n: int, template: str, joiner: str = ",\n        ") -> str:
     """One SQL fragment per status of the process (k, and its slug as the parameter s{k})."""
     return joiner.join(template.format(k=k, s=f"%(s{k})s") for k in range(n))
@@ -39,6 +48,11 @@ def ctes(d: Dialect, n: int) -> str:
     reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
     breached = d.json_is_true("e.data", "sla", "breached")
     due = d.instant(d.json_text("e.data", "sla", "due_at"))
+    client_change = f"{d.json_text('e.data', 'field')} = 'client'"
+
+    def client_text(key: str) -> str:  # a client id as text, '' for none (the latest wins)
+        return f"COALESCE(CAST({d.json_text('e.data', key)} AS VARCHAR(20)), '')"
+
     return f"""
 st AS (
     SELECT slug, final FROM processes_status WHERE process_id = %(process)s
@@ -53,11 +67,19 @@ ev AS (  -- the process's events that metrics read, up to the moment the figures
             THEN COALESCE({due}, e.at) END AS due_at,
         CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "responsible")}
             WHEN e.kind = 'assignment' THEN {d.json_text("e.data", "new")} END AS resp,
-        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "channel")} END AS chan
+        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "channel")} END AS chan,
+        CASE WHEN e.kind = 'created' AND {d.json_has("e.data", "client_id")}
+                THEN {client_text("client_id")}
+            WHEN e.kind = 'field_change' AND {d.json_has("e.data", "new_id")}
+                THEN {client_text("new_id")} END AS cli,
+        CASE WHEN e.kind = 'field_change' AND {d.json_has("e.data", "old_id")}
+            THEN {client_text("old_id")} END AS cli_old
     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
     WHERE c.process_id = %(process)s
-        AND e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
-        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached}))
+        AND (e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
+            OR (e.kind = 'field_change' AND {client_change}))
+        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached})
+            OR e.kind = 'field_change')
 ),
 card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
     SELECT card_id,
@@ -67,12 +89,24 @@ card AS (  -- one pass folds each card's events into its points; "latest" is by 
         {d.latest("to_status", move, width)} AS state,
         {d.latest("COALESCE(resp, '')", "kind IN ('created', 'assignment')", width)} AS resp,
         MAX(chan) AS created_channel,
+        {d.latest("cli", "cli IS NOT NULL", width)} AS cli,
         {reach}
     FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
-cs AS (  -- the channel a card came in by (its created event; the card's own before events had it)
-    SELECT card.*, COALESCE(created_channel, c.channel) AS channel, c.client_id
+cla AS (  -- for cards older than the client in the history: the client a card had before
+          -- its first recorded change after the end
+    SELECT card_id, {d.earliest("cli_old", "cli_old IS NOT NULL", width)} AS cli_after
+    FROM ev WHERE kind = 'field_change' AND at >= %(asof)s GROUP BY card_id
+),
+cs AS (  -- the channel a card came in by (its created event; the card's own before events had
+         -- it); its client at the end (its events, else the old value of the first change
+         -- after, else the card's own; '' is none)
+    SELECT card.*, COALESCE(created_channel, c.channel) AS channel,
+        CASE WHEN COALESCE(card.cli, cla.cli_after) IS NULL THEN c.client_id
+            WHEN COALESCE(card.cli, cla.cli_after) = '' THEN NULL
+            ELSE CAST(COALESCE(card.cli, cla.cli_after) AS BIGINT) END AS client_id
     FROM card JOIN processes_requestcard c ON c.id = card.card_id
+        LEFT JOIN cla ON cla.card_id = card.card_id
     WHERE card.created_at IS NOT NULL
 ),
 cf AS (  -- card flow: each card's points, status and responsible person as of the end
@@ -189,16 +223,25 @@ asg AS (  -- values as agreed: the last discount set before, else the value the 
         c.items_cost_total - COALESCE(cost_after, 0) AS cost
     FROM acg JOIN processes_requestcard c ON c.id = acg.card_id
 ),
-agr AS (
+agr AS (  -- in whole cents and hundredths of a percent, so that both databases round alike
     SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
         CAST(discount_text AS DOUBLE PRECISION) AS discount,
-        price * (100.0 - CAST(discount_text AS DOUBLE PRECISION)) / 100.0 AS net, cost
+        CAST(ROUND(price * 100) AS BIGINT) AS price_c,
+        CAST(ROUND(CAST(discount_text AS DOUBLE PRECISION) * 100) AS BIGINT) AS discount_h,
+        CAST(ROUND(cost * 100) AS BIGINT) AS cost_c
     FROM asg LEFT JOIN cf ON cf.card_id = asg.card_id
 ),
-mg AS (  -- exact margins: rounded only for display
-    SELECT card_id, channel, discount,
-        CASE WHEN net > 0 THEN (net - cost) * 100.0 / net END AS margin
+agn AS (  -- the net at the cent, as the card shows it (opmodel/rounding.py)
+    SELECT card_id, channel, discount, cost_c,
+        {_half_up("price_c * (10000 - discount_h)", "10000")} AS net_c
     FROM agr
+),
+mg AS (  -- margins from the net at the cent: exact for the averages (rounded only for
+         -- display), and in hundredths as shown for the floor, as the approval rule compares it
+    SELECT card_id, channel, discount,
+        CASE WHEN net_c > 0 THEN (net_c - cost_c) * 100.0 / net_c END AS margin,
+        CASE WHEN net_c > 0 THEN {_half_up("(net_c - cost_c) * 10000", "net_c")} END AS margin_h
+    FROM agn
 ),
 rep AS (
     SELECT cf.card_id, cf.client_id FROM cf
@@ -308,7 +351,7 @@ def figures(d: Dialect, n: int) -> list[str]:
         _row(
             "discount",
             "channel",
-            "SUM(CASE WHEN margin < %(floor)s THEN 1 ELSE 0 END)",
+            "SUM(CASE WHEN margin_h < %(floor_h)s THEN 1 ELSE 0 END)",
             "AVG(discount)",
         )
         + " FROM mg GROUP BY channel",  # fmt: skip
@@ -345,7 +388,7 @@ MEMBERS = {
     "lost": ("SELECT card_id FROM fw WHERE state = %(lost)s", "channel"),
     "finished": ("SELECT card_id FROM fw WHERE 1 = 1", "channel"),
     "agreed": ("SELECT card_id FROM mg WHERE 1 = 1", "channel"),
-    "under_floor": ("SELECT card_id FROM mg WHERE margin < %(floor)s", "channel"),
+    "under_floor": ("SELECT card_id FROM mg WHERE margin_h < %(floor_h)s", "channel"),
     "repeat_requests": ("SELECT card_id FROM rep WHERE 1 = 1", "CAST(client_id AS VARCHAR(20))"),
     "cumulative_flow": ("SELECT card_id FROM cf WHERE 1 = 1", "{reach}"),
 }

@@ -1,7 +1,7 @@
 """The request card with its client, line items and documents."""
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,10 +16,8 @@ from django_fsm import (
     transition,
 )
 
+from opmodel.rounding import HUNDRED, margin_percent, money_round
 from processes.models.definitions import BlockReason, Process, Status, Transition
-
-HUNDRED = Decimal("100")
-CENT = Decimal("0.01")
 
 
 class Client(models.Model):
@@ -62,18 +60,19 @@ SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
 SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
     GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
 )
-SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gte=F("sla_allowance"))
+SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gt=F("sla_allowance"))
 # Business seconds the status clock has left (negative once over).
 SLA_LEFT = F("sla_allowance") - F("sla_consumed")
 
 
 def sla_breached_q(now: datetime) -> Q:
-    return (SLA_RUNNING & Q(due_at__lte=now)) | SLA_PAUSED_BREACHED
+    # Breached means after the deadline (processes.sla.Clock.state).
+    return (SLA_RUNNING & Q(due_at__lt=now)) | SLA_PAUSED_BREACHED
 
 
 def sla_at_risk_q(now: datetime) -> Q:
     """At risk and not yet breached."""
-    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lte=now)
+    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lt=now)
     return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
 
 
@@ -270,17 +269,15 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     def apply_transition(self, definition: Transition) -> str:
         return definition.target.slug
 
+    # One rounding rule (opmodel/rounding.py): the rules compare these values as the card shows
+    # them, and the weekly figures compare margins the same way.
     @property
     def net_total(self) -> Decimal:
-        factor = (HUNDRED - self.discount_percent) / HUNDRED
-        return (self.items_price_total * factor).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.items_price_total * (HUNDRED - self.discount_percent) / HUNDRED)
 
     @property
     def margin_percent(self) -> Decimal | None:
-        net = self.items_price_total * (HUNDRED - self.discount_percent) / HUNDRED
-        if net <= 0:
-            return None
-        return ((net - self.items_cost_total) / net * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+        return margin_percent(self.items_price_total, self.items_cost_total, self.discount_percent)
 
     # The clocks' states depend on the instant asked about, so they are not properties: ask
     # processes.sla.sla_state(card, now) / target_state(card, now) with the request's `now`.
@@ -328,11 +325,11 @@ class LineItem(models.Model):
 
     @property
     def line_price(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.quantity * self.unit_price)
 
     @property
     def line_cost(self) -> Decimal:
-        return (self.quantity * self.unit_cost).quantize(CENT, ROUND_HALF_UP)
+        return money_round(self.quantity * self.unit_cost)
 
 
 def document_path(instance, filename):

@@ -18,6 +18,7 @@ from processes.services.cards import (
     _require_editor,
     card_save,
     check_version,
+    deadline_data,
 )
 from processes.services.events import event_record
 from processes.sla import sla_pause, sla_resume
@@ -53,6 +54,7 @@ def card_block(
         card.block_reason = block_reason
         card.block_note = note
         card.blocked_at = now
+        before_due = card.due_at
         sla_pause(card, now)
         card.updated_at = now
         card_save(card)
@@ -63,6 +65,7 @@ def card_block(
             at=now,
             reason=block_reason.slug,
             comment=note,
+            data=_deadline_moved(before_due, card.due_at),
         ).save()
     return card
 
@@ -83,22 +86,30 @@ def card_unblock(
     if card.status in _final_slugs(card.process_id):
         raise Refused("This card is finished: its block ended when it finished.")
     with transaction.atomic():
-        block_end(card=card, actor=actor, now=now, why=note)
-        sla_resume(card, _current_status(card), now)
+        block_end(card=card, actor=actor, now=now, why=note, resume=_current_status(card))
         card.updated_at = now
         card_save(card)
     return card
 
 
-def block_end(*, card: RequestCard, actor, now: datetime, why: str = "") -> None:
+def _deadline_moved(before, after) -> dict:
+    """The deadline a pause or a resume moved, for the history; nothing when it stayed."""
+    return {} if before == after else {"deadline": deadline_data(before, after)}
+
+
+def block_end(*, card: RequestCard, actor, now: datetime, why: str = "", resume=None) -> None:
     """End the card's block with its unblock event (the caller saves the card): on unblock,
-    and when a blocked card is lost."""
+    where the clock resumes in the status `resume`, and when a blocked card is lost (its move
+    starts the next clock)."""
     reason = card.block_reason.slug if card.block_reason_id else ""
     blocked_seconds = int((now - card.blocked_at).total_seconds()) if card.blocked_at else 0
     card.is_blocked = False
     card.block_reason = None
     card.block_note = ""
     card.blocked_at = None
+    before_due = card.due_at
+    if resume is not None:
+        sla_resume(card, resume, now)
     event_record(
         card=card,
         kind=EventKind.UNBLOCK,
@@ -106,5 +117,5 @@ def block_end(*, card: RequestCard, actor, now: datetime, why: str = "") -> None
         at=now,
         reason=reason,
         comment=(why or "").strip(),
-        data={"blocked_seconds": blocked_seconds},
+        data={"blocked_seconds": blocked_seconds, **_deadline_moved(before_due, card.due_at)},
     ).save()

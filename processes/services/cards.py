@@ -30,9 +30,11 @@ from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
 # Every field a weekly figure reads is here (the figures take values as they were at their
-# point: channel at creation, discount and items as agreed, responsible at the week's end).
+# point: channel at creation, discount and items as agreed, responsible and client at the
+# week's end); the priority too, as it sets the SLA deadlines the breaches count.
 TRACKED_FIELDS = {
     "channel": EventKind.FIELD_CHANGE,
+    "priority": EventKind.FIELD_CHANGE,
     "discount_percent": EventKind.FIELD_CHANGE,
     "payment_terms": EventKind.FIELD_CHANGE,
     "deferred_days": EventKind.FIELD_CHANGE,
@@ -183,11 +185,17 @@ def card_create(
             at=now,
             from_status="",
             data={
+                # The values the card started with: each later change is an event with old
+                # and new, so any field's value at any point is read from the history.
                 "channel": channel,
                 "priority": priority,
                 "responsible": _as_text(responsible),
+                **_client_data("client", client),
                 "discount_percent": _as_text(card.discount_percent),
                 "payment_terms": card.payment_terms,
+                "deferred_days": _as_text(card.deferred_days),
+                "shipment_date": _as_text(card.shipment_date),
+                "deadline": deadline_data(None, card.due_at),
             },
         ).save()
         approval_requests_sync(card=card, actor=actor, now=now)
@@ -219,9 +227,27 @@ def card_update(
         return _card_change(actor=actor, card=card, changes={**changes, "client": client}, now=now)
 
 
+def _client_data(key: str, client: Client | None) -> dict:
+    """A client in an event: its name for people, its id for the figures (names may change)."""
+    return {key: _as_text(client), f"{key}_id": client.pk if client else None}
+
+
+def deadline_data(old: datetime | None, new: datetime | None) -> dict:
+    """The status visit's SLA deadline before and after an event that set or moved it, so that
+    the breaches can be recounted from the history alone."""
+    return {"old": _as_text(old), "new": _as_text(new)}
+
+
+def _change_data(field: str, old, new) -> dict:
+    data = {"field": field, "old": _as_text(old), "new": _as_text(new)}
+    if field == "client":
+        data.update(_client_data("old", old) | _client_data("new", new))
+    return data
+
+
 def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> RequestCard:
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
-    before_priority = card.priority
+    before_due = card.due_at
     for field, value in changes.items():
         setattr(card, field, value)
     if "title" in changes:
@@ -230,23 +256,18 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
         _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
     _full_clean(card)
+    if not changes:
+        return card
+    if before["priority"] != card.priority:
+        sla_reprioritize(card, _current_status(card), now)
     events = []
     for field, kind in TRACKED_FIELDS.items():
         old, new = before[field], getattr(card, field)
         if old != new:
-            events.append(
-                event_record(
-                    card=card,
-                    kind=kind,
-                    actor=actor,
-                    at=now,
-                    data={"field": field, "old": _as_text(old), "new": _as_text(new)},
-                )
-            )
-    if not changes:
-        return card
-    if before_priority != card.priority:
-        sla_reprioritize(card, _current_status(card), now)
+            data = _change_data(field, old, new)
+            if field == "priority":
+                data["deadline"] = deadline_data(before_due, card.due_at)
+            events.append(event_record(card=card, kind=kind, actor=actor, at=now, data=data))
     with transaction.atomic():
         card.updated_at = now
         card_save(card)

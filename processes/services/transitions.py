@@ -23,7 +23,7 @@ from processes.services.approvals import (
     approval_unmet,
 )
 from processes.services.blocks import block_end
-from processes.services.cards import card_save, check_version
+from processes.services.cards import card_save, check_version, deadline_data
 from processes.services.events import event_record
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
 from roles.models import RoleKind
@@ -125,6 +125,7 @@ def card_transition(
 
     from_status = card.status
     sla = _sla_outcome(card, now)
+    before_due = card.due_at
     with transaction.atomic():
         if card.is_blocked:  # lost while blocked: the block ends with the card
             block_end(card=card, actor=actor, now=now, why=f"{definition.target.name}.")
@@ -147,7 +148,8 @@ def card_transition(
             transition=definition.name,
             comment=comment or "",
             reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
-            data={"sla": sla},
+            # How the visit it ends did, and the deadline of the visit it starts.
+            data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
         ).save()
         notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
         if definition.target.final:

@@ -1,6 +1,6 @@
 """The deadline scan, called directly: levels, recipients, idempotence, fixed query counts."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +15,8 @@ from roles.models import ProcessRole, RoleKind
 
 MONDAY_10_BERLIN = datetime(2026, 11, 23, 9, tzinfo=UTC)
 AT_RISK = datetime(2026, 11, 23, 12, tzinfo=UTC)  # 3 of 4 business hours
-DUE = datetime(2026, 11, 23, 13, tzinfo=UTC)
+DEADLINE = datetime(2026, 11, 23, 13, tzinfo=UTC)
+DUE = DEADLINE + timedelta(seconds=1)  # breached means after the deadline
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def test_at_risk_then_breached_once_each_to_the_right_people(
         assert deadline_scan(now=AT_RISK) == 1
         assert deadline_scan(now=AT_RISK) == 0
         assert _recipients("at_risk") == ["alice", "bob"]
+        assert deadline_scan(now=DEADLINE) == 0  # at the deadline's instant, still on time
         assert deadline_scan(now=DUE) == 1
         assert deadline_scan(now=DUE) == 0
     assert _recipients("breached") == ["alice", "bob", "dave"]

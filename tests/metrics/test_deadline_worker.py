@@ -20,7 +20,7 @@ pytestmark = pytest.mark.worker
 
 MONDAY_10_BERLIN = datetime(2026, 11, 23, 9, tzinfo=UTC)
 AT_RISK = datetime(2026, 11, 23, 12, tzinfo=UTC)
-DUE = datetime(2026, 11, 23, 13, tzinfo=UTC)
+DUE = datetime(2026, 11, 23, 13, 0, 1, tzinfo=UTC)  # a second after the deadline: breached
 
 
 @pytest.fixture

@@ -76,6 +76,18 @@ def test_the_last_complete_week_shows_each_figure_with_the_previous_week_and_tre
     assert "first transition out of the" in html
 
 
+def test_the_definitions_fix_the_open_instants_and_the_rounding(computed, alice):
+    html = login(alice).get(URL).content.decode().split('id="definitions"', 1)[1]
+    # Leaving at the deadline's instant is on time; a same-instant change counts as written.
+    assert "ended on time and is no breach" in html
+    assert "a change at the same instant as a move but recorded after it comes after" in html
+    assert "counts if it was recorded before the move" in html
+    # One rounding rule, the margin floor read as shown; the client at the week's end.
+    assert "11.995% is 12.00%, not under a 12% floor" in html
+    assert "with the client it had at the end of the week" in html
+    assert "a later change of priority moves only deadlines still ahead" in html
+
+
 def test_every_number_in_a_table_links_to_cards(computed, alice):
     html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
     cells = re.findall(r"<td>(.*?)</td>", html)

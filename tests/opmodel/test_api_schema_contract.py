@@ -29,6 +29,8 @@ def _responses(schema, path, method):
         ("Card", "block_reason"),
         ("Approval", "client_name"),
         ("Approval", "decided_by"),
+        ("Process", "commitment_point"),
+        ("Status", "outcome"),
     ],
 )
 def test_fields_that_may_be_null_are_nullable(schema, component, field):
@@ -65,3 +67,13 @@ def test_a_refused_transition_documents_both_of_its_bodies(schema):
     shapes = answer["content"]["application/json"]["schema"]["anyOf"]
     refs = {shape.get("$ref", "").rsplit("/", 1)[-1] for shape in shapes}
     assert {"Refusal", "ErrorDetail", "FieldErrors"} <= refs
+
+
+def test_the_schema_documents_what_the_figures_read_from_statuses(schema):
+    status = _component(schema, "Status")["properties"]
+    assert {"outcome", "commitment_point"} <= set(status)
+    assert "won or lost" in status["outcome"]["description"]
+    assert "agreed" in status["commitment_point"]["description"]
+    assert (
+        "agreed" in _component(schema, "Process")["properties"]["commitment_point"]["description"]
+    )

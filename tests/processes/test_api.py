@@ -213,6 +213,18 @@ def test_processes_list_statuses_and_transitions_by_slug(alice):
     assert "closed" not in moves["mark_lost"][0]
 
 
+def test_processes_name_the_commitment_point_and_the_won_and_lost_statuses(alice):
+    # What the figures read, said by the API itself: an outside recount needs no guesswork.
+    [o2c] = api_as(alice).get("/api/processes/").json()
+    assert o2c["commitment_point"] == "agreed"
+    statuses = {s["slug"]: (s["outcome"], s["commitment_point"]) for s in o2c["statuses"]}
+    assert statuses["closed"] == ("won", False)
+    assert statuses["lost"] == ("lost", False)
+    assert statuses["agreed"] == (None, True)
+    assert {slug for slug, (outcome, _) in statuses.items() if outcome} == {"closed", "lost"}
+    assert sum(point for _, point in statuses.values()) == 1
+
+
 def test_processes_show_only_those_where_the_user_holds_a_role(
     alice, charlie, dave, returns_process
 ):

@@ -36,15 +36,17 @@ def test_the_states_are_those_of_the_instant_asked_about(o2c, alice, acme):
     card = card_create(actor=alice, process=o2c, title="Cables", client=acme, at=CREATED)
     assert sla_state(card, utc(2026, 11, 23, 11, 59)) == "on_track"
     assert sla_state(card, utc(2026, 11, 23, 12)) == "at_risk"
-    assert sla_state(card, utc(2026, 11, 23, 13)) == "breached"
+    # Breached means after the deadline: at its very instant the card is on time.
+    assert sla_state(card, utc(2026, 11, 23, 13)) == "at_risk"
+    assert sla_state(card, utc(2026, 11, 23, 13, 0, 1)) == "breached"
     assert target_state(card, utc(2026, 11, 23, 13)) == "on_track"
-    assert target_state(card, utc(2026, 11, 30, 9)) == "breached"
+    assert target_state(card, utc(2026, 11, 30, 9, 0, 1)) == "breached"
 
 
 def test_the_api_reads_the_states_at_the_instant_it_is_given(o2c, alice, acme):
     card = card_create(actor=alice, process=o2c, title="Cables", client=acme, at=CREATED)
     early = CardSerializer(card, context={"now": utc(2026, 11, 23, 10)}).data
-    late = CardSerializer(card, context={"now": utc(2026, 11, 30, 9)}).data
+    late = CardSerializer(card, context={"now": utc(2026, 11, 30, 9, 0, 1)}).data
     assert (early["sla_state"], early["target_state"]) == ("on_track", "on_track")
     assert (late["sla_state"], late["target_state"]) == ("breached", "breached")
 

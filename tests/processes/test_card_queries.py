@@ -27,9 +27,9 @@ def clocks(make_card):
     return {
         "on_time": _clock(make_card(), **running, at_risk_at=NOW + HOUR, due_at=NOW + 2 * HOUR),
         "at_risk": _clock(make_card(), **running, at_risk_at=NOW - HOUR, due_at=NOW + HOUR),
-        "breached": _clock(make_card(), **running, at_risk_at=NOW - 2 * HOUR, due_at=NOW),
+        "breached": _clock(make_card(), **running, at_risk_at=NOW - 2 * HOUR, due_at=NOW - HOUR),
         "paused_at_risk": _clock(make_card(), **paused, sla_consumed=30000),
-        "paused_breached": _clock(make_card(), **paused, sla_consumed=36000),
+        "paused_breached": _clock(make_card(), **paused, sla_consumed=36001),
         "paused_on_time": _clock(make_card(), **paused, sla_consumed=1000),
         "no_clock": _clock(make_card(), sla_allowance=None),
     }

@@ -56,7 +56,13 @@ def test_an_edit_with_a_new_client_records_the_change(make_card, alice):
     card.refresh_from_db()
     assert card.client.name == "Globex"
     change = Event.objects.get(card=card, kind=EventKind.FIELD_CHANGE)
-    assert change.data == {"field": "client", "old": "", "new": "Globex"}
+    assert change.data == {
+        "field": "client",
+        "old": "",
+        "new": "Globex",
+        "old_id": None,
+        "new_id": change.card.client_id,
+    }
 
 
 def test_a_refused_edit_leaves_no_client_behind(make_card, alice):

@@ -56,7 +56,9 @@ def test_sla_state_moves_on_track_at_risk_breached(new_card):
     card = new_card(utc(2026, 11, 23, 9))
     assert sla_state(card, utc(2026, 11, 23, 11, 59)) == "on_track"
     assert sla_state(card, utc(2026, 11, 23, 12)) == "at_risk"
-    assert sla_state(card, utc(2026, 11, 23, 13)) == "breached"
+    # Breached means after the deadline: at its very instant the card is still on time.
+    assert sla_state(card, utc(2026, 11, 23, 13)) == "at_risk"
+    assert sla_state(card, utc(2026, 11, 23, 13, 0, 0, 1)) == "breached"
 
 
 def test_block_pauses_the_clock_and_pushes_the_deadline_out(new_card, alice):
@@ -149,7 +151,8 @@ def test_whole_process_target_runs_from_creation(new_card):
     # failed from 2026-11-26 15:45 UTC on).
     assert target_state(card, utc(2026, 11, 26, 15, 44)) == "on_track"
     assert target_state(card, utc(2026, 11, 26, 15, 45)) == "at_risk"
-    assert target_state(card, utc(2026, 11, 30, 9)) == "breached"
+    assert target_state(card, utc(2026, 11, 30, 9)) == "at_risk"  # on time at the instant
+    assert target_state(card, utc(2026, 11, 30, 9, 0, 1)) == "breached"
 
 
 def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):

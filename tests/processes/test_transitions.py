@@ -328,7 +328,13 @@ def test_client_change_goes_into_history(make_card, alice, acme):
     card = make_card()
     card_update(actor=alice, card=card, changes={"client": acme})
     event = card.events.get(kind=EventKind.FIELD_CHANGE)
-    assert event.data == {"field": "client", "old": "", "new": "Acme Tools"}
+    assert event.data == {
+        "field": "client",
+        "old": "",
+        "new": "Acme Tools",
+        "old_id": None,
+        "new_id": acme.pk,
+    }
 
 
 def test_the_card_checks_its_version_without_overriding_django_internals():
