@@ -17,8 +17,8 @@ from flow.api.maps import read_map_window
 from flow.map_chart import map_svg
 from flow.process_map import cards_behind, problem_areas, process_map
 from flow.queries import read_forecast_query
+from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import InvalidInput
 from processes.models import RequestCard, Status
 from processes.selectors import processes_visible_to
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from goals.catalogue import METRICS, target_from_entry
 from goals.definitions import Cadence, GoalState, KeyResultKind
+from metrics.catalogue import METRICS, target_from_entry
 from processes.models import Channel, Status
 
 

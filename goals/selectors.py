@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 
-from goals.catalogue import METRICS, format_value
 from goals.charts import IN_PROGRESS, key_result_chart
 from goals.definitions import GoalState, KRState, worst
 from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
 from goals.reminders import WorkingTimes, check_in_due
+from metrics.catalogue import METRICS
 from metrics.charts import ChartPoint
-from processes.formatting import day_text
+from opmodel.formatting import day_text, figure_text
 from processes.models import Process
 
 
@@ -77,7 +77,7 @@ class KeyResultView:
         return cards_url(self.kr, self.current.week) if self.current else None
 
     def fmt(self, value) -> str:
-        return format_value(value, self.kr.unit)
+        return figure_text(value, self.kr.unit)
 
     @property
     def baseline_text(self) -> str:

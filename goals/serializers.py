@@ -4,9 +4,9 @@ types; the services decide what is allowed."""
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from goals.catalogue import in_percent, target_from_entry, value_as_shown
 from goals.definitions import Cadence, GoalState, KeyResultKind
 from goals.models import CheckIn, KeyResultWeek
+from metrics.catalogue import in_percent, target_from_entry, value_as_shown
 from opmodel.serializers import StrictCharField
 
 # Plain strings, checked by the services: choice fields named kind and state already exist in

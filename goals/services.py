@@ -1,6 +1,6 @@
 """Actions on goals, key results and check-ins: one function each, keyword-only, one
 transaction, `now` passed in. They check who may (goals.permissions) and what is valid, and
-raise the processes.errors family (InvalidInput: 400 with field errors; ActionForbidden: 403).
+raise the opmodel.errors family (InvalidInput: 400 with field errors; Forbidden: 403).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 
 from goals import history, reminders
-from goals.catalogue import METRICS, dimension_values
 from goals.definitions import (
     FIRST_GOAL_DAY,
     LAST_GOAL_DAY,
@@ -32,10 +31,11 @@ from goals.permissions import (
     may_create_goals,
     may_edit_goal,
 )
+from metrics.catalogue import METRICS, dimension_values
 from notifications.services import notify
+from opmodel.errors import Forbidden, InvalidInput
+from opmodel.formatting import moment_text
 from processes.calendars import process_calendar
-from processes.errors import ActionForbidden, InvalidInput
-from processes.formatting import moment_text
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def goal_create(
 ) -> Goal:
     processes = list(processes)
     if not may_create_goals(actor) or not all(is_accountable(actor, p.pk) for p in processes):
-        raise ActionForbidden(
+        raise Forbidden(
             "Only the accountable role of each of the goal's processes (or staff) sets goals."
         )
     _check_goal(title=title, starts_on=starts_on, ends_on=ends_on, cadence=cadence, state=state)
@@ -155,14 +155,12 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
         raise InvalidInput({field: ["This field cannot be changed."] for field in sorted(unknown)})
     current = set(goal.processes.values_list("pk", flat=True))
     if not may_edit_goal(actor, goal, current):
-        raise ActionForbidden(
-            "Only the accountable role of the goal's processes (or staff) edits it."
-        )
+        raise Forbidden("Only the accountable role of the goal's processes (or staff) edits it.")
     new_processes = changes.get("processes")
     if new_processes is not None:
         added = {p.pk for p in new_processes} - current
         if not all(is_accountable(actor, pid) for pid in added):
-            raise ActionForbidden("Only a process's accountable role (or staff) adds it to a goal.")
+            raise Forbidden("Only a process's accountable role (or staff) adds it to a goal.")
         used = set(goal.key_results.values_list("process_id", flat=True))
         dropped = used - {p.pk for p in new_processes}
         if dropped:
@@ -272,7 +270,7 @@ def key_result_create(
     """Add a key result; its baseline is the median of the complete weeks before the period
     (the weeks are recorded), and its history is written at once from the stored figures."""
     if not is_accountable(actor, process.pk):
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the accountable role of {process.name} (or staff) adds its key results."
         )
     dimension = (dimension or "").strip()
@@ -347,7 +345,7 @@ def check_in_create(
     goal = key_result.goal
     if not may_check_in(actor, goal, goal.processes.values_list("pk", flat=True)):
         owner = goal.owner.get_full_name() or goal.owner.get_username() if goal.owner else None
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the goal's owner, {owner}, checks in." if owner else "The goal has no owner."
         )
     errors = {}

@@ -10,7 +10,7 @@ from metrics.dashboards import week_choice
 from metrics.models import WeeklySnapshot
 from metrics.sections import weekly_sections_data
 from metrics.serializers import weekly_metrics_data
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.serializers import DetailSerializer
 
 WEEKLY_PARAMS = [

@@ -22,10 +22,15 @@ from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.health import OK, health_report
 from metrics.sections import weekly_sections_html
-from processes.errors import InvalidInput
-from processes.formatting import duration_text
+from opmodel.errors import InvalidInput
+from opmodel.formatting import duration_text
 from processes.models import Channel, Process, SLAState, Status
-from processes.selectors import cards_visible_to, process_from_query, processes_visible_to
+from processes.selectors import (
+    cards_visible_to,
+    people_visible_to,
+    process_from_query,
+    processes_visible_to,
+)
 from processes.views.filtering import bulk_choices, page_filters
 from roles.models import RoleKind
 from roles.permissions import role_map
@@ -143,7 +148,7 @@ def _pager_urls(request, page, param: str, anchor: str) -> None:
 def risks(request):
     now = timezone.now()
     processes = list(processes_visible_to(request.user))
-    people = list(selectors.review_people(user=request.user))
+    people = list(people_visible_to(request.user))
     filters = _risk_filters(request.GET, user=request.user, processes=processes, people=people)
     # The cards' filters shared with the board and the queue (search, priority, SLA state...).
     card_filters = page_filters(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "notifications",
     "csp",
+    "opmodel",  # the base template's filters (opmodel/templatetags)
     "roles",
     "processes",
     "metrics",
@@ -89,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.alerts",
             ],
+            # The filters about processes (clocks, zones) on every page, beside opmodel_ui's.
+            "builtins": ["processes.templatetags.process_ui"],
         },
     },
 ]
@@ -221,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "opmodel.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "processes.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "opmodel.errors.api_exception_handler",
     # Requests per address to POST /api/auth/token/, failed or not (django-axes counts failures).
     "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("OPMODEL_API_TOKEN_RATE", "20/minute")},
     "UNAUTHENTICATED_USER": None,

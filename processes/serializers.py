@@ -2,7 +2,7 @@
 
 Input serializers only parse (types, lengths of columns, choices, ids that exist and are
 visible); every business rule (ranges, terms, roles, conditions) is checked by the services,
-whose field errors come back through `processes.errors.api_exception_handler`.
+whose field errors come back through `opmodel.errors.api_exception_handler`.
 """
 
 from django.contrib.auth import get_user_model

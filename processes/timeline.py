@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from processes.formatting import money_text, number_text, percent_text, person_text
+from opmodel.formatting import money_text, number_text, percent_text, person_text
 from processes.models import Channel, EventKind, PaymentTerms, Priority, RequestCard, Status
 
 APPROVAL_TITLES = {

@@ -10,10 +10,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -22,8 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from processes.filters import SLA_LEFT
 from processes.models import Event, EventKind, Process, RequestCard, Status
+from processes.models.cards import SLA_LEFT
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import STATUS_CLOCK
 from roles.models import RoleKind
@@ -188,13 +186,10 @@ def my_queue(*, user) -> QuerySet[RequestCard]:
     """Open cards where I am responsible, or executor of the process, by time left (see
     `by_time_left`)."""
     executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
-    final_status = Status.objects.filter(
-        process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
-    )
     return by_time_left(
         cards_visible_to(user)
         .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
-        .exclude(Exists(final_status))
+        .open()
     )
 
 

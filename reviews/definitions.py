@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from goals.definitions import Cadence
+from opmodel.weeks import iso_week
 
 EFFECT_WEEKS = 4  # complete weeks compared before and after a decision was done
 MEDIAN_WEEKS = 12  # the weekly headline's median runs over this many weeks before it
@@ -124,11 +125,6 @@ def effect_of(before: list[float], after: list[float], expected: str) -> str:
         return Effect.NO_CHANGE
     up = change > 0
     return Effect.MOVED if up == (expected == Expected.UP) else Effect.WRONG_WAY
-
-
-def iso_week(day: date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
 
 
 def effect_weeks(done_on: date) -> tuple[list[str], list[str]]:

@@ -1,8 +1,8 @@
 from django import forms
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
-from processes.formatting import person_text
+from metrics.catalogue import METRICS
+from opmodel.formatting import person_text
 from processes.models import ExceptionRule, Priority, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, Expected, RuleKind
 from roles.models import ProcessRole

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from processes.calendars import process_calendar
 from reviews.definitions import DecisionState
 from reviews.models import Decision, Review, Rhythm
 from reviews.permissions import restrict_reviews
 from reviews.services.rhythm import cadence, next_slot, rhythm_when
-from roles.models import ProcessRole
 
 
 def reviews_visible_to(user) -> QuerySet[Review]:
@@ -46,21 +44,6 @@ def facilitator_kind(process_id: int, level: str) -> str | None:
         Rhythm.objects.filter(process_id=process_id, level=level)
         .values_list("facilitator_kind", flat=True)
         .first()
-    )
-
-
-def process_people(process) -> QuerySet:
-    """Active users holding a role in the process, directly or through a group."""
-    grants = ProcessRole.objects.filter(process=process)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
-            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
     )
 
 

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from roles.models import ProcessRole, RoleKind
@@ -64,3 +65,23 @@ def role_holders(
                     for event in events or ():
                         informed[(process_id, event)].add(holder)
     return RoleHolders(grants=dict(found), informed_of=dict(informed))
+
+
+def people_holding(grants: QuerySet[ProcessRole]) -> QuerySet:
+    """Active users holding one of `grants`, directly or through a group, each once, ordered
+    by name: the one answer to "who holds a role here" for pickers, filters and forms."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
+            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def people_holding_role_in(process) -> QuerySet:
+    """Active users holding a role in the process, directly or through a group."""
+    return people_holding(ProcessRole.objects.filter(process=process))

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from flow import forecasting, selectors
 from flow.queries import read_forecast_query
+from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import InvalidInput
 from processes.selectors import processes_visible_to
 from processes.serializers import DetailSerializer
 

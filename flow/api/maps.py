@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from flow.api.forecasts import ANSWERS, visible_process
 from flow.process_map import process_map
+from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import InvalidInput
 
 DEFAULT_WEEKS = 12
 MAX_DAYS = 3 * 366

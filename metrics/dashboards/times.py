@@ -107,7 +107,7 @@ def aging_wip(w: WeekFigures) -> Table:
                 Cell(name),
                 cell(aging.get(slug, {}).get("count"), href=w.url("wip", slug)),
                 cell(oldest, "days", w.url("wip", slug)),
-                w.before(previous, slug, "count", "count", "wip"),
+                w.before(previous, slug, "count", "cards", "wip"),
             ]
         )
     lines = _percentile_lines(w)

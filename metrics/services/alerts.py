@@ -8,13 +8,14 @@ a rolled-back scan never mails anyone.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel
 from notifications.models import Notification
 from notifications.services import Message, notify_many
+from opmodel.claims import claim
 from processes.models import RequestCard, Status
 from roles.models import InformedEvent, RoleKind
 from roles.selectors import role_holders
@@ -74,23 +75,12 @@ def alerts_raise(*, candidates: list[dict], now: datetime) -> list[Alert]:
 
 
 def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
-    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked.
-
-    One conditional UPDATE is the claim: of two workers, only the one whose UPDATE changed a
-    row notifies for it (PostgreSQL re-checks `notified_at IS NULL` after waiting for the
-    other's lock; SQLite runs one writer at a time). RETURNING (PostgreSQL, SQLite 3.35+) tells
-    which rows were ours, which a row count cannot. Alerts of these cards left un-notified by
-    another writer are claimed too: that is how nothing is lost.
+    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked
+    (opmodel.claims: of two workers, only one notifies for a row). Alerts of these cards left
+    un-notified by another writer are claimed too: that is how nothing is lost.
     """
-    table = connection.ops.quote_name(Alert._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(card_ids))
-    sql = (
-        f"UPDATE {table} SET notified_at = %s "
-        f"WHERE notified_at IS NULL AND card_id IN ({placeholders}) RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *sorted(card_ids)])
-        return [row[0] for row in cursor.fetchall()]
+    rows = Alert.objects.filter(card_id__in=sorted(card_ids))
+    return claim(rows, stamp="notified_at", at=now)
 
 
 def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:

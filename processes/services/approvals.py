@@ -3,13 +3,15 @@ when undecided past their decision SLA (DESIGN.md section 2, "Exception")."""
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Message, notifications_acted, notify_many
+from opmodel.claims import claim
+from opmodel.errors import Forbidden, InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.errors import CardConflict
 from processes.models import (
     CURRENT_STATUSES,
     ApprovalRequest,
@@ -216,11 +218,11 @@ def approval_decide(
     now = at or timezone.now()
     rule, card = approval.rule, approval.card
     if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
-        raise ActionForbidden(
+        raise Forbidden(
             "You made the change that raised this request: someone else must decide it."
         )
     if not role_map(actor).may_decide(card.process_id, rule.approver_kind, rule.authority):
-        raise ActionForbidden(f"Only {rule.approver_text} of this process may decide this.")
+        raise Forbidden(f"Only {rule.approver_text} of this process may decide this.")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise InvalidInput({"comment": ["Say why: a rejection needs a comment."]})
@@ -271,19 +273,13 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
     a row change, so the escalation role hears once.
     """
     now = now or timezone.now()
-    table = connection.ops.quote_name(ApprovalRequest._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("
-        f"SELECT id FROM {table} WHERE status = %s AND escalated_at IS NULL AND due_at <= %s "
-        f"ORDER BY id LIMIT %s) AND escalated_at IS NULL RETURNING id"
-    )
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    due = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, escalated_at__isnull=True, due_at__lte=now
+    ).order_by("id")
     escalated = 0
     while True:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [stamp, ApprovalStatus.PENDING, stamp, batch_size])
-                ids = [row[0] for row in cursor.fetchall()]
+            ids = claim(due[:batch_size], stamp="escalated_at", at=now)
             if not ids:
                 return escalated
             requests = list(

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from processes.errors import CardActionError, TransitionRefused
+from opmodel.errors import DomainError
+from processes.errors import TransitionRefused
 from processes.models import RequestCard, Status, Transition
 from processes.services.blocks import card_block, card_unblock
 from processes.services.cards import card_update
@@ -23,7 +24,7 @@ class BulkResult:
     refused: dict[int, str] = field(default_factory=dict)
 
 
-def _reason(exc: CardActionError) -> str:
+def _reason(exc: DomainError) -> str:
     if isinstance(exc, TransitionRefused) and exc.unmet:
         return exc.message.partition(":")[0] + ": " + "; ".join(exc.unmet)
     errors = getattr(exc, "errors", None)
@@ -82,8 +83,8 @@ def cards_bulk_apply(
                     raise TransitionRefused(f"There is no move from here to {status_name}.")
                 card_transition(actor=actor, card=card, name=name, at=now)
             else:
-                raise CardActionError(f"Unknown action “{action}”.")
-        except CardActionError as exc:
+                raise DomainError(f"Unknown action “{action}”.")
+        except DomainError as exc:
             result.refused[card.pk] = _reason(exc)
         else:
             result.done.append(card.pk)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import EventKind, LineItem, RequestCard
 from processes.services.approvals import approval_requests_sync
 from processes.services.cards import _refuse_if_finished, _require_editor, check_version

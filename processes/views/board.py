@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from processes import selectors, work_lists
-from processes.forms import users_with_role_in
+from processes.definition import process_zone_name
 from processes.models import Status, Transition
 from processes.panels import tile_marks
 from processes.summaries import process_summary
-from processes.templatetags.opmodel_ui import process_zone
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
+from roles.selectors import people_holding_role_in
 
 # Cards drawn per column (about three screens of a column); "All N" opens the rest, paged.
 BOARD_COLUMN_LIMIT = 20
@@ -56,7 +56,7 @@ def board(request):
         selectors.cards_visible_to(request.user),
         page="board",
         now=now,
-        people=users_with_role_in(process),
+        people=people_holding_role_in(process),
     )
     raw = work_lists.board(
         cards=filters.cards,
@@ -120,7 +120,7 @@ def board_column(request, status: str):
         selectors.cards_visible_to(request.user),
         page="board",
         now=now,
-        people=users_with_role_in(process),
+        people=people_holding_role_in(process),
     )
     cards = filters.cards.filter(process=process, status=column.slug).order_by(
         F("status_changed_at").desc(), "-id"
@@ -131,7 +131,7 @@ def board_column(request, status: str):
         "column": column,
         "page": page,
         "filters": filters,
-        "zone": process_zone(process),
+        "zone": process_zone_name(process),
         "now": now,
         "nav": "board",
     }

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from opmodel.templatetags.opmodel_ui import age_class, initials, person, since
 from processes.sla import sla_state
-from processes.templatetags.opmodel_ui import age_class, initials, person, since, sla_text
+from processes.templatetags.process_ui import sla_text
 
 _ID = 123456789
 _SLOT = str(_ID)

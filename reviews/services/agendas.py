@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
@@ -18,9 +18,10 @@ from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
+from opmodel.formatting import day_text, figure_text, moment_text, person_text
 from processes.calendars import process_calendar
-from processes.formatting import day_text, moment_text, person_text
 from processes.models import ApprovalRequest, ApprovalStatus, BlockReason, RequestCard, Status
+from processes.models.cards import sla_at_risk_q, sla_breached_q
 from processes.sla import sla_state
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
@@ -79,8 +80,7 @@ def as_now(items: list[dict]) -> list[dict]:
 
 
 def open_cards(process):
-    final = Status.objects.filter(process_id=OuterRef("process_id"), slug=OuterRef("status"))
-    return RequestCard.objects.filter(process=process).exclude(Exists(final.filter(final=True)))
+    return RequestCard.objects.filter(process=process).open()
 
 
 def decision_item(decision: Decision, today: date) -> dict:
@@ -113,8 +113,8 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
         cards.filter(
             Q(is_blocked=True)
             | Q(responsible__isnull=True)
-            | Q(sla_allowance__isnull=False, at_risk_at__lte=now)
-            | Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+            | sla_at_risk_q(now)
+            | sla_breached_q(now)
         ).order_by("id")
     )
     blocked = sorted((c for c in rows if c.is_blocked), key=lambda c: (c.blocked_at or now, c.pk))
@@ -214,18 +214,6 @@ def figure_rows(process, weeks: list[str], metrics: list[str]):
     ).values_list("snapshot__week", "metric", "dimension", "value")
 
 
-def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "share":
-        return f"{value * 100:.0f}%"
-    if kind == "percent":
-        return f"{value:.1f}%"
-    if kind == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"
-
-
 def headline_items(process, *, week: str) -> list[dict]:
     weeks = [week_shift(week, -k) for k in range(MEDIAN_WEEKS, -1, -1)]
     paths = {path: slug for slug, (_, path, _) in figures.HEADLINE_FIGURES.items()}
@@ -250,9 +238,9 @@ def headline_items(process, *, week: str) -> list[dict]:
         items.append(
             item(
                 f"figure:{slug}",
-                f"{label}: {_fmt(value, kind)}",
-                f"previous week {_fmt(before, kind)}, {MEDIAN_WEEKS}-week median "
-                f"{_fmt(median, kind)}" + (" (marked)" if marked else ""),
+                f"{label}: {figure_text(value, kind)}",
+                f"previous week {figure_text(before, kind)}, {MEDIAN_WEEKS}-week median "
+                f"{figure_text(median, kind)}" + (" (marked)" if marked else ""),
                 f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}",
                 tone,
             )

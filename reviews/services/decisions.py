@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
+from metrics.catalogue import METRICS
 from notifications.services import Message, notifications_acted, notify, notify_many
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.formatting import day_text, person_text
+from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.formatting import day_text, person_text
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
@@ -90,9 +90,9 @@ def decision_make(
     now: datetime,
 ) -> Decision:
     if not may_run(actor, review.process_id, _facilitator_kind(review)):
-        raise ActionForbidden("Only the process's accountable role or the facilitator decides.")
+        raise Forbidden("Only the process's accountable role or the facilitator decides.")
     if review.is_closed:
-        raise CardConflict("This review is closed: decisions are recorded while it is open.")
+        raise Conflict("This review is closed: decisions are recorded while it is open.")
     _check(review=review, text=text, owner=owner, due_on=due_on, changes=changes,
            rule_kind=rule_kind, rule_id=rule_id, metric=metric, key_result=key_result,
            expected=expected)  # fmt: skip
@@ -143,14 +143,14 @@ def decision_make(
 
 def _close(*, actor, decision: Decision, state: str, now: datetime, **fields) -> Decision:
     if not may_close_decision(actor, decision):
-        raise ActionForbidden("Only the decision's owner closes it.")
+        raise Forbidden("Only the decision's owner closes it.")
     closed_on = local_today(decision.process, now)
     with transaction.atomic():
         updated = Decision.objects.filter(pk=decision.pk, state=DecisionState.OPEN).update(
             state=state, closed_at=now, closed_on=closed_on, **fields
         )
         if not updated:
-            raise CardConflict("This decision was closed meanwhile. Reload it.")
+            raise Conflict("This decision was closed meanwhile. Reload it.")
         decision.refresh_from_db()
         notifications_acted(keys=[f"decision-made:{decision.pk}"], now=now)
         if decision.made_by_id and decision.made_by_id != actor.pk:

@@ -13,8 +13,8 @@ from django.utils.http import urlencode
 from goals.definitions import GoalState, KRState
 from goals.models import Goal
 from goals.selectors import key_results_for_process
+from opmodel.formatting import person_text
 from processes.calendars import process_calendar
-from processes.formatting import person_text
 from processes.models import BlockReason, Event, SLAPolicy, Status, Transition
 from processes.models.events import EventKind
 from reviews.definitions import (

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from metrics.flow import week_shift
 from metrics.weeks import last_complete_week
-from processes.formatting import day_text, person_text
+from opmodel.formatting import day_text, person_text
 from processes.models import ApprovalRequest, ApprovalStatus, ExceptionRule, SLAPolicy
 from reviews import figures
 from reviews.definitions import EFFECT_WEEKS, Changes, DecisionState, Effect, effect_ready_on

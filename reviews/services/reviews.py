@@ -1,5 +1,5 @@
 """Open and close a review: one function each, keyword-only, one transaction, `now` passed in.
-Refusals are the processes.errors family (400 field errors, 403, 409)."""
+Refusals are the opmodel.errors family (400 field errors, 403, 409)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.formatting import day_text
 from processes.calendars import process_calendar
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.formatting import day_text
 from reviews.definitions import Level, ReviewState
 from reviews.models import Decision, Review, Rhythm
 from reviews.permissions import may_run, may_see_process
@@ -75,7 +75,7 @@ def review_open(*, actor, process, level: str, held_on: date | None, now: dateti
         raise InvalidInput({"process": ["No such process among yours."]})
     rhythm = Rhythm.objects.filter(process=process, level=level, is_active=True).first()
     if not may_run(actor, process.pk, rhythm.facilitator_kind if rhythm else None):
-        raise ActionForbidden("Only the process's accountable role or the facilitator holds it.")
+        raise Forbidden("Only the process's accountable role or the facilitator holds it.")
     today = local_today(process, now)
     held_on = held_on or today
     if abs((held_on - today).days) > HELD_WITHIN_DAYS:
@@ -129,7 +129,7 @@ def review_notes_save(
     that recording a decision or leaving the page loses none of it. `discussed` None keeps
     the ticks as they are; a list replaces them."""
     if not may_run(actor, review.process_id, _facilitator_kind(review)):
-        raise ActionForbidden("Only the process's accountable role or the facilitator holds it.")
+        raise Forbidden("Only the process's accountable role or the facilitator holds it.")
     merged = _merged_notes(review, notes)
     ticks = list(review.discussed or []) if discussed is None else discussed
     ticks = sorted({k for k in ticks if k and len(k) <= KEY_MAX})
@@ -139,7 +139,7 @@ def review_notes_save(
             notes=merged, discussed=ticks
         )
         if not updated:
-            raise CardConflict("This review was closed meanwhile: your notes were not kept.")
+            raise Conflict("This review was closed meanwhile: your notes were not kept.")
         if users is not None:
             review.attendees.set(users)
     review.notes, review.discussed = merged, ticks
@@ -171,7 +171,7 @@ def review_close(
     kept while the review was open count with the ones sent (`discussed` None keeps the
     kept ticks; a list replaces them)."""
     if not may_run(actor, review.process_id, _facilitator_kind(review)):
-        raise ActionForbidden("Only the process's accountable role or the facilitator closes it.")
+        raise Forbidden("Only the process's accountable role or the facilitator closes it.")
     sent = {k for k, v in (notes or {}).items() if v and v.strip()}
     notes = _merged_notes(review, notes)
     discussed = list(review.discussed or []) if discussed is None else discussed
@@ -202,7 +202,7 @@ def review_close(
             no_decision=not has_decision,
         )
         if not updated:
-            raise CardConflict("This review was closed meanwhile. Reload it.")
+            raise Conflict("This review was closed meanwhile. Reload it.")
         if users:
             review.attendees.add(*users)
         if review.level == Level.MONTHLY:

@@ -10,16 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.forms import service_errors
 from processes.calendars import process_calendar
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.selectors import processes_visible_to
+from processes.selectors import process_by_slug
 from reviews import selectors
 from reviews.definitions import CADENCE_WEEKS, DEFINITIONS, Level
 from reviews.forms import DecisionForm, process_rules
 from reviews.permissions import may_run
 from reviews.services import reviews as review_services
 from reviews.services.decisions import decision_make
-from reviews.views.common import add_errors, pick_process
+from reviews.views.common import pick_process
+from roles.selectors import people_holding_role_in
 
 
 @require_safe
@@ -57,8 +59,7 @@ def review_list(request):
 
 @require_POST
 def review_open(request):
-    processes = {p.slug: p for p in processes_visible_to(request.user)}
-    process = processes.get(request.POST.get("process", ""))
+    process = process_by_slug(request.user, request.POST.get("process", ""))
     if process is None:
         raise Http404("No such process among yours.")
     try:
@@ -69,7 +70,7 @@ def review_open(request):
             held_on=None,
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except InvalidInput as exc:
         messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
@@ -92,7 +93,7 @@ def _may_run(user, review) -> bool:
 def _review_page(request, review, *, form=None, status=200):
     now = timezone.now()
     agenda = review_services.agenda_of(review, now=now)
-    people = selectors.process_people(review.process)
+    people = people_holding_role_in(review.process)
     decisions = list(
         review.decisions.select_related("owner", "key_result").order_by("due_on", "id")
     )
@@ -153,9 +154,9 @@ def review_notes(request, review_id: int):
     review = _review_or_404(request, review_id)
     try:
         _keep_typed(request, review)
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, getattr(exc, "message", "") or _first_error(exc))
         return redirect("review-detail", review.pk)
     messages.success(request, "Notes saved.")
@@ -172,26 +173,23 @@ def review_decide(request, review_id: int):
     # The notes and ticks come with the decision (one form): kept first, whatever the decision.
     try:
         _keep_typed(request, review)
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, getattr(exc, "message", "") or _first_error(exc))
         return redirect("review-detail", review.pk)
     form = DecisionForm(
-        request.POST, people=selectors.process_people(review.process), process=review.process
+        request.POST, people=people_holding_role_in(review.process), process=review.process
     )
     if form.is_valid():
         try:
-            decision_make(actor=request.user, review=review, now=timezone.now(),
-                          **form.cleaned_data)  # fmt: skip
-        except InvalidInput as exc:
-            add_errors(form, exc.errors)
-        except ActionForbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        except CardConflict as exc:
+            with service_errors(form) as call:
+                decision_make(actor=request.user, review=review, now=timezone.now(),
+                              **form.cleaned_data)  # fmt: skip
+        except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("review-detail", review.pk)
-        else:
+        if call.ok:
             messages.success(request, "Decision recorded.")
             return redirect("review-detail", review.pk)
     return _review_page(request, review, form=form, status=400)
@@ -205,12 +203,12 @@ def review_close(request, review_id: int):
         # A decision typed but not recorded would be lost with the close: say so, keep it all.
         try:
             _keep_typed(request, review)
-        except ActionForbidden as exc:
+        except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
-        except (InvalidInput, CardConflict):
+        except (InvalidInput, Conflict):
             pass
         form = DecisionForm(
-            request.POST, people=selectors.process_people(review.process), process=review.process
+            request.POST, people=people_holding_role_in(review.process), process=review.process
         )
         form.is_valid()
         form.add_error(None, "A decision is typed but not recorded: record it or clear it first.")
@@ -224,9 +222,9 @@ def review_close(request, review_id: int):
             attendees=_attendees(request),
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, getattr(exc, "message", "Check the notes."))
         return redirect("review-detail", review.pk)
     messages.success(request, "Review closed.")

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import LineItem
 from processes.selectors import cards_visible_to
 from processes.serializers import LineItemSerializer

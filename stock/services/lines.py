@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from processes.errors import ActionRefused
+from opmodel.errors import Refused
 from processes.models import LineItem, RequestCard
 from processes.services import card_item_add
 from processes.services.items import card_item_change, card_item_remove
@@ -55,7 +55,7 @@ def _line_locked(item: LineItem) -> tuple[StockLine | None, Stock | None]:
     if line is None:
         return None, None
     if line.consumed:
-        raise ActionRefused("This line has shipped: it can no longer change.")
+        raise Refused("This line has shipped: it can no longer change.")
     place = (line.product_id, line.warehouse_id)
     stock = stocks_lock([place])[place]
     line = StockLine.objects.select_for_update().get(pk=line.pk)

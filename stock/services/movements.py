@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from processes.errors import ActionForbidden, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
 from processes.models import RequestCard
 from stock.models import Movement, MovementKind, Product, PurchaseNeed, Stock, Warehouse
 from stock.services.locking import stocks_lock
@@ -23,7 +23,7 @@ def may_move_stock(user) -> bool:
 
 def require_warehouse(user) -> None:
     if not may_move_stock(user):
-        raise ActionForbidden("Only the warehouse (or staff) may move stock.")
+        raise Forbidden("Only the warehouse (or staff) may move stock.")
 
 
 def product_by_sku(sku: str, *, field: str = "sku") -> Product:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from processes.errors import CardActionError, InvalidInput
+from opmodel.errors import DomainError, InvalidInput
 from processes.models import LineItem
 from processes.selectors import cards_visible_to
 from processes.services.cards import _require_editor
@@ -51,7 +51,7 @@ def _back(card_id):
     return redirect(reverse("card-detail", args=[card_id]) + "#stock")
 
 
-def _refused(request, exc: CardActionError) -> None:
+def _refused(request, exc: DomainError) -> None:
     if isinstance(exc, InvalidInput):
         for field, errors in exc.errors.items():
             for error in errors:
@@ -66,7 +66,7 @@ def card_reserve(request, card_id: int):
     try:
         _require_editor(request.user, card.process_id, "reserve stock")
         card_lines_reserve(actor=request.user, card=card, now=timezone.now())
-    except CardActionError as exc:
+    except DomainError as exc:
         _refused(request, exc)
         return _back(card_id)
     state = card_availability(card)["state"]
@@ -93,7 +93,7 @@ def item_add(request, card_id: int):
             expected_version=data["version"],
             at=timezone.now(),
         )
-    except CardActionError as exc:
+    except DomainError as exc:
         _refused(request, exc)
         return _back(card_id)
     messages.success(request, "Stock line added.")
@@ -118,6 +118,6 @@ def item_change(request, card_id: int, item_id: int):
             changes = {"quantity": form.cleaned_data["quantity"]}
             stock_item_change(actor=request.user, item=item, changes=changes, at=timezone.now())
             messages.success(request, "Line changed.")
-    except CardActionError as exc:
+    except DomainError as exc:
         _refused(request, exc)
     return _back(card_id)

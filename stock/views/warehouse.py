@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from processes.errors import CardActionError, InvalidInput
+from opmodel.errors import DomainError, InvalidInput
 from stock.forms import MovementForm
 from stock.models import Product, Warehouse
 from stock.selectors import product_ledger, stock_rows
@@ -59,7 +59,7 @@ def movement_new(request):
                 for field, errors in exc.errors.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
-            except CardActionError as exc:
+            except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(

@@ -150,7 +150,7 @@ def test_the_worker_computes_a_week_and_recomputing_it_changes_nothing(
 
 def test_a_process_without_statuses_is_left_out_of_the_beat_jobs(history, o2c):  # noqa: F811
     from metrics.flow import weekly_flow_metrics
-    from processes.errors import InvalidInput
+    from opmodel.errors import InvalidInput
     from processes.models import Process
 
     empty = Process.objects.create(slug="being-set-up", name="Being set up")

@@ -17,8 +17,8 @@ from goals.definitions import baseline_weeks, period_weeks, week_days
 from goals.forms import GoalForm
 from goals.services import _check_goal
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
+from opmodel.errors import InvalidInput, api_exception_handler
 from processes import serializers as card_serializers
-from processes.errors import InvalidInput, api_exception_handler
 from processes.models import Process
 from reviews.api import serializers as review_serializers
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from processes.errors import _flat
+from opmodel.errors import _flat
 from reviews.services.reviews import review_open
 from tests.processes.test_api import CARDS, api_as, new_card_payload
 from tests.reviews.conftest import NOW, TODAY

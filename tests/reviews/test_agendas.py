@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from processes.errors import ActionForbidden, CardConflict
+from opmodel.errors import Forbidden
+from processes.errors import CardConflict
 from processes.models import ApprovalRequest, BlockReason, ExceptionRule, RequestCard, SLAPolicy
 from processes.services import card_block
 from reviews.services.decisions import decision_make
@@ -110,7 +111,7 @@ def test_notes_and_ticks_kept_while_open_count_at_close(daily_data, open_review,
 
 
 def test_notes_are_kept_only_by_who_runs_the_review(daily_data, open_review, alice):
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         review_notes_save(actor=alice, review=open_review("daily"), notes={"x": "y"},
                           discussed=None, now=NOW)  # fmt: skip
 

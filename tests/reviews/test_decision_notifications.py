@@ -6,7 +6,7 @@ import pytest
 
 from notifications.models import Notification
 from notifications.selectors import notification_lines, notifications_unread_count
-from processes.formatting import day_text
+from opmodel.formatting import day_text
 from reviews.services.decisions import decision_done, decision_drop, decision_make
 from roles.models import RoleKind
 from tests.processes.conftest import grant

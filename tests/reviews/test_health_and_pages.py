@@ -195,8 +195,9 @@ def _grow(make_card, alice, n):
 # The decision form lists the process's rules by kind (5 queries) and its key results (1).
 # Since issue 22: the rhythm's facilitator (who may run it), the attendees, the status (and
 # block reason) names the agenda shows instead of keys, the people twice (picker and
-# attendees) and the calendar's zone named on the page.
-PAGE_QUERIES = {"daily": 22, "weekly": 24, "monthly": 27}
+# attendees) and the calendar's zone named on the page; weekly and monthly read the standard
+# calendar's zone once (held by definition version).
+PAGE_QUERIES = {"daily": 22, "weekly": 23, "monthly": 26}
 HEALTH_QUERIES = 21
 
 

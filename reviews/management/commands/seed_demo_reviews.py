@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from goals.catalogue import METRICS
+from metrics.catalogue import METRICS
 from processes.calendars import process_calendar
 from processes.models import Process, SLAPolicy
 from reviews.definitions import Effect, effect_ready_on

@@ -1,4 +1,5 @@
-"""The metrics a key result may follow: the weekly figures (metrics.flow), named once here.
+"""The metric catalogue: the weekly figures (metrics.flow) a key result may follow, a decision
+may expect to move and a review reads, named once here with their unit and better direction.
 
 Each entry: its label and unit, which way is better, the `WeeklyFigure.metric` it reads (the
 process total, or the split by a dimension), and the figure of the dashboard's drill-down that
@@ -11,6 +12,10 @@ from dataclasses import dataclass
 
 UP, DOWN = "up", "down"
 CHANNEL, STATUS = "channel", "status"
+# The one vocabulary of units (opmodel.formatting.figure_text writes a figure by it): counts of
+# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days.
+CARDS, CLIENTS, SHARE, PERCENT, DAYS = "cards", "clients", "share", "percent", "days"
+UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS)
 
 
 @dataclass(frozen=True)
@@ -195,15 +200,3 @@ def catalogue_data(statuses: list[str]) -> list[dict]:
         }
         for m in METRICS.values()
     ]
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.0f}%"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"
