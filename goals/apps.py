@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+# Where goals' history names people: a user named here is deactivated, never deleted
+# (roles/people.py), or the goal would lose its owner and maker and the check-ins their author.
+HISTORY_FIELDS = [("Goal", "owner"), ("Goal", "created_by"), ("CheckIn", "author")]
+
 
 class GoalsConfig(AppConfig):
     """Goals and key results: the operating-model layer above metrics (docs/design.md,
@@ -13,12 +17,18 @@ class GoalsConfig(AppConfig):
 
     def ready(self):
         from goals import receivers
+        from goals.selectors import process_goals
         from goals.views.weekly_panel import key_results_panel
         from metrics.dashboards.panels import weekly_panel_register
         from metrics.signals import weekly_snapshot_written
+        from processes.summaries import register_process_summary
+        from roles.people import history_fields, register_history_source
+
+        register_process_summary("goals", process_goals, empty=list)
 
         weekly_snapshot_written.connect(
             receivers.snapshot_written, dispatch_uid="goals.key_results_record_week"
         )
         # The weekly dashboard shows the process's key results (metrics cannot load goals' tags).
         weekly_panel_register("goals.key_results", key_results_panel)
+        register_history_source(history_fields("goals", HISTORY_FIELDS))

@@ -7,11 +7,20 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from opmodel.weeks import iso_week
+
 MAX_ACTIVE_GOALS = 5  # "3-5 management goals": a sixth active on any day is refused
 AT_RISK_POINTS_BEHIND = 15
 OFF_TRACK_POINTS_BEHIND = 30
 BASELINE_WEEKS = 4
 REMINDER_GRACE_BUSINESS_DAYS = 2
+# A goal's dates stay where every week derived from them (the baseline before the start, the
+# weeks of the period, the day after the end) is still a date: Python's calendar runs from year 1
+# to 9999. And a goal is for "the next 6-12 months": a period of more than two years (which would
+# also hold one of the active slots for that long) is refused.
+FIRST_GOAL_DAY = date(1900, 1, 1)
+LAST_GOAL_DAY = date(9998, 12, 31)
+MAX_PERIOD_DAYS = 731
 
 
 class Cadence(models.TextChoices):
@@ -157,11 +166,6 @@ def worst(states) -> str | None:
     return max(states, key=lambda s: SEVERITY[s]) if states else None
 
 
-def iso_week_of(day: date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
-
-
 def week_days(week: str) -> tuple[date, date]:
     """'2026-W47' -> (its Monday, its Sunday)."""
     year, number = int(week[:4]), int(week[6:])
@@ -173,13 +177,13 @@ def baseline_weeks(starts_on: date) -> list[str]:
     """The complete ISO weeks just before the period: the week holding `starts_on` is not
     before it unless it starts on that Monday, and then the four before it are."""
     monday = starts_on - timedelta(days=starts_on.weekday())
-    return [iso_week_of(monday - timedelta(weeks=k)) for k in range(BASELINE_WEEKS, 0, -1)]
+    return [iso_week(monday - timedelta(weeks=k)) for k in range(BASELINE_WEEKS, 0, -1)]
 
 
 def period_weeks(starts_on: date, ends_on: date) -> list[str]:
     monday = starts_on - timedelta(days=starts_on.weekday())
     weeks = []
     while monday <= ends_on:
-        weeks.append(iso_week_of(monday))
+        weeks.append(iso_week(monday))
         monday += timedelta(weeks=1)
     return weeks

@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from goals.catalogue import METRICS
 from goals.definitions import Cadence, GoalState, KeyResultKind
+from metrics.catalogue import METRICS, target_from_entry
+from processes.models import Channel, Status
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -46,16 +47,14 @@ class GoalForm(forms.Form):
 class KeyResultForm(forms.Form):
     process = forms.ModelChoiceField(queryset=None, empty_label=None)
     metric = forms.ChoiceField(choices=[(m.key, m.label) for m in METRICS.values()])
-    dimension = forms.CharField(
+    dimension = forms.ChoiceField(
         required=False,
-        max_length=200,
-        help_text="Optional: a channel (e.g. website) or a status (e.g. closed) the metric "
-        "splits by. Blank: the whole process.",
+        help_text="Optional for most metrics: the channel or the status the metric splits by.",
     )
     kind = forms.ChoiceField(choices=KeyResultKind.choices, initial=KeyResultKind.TARGET)
     target = forms.FloatField(
-        help_text="For a guardrail: its threshold. Shares as fractions (0.9 is 90%), days "
-        "and percents as numbers."
+        help_text="For a guardrail: its threshold. Shares and percents in percent (90 for "
+        "90%), days as days."
     )
     deadline = forms.DateField(
         required=False, widget=DateInput, help_text="Targets: within the goal's period."
@@ -64,6 +63,32 @@ class KeyResultForm(forms.Form):
     def __init__(self, *args, processes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["process"].queryset = processes
+        self.fields["dimension"].choices = dimension_choices(processes)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["target"] = target_from_entry(data.get("metric", ""), data.get("target"))
+        except ValueError as exc:
+            self.add_error("target", str(exc))
+        return data
+
+
+def dimension_choices(processes) -> list:
+    """What a key result may split by, from the catalogue's lists: the channels and the
+    statuses of the goal's processes, by name (the service checks the pair with the metric)."""
+    statuses: dict[str, str] = {}
+    for slug, name in (
+        Status.objects.filter(process__in=processes)
+        .order_by("process__name", "order", "id")
+        .values_list("slug", "name")
+    ):
+        statuses.setdefault(slug, name)
+    return [
+        ("", "The whole process"),
+        ("Channel (intake, win rate and margin by channel)", list(Channel.choices)),
+        ("Status (conversion to a status)", list(statuses.items())),
+    ]
 
 
 class CheckInForm(forms.Form):

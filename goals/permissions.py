@@ -2,7 +2,8 @@
 
 See: a goal of a process where the user holds any role (a goal with several processes: any of
 them), or one they own or made; staff see all. Create and edit: the accountable role of the
-processes concerned, and staff. Check in: the goal's owner alone.
+processes concerned, and staff. The owner holds a role in one of the goal's processes. Check in:
+the goal's owner alone, while they hold such a role.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -49,5 +50,14 @@ def may_edit_goal(user, goal, process_ids: set[int]) -> bool:
     return any(is_accountable(user, pid) for pid in process_ids)
 
 
-def may_check_in(user, goal) -> bool:
-    return goal.owner_id is not None and goal.owner_id == user.pk
+def holds_a_role_in_any(user, process_ids) -> bool:
+    """A goal's owner must work in one of its processes (staff are no exception: owning a goal
+    means answering for a process's figures)."""
+    roles = role_map(user)
+    return any(roles.may_see_process(pid) for pid in process_ids)
+
+
+def may_check_in(user, goal, process_ids) -> bool:
+    """The owner, while they hold a role in one of the goal's processes."""
+    owner = goal.owner_id is not None and goal.owner_id == user.pk
+    return owner and holds_a_role_in_any(user, process_ids)

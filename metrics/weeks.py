@@ -2,18 +2,17 @@
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from processes.calendars import process_calendar
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
+from opmodel.weeks import iso_week
+from processes.calendars import process_zone
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def process_zone(process) -> ZoneInfo:
-    return ZoneInfo(process_calendar(process).timezone)
+# Weeks whose trailing windows (12 weeks, 30 days) and time-zone conversions stay inside Python's
+# calendar (year 1 to 9999): 0001-W01 in Berlin starts in year 0 in UTC.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def parse_week(week: str) -> tuple[int, int]:
@@ -21,6 +20,10 @@ def parse_week(week: str) -> tuple[int, int]:
     match = WEEK_RE.match((week or "").strip())
     if match:
         year, number = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidInput(
+                {"week": [f"Choose a week of the years {FIRST_YEAR} to {LAST_YEAR}."]}
+            )
         try:
             date.fromisocalendar(year, number, 1)
             return year, number
@@ -45,15 +48,12 @@ def iso_week_bounds(process, week: str) -> tuple[datetime, datetime]:
 
 def week_of(process, at: datetime) -> str:
     """The ISO week (in the process's zone) that an instant falls in."""
-    year, number, _ = at.astimezone(process_zone(process)).isocalendar()
-    return f"{year}-W{number:02d}"
+    return iso_week(at.astimezone(process_zone(process)).date())
 
 
 def week_shift(week: str, weeks: int) -> str:
     year, number = parse_week(week)
-    monday = date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks)
-    y, n, _ = monday.isocalendar()
-    return f"{y}-W{n:02d}"
+    return iso_week(date.fromisocalendar(year, number, 1) + timedelta(weeks=weeks))
 
 
 def last_complete_week(process, now: datetime | None = None) -> str:

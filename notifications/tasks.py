@@ -23,3 +23,12 @@ EMAIL_RETRY = {
 def email_send_task(notification_ids: list[int]) -> int:
     """E-mail these notifications (those not e-mailed yet); returns how many went."""
     return notifications_email_send(notification_ids=notification_ids, now=timezone.now())
+
+
+@shared_task(name="notifications.tasks.emails_never_queued_send")
+def emails_never_queued_send_task() -> int:
+    """The sweep (beat, every minute): e-mails that could not be queued while the broker was
+    down, sent once it is back."""
+    from notifications.services import emails_never_queued_send
+
+    return emails_never_queued_send(now=timezone.now())

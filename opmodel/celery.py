@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opmodel.settings")
 
@@ -22,6 +23,15 @@ def _ensure_broker_folders() -> None:
 
 
 app.on_after_configure.connect(lambda sender, **kwargs: _ensure_broker_folders(), weak=False)
+
+# Alerts never wait behind reports: deadline and approval scans, e-mail, reminders and the
+# heartbeat go to the "alerts" queue (the default, so a new task lands there unless routed),
+# the weekly figures to "metrics". A long backfill then holds only the metrics worker; each queue
+# has a worker of its own in docker-compose.yml (scripts/run's one worker consumes both).
+ALERTS_QUEUE = "alerts"
+METRICS_QUEUE = "metrics"
+app.conf.task_default_queue = ALERTS_QUEUE
+app.conf.task_routes = {"metrics.tasks.weekly_*": {"queue": METRICS_QUEUE}}
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "metrics.tasks.worker_heartbeat", "schedule": 60.0},
@@ -54,6 +64,18 @@ app.conf.beat_schedule = {
         "task": "goals.tasks.checkins_overdue_notify",
         "schedule": 60 * 60.0,
         "options": {"expires": 55 * 60},
+    },
+    # Stock counters against their ledger, nightly; the health page shows what it found.
+    "stock-check": {
+        "task": "stock.tasks.stock_check",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    # E-mails of notifications written while the broker was down (never queued), sent once.
+    "notifications-emails-never-queued": {
+        "task": "notifications.tasks.emails_never_queued_send",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Owners of decisions past their due date, told once per decision.
     "reviews-decisions-overdue": {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from opmodel.env import env_bool, env_int, env_list, env_str
 
@@ -45,11 +46,14 @@ INSTALLED_APPS = [
     "django_filters",
     "notifications",
     "csp",
+    "opmodel",  # the base template's filters (opmodel/templatetags)
     "roles",
     "processes",
     "metrics",
     "goals",
     "reviews",
+    "flow",
+    "stock",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.alerts",
             ],
+            # The filters about processes (clocks, zones) on every page, beside opmodel_ui's.
+            "builtins": ["processes.templatetags.process_ui"],
         },
     },
 ]
@@ -218,11 +224,32 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "opmodel.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "processes.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "opmodel.errors.api_exception_handler",
     # Requests per address to POST /api/auth/token/, failed or not (django-axes counts failures).
     "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("OPMODEL_API_TOKEN_RATE", "20/minute")},
     "UNAUTHENTICATED_USER": None,
 }
+# The cache holds the throttles' counts, so every worker process must share it: a table of the
+# database by default (`manage.py createcachetable` makes it; scripts/run, .ci/schemathesis and
+# docker compose run it), Redis with OPMODEL_CACHE_URL=redis://host:port/db.
+OPMODEL_CACHE_URL = env_str("OPMODEL_CACHE_URL", "")
+if OPMODEL_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": OPMODEL_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif OPMODEL_CACHE_URL:
+    raise ImproperlyConfigured("OPMODEL_CACHE_URL: give a redis:// address, or leave it empty.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "opmodel_cache",
+        }
+    }
 # Content-Security-Policy (django-csp 4): our own files only, no inline script or style, no
 # plugins, no framing. Scripts and styles live in static/; a page that needs more (the API docs'
 # Swagger UI) widens it for itself with csp_update.
@@ -248,13 +275,16 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
-# Password guessing (django-axes): after OPMODEL_LOGIN_FAILURE_LIMIT failures for one username,
-# or from one address, logins are refused for OPMODEL_LOGIN_LOCKOUT_MINUTES (counted from the
-# last counted failure), on the login page, the admin's and the token endpoint alike.
+# Password guessing (django-axes): after OPMODEL_LOGIN_FAILURE_LIMIT failures for one username
+# from one address, or from one address, logins are refused for OPMODEL_LOGIN_LOCKOUT_MINUTES
+# (counted from the last counted failure), on the login page, the admin's and the token
+# endpoint alike.
 # `manage.py axes_reset_username <name>` or `axes_reset` unlocks sooner.
 AXES_FAILURE_LIMIT = env_int("OPMODEL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OPMODEL_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# What is locked: the pair (username, address), and an address trying many usernames; never a
+# username alone, or a stranger's five wrong passwords would lock the real user out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Attempts while locked out do not push the end of the lockout further: the page's "try again in
 # N minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -263,10 +293,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For;
 # without this every visitor would share the proxy's address (and its lockout).
 _PROXY_COUNT = env_int("OPMODEL_TRUSTED_PROXY_COUNT", 0)
+# DRF's throttles read the same count: left unset (None), DRF takes the whole X-Forwarded-For a
+# client sends as its address, so a spoofed header would get a fresh allowance each request.
+REST_FRAMEWORK["NUM_PROXIES"] = _PROXY_COUNT
 if _PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    REST_FRAMEWORK["NUM_PROXIES"] = _PROXY_COUNT
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Opmodel API",
@@ -276,12 +308,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     # The status clock and the whole-process target share one set of states.
     "ENUM_NAME_OVERRIDES": {
         "SLAStateEnum": "processes.models.SLAState",
         # A review level and a goal's cadence are the same three words: one enum.
         "CadenceEnum": "goals.definitions.Cadence",
+        "StockMovementKindEnum": "stock.api.serializers.MovableKind",
+        "EventKindEnum": "processes.models.EventKind",
     },
     # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
     "POSTPROCESSING_HOOKS": [
@@ -302,6 +338,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+# A request that queues a task (the e-mails of notifications) waits at most half a second on an
+# unreachable broker, and tries once (kombu would otherwise retry the connection for seconds);
+# what could not be queued is swept later (notifications/services.py). A worker's own consumer
+# connection keeps Celery's reconnecting (broker_connection_retry), which these do not touch.
+OPMODEL_BROKER_FAIL_FAST = {"socket_connect_timeout": 0.5, "max_retries": 0}
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = OPMODEL_BROKER_FAIL_FAST
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -9,14 +9,19 @@ urlpatterns = [
     path("api/auth/", include("roles.api.auth_urls")),
     path("api/", include("notifications.api.urls")),
     path("api/", include("metrics.api.urls")),
+    # Before processes: stock extends the card's item endpoints (issue 23, point 8).
+    path("api/", include("stock.api.urls")),
     path("api/", include("processes.api.urls")),
     path("api/", include("goals.api.urls")),
     path("api/", include("reviews.api.urls")),
+    path("api/", include("flow.api.urls")),
     path("", include("notifications.urls")),
     path("", include("metrics.urls")),
     path("", include("processes.urls")),
     path("", include("goals.urls")),
     path("", include("reviews.urls")),
+    path("", include("flow.urls")),
+    path("", include("stock.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.checks import InlineModelAdminChecks
 from django.db.models import OuterRef, Subquery
 
-from processes.conditions import CONDITION_CHOICES
+from processes.conditions import condition_choices
+from processes.effects import effect_choices
 from processes.models import (
     ApprovalRequest,
     BlockReason,
@@ -24,15 +25,19 @@ from processes.models import (
 )
 from processes.models.calendars import WEEKDAYS
 from processes.services import document_remove
-from roles.models import ProcessRole, RoleKind
+from roles.models import InformedEvent, ProcessRole, RoleKind
 
 
 class TransitionForm(forms.ModelForm):
     allowed_roles = forms.MultipleChoiceField(
         choices=RoleKind.choices, widget=forms.CheckboxSelectMultiple
     )
+    # Callables: apps above processes register their conditions and effects at start-up.
     conditions = forms.MultipleChoiceField(
-        choices=CONDITION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        choices=condition_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    effects = forms.MultipleChoiceField(
+        choices=effect_choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
     class Meta:
@@ -45,6 +50,7 @@ class TransitionForm(forms.ModelForm):
             "target",
             "allowed_roles",
             "conditions",
+            "effects",
             "order",
         ]
 
@@ -162,10 +168,17 @@ class RoleGrantForm(forms.ModelForm):
     constraints are checked with the process, as a ForeignKey's would be)."""
 
     process_id = forms.ModelChoiceField(Process.objects.order_by("name"), label="Process")
+    # Ticked by name rather than typed as a JSON list.
+    informed_of = forms.MultipleChoiceField(
+        choices=InformedEvent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Informed grants: what this grant is told of. Other kinds ignore it.",
+    )
 
     class Meta:
         model = ProcessRole
-        fields = ["process_id", "kind", "authority", "user", "group"]
+        fields = ["process_id", "kind", "authority", "user", "group", "informed_of"]
 
     def clean_process_id(self) -> int:
         return self.cleaned_data["process_id"].pk

@@ -124,6 +124,10 @@ class WorkingTime:
                     total += closes - opens
         return total // timedelta(seconds=1)
 
+    def working_window(self, day: date) -> tuple[datetime, datetime] | None:
+        """The working window of a local date as UTC instants, or None on a day off."""
+        return self._window(day)
+
     def _window(self, day: date) -> tuple[datetime, datetime] | None:
         """The working window of a local date as UTC instants, or None on a day off."""
         if day.isoweekday() not in self.working_days or day in self.holidays:

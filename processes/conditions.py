@@ -1,7 +1,9 @@
 """Conditions a transition may require, by name. Transition definitions (data) pick from these.
 
-Each condition answers with a sentence naming what is missing, or None when it holds. They read
-only the card's own columns (counts and totals are denormalized), so checking them costs no query.
+Each condition answers with a sentence naming what is missing, or None when it holds. The ones
+here read only the card's own columns (counts and totals are denormalized), so checking them
+costs no query. Apps above processes add their own with `condition_register` in their
+AppConfig.ready (docs/design.md, "Architecture": processes never imports them).
 """
 
 from collections.abc import Callable
@@ -56,7 +58,14 @@ CONDITIONS: dict[str, Condition] = {
     ]
 }
 
-CONDITION_CHOICES = [(c.name, c.label) for c in CONDITIONS.values()]
+
+def condition_register(*, name: str, label: str, check: Callable[..., str | None]) -> None:
+    """Offer a named condition to every process (called once, at start-up)."""
+    CONDITIONS[name] = Condition(name, label, check)
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    return [(c.name, c.label) for c in CONDITIONS.values()]
 
 
 def unmet_conditions(card, names, **context) -> list[str]:

@@ -53,6 +53,10 @@ class ProcessDefinition:
 
 
 _loaded: dict[int, ProcessDefinition] = {}
+# The standard calendar's zone by definition version: a change to any calendar gives every
+# process a new version, so a held zone is never stale, and pages that list many cards of a
+# process without a calendar read the standard row once, not per card.
+_standard_zones: dict[uuid.UUID, str] = {}
 _lock = threading.Lock()
 
 
@@ -72,6 +76,23 @@ def definitions_forget() -> None:
     """Drop every definition held (tests start from none)."""
     with _lock:
         _loaded.clear()
+        _standard_zones.clear()
+
+
+def process_zone_name(process: Process) -> str:
+    """The IANA zone of the calendar row the process counts on: its own, else the standard one
+    (both editable in the admin)."""
+    held = _loaded.get(process.pk)
+    if held is not None and held.version == process.definition_version:
+        return held.working_time.tz.key
+    if process.calendar_id:
+        return process.calendar.timezone
+    zone = _standard_zones.get(process.definition_version)
+    if zone is None:
+        zone = BusinessCalendar.objects.standard().timezone
+        with _lock:
+            _standard_zones[process.definition_version] = zone
+    return zone
 
 
 def _load(process: Process, year: int) -> ProcessDefinition:

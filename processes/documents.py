@@ -11,7 +11,7 @@ import filetype
 from django.conf import settings
 from django.core import checks
 
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 
 TEXT = "text"  # no magic number: checked as text instead
 HEAD_BYTES = 8192  # filetype needs at most this many bytes

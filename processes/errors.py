@@ -1,23 +1,9 @@
-"""The domain's exceptions, and the one place that maps them to HTTP answers."""
+"""The card's own refusals, deriving from the project's family in `opmodel.errors`."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from opmodel.errors import Conflict, Refused
 
 
-class CardActionError(Exception):
-    http_status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def as_data(self) -> dict:
-        return {"detail": self.message}
-
-
-class TransitionRefused(CardActionError):
+class TransitionRefused(Refused):
     """The move is unknown, not allowed from the current status, or its conditions fail."""
 
     def __init__(self, message: str, unmet: list[str] | None = None):
@@ -28,54 +14,11 @@ class TransitionRefused(CardActionError):
         return {"detail": self.message, "unmet": self.unmet}
 
 
-class ActionRefused(CardActionError):
-    """A card action (block, unblock, edit) that the card's state does not allow."""
-
-
-class ActionForbidden(CardActionError):
-    http_status = 403
-
-
-class CardConflict(CardActionError):
-    http_status = 409
+class CardConflict(Conflict):
+    """The card's version moved on since the user opened it."""
 
     def __init__(self, message: str = ""):
         super().__init__(
             message
             or "Someone else changed this card since you opened it. Reload it and try again."
         )
-
-
-class InvalidInput(CardActionError):
-    """Field errors found by a service: {field: [message]}."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("Check the highlighted fields.")
-        self.errors = errors
-
-    def as_data(self) -> dict:
-        return self.errors
-
-    @classmethod
-    def from_django(cls, exc: DjangoValidationError) -> "InvalidInput":
-        if hasattr(exc, "error_dict"):
-            return cls(
-                {
-                    field: [str(m) for e in errs for m in e.messages]
-                    for field, errs in exc.error_dict.items()
-                }
-            )
-        return cls({"non_field_errors": list(exc.messages)})
-
-
-def api_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
-        exc = InvalidInput.from_django(exc)
-    if isinstance(exc, CardActionError):
-        return Response(exc.as_data(), status=exc.http_status)
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    if response.status_code == status.HTTP_400_BAD_REQUEST and not isinstance(response.data, dict):
-        response.data = {"non_field_errors": response.data}
-    return response

@@ -2,13 +2,11 @@
 card list: `/?q=acme&responsible=me&sla=at_risk` means the same everywhere, and a bad value is
 a field error (the pages show it on the form, the API answers 400)."""
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from processes.models import Channel, Client, Priority, RequestCard
@@ -21,32 +19,17 @@ UNASSIGNED = "unassigned"
 
 
 class SLAFilterState:
+    """The deadline filter's choices. A late card is past being at risk, so "at risk" alone
+    would leave out the cards most in need (issue 22): the first choice takes both."""
+
+    AT_RISK_OR_LATE = "at_risk_or_late"
     AT_RISK = "at_risk"
     BREACHED = "breached"
-    CHOICES = [(AT_RISK, "At risk"), (BREACHED, "Breached")]
-
-
-# The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
-# by its instants, a paused one by the share of the allowance used. (The risks page uses them too.)
-SLA_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
-SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
-SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
-    GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
-)
-SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gt=F("sla_allowance"))
-# Business seconds the status clock has left (negative once over).
-SLA_LEFT = F("sla_allowance") - F("sla_consumed")
-
-
-def sla_breached_q(now: datetime) -> Q:
-    # Breached means after the deadline (processes.sla.Clock.state).
-    return (SLA_RUNNING & Q(due_at__lt=now)) | SLA_PAUSED_BREACHED
-
-
-def sla_at_risk_q(now: datetime) -> Q:
-    """At risk and not yet breached."""
-    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lt=now)
-    return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
+    CHOICES = [
+        (AT_RISK_OR_LATE, "At risk or late"),
+        (AT_RISK, "At risk, not yet late"),
+        (BREACHED, "Late (breached)"),
+    ]
 
 
 class ResponsibleField(forms.CharField):
@@ -124,8 +107,10 @@ class CardFilter(django_filters.FilterSet):
 
     def filter_sla(self, cards: QuerySet, name: str, value: str) -> QuerySet:
         if value == SLAFilterState.BREACHED:
-            return cards.filter(sla_breached_q(self.now))
-        return cards.filter(sla_at_risk_q(self.now))
+            return cards.breached(self.now)
+        if value == SLAFilterState.AT_RISK_OR_LATE:
+            return cards.at_risk(self.now) | cards.breached(self.now)
+        return cards.at_risk(self.now)
 
     def filter_blocked(self, cards: QuerySet, name: str, value: str) -> QuerySet:
         return cards.filter(is_blocked=value == "true")

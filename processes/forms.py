@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.forms.models import model_to_dict
 
 from processes.models import (
@@ -15,22 +14,9 @@ from processes.models import (
     Priority,
     Process,
 )
+from roles.selectors import people_holding_role_in
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
-def users_with_role_in(process: Process):
-    """Everyone who holds a role in the process, directly or through a group."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(process_roles__process_id=process.pk)
-            | Q(groups__process_roles__process_id=process.pk),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -79,7 +65,7 @@ class CardForm(forms.Form):
     def __init__(self, *args, process: Process, **kwargs):
         super().__init__(*args, **kwargs)
         self.process = process
-        self.fields["responsible"].queryset = users_with_role_in(process)
+        self.fields["responsible"].queryset = people_holding_role_in(process)
 
     def clean_new_client_name(self):
         return self.cleaned_data["new_client_name"].strip()
@@ -212,7 +198,7 @@ class AssignForm(forms.Form):
 class BulkForm(forms.Form):
     """One action on several cards from the queue or the risks page."""
 
-    ACTIONS = [("assign", "Assign"), ("block", "Block"), ("move", "Move")]
+    ACTIONS = [("assign", "Assign"), ("block", "Block"), ("unblock", "Unblock"), ("move", "Move")]
 
     card = forms.TypedMultipleChoiceField(
         coerce=int, choices=(), error_messages={"required": "Tick at least one card."}

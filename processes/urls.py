@@ -1,11 +1,13 @@
 from django.urls import path
 
-from processes.views import approvals, board, card, card_forms, queue, triage
+from processes.views import approvals, board, card, card_forms, overview, queue, triage
 
 urlpatterns = [
     path("", board.board, name="board"),
     path("board/column/<slug:status>/", board.board_column, name="board-column"),
     path("queue/", queue.queue, name="queue"),
+    path("processes/", overview.process_list, name="process-list"),
+    path("processes/<slug:slug>/", overview.process_rules_page, name="process-rules"),
     path("cards/bulk/", triage.cards_bulk, name="cards-bulk"),
     path("views/", triage.saved_view_create, name="saved-view-create"),
     path("views/<int:view_id>/delete/", triage.saved_view_delete, name="saved-view-delete"),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from goals.definitions import Cadence
+from opmodel.weeks import iso_week
 
 EFFECT_WEEKS = 4  # complete weeks compared before and after a decision was done
 MEDIAN_WEEKS = 12  # the weekly headline's median runs over this many weeks before it
@@ -16,6 +17,14 @@ MARKED_CHANGE = 0.20  # a headline is marked when it is this share away from its
 PILOT_CARDS = 10  # finished cards that make a pilot run through the process
 CADENCE_WEEKS = 4  # reviews held on cadence are counted over this many weeks
 TOP = 5  # block reasons and breach hotspots shown on the weekly agenda
+HEALTH_BANDS = (0.8, 0.5)  # a model health share at or above the first is good, the second watch
+
+
+def health_band(share: float | None) -> str:
+    if share is None:
+        return ""
+    good, watch = HEALTH_BANDS
+    return "good" if share >= good else "watch" if share >= watch else "bad"
 
 
 # A review's level is a goal's review cadence: one set of words (and one API enum).
@@ -62,6 +71,11 @@ class Effect(models.TextChoices):
 
 DEFINITIONS = [
     (
+        "Model health bands",
+        f"Each figure is a share: good at {HEALTH_BANDS[0]:.0%} or more, watch from "
+        f"{HEALTH_BANDS[1]:.0%}, bad below; with nothing to count it has no band.",
+    ),
+    (
         "Schedule",
         "Each review level of a process has a rhythm: a local time on the process's business "
         "calendar; daily on every working day, weekly on a weekday, monthly on the n-th weekday "
@@ -69,8 +83,9 @@ DEFINITIONS = [
     ),
     (
         "Held on time / missed",
-        "A slot is held on time when a review of its level was closed on the slot's day; a "
-        "past slot without one is missed.",
+        "A slot is held on time when a review of its level was closed on the slot's day with "
+        "at least one decision; a past slot without one is missed. A review closed with no "
+        "decision stays marked as such and is not counted as held.",
     ),
     (
         "Agenda",
@@ -110,11 +125,6 @@ def effect_of(before: list[float], after: list[float], expected: str) -> str:
         return Effect.NO_CHANGE
     up = change > 0
     return Effect.MOVED if up == (expected == Expected.UP) else Effect.WRONG_WAY
-
-
-def iso_week(day: date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
 
 
 def effect_weeks(done_on: date) -> tuple[list[str], list[str]]:

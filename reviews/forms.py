@@ -1,8 +1,9 @@
 from django import forms
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
-from processes.models import ExceptionRule, SLAPolicy, Status, Transition
+from metrics.catalogue import METRICS
+from opmodel.formatting import person_text
+from processes.models import ExceptionRule, Priority, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, Expected, RuleKind
 from roles.models import ProcessRole
 
@@ -51,14 +52,14 @@ def process_rules(process) -> dict[str, list[tuple[int, str]]]:
     """The rules a decision can change, by kind: (id, a label people recognise)."""
     return {
         RuleKind.SLA_POLICY: [
-            (p.pk, f"{p.status.name}: {p.allowance_minutes} business min, {p.priority or 'any'}")
+            (p.pk, sla_policy_text(p))
             for p in SLAPolicy.objects.filter(process=process).select_related("status")
         ],
         RuleKind.EXCEPTION_RULE: [
             (r.pk, r.name) for r in ExceptionRule.objects.filter(process=process)
         ],
         RuleKind.ROLE_GRANT: [
-            (g.pk, f"{g} in {process}")
+            (g.pk, f"{g.get_kind_display()}: {person_text(g.user) if g.user else g.group}")
             for g in ProcessRole.objects.filter(process_id=process.pk).select_related(
                 "user", "group"
             )
@@ -70,6 +71,18 @@ def process_rules(process) -> dict[str, list[tuple[int, str]]]:
             (t.pk, t.name) for t in Transition.objects.filter(process=process).order_by("id")
         ],
     }
+
+
+def sla_policy_text(policy) -> str:
+    """An SLA policy as people say it: "Received: 4 business hours, any priority"."""
+    hours = policy.allowance_minutes / 60
+    allowance = (
+        f"{hours:g} business hours"
+        if hours >= 1
+        else f"{policy.allowance_minutes} business minutes"
+    )
+    priority = Priority(policy.priority).label.lower() if policy.priority in Priority else "any"
+    return f"{policy.status.name}: {allowance}, {priority} priority"
 
 
 class DoneForm(forms.Form):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("reviews/open/", reviews.review_open, name="review-open"),
     path("reviews/<int:review_id>/", reviews.review_detail, name="review-detail"),
     path("reviews/<int:review_id>/decisions/", reviews.review_decide, name="review-decide"),
+    path("reviews/<int:review_id>/notes/", reviews.review_notes, name="review-notes"),
     path("reviews/<int:review_id>/close/", reviews.review_close, name="review-close"),
     path("decisions/", decisions.decision_list, name="decision-list"),
     path("decisions/<int:decision_id>/done/", decisions.decision_mark_done, name="decision-done"),

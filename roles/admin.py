@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from knox.models import get_token_model
 
 from roles.people import DEACTIVATE_INSTEAD, people_in_history
 
@@ -54,7 +56,11 @@ class PersonAdmin(UserAdmin):
 
     @admin.action(description="Deactivate selected people (they can no longer log in)")
     def deactivate_selected(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False)
+        with transaction.atomic():
+            ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))
+            count = get_user_model().objects.filter(pk__in=ids).update(is_active=False)
+            # An update sends no save signal: their API tokens are revoked here (roles.signals).
+            get_token_model().objects.filter(user_id__in=ids).delete()
         self.message_user(
             request,
             f"{count} {'person' if count == 1 else 'people'} deactivated.",

@@ -28,6 +28,26 @@ def register_history_source(source: HistorySource) -> None:
         _sources.append(source)
 
 
+def history_fields(app_label: str, fields: list[tuple[str, str]]) -> HistorySource:
+    """A source naming the users that the (model, field) pairs of an app point at (a foreign key
+    or a many-to-many field)."""
+
+    def source(user_ids: list[int]) -> set[int]:
+        from django.apps import apps
+
+        found: set[int] = set()
+        for model_name, field in fields:
+            model = apps.get_model(app_label, model_name)
+            found |= set(
+                model.objects.filter(**{f"{field}__in": user_ids})
+                .values_list(field, flat=True)
+                .distinct()
+            )
+        return found
+
+    return source
+
+
 def people_in_history(user_ids: Iterable[int]) -> set[int]:
     ids = [pk for pk in user_ids if pk is not None]
     found: set[int] = set()

@@ -1,4 +1,6 @@
-"""A password change revokes every API token of the user.
+"""A password change revokes every API token of the user, and so does a deactivation or a
+reactivation (knox refuses an inactive user's tokens, but would take them again once the user is
+reactivated: a token handed out before must stay dead).
 
 A receiver of the user model's save, not a wrapper of set_password: the password changes
 through several doors (the admin's form, `changepassword`, set_password then save, a raw
@@ -15,10 +17,13 @@ from knox.models import get_token_model
 def _password_about_to_change(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None:
         return
-    if update_fields is not None and "password" not in update_fields:
+    if update_fields is not None and not {"password", "is_active"} & set(update_fields):
         return
-    stored = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    instance._opmodel_password_changed = stored is not None and stored != instance.password
+    stored = sender.objects.filter(pk=instance.pk).values_list("password", "is_active").first()
+    instance._opmodel_password_changed = stored is not None and stored != (
+        instance.password,
+        instance.is_active,
+    )
 
 
 def _revoke_tokens_after_password_change(sender, instance, created=False, **kwargs):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from goals.definitions import Cadence, GoalState, KeyResultKind
 from goals.models import CheckIn, KeyResultWeek
+from metrics.catalogue import in_percent, target_from_entry, value_as_shown
 from opmodel.serializers import StrictCharField
 
 # Plain strings, checked by the services: choice fields named kind and state already exist in
@@ -38,7 +39,23 @@ class KeyResultOutSerializer(serializers.Serializer):
 
     def get_in_progress(self, view) -> dict | None:
         row = view.in_progress
-        return {"week": row.week, "value": row.value, "state": row.state} if row else None
+        if row is None:
+            return None
+        return {"week": row.week, "value": row.value, "state": row.state}
+
+    def to_representation(self, view):
+        """Values in the unit they are entered in: shares in percent, as on the pages."""
+        data = super().to_representation(view)
+        key = view.kr.metric
+        if in_percent(key):
+            for name in ("baseline", "current", "target"):
+                data[name] = value_as_shown(key, data[name])
+            if data["in_progress"]:
+                data["in_progress"]["value"] = value_as_shown(key, data["in_progress"]["value"])
+            data["baseline_weeks"] = [
+                [week, value_as_shown(key, value)] for week, value in data["baseline_weeks"] or []
+            ]
+        return data
 
 
 class GoalOutSerializer(serializers.Serializer):
@@ -88,14 +105,28 @@ class KeyResultInputSerializer(serializers.Serializer):
     metric = StrictCharField(max_length=50)
     dimension = StrictCharField(required=False, allow_blank=True, default="")
     kind = StrictCharField(default=KeyResultKind.TARGET, help_text="target or guardrail")
-    target = serializers.FloatField()
+    target = serializers.FloatField(
+        help_text="In the unit the metric is shown in: shares in percent (90 for 90%, 0-100)."
+    )
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        try:
+            attrs["target"] = target_from_entry(attrs["metric"], attrs["target"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"target": [str(exc)]}) from exc
+        return attrs
 
 
 class HistorySerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyResultWeek
         fields = ["week", "value", "progress", "state", "complete"]
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        data["value"] = value_as_shown(self.context.get("metric", ""), data["value"])
+        return data
 
 
 class CheckInInputSerializer(serializers.Serializer):

@@ -1,11 +1,11 @@
 """The goals API (issue 12, section 9). Thin, like processes/api/: parse with a serializer,
 call a service or selector, answer. A goal the user may not see answers 404, never 403;
-domain refusals become HTTP answers in processes.errors.api_exception_handler."""
+domain refusals become HTTP answers in opmodel.errors.api_exception_handler."""
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -13,13 +13,14 @@ from rest_framework.views import APIView
 
 from goals import selectors, services
 from goals.api import serializers as s
-from goals.catalogue import catalogue_data
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
+from metrics.catalogue import catalogue_data
+from opmodel.api import VisibleViewSet
+from opmodel.errors import InvalidInput
 from processes.api.serializers import DetailSerializer
-from processes.errors import InvalidInput
 from processes.models import Status
-from processes.selectors import processes_visible_to
+from processes.selectors import processes_by_slug, processes_visible_to
 
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="The user's role may not.")
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such goal visible to the user.")
@@ -29,9 +30,7 @@ FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: {
 def _processes(user, slugs: list[str]):
     """The user's processes named by slug; an unknown one (or one they hold no role in) is a
     field error, so a slug never tells an outsider that a process exists."""
-    if not slugs:
-        return []
-    found = {p.slug: p for p in processes_visible_to(user).filter(slug__in=slugs)}
+    found = processes_by_slug(user, slugs)
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise InvalidInput({"processes": [f"No process “{missing[0][:50]}” among yours."]})
@@ -46,14 +45,17 @@ def _goal_view(request, pk: int):
 
 
 @extend_schema(tags=["goals"])
-class GoalViewSet(viewsets.GenericViewSet):
+class GoalViewSet(VisibleViewSet):
     """Goals of the processes where the user holds a role, with their key results computed
     from the weekly figures."""
 
     queryset = Goal.objects.none()
     serializer_class = s.GoalOutSerializer
     pagination_class = None
-    lookup_value_regex = r"\d+"
+    not_found = "No such goal."
+
+    def visible(self, user):
+        return restrict_goals(Goal.objects.all(), user)
 
     @extend_schema(
         parameters=[
@@ -63,9 +65,8 @@ class GoalViewSet(viewsets.GenericViewSet):
         responses={200: s.GoalOutSerializer(many=True), 400: FIELD_ERRORS},
     )
     def list(self, request):
-        params = s.GoalFilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        views = selectors.goals_for(user=request.user, now=timezone.now(), **params.validated_data)
+        params = self.query(s.GoalFilterSerializer)
+        views = selectors.goals_for(user=request.user, now=timezone.now(), **params)
         return Response(s.GoalOutSerializer(views, many=True).data)
 
     @extend_schema(responses={200: s.GoalOutSerializer, 404: NOT_FOUND})
@@ -77,9 +78,7 @@ class GoalViewSet(viewsets.GenericViewSet):
         responses={201: s.GoalOutSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
     )
     def create(self, request):
-        data = s.GoalInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = self.body(s.GoalInputSerializer)
         fields["processes"] = _processes(request.user, fields.get("processes", []))
         goal = services.goal_create(actor=request.user, now=timezone.now(), **fields)
         return Response(s.GoalOutSerializer(_goal_view(request, goal.pk)).data, status=201)
@@ -89,10 +88,8 @@ class GoalViewSet(viewsets.GenericViewSet):
         responses={200: s.GoalOutSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def partial_update(self, request, pk=None):
-        goal = self._goal(pk)
-        data = s.GoalInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
+        goal = self.row(pk)
+        changes = self.body(s.GoalInputSerializer, partial=True)
         if "processes" in request.data:
             changes["processes"] = _processes(request.user, changes.get("processes", []))
         else:
@@ -116,10 +113,8 @@ class GoalViewSet(viewsets.GenericViewSet):
     def key_results(self, request, pk=None):
         """Add a key result: 201 with its baseline (and the weeks it came from) and its
         current value."""
-        goal = self._goal(pk)
-        data = s.KeyResultInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        goal = self.row(pk)
+        fields = self.body(s.KeyResultInputSerializer)
         process = _processes(request.user, [fields.pop("process")])[0]
         kr = services.key_result_create(
             actor=request.user, goal=goal, process=process, now=timezone.now(), **fields
@@ -127,36 +122,25 @@ class GoalViewSet(viewsets.GenericViewSet):
         view = next(k for k in _goal_view(request, goal.pk).key_results if k.kr.pk == kr.pk)
         return Response(s.KeyResultOutSerializer(view).data, status=status.HTTP_201_CREATED)
 
-    def _goal(self, pk) -> Goal:
-        goal = restrict_goals(Goal.objects.all(), self.request.user).filter(pk=pk).first()
-        if goal is None:
-            raise NotFound("No such goal.")
-        return goal
-
 
 @extend_schema(tags=["goals"])
-class KeyResultViewSet(viewsets.GenericViewSet):
+class KeyResultViewSet(VisibleViewSet):
     queryset = KeyResult.objects.none()
     serializer_class = s.HistorySerializer
-    lookup_value_regex = r"\d+"
+    not_found = "No such key result."
 
-    def _key_result(self, pk) -> KeyResult:
-        goals = restrict_goals(Goal.objects.all(), self.request.user)
-        kr = (
-            KeyResult.objects.filter(pk=pk, goal__in=goals)
-            .select_related("goal__owner", "process")
-            .first()
-        )
-        if kr is None:
-            raise NotFound("No such key result.")
-        return kr
+    def visible(self, user):
+        goals = restrict_goals(Goal.objects.all(), user)
+        return KeyResult.objects.filter(goal__in=goals).select_related("goal__owner", "process")
 
     @extend_schema(responses={200: s.HistorySerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    # A plain list, as documented: a goal's period is at most two years, about 105 weeks.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """The key result's weekly rows, oldest first (the week in progress has complete false)."""
-        kr = self._key_result(pk)
-        return Response(s.HistorySerializer(kr.weeks.order_by("week_start"), many=True).data)
+        kr = self.row(pk)
+        rows = kr.weeks.order_by("week_start")
+        return Response(s.HistorySerializer(rows, many=True, context={"metric": kr.metric}).data)
 
     @extend_schema(
         request=s.CheckInInputSerializer,
@@ -165,11 +149,10 @@ class KeyResultViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         """The goal owner's check-in: confidence 0-10 and a comment."""
-        kr = self._key_result(pk)
-        data = s.CheckInInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        kr = self.row(pk)
+        fields = self.body(s.CheckInInputSerializer)
         check_in = services.check_in_create(
-            actor=request.user, key_result=kr, now=timezone.now(), **data.validated_data
+            actor=request.user, key_result=kr, now=timezone.now(), **fields
         )
         return Response(s.CheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
 

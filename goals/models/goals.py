@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from goals.catalogue import METRICS
 from goals.definitions import Cadence, GoalState, KeyResultKind, KRState
+from metrics.catalogue import METRICS
 
 
 class Goal(models.Model):
@@ -59,7 +59,7 @@ class KeyResult(models.Model):
     process = models.ForeignKey(
         "processes.Process", on_delete=models.CASCADE, related_name="key_results"
     )
-    metric = models.CharField(max_length=50, help_text="A key of goals.catalogue.METRICS.")
+    metric = models.CharField(max_length=50, help_text="A key of metrics.catalogue.METRICS.")
     dimension = models.CharField(
         max_length=200, blank=True, help_text="e.g. website for a channel; blank: the total."
     )

@@ -8,6 +8,7 @@ from goals.selectors.goals import (
     goals_for,
     goals_queryset,
     key_results_for_process,
+    process_goals,
     slogan_gaps,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "goals_for",
     "goals_queryset",
     "key_results_for_process",
+    "process_goals",
     "slogan_gaps",
 ]

@@ -4,19 +4,20 @@ goals, key results, weeks and check-ins (the rows are stored; nothing is compute
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 
-from goals.catalogue import METRICS, format_value
 from goals.charts import IN_PROGRESS, key_result_chart
 from goals.definitions import GoalState, KRState, worst
 from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
 from goals.services.reminders import WorkingTimes, check_in_due
+from metrics.catalogue import METRICS
 from metrics.charts import ChartPoint
+from opmodel.formatting import day_text, figure_text
 from processes.models import Process
 
 
@@ -41,6 +42,23 @@ class KeyResultView:
     due_at: datetime | None
     overdue: bool
     may_check_in: bool = False
+    today: date | None = None
+
+    @property
+    def current_missing_text(self) -> str:
+        """Why there is no current value yet, in words (empty when there is one)."""
+        if self.current is not None:
+            return ""
+        start = self.kr.goal.starts_on
+        # The first ISO week (Monday to Sunday) that lies wholly inside the period.
+        sunday = start + timedelta(days=7 - start.isoweekday())
+        first_sunday = sunday if start.isoweekday() == 1 else sunday + timedelta(weeks=1)
+        if self.today is None or first_sunday >= self.today:
+            return (
+                "No complete week in the period yet: the first complete week of the period "
+                f"ends on {day_text(first_sunday)}."
+            )
+        return "No weekly figure for this metric in the period's complete weeks yet."
 
     @property
     def state(self) -> str | None:
@@ -59,7 +77,7 @@ class KeyResultView:
         return cards_url(self.kr, self.current.week) if self.current else None
 
     def fmt(self, value) -> str:
-        return format_value(value, self.kr.unit)
+        return figure_text(value, self.kr.unit)
 
     @property
     def baseline_text(self) -> str:
@@ -235,7 +253,8 @@ def _key_result_view(kr, goal, user, working_times, now, check_ins) -> KeyResult
         check_ins=list(kr.check_ins.all()) if check_ins else [],
         due_at=due,
         overdue=due is not None and due <= now,
-        may_check_in=may_check_in(user, goal),
+        may_check_in=may_check_in(user, goal, [p.pk for p in goal.processes.all()]),
+        today=today,
     )
 
 
@@ -279,3 +298,17 @@ def key_results_for_process(*, process, today: date) -> list[KeyResult]:
         )
         .order_by("goal__starts_on", "goal_id", "id")
     )
+
+
+def process_goals(processes: list) -> dict[int, list[int]]:
+    """The goals each process serves (ids, oldest first), in one query: the processes' summary
+    (processes/summaries.py, registered in GoalsConfig.ready)."""
+    served: dict[int, list[int]] = {}
+    rows = (
+        Goal.processes.through.objects.filter(process_id__in=[p.pk for p in processes])
+        .order_by("goal_id")
+        .values_list("process_id", "goal_id")
+    )
+    for process_id, goal_id in rows:
+        served.setdefault(process_id, []).append(goal_id)
+    return served

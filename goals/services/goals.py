@@ -1,6 +1,6 @@
 """Actions on goals, key results and check-ins: one function each, keyword-only, one
 transaction, `now` passed in. They check who may (goals.permissions) and what is valid, and
-raise the processes.errors family (InvalidInput: 400 with field errors; ActionForbidden: 403).
+raise the opmodel.errors family (InvalidInput: 400 with field errors; Forbidden: 403).
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 
-from goals.catalogue import METRICS, dimension_values
 from goals.definitions import (
+    FIRST_GOAL_DAY,
+    LAST_GOAL_DAY,
     MAX_ACTIVE_GOALS,
+    MAX_PERIOD_DAYS,
     Cadence,
     GoalState,
     KeyResultKind,
@@ -21,13 +23,23 @@ from goals.definitions import (
     week_days,
 )
 from goals.models import CheckIn, CheckInReminder, Goal, KeyResult, KeyResultWeek
-from goals.permissions import is_accountable, may_check_in, may_create_goals, may_edit_goal
+from goals.permissions import (
+    holds_a_role_in_any,
+    is_accountable,
+    may_check_in,
+    may_create_goals,
+    may_edit_goal,
+)
 from goals.services import history, reminders
+from metrics.catalogue import METRICS, dimension_values
 from notifications.services import notify
-from processes.errors import ActionForbidden, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
+from opmodel.formatting import moment_text
+from processes.calendars import process_calendar
 
 logger = logging.getLogger(__name__)
 
+DUPLICATE_CHECK_IN_WINDOW = timedelta(minutes=1)
 GOAL_FIELDS = {"title", "why", "owner", "starts_on", "ends_on", "cadence", "processes", "state"}
 
 
@@ -39,14 +51,31 @@ def _check_goal(*, title, starts_on, ends_on, cadence, state) -> None:
     errors = {}
     if not (title or "").strip():
         errors["title"] = ["Give the goal a title."]
-    if starts_on and ends_on and ends_on <= starts_on:
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day and not FIRST_GOAL_DAY <= day <= LAST_GOAL_DAY:
+            errors[field] = [
+                f"Choose a date from {FIRST_GOAL_DAY.isoformat()} to {LAST_GOAL_DAY.isoformat()}."
+            ]
+    dated = starts_on and ends_on and not {"starts_on", "ends_on"} & set(errors)
+    if dated and ends_on <= starts_on:
         errors["ends_on"] = ["The period must end after it starts."]
+    elif dated and (ends_on - starts_on).days > MAX_PERIOD_DAYS:
+        errors["ends_on"] = [
+            f"A goal's period is at most {MAX_PERIOD_DAYS} days (two years): set a nearer end."
+        ]
     if cadence and cadence not in Cadence.values:
         errors["cadence"] = [f"Choose one of: {', '.join(Cadence.values)}."]
     if state not in GoalState.values:
         errors["state"] = [f"Choose one of: {', '.join(GoalState.values)}."]
     if errors:
         raise InvalidInput(errors)
+
+
+def _check_owner(*, owner, processes) -> None:
+    if owner is not None and not holds_a_role_in_any(owner, [p.pk for p in processes]):
+        raise InvalidInput(
+            {"owner": ["The owner must hold a role in one of the goal's processes."]}
+        )
 
 
 def _check_active_limit(*, goal_id: int | None, starts_on: date, ends_on: date) -> None:
@@ -94,10 +123,11 @@ def goal_create(
 ) -> Goal:
     processes = list(processes)
     if not may_create_goals(actor) or not all(is_accountable(actor, p.pk) for p in processes):
-        raise ActionForbidden(
+        raise Forbidden(
             "Only the accountable role of each of the goal's processes (or staff) sets goals."
         )
     _check_goal(title=title, starts_on=starts_on, ends_on=ends_on, cadence=cadence, state=state)
+    _check_owner(owner=owner, processes=processes)
     with transaction.atomic():
         if state == GoalState.ACTIVE:
             _check_active_limit(goal_id=None, starts_on=starts_on, ends_on=ends_on)
@@ -125,14 +155,12 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
         raise InvalidInput({field: ["This field cannot be changed."] for field in sorted(unknown)})
     current = set(goal.processes.values_list("pk", flat=True))
     if not may_edit_goal(actor, goal, current):
-        raise ActionForbidden(
-            "Only the accountable role of the goal's processes (or staff) edits it."
-        )
+        raise Forbidden("Only the accountable role of the goal's processes (or staff) edits it.")
     new_processes = changes.get("processes")
     if new_processes is not None:
         added = {p.pk for p in new_processes} - current
         if not all(is_accountable(actor, pid) for pid in added):
-            raise ActionForbidden("Only a process's accountable role (or staff) adds it to a goal.")
+            raise Forbidden("Only a process's accountable role (or staff) adds it to a goal.")
         used = set(goal.key_results.values_list("process_id", flat=True))
         dropped = used - {p.pk for p in new_processes}
         if dropped:
@@ -144,6 +172,11 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
     merged["cadence"] = fields.get("cadence", goal.cadence)
     merged["state"] = fields.get("state", goal.state)
     _check_goal(**merged)
+    if "owner" in changes or new_processes is not None:
+        _check_owner(
+            owner=changes.get("owner", goal.owner),
+            processes=new_processes if new_processes is not None else goal.processes.all(),
+        )
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         period_changed = (merged["starts_on"], merged["ends_on"]) != (goal.starts_on, goal.ends_on)
@@ -237,7 +270,7 @@ def key_result_create(
     """Add a key result; its baseline is the median of the complete weeks before the period
     (the weeks are recorded), and its history is written at once from the stored figures."""
     if not is_accountable(actor, process.pk):
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the accountable role of {process.name} (or staff) adds its key results."
         )
     dimension = (dimension or "").strip()
@@ -310,9 +343,9 @@ def check_in_create(
     *, actor, key_result: KeyResult, confidence: int, comment: str, now: datetime
 ) -> CheckIn:
     goal = key_result.goal
-    if not may_check_in(actor, goal):
+    if not may_check_in(actor, goal, goal.processes.values_list("pk", flat=True)):
         owner = goal.owner.get_full_name() or goal.owner.get_username() if goal.owner else None
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the goal's owner, {owner}, checks in." if owner else "The goal has no owner."
         )
     errors = {}
@@ -322,12 +355,29 @@ def check_in_create(
         errors["comment"] = ["Say in a few words where it stands."]
     if errors:
         raise InvalidInput(errors)
+    comment = comment.strip()
     with transaction.atomic():
+        # One at a time per key result: the same check-in sent twice at once (a double click,
+        # a client's retry) is written once, and the second answer is the first's row.
+        KeyResult.objects.select_for_update().filter(pk=key_result.pk).first()
+        same = (
+            CheckIn.objects.filter(
+                key_result=key_result,
+                author=actor,
+                confidence=confidence,
+                comment=comment,
+                created_at__gte=now - DUPLICATE_CHECK_IN_WINDOW,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if same is not None:
+            return same
         return CheckIn.objects.create(
             key_result=key_result,
             author=actor,
             confidence=confidence,
-            comment=comment.strip(),
+            comment=comment,
             created_at=now,
         )
 
@@ -367,7 +417,7 @@ def checkins_overdue_notify(*, now: datetime) -> int:
                     user=kr.goal.owner,
                     text=(
                         f"Check-in overdue: {kr.label} (goal “{kr.goal.title}”), "
-                        f"due {due:%Y-%m-%d %H:%M} UTC"
+                        f"due {moment_text(due, process_calendar(kr.process).timezone)}"
                     ),
                     url=f"/goals/{kr.goal_id}/#kr-{kr.pk}",
                     key=f"check-in-reminder:{kr.pk}:{due.isoformat()}",

@@ -10,7 +10,6 @@ import statistics
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from goals.catalogue import METRICS
 from goals.definitions import (
     baseline_weeks,
     guardrail_state,
@@ -20,6 +19,7 @@ from goals.definitions import (
     week_days,
 )
 from goals.models import KeyResult, KeyResultWeek
+from metrics.catalogue import METRICS
 from metrics.models import WeeklyFigure, WeeklySnapshot
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import Max, Q
 
 from goals.definitions import CADENCE_DAYS, REMINDER_GRACE_BUSINESS_DAYS, GoalState
 from goals.models import CheckInReminder, KeyResult
+from opmodel.claims import claim
 from processes.calendars import process_calendar
 
 
@@ -63,14 +63,6 @@ def key_results_to_check_in(*, today: date):
 
 def reminders_claim(*, key_result_ids: set[int], now: datetime) -> list[int]:
     """Mark the reminders not yet sent as sent; return the ids this call marked. The
-    conditional UPDATE is the claim, as in metrics' alerts: of two scans, one sends."""
-    table = connection.ops.quote_name(CheckInReminder._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(key_result_ids))
-    sql = (
-        f"UPDATE {table} SET notified_at = %s "
-        f"WHERE notified_at IS NULL AND key_result_id IN ({placeholders}) RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        at = connection.ops.adapt_datetimefield_value(now)
-        cursor.execute(sql, [at, *sorted(key_result_ids)])
-        return [row[0] for row in cursor.fetchall()]
+    conditional UPDATE is the claim (opmodel.claims): of two scans, one sends."""
+    rows = CheckInReminder.objects.filter(key_result_id__in=sorted(key_result_ids))
+    return claim(rows, stamp="notified_at", at=now)

@@ -1,6 +1,7 @@
 """The goal pages: /goals/ and /goals/<id>/ with their forms. Thin: parse, call a selector or
 a service, render. A goal the user may not see is a 404; a refusal of their role a 403."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,17 +13,12 @@ from goals import selectors, services
 from goals.definitions import DEFINITIONS, GoalState, KRState
 from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
-from goals.permissions import may_create_goals, restrict_goals
-from processes.errors import ActionForbidden, InvalidInput
+from goals.permissions import may_create_goals, may_edit_goal, restrict_goals
+from opmodel.forms import service_errors
+from processes.calendars import process_calendar
 from processes.selectors import processes_visible_to
 
 STATES = [(s.value, s.label) for s in KRState]
-
-
-def _add_errors(form, errors: dict[str, list[str]]) -> None:
-    for field, field_errors in errors.items():
-        for message in field_errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _goal_or_404(request, goal_id: int) -> Goal:
@@ -57,9 +53,13 @@ def _goal_page(request, goal_id: int, *, check_in_form=None, check_in_kr=None, s
     view = selectors.goal_detail(user=request.user, goal_id=goal_id, now=timezone.now())
     if view is None:
         raise Http404("No such goal.")
+    # One zone named on the page: the calendar of the goal's first process (check-ins fall due
+    # on it).
+    first = view.processes[0] if view.processes else None
     context = {
         "view": view,
         "goal": view.goal,
+        "zone": process_calendar(first).timezone if first else settings.TIME_ZONE,
         "check_in_form": check_in_form,
         "check_in_kr": check_in_kr,
         "definitions": DEFINITIONS,
@@ -93,17 +93,13 @@ def goal_create(request):
     form = GoalForm(request.POST, processes=processes)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as call:
             goal = services.goal_create(
                 actor=request.user,
                 now=timezone.now(),
                 **{**data, "processes": list(data["processes"])},
             )
-        except InvalidInput as exc:
-            _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        else:
+        if call.ok:
             messages.success(request, f"Goal “{goal.title}” set.")
             return redirect("goal-detail", goal.pk)
     return _goal_form_page(request, form, status=400)
@@ -112,6 +108,9 @@ def goal_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_edit(request, goal_id: int):
     goal = _goal_or_404(request, goal_id)
+    if not may_edit_goal(request.user, goal, set(goal.processes.values_list("pk", flat=True))):
+        # The form is not shown to whoever may not save it (the save would be refused anyway).
+        raise PermissionDenied("Only the accountable role of the goal's processes (or staff).")
     processes = processes_visible_to(request.user).order_by("name")
     if request.method != "POST":
         initial = {
@@ -128,18 +127,14 @@ def goal_edit(request, goal_id: int):
     form = GoalForm(request.POST, processes=processes)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as call:
             services.goal_update(
                 actor=request.user,
                 goal=goal,
                 changes={**data, "processes": list(data["processes"])},
                 now=timezone.now(),
             )
-        except InvalidInput as exc:
-            _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        else:
+        if call.ok:
             messages.success(request, "Goal saved.")
             return redirect("goal-detail", goal.pk)
     return _goal_form_page(request, form, goal, status=400)
@@ -155,14 +150,10 @@ def key_result_create(request, goal_id: int):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_errors(form) as call:
                 now = timezone.now()
                 services.key_result_create(actor=request.user, goal=goal, now=now, **data)
-            except InvalidInput as exc:
-                _add_errors(form, exc.errors)
-            except ActionForbidden as exc:
-                raise PermissionDenied(exc.message) from exc
-            else:
+            if call.ok:
                 messages.success(request, "Key result added.")
                 return redirect("goal-detail", goal.pk)
     context = {"form": form, "goal": goal, "nav": "goals"}
@@ -181,15 +172,11 @@ def check_in_create(request, key_result_id: int):
         raise Http404("No such key result.")
     form = CheckInForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.check_in_create(
                 actor=request.user, key_result=kr, now=timezone.now(), **form.cleaned_data
             )
-        except InvalidInput as exc:
-            _add_errors(form, exc.errors)
-        except ActionForbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        else:
+        if call.ok:
             messages.success(request, "Check-in recorded.")
             return redirect(f"/goals/{kr.goal_id}/#kr-{kr.pk}")
     return _goal_page(request, kr.goal_id, check_in_form=form, check_in_kr=kr.pk, status=400)

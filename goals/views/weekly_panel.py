@@ -5,9 +5,9 @@ sits below goals and depends on none of it (metrics/dashboards/panels.py)."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from goals.catalogue import format_value
 from goals.definitions import KRState
 from goals.selectors import cards_url, key_results_for_process
+from opmodel.formatting import figure_text
 
 
 def key_results_panel(*, process) -> str:
@@ -19,9 +19,9 @@ def key_results_panel(*, process) -> str:
             rows.append(
                 {
                     "kr": kr,
-                    "baseline": format_value(kr.baseline, kr.unit),
-                    "current": format_value(kr.current_value, kr.unit),
-                    "target": format_value(kr.target, kr.unit),
+                    "baseline": figure_text(kr.baseline, kr.unit),
+                    "current": figure_text(kr.current_value, kr.unit),
+                    "target": figure_text(kr.target, kr.unit),
                     "progress": kr.current_progress,
                     "state": kr.current_state or KRState.NO_DATA,
                     "href": cards_url(kr, kr.current_week) if kr.current_week else None,

@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 from metrics.api.serializers import weekly_metrics_data
 from metrics.dashboards import week_choice
 from metrics.models import WeeklySnapshot
+from metrics.sections import weekly_sections_data
+from opmodel.errors import InvalidInput
 from processes.api.serializers import DetailSerializer
-from processes.errors import InvalidInput
 
 WEEKLY_PARAMS = [
     OpenApiParameter(
@@ -48,4 +49,6 @@ class WeeklyMetricsView(APIView):
                 "(and the week in progress every 15 minutes); older weeks need "
                 "`manage.py metrics_backfill`."
             )
-        return Response(weekly_metrics_data(snapshot))
+        return Response(
+            {**weekly_metrics_data(snapshot), **weekly_sections_data(choice.process, choice.week)}
+        )

@@ -20,7 +20,7 @@ from metrics.charts.bars import bar_chart
 from metrics.charts.cumulative import stacked_area
 from metrics.charts.dots import scatter, strip_chart
 from metrics.charts.labels import fmt_exact, fmt_value, short_date, week_label
-from metrics.charts.points import ChartPoint, ScatterPoint, Series, StripColumn
+from metrics.charts.points import Band, ChartPoint, ScatterPoint, Series, StripColumn
 from metrics.charts.run import run_chart
 from metrics.charts.scales import nice_step, nice_ticks
 from metrics.charts.svg import EMPTY_MESSAGE, PALETTE
@@ -28,6 +28,7 @@ from metrics.charts.svg import EMPTY_MESSAGE, PALETTE
 __all__ = [
     "EMPTY_MESSAGE",
     "PALETTE",
+    "Band",
     "ChartPoint",
     "ScatterPoint",
     "Series",

@@ -5,15 +5,9 @@ import re
 from datetime import date
 
 from metrics.charts.scales import is_int
+from opmodel.formatting import share_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def share_text(share: float, *, keep_tiny: bool = False) -> str:
-    """A share as a whole percent (0.42 -> "42%"); ``keep_tiny`` writes 0.004 as "0.4%", not 0."""
-    if keep_tiny and share != 0 and round(share * 100) == 0:
-        return f"{share * 100:.1f}%"
-    return f"{share * 100:.0f}%"
 
 
 def fmt_value(v: float, *, percent: bool = False, decimals: int | None = None) -> str:

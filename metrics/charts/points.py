@@ -32,3 +32,14 @@ class StripColumn:
     label: str
     values: list[ScatterPoint] = field(default_factory=list)
     href: str | None = None  # the column's label links here (e.g. all open cards in the status)
+
+
+@dataclass
+class Band:
+    """A stretch of a scatter's time axis that is one link (e.g. a week and its cards), used
+    once the chart has too many dots to link each."""
+
+    start: datetime | date
+    end: datetime | date
+    label: str
+    href: str | None = None

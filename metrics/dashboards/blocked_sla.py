@@ -58,7 +58,7 @@ def sla(w: WeekFigures) -> Table:
                 "share",
                 w.url("sla_visits", slug),
             ),
-            w.before(prev, slug, "breaches", "count", "sla_breaches"),
+            w.before(prev, slug, "breaches", "cards", "sla_breaches"),
         ]
         for slug, v in w.in_order(by)
     ]

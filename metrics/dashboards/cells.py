@@ -8,11 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from metrics.charts.labels import share_text
-from opmodel.rounding import percent_round
-from processes.formatting import percent_text
-
-NONE = "—"
+from opmodel.formatting import figure_text
 
 
 def cards_url(process, week: str, metric: str, key=None) -> str:
@@ -22,18 +18,9 @@ def cards_url(process, week: str, metric: str, key=None) -> str:
     return f"{reverse('weekly-cards')}?{urlencode(params)}"
 
 
-def fmt(value, kind: str = "count") -> str:
-    """A figure in a table or a headline: shares as whole percents, days with one decimal."""
-    if value is None:
-        return NONE
-    if kind == "share":
-        return share_text(value)
-    if kind == "days":
-        return f"{value:.1f}"
-    if kind == "percent":
-        # As the card writes a percentage (two decimals, halves away from zero): one rule.
-        return percent_text(percent_round(value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def fmt(value, kind: str = "cards") -> str:
+    """A figure in a table or a headline, whose column or label names the unit."""
+    return figure_text(value, kind, bare=True)
 
 
 def unit_of(kind: str) -> str:
@@ -65,5 +52,5 @@ class Table:
     note: str = ""
 
 
-def cell(value, kind="count", href=None) -> Cell:
+def cell(value, kind="cards", href=None) -> Cell:
     return Cell(fmt(value, kind), href, value)

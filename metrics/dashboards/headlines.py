@@ -17,7 +17,7 @@ class Figure(NamedTuple):
     slug: str
     label: str
     path: str  # where its value sits in a snapshot's figures, e.g. "cycle_time.week.p85"
-    kind: str  # count, days, share or percent
+    kind: str  # its unit (metrics.catalogue.UNITS)
     metric: str  # the cards behind it
     key: str | None = None
 
@@ -32,11 +32,11 @@ class Figure(NamedTuple):
 
 # Headline figures: this week, the previous week and the twelve-week trend
 HEADLINES = [
-    Figure("intake", "Intake", "intake.total", "count", "intake"),
-    Figure("throughput", "Throughput", "throughput.total", "count", "throughput"),
-    Figure("closed", "Closed", "throughput.closed", "count", "won"),
-    Figure("lost", "Lost", "throughput.lost", "count", "lost"),
-    Figure("wip", "WIP at the end of the week", "wip.total", "count", "wip"),
+    Figure("intake", "Intake", "intake.total", "cards", "intake"),
+    Figure("throughput", "Throughput", "throughput.total", "cards", "throughput"),
+    Figure("closed", "Closed", "throughput.closed", "cards", "won"),
+    Figure("lost", "Lost", "throughput.lost", "cards", "lost"),
+    Figure("wip", "WIP at the end of the week", "wip.total", "cards", "wip"),
     Figure(
         "cycle_p85", "Cycle time, 85th percentile (days)", "cycle_time.week.p85", "days",
         "cycle_time",
@@ -47,10 +47,10 @@ HEADLINES = [
     ),
     Figure("age_p85", "Work item age, 85th percentile (days)", "work_item_age.p85", "days", "wip"),
     Figure("flow_efficiency", "Flow efficiency", "flow_efficiency.share", "share", "cycle_time"),
-    Figure("blocked", "Cards blocked", "blocked.cards", "count", "blocked"),
+    Figure("blocked", "Cards blocked", "blocked.cards", "cards", "blocked"),
     Figure("blocked_days", "Blocked time (days)", "blocked.days", "days", "blocked"),
     Figure(
-        "sla_breaches", "SLA deadlines passed (breaches)", "sla.breaches", "count",
+        "sla_breaches", "SLA deadlines passed (breaches)", "sla.breaches", "cards",
         "sla_breaches",
     ),
     Figure(
@@ -67,11 +67,11 @@ HEADLINES = [
         "agreed",
     ),
     Figure(
-        "under_floor", "Cards agreed under the margin floor", "margin.under_floor", "count",
+        "under_floor", "Cards agreed under the margin floor", "margin.under_floor", "cards",
         "under_floor",
     ),
     Figure(
-        "repeat", "Clients with repeat requests (30 days)", "repeat_requests.clients", "count",
+        "repeat", "Clients with repeat requests (30 days)", "repeat_requests.clients", "clients",
         "repeat_requests",
     ),
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from metrics.flow import TRAILING_WEEKS, iso_week_bounds, last_complete_week, parse_week, week_of
 from metrics.models import WeeklySnapshot
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.selectors import process_from_query, processes_visible_to
 
 

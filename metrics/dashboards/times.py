@@ -11,6 +11,7 @@ from metrics import charts
 from metrics.dashboards.cells import Cell, Table, cell
 from metrics.dashboards.week import WeekFigures
 from metrics.flow import PERCENTILES
+from metrics.weeks import iso_week_bounds
 
 
 def _percentile_lines(w: WeekFigures) -> dict[str, float]:
@@ -20,8 +21,18 @@ def _percentile_lines(w: WeekFigures) -> dict[str, float]:
 
 
 def cycle_time(w: WeekFigures) -> Table:
-    points = []
+    points, bands = [], []
     for s in w.snapshots:
+        start, end = iso_week_bounds(w.process, s.week)
+        finished = (s.figures.get("cycle_time", {}).get("week") or {}).get("count")
+        bands.append(
+            charts.Band(
+                start.astimezone(w.zone),
+                end.astimezone(w.zone),
+                f"{s.week}: {finished if finished is not None else 'the'} finished cards",
+                w.url("cycle_time", None, s.week),
+            )
+        )
         for point in s.figures.get("cycle_time", {}).get("points", []):
             points.append(
                 charts.ScatterPoint(
@@ -36,6 +47,7 @@ def cycle_time(w: WeekFigures) -> Table:
         title="Cycle time of finished cards, last 12 weeks",
         y_label="days",
         lines=_percentile_lines(w),
+        bands=bands,
     )
     rows = []
     for name, key in [("Cycle time", "cycle_time"), ("Lead time", "lead_time")]:
@@ -95,7 +107,7 @@ def aging_wip(w: WeekFigures) -> Table:
                 Cell(name),
                 cell(aging.get(slug, {}).get("count"), href=w.url("wip", slug)),
                 cell(oldest, "days", w.url("wip", slug)),
-                w.before(previous, slug, "count", "count", "wip"),
+                w.before(previous, slug, "count", "cards", "wip"),
             ]
         )
     lines = _percentile_lines(w)

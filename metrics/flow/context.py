@@ -16,8 +16,8 @@ from metrics.flow.definitions import (
     TRAILING_WEEKS,
 )
 from metrics.weeks import day_ends, iso_week_bounds, process_zone, week_shift
+from opmodel.errors import InvalidInput
 from opmodel.rounding import percent_round
-from processes.errors import InvalidInput
 from processes.models import ExceptionRule, Status
 from processes.selectors import outcome_statuses
 

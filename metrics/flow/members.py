@@ -7,7 +7,7 @@ from datetime import datetime
 
 from metrics.flow.context import query_params, run, week_context
 from metrics.flow.sql import MEMBERS, ctes, dialect
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 
 
 def cards_behind(

@@ -6,7 +6,6 @@ from metrics.selectors.risks import (
     UNASSIGNED,
     RiskReview,
     RiskRow,
-    review_people,
     risks_for_review,
 )
 
@@ -15,6 +14,5 @@ __all__ = [
     "RiskReview",
     "RiskRow",
     "UNASSIGNED",
-    "review_people",
     "risks_for_review",
 ]

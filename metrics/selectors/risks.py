@@ -4,29 +4,25 @@ of cards)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
 )
 
-from processes.filters import (
+from processes.models import RequestCard, SLAState, Status
+from processes.models.cards import (
     SLA_LEFT,
     SLA_PAUSED_AT_RISK,
     SLA_RUNNING,
     sla_at_risk_q,
     sla_breached_q,
 )
-from processes.models import RequestCard, SLAState, Status
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.selectors.work_lists import ids_of_slices
 from processes.sla import sla_state
-from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible
 from roles.selectors import grants_of
 
@@ -73,12 +69,9 @@ def _running_at_risk(now: datetime) -> Q:
 
 
 def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySet[RequestCard]:
-    final_status = Status.objects.filter(
-        process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
-    )
     cards = (
         (cards if cards is not None else cards_visible_to(user))
-        .exclude(Exists(final_status))
+        .open()
         .select_related("process__calendar")  # dates in the process's zone
     )
     if process is not None:
@@ -213,20 +206,4 @@ def _no_risks() -> RiskReview:
         blocked_count=0,
         deadlines_page=empty,
         blocked_page=empty,
-    )
-
-
-def review_people(*, user) -> QuerySet:
-    """People who may be responsible for the user's cards: those holding a role, directly or
-    through a group, in a process the user sees."""
-    grants = restrict_to_visible(ProcessRole.objects.all(), user)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
-            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
     )

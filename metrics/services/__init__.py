@@ -2,7 +2,7 @@
 The public names are re-exported here, so `from metrics.services import ...` keeps working."""
 
 from metrics.services.alerts import (
-    ALERT_ROLE_KINDS,
+    BREACH_ROLE_KINDS,
     TARGET_VISIT,
     alert_key,
     alerts_notify,
@@ -20,7 +20,7 @@ from metrics.services.snapshots import (
 )
 
 __all__ = [
-    "ALERT_ROLE_KINDS",
+    "BREACH_ROLE_KINDS",
     "HEARTBEAT_DEADLINE_SCAN",
     "HEARTBEAT_WORKER",
     "TARGET_VISIT",

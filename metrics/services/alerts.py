@@ -8,25 +8,30 @@ a rolled-back scan never mails anyone.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel
 from notifications.models import Notification
 from notifications.services import Message, notify_many
+from opmodel.claims import claim
 from processes.models import RequestCard, Status
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.selectors import role_holders
 
 # Alerts of the whole-process target clock carry this visit number (status visits start at 1).
 TARGET_VISIT = 0
 
-# Who hears of an alert, besides the card's responsible person (docs/design.md, "Vocabulary":
-# Alert).
-ALERT_ROLE_KINDS = {
-    AlertLevel.AT_RISK: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE},
-    AlertLevel.BREACHED: {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE, RoleKind.ESCALATION},
+# Who hears of a breach, besides the card's responsible person (docs/design.md, "Vocabulary":
+# Alert). A card at risk is its responsible person's to save (the accountable's when it has
+# none); the escalation role hears of it when nobody can: the card is blocked or has no one
+# responsible.
+BREACH_ROLE_KINDS = {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE, RoleKind.ESCALATION}
+# The event of each level that informed grants can name (roles.models.InformedEvent).
+INFORMED_EVENTS = {
+    AlertLevel.AT_RISK: InformedEvent.AT_RISK,
+    AlertLevel.BREACHED: InformedEvent.BREACHED,
 }
 
 # The notifications' kind, and the key that makes each alert reach a user once.
@@ -71,23 +76,12 @@ def alerts_raise(*, candidates: list[dict], now: datetime) -> list[Alert]:
 
 
 def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
-    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked.
-
-    One conditional UPDATE is the claim: of two workers, only the one whose UPDATE changed a
-    row notifies for it (PostgreSQL re-checks `notified_at IS NULL` after waiting for the
-    other's lock; SQLite runs one writer at a time). RETURNING (PostgreSQL, SQLite 3.35+) tells
-    which rows were ours, which a row count cannot. Alerts of these cards left un-notified by
-    another writer are claimed too: that is how nothing is lost.
+    """Mark the cards' alerts not yet notified as notified, and return the ids this call marked
+    (opmodel.claims: of two workers, only one notifies for a row). Alerts of these cards left
+    un-notified by another writer are claimed too: that is how nothing is lost.
     """
-    table = connection.ops.quote_name(Alert._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(card_ids))
-    sql = (
-        f"UPDATE {table} SET notified_at = %s "
-        f"WHERE notified_at IS NULL AND card_id IN ({placeholders}) RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *sorted(card_ids)])
-        return [row[0] for row in cursor.fetchall()]
+    rows = Alert.objects.filter(card_id__in=sorted(card_ids))
+    return claim(rows, stamp="notified_at", at=now)
 
 
 def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
@@ -123,13 +117,28 @@ def _alert_message(alert: Alert, card: RequestCard, status_name: str, user_ids) 
     )
 
 
+def _recipients(alert: Alert, card: RequestCard, holders) -> set[int]:
+    ids = {card.responsible_id} if card.responsible_id else set()
+    if alert.level == AlertLevel.BREACHED:
+        for kind in BREACH_ROLE_KINDS:
+            ids |= holders.users(card.process_id, kind)
+        return ids
+    if not ids:
+        ids = holders.users(card.process_id, RoleKind.ACCOUNTABLE)
+    if card.is_blocked or not card.responsible_id:
+        ids |= holders.users(card.process_id, RoleKind.ESCALATION)
+    return ids
+
+
 def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notification]:
     """Tell of claimed alerts in the app, and by e-mail after the commit.
 
-    Recipients: the executor and accountable of the card's process (at risk), also its
-    escalation role (breached), and the card's responsible person; active users only, each once
-    per alert. Call it only with alerts this caller claimed (see `alerts_raise`): the key
-    `alert:<id>` refuses a second notification. A fixed number of queries.
+    Recipients: at risk, the card's responsible person, else the process's accountable, and
+    its escalation role when the card is blocked or has nobody responsible; breached, the
+    responsible person and the executor, accountable and escalation roles. Informed grants
+    that name the level's event hear too. Active users only, each once per alert. Call it only
+    with alerts this caller claimed (see `alerts_raise`): the key `alert:<id>` refuses a second
+    notification. A fixed number of queries.
     """
     alerts = list(alerts)
     if not alerts:
@@ -143,15 +152,15 @@ def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notificatio
                 "process_id", "slug", "name"
             )
         }
-        kinds = set().union(*(ALERT_ROLE_KINDS[a.level] for a in alerts))
-        holders = role_holders(process_ids=process_ids, kinds=kinds)
+        holders = role_holders(
+            process_ids=process_ids, kinds={*BREACH_ROLE_KINDS, RoleKind.INFORMED}
+        )
 
         messages = []
         for alert in alerts:
             card = cards[alert.card_id]
-            ids = {card.responsible_id} if card.responsible_id else set()
-            for kind in ALERT_ROLE_KINDS[alert.level]:
-                ids |= holders.users(card.process_id, kind)
+            ids = _recipients(alert, card, holders)
+            ids |= holders.informed(card.process_id, INFORMED_EVENTS[alert.level])
             status_name = status_names.get((card.process_id, alert.status), alert.status)
             messages.append(_alert_message(alert, card, status_name, ids))
         return notify_many(messages=messages, now=now)

@@ -21,11 +21,17 @@ from django.views.decorators.http import require_safe
 from metrics import dashboards, selectors
 from metrics.dashboards.panels import weekly_panels
 from metrics.flow import DEFINITIONS, cards_behind
+from metrics.sections import weekly_sections_html
 from metrics.selectors.health import OK, health_report
-from processes.errors import InvalidInput
-from processes.formatting import duration_text
+from opmodel.errors import InvalidInput
+from opmodel.formatting import duration_text
 from processes.models import Channel, Process, SLAState, Status
-from processes.selectors import cards_visible_to, process_from_query, processes_visible_to
+from processes.selectors import (
+    cards_visible_to,
+    people_visible_to,
+    process_from_query,
+    processes_visible_to,
+)
 from processes.views.filtering import bulk_choices, page_filters
 from roles.models import RoleKind
 from roles.permissions import role_map
@@ -143,7 +149,7 @@ def _pager_urls(request, page, param: str, anchor: str) -> None:
 def risks(request):
     now = timezone.now()
     processes = list(processes_visible_to(request.user))
-    people = list(selectors.review_people(user=request.user))
+    people = list(people_visible_to(request.user))
     filters = _risk_filters(request.GET, user=request.user, processes=processes, people=people)
     # The cards' filters shared with the board and the queue (search, priority, SLA state...).
     card_filters = page_filters(
@@ -246,13 +252,17 @@ def weekly_dashboard(request):
     panels = []
     if choice.process is not None and not choice.errors:
         dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
+    sections = []
     if dashboard and dashboard.snapshot:
-        # What the apps above add (goals' key results), each rendered by its own app.
+        # What the apps above add: goals' key results (panels), stock's figures (sections),
+        # each rendered by its own app.
         panels = weekly_panels(process=choice.process)
+        sections = weekly_sections_html(request, choice.process, choice.week)
     context = {
         "choice": choice,
         "dashboard": dashboard,
         "panels": panels,
+        "sections": sections,
         "definitions": DEFINITIONS,
         "nav": "weekly",
     }

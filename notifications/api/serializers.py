@@ -49,7 +49,8 @@ class AlertNotificationSerializer(serializers.ModelSerializer):
 
     # Notifications of other kinds than alerts have null alert fields.
 
-    @extend_schema_field(serializers.IntegerField(read_only=True))
+    # null: a mention or other news not about one card.
+    @extend_schema_field(serializers.IntegerField(read_only=True, allow_null=True))
     def get_card(self, obj: Notification) -> int | None:
         return obj.data.get("card")
 

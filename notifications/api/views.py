@@ -37,12 +37,12 @@ def _filters(params) -> dict:
         if value not in TRUE | FALSE:
             errors[name] = ["Must be true or false."]
         flags[name] = value in TRUE
-    kind = params.get("kind", "")
-    if kind and kind not in KIND_FILTERS:
+    kind = params.get("kind", None)
+    if kind is not None and kind not in KIND_FILTERS:  # an empty kind too: leave it out
         errors["kind"] = [f"Must be one of: {', '.join(KIND_FILTERS)}."]
     if errors:
         raise ValidationError(errors)
-    return {"kind": kind, "unread": flags["unread"], "per_subject": flags["per_card"]}
+    return {"kind": kind or "", "unread": flags["unread"], "per_subject": flags["per_card"]}
 
 
 @extend_schema(tags=["alerts"])

@@ -29,13 +29,34 @@ class Notification(models.Model):
         help_text='Sent once per user and key, e.g. "alert:17"; blank: no such limit.',
     )
     data = models.JSONField(default=dict, blank=True, help_text="What the sender's API shows.")
+    asks_action = models.BooleanField(
+        default=False,
+        help_text="Asks the user to act (an approval to decide, a decision to carry out): its "
+        "own line in the inbox, never folded under later news of its subject, until acted on.",
+    )
+    acted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When what it asked for was done (by anyone)."
+    )
+    informational = models.BooleanField(
+        default=False,
+        help_text='News that asks nothing (e.g. "Approved: ..."): not counted in the badge.',
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # "To send": an e-mail is wanted and has not been handed to the broker yet. Written with the
+    # row, cleared once the broker took the task (or the e-mail went); a broker that was down
+    # leaves it set, and the sweep sends it when the broker is back.
+    email_to_send = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notif_user_read")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notif_user_read"),
+            models.Index(
+                fields=["created_at"], condition=Q(email_to_send=True), name="notif_email_to_send"
+            ),
+        ]
         constraints = [
             # Whoever writes (a task delivered twice, two workers), a key reaches a user once.
             models.UniqueConstraint(
@@ -49,6 +70,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def awaits_action(self) -> bool:
+        return self.asks_action and self.acted_at is None
 
 
 class NotificationPreference(models.Model):

@@ -2,10 +2,13 @@
 are re-exported here) and `email` (the e-mails, sent by a worker)."""
 
 from notifications.services.notifications import (
+    EMAIL_QUEUE_GRACE,
     Message,
     email_queue,
+    emails_never_queued_send,
     notification_mark_read,
     notification_preference_set,
+    notifications_acted,
     notifications_mark_all_read,
     notifications_mark_subject_read,
     notifications_resolve,
@@ -14,10 +17,13 @@ from notifications.services.notifications import (
 )
 
 __all__ = [
+    "EMAIL_QUEUE_GRACE",
     "Message",
     "email_queue",
+    "emails_never_queued_send",
     "notification_mark_read",
     "notification_preference_set",
+    "notifications_acted",
     "notifications_mark_all_read",
     "notifications_mark_subject_read",
     "notifications_resolve",

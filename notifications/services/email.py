@@ -67,7 +67,9 @@ def notifications_email_send(*, notification_ids: list[int], now) -> int:
                 logger.warning("Could not e-mail notifications to user %s: %s", user.pk, exc)
                 failure = exc
                 continue
-            Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                emailed_at=now, email_to_send=False
+            )
             sent += len(items)
     if failure is not None:
         raise failure

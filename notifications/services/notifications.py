@@ -7,20 +7,25 @@ loses nothing: the rows stay, and the task retries the e-mails (notifications/ta
 """
 
 import logging
+import smtplib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.constants import OnConflict
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationPreference
 from notifications.tasks import email_send_task
 
 logger = logging.getLogger(__name__)
+
+# How long a freshly written row is left to the on_commit queuing it before the sweep takes it.
+EMAIL_QUEUE_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Message:
     subject: str = ""
     key: str = ""
     data: dict = field(default_factory=dict)
+    asks_action: bool = False
+    informational: bool = False
 
 
 def notify(
@@ -45,11 +52,13 @@ def notify(
     subject: str = "",
     key: str = "",
     data: dict | None = None,
+    asks_action: bool = False,
+    informational: bool = False,
     now: datetime,
 ) -> list[Notification]:
     """Tell `users` (users or their ids) one thing; see `notify_many`."""
     ids = {getattr(user, "pk", user) for user in users}
-    message = Message(ids, kind, text, url, subject, key, data or {})
+    message = Message(ids, kind, text, url, subject, key, data or {}, asks_action, informational)
     return notify_many(messages=[message], now=now)
 
 
@@ -88,14 +97,18 @@ def notify_many(*, messages: Iterable[Message], now: datetime) -> list[Notificat
                     subject=message.subject,
                     key=message.key,
                     data=message.data,
+                    asks_action=message.asks_action,
+                    informational=message.informational,
                     created_at=now,
+                    email_to_send=_email_wanted(users[user_id]),
                 )
             )
     written = _insert_new(rows)
-    to_mail = [n.pk for n in written if _email_wanted(users[n.user_id])]
+    to_mail = [n.pk for n in written if n.email_to_send]
     if to_mail:
         # robust: the rows are committed whatever happens to the broker; a broker that is down
-        # is logged, not shown to the person whose click made the notification.
+        # is logged, not shown to the person whose click made the notification, and the rows
+        # stay "to send" for the sweep (emails_never_queued_send).
         # (A named function, not a partial: Django names the callback when it logs a failure.)
         def queue_emails() -> None:
             email_queue(notification_ids=to_mail)
@@ -114,8 +127,45 @@ def _email_wanted(user) -> bool:
 
 
 def email_queue(*, notification_ids: list[int]) -> None:
-    """Hand the e-mails of these notifications to the workers."""
-    email_send_task.delay(notification_ids)
+    """Hand the e-mails of these notifications to the workers, then mark them handed over.
+
+    Called in a request: no retry (kombu would retry a publish for seconds), and the broker's
+    connect timeout is short (settings), so an unreachable broker costs a fraction of a second;
+    the error goes up to the robust on_commit, which logs it, and the rows stay "to send"."""
+    email_send_task.apply_async((notification_ids,), retry=False)
+    Notification.objects.filter(pk__in=notification_ids, email_to_send=True).update(
+        email_to_send=False
+    )
+
+
+def emails_never_queued_send(*, now: datetime, limit: int = 500) -> int:
+    """Send the e-mails that could not be queued (the broker was down when they were written):
+    called by the periodic sweep, in a worker. Rows written in the last minute are left to the
+    on_commit that is queuing them right now. The rows are claimed under a row lock (skipped by
+    a second sweep) and e-mailed here; each goes once: sending marks it e-mailed and no longer
+    to send, and the send task itself skips rows already e-mailed. Returns how many went."""
+    from notifications.services.email import notifications_email_send
+
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
+                email_to_send=True,
+                emailed_at__isnull=True,
+                created_at__lte=now - EMAIL_QUEUE_GRACE,
+            )
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return 0
+        try:
+            return notifications_email_send(notification_ids=ids, now=now)
+        except (smtplib.SMTPException, OSError) as exc:
+            # Caught inside the transaction: what went stays marked e-mailed; the rest stays
+            # "to send" for the next sweep.
+            logger.warning("The sweep could not e-mail every notification: %s", exc)
+            return 0
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
@@ -194,6 +244,15 @@ def notifications_resolve(*, subject: str, data: dict, now: datetime) -> int:
         read_at__isnull=True,
         **{f"data__{key}": value for key, value in data.items()},
     ).update(read_at=now)
+
+
+def notifications_acted(*, keys: Collection[str], now: datetime) -> int:
+    """What the notifications with these keys asked for was done (an approval decided, a
+    decision closed): for everyone they reached, they are read and leave the inbox's open
+    requests. One UPDATE, no savepoint."""
+    return Notification.objects.filter(key__in=list(keys), asks_action=True, acted_at=None).update(
+        acted_at=now, read_at=Coalesce("read_at", Value(now))
+    )
 
 
 def notifications_mark_all_read(*, user) -> int:

@@ -3,6 +3,6 @@ a resource.
 
 Thin: each endpoint parses with a serializer, asks `roles` or lets the service ask, calls a
 service or a selector, and answers. Domain exceptions become HTTP answers in
-`processes.errors.api_exception_handler`. Rows of processes where the user holds no role are
+`opmodel.errors.api_exception_handler`. Rows of processes where the user holds no role are
 outside every queryset here, so they answer 404, never 403.
 """

@@ -13,7 +13,7 @@ from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves
-from processes.filters import card_filter
+from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
 from processes.selectors import cards_visible_to
 from processes.services import card_create, card_item_add, card_update
@@ -29,11 +29,19 @@ CARD_FILTERS = [
         "responsible", str, description="me, unassigned, or the responsible user's id."
     ),
     OpenApiParameter("priority", str, enum=[p.value for p in Priority]),
-    OpenApiParameter("sla", str, enum=["at_risk", "breached"], description="Deadline state now."),
+    OpenApiParameter(
+        "sla",
+        str,
+        enum=[value for value, _ in SLAFilterState.CHOICES],
+        description="Deadline state now: at risk or late, at risk only, or late (breached).",
+    ),
     OpenApiParameter("blocked", str, enum=["true", "false"]),
     OpenApiParameter("client", int, description="Client id."),
     OpenApiParameter("channel", str, enum=[c.value for c in Channel]),
 ]
+
+# Parameters whose values are a documented set (or a number): an empty one is refused.
+CHOICE_PARAMS = [p.name for p in CARD_FILTERS if p.enum or p.type is int]
 
 
 @extend_schema(tags=["cards"])
@@ -69,6 +77,12 @@ class CardViewSet(
         filters = card_filter(
             request.query_params, self.get_queryset(), request=request, now=self.now
         )
+        empty = [name for name in CHOICE_PARAMS if request.query_params.get(name, None) == ""]
+        if empty:
+            # The pages' forms send an empty choice for "any"; the API documents its choices,
+            # and "" is not one of them (leave the parameter out instead).
+            raise ValidationError({name: ["Choose a value, or leave the parameter out."]
+                                   for name in empty})  # fmt: skip
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         cards = filters.qs

@@ -2,7 +2,7 @@
 
 Input serializers only parse (types, lengths of columns, choices, ids that exist and are
 visible); every business rule (ranges, terms, roles, conditions) is checked by the services,
-whose field errors come back through `processes.errors.api_exception_handler`.
+whose field errors come back through `opmodel.errors.api_exception_handler`.
 """
 
 from django.contrib.auth import get_user_model
@@ -98,7 +98,20 @@ class TransitionDefinitionSerializer(serializers.ModelSerializer):
         fields = ["name", "label", "sources", "target", "allowed_roles", "conditions"]
 
 
+class ParticipantSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    role = serializers.CharField()
+
+
 class ProcessSerializer(serializers.ModelSerializer):
+    """A process as data, with its participants and what the apps above add to its summary
+    (processes/summaries.py): the goals it serves and its headline figures. The view puts them
+    in the context, read for all the processes shown at once."""
+
+    owner = serializers.SlugRelatedField(read_only=True, slug_field="username", allow_null=True)
+    participants = serializers.SerializerMethodField()
+    goals = serializers.SerializerMethodField()
+    headline = serializers.SerializerMethodField()
     statuses = StatusSerializer(many=True, read_only=True)
     transitions = TransitionDefinitionSerializer(many=True, read_only=True)
     commitment_point = serializers.SerializerMethodField(
@@ -107,7 +120,32 @@ class ProcessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Process
-        fields = ["slug", "name", "description", "commitment_point", "statuses", "transitions"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "commitment_point",
+            "input",
+            "output",
+            "owner",
+            "participants",
+            "goals",
+            "headline",
+            "statuses",
+            "transitions",
+        ]
+
+    @extend_schema_field(ParticipantSerializer(many=True))
+    def get_participants(self, process) -> list[dict]:
+        return self.context.get("participants", {}).get(process.pk, [])
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_goals(self, process) -> list[int]:
+        return self.context.get("summaries", {}).get(process.pk, {}).get("goals", [])
+
+    @extend_schema_field(serializers.DictField())
+    def get_headline(self, process) -> dict:
+        return self.context.get("summaries", {}).get(process.pk, {}).get("headline", {})
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_commitment_point(self, process) -> str | None:
@@ -203,7 +241,8 @@ class TransitionOptionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    # null: an event of the system (an escalation, an alert), made by no one.
+    actor = serializers.SlugRelatedField(read_only=True, slug_field="username", allow_null=True)
 
     class Meta:
         model = Event

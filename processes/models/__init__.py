@@ -6,6 +6,7 @@
 - approvals: exception rules and approval requests;
 - sla: SLA policies, whole-process targets and the clock's states;
 - calendars: business calendars and their days off;
+- links: links between cards (a purchase card and the order cards waiting for it);
 - saved_views: a person's named filters of the board, queue and risks pages.
 """
 
@@ -36,6 +37,7 @@ from processes.models.definitions import (
     Transition,
 )
 from processes.models.events import Event, EventKind
+from processes.models.links import CardLink
 from processes.models.saved_views import SavedView, SavedViewPage
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 
@@ -47,6 +49,7 @@ __all__ = [
     "ApprovalStatus",
     "BlockReason",
     "BusinessCalendar",
+    "CardLink",
     "Channel",
     "Client",
     "Document",

@@ -1,22 +1,23 @@
 """The request card with its client, line items and documents."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django_fsm import (
     RETURN_VALUE,
-    ConcurrentTransition,
     ConcurrentTransitionMixin,
     FSMField,
     transition,
 )
 
 from opmodel.rounding import HUNDRED, margin_percent, money_round
-from processes.models.definitions import BlockReason, Process, Transition
+from processes.models.definitions import BlockReason, Process, Status, Transition
 
 
 class Client(models.Model):
@@ -51,12 +52,58 @@ class PaymentTerms(models.TextChoices):
     DEFERRED = "deferred", "Deferred"
 
 
+# The clock's state in SQL, the same rules as processes.sla.sla_state: a running clock is judged
+# by its instants, a paused one by the share of the allowance used. (processes/filters.py, the
+# risks page and the agendas read them through RequestCard's queryset below.)
+SLA_RUNNING = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=False)
+SLA_PAUSED = Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+SLA_PAUSED_AT_RISK = SLA_PAUSED & Q(
+    GreaterThanOrEqual(F("sla_consumed") * 100, F("sla_allowance") * F("sla_at_risk_percent"))
+)
+SLA_PAUSED_BREACHED = SLA_PAUSED & Q(sla_consumed__gt=F("sla_allowance"))
+# Business seconds the status clock has left (negative once over).
+SLA_LEFT = F("sla_allowance") - F("sla_consumed")
+
+
+def sla_breached_q(now: datetime) -> Q:
+    # Breached means after the deadline (processes.sla.Clock.state).
+    return (SLA_RUNNING & Q(due_at__lt=now)) | SLA_PAUSED_BREACHED
+
+
+def sla_at_risk_q(now: datetime) -> Q:
+    """At risk and not yet breached."""
+    running = SLA_RUNNING & Q(at_risk_at__lte=now) & ~Q(due_at__lt=now)
+    return running | (SLA_PAUSED_AT_RISK & ~SLA_PAUSED_BREACHED)
+
+
+class RequestCardQuerySet(models.QuerySet):
+    """The questions every list of cards asks, answered once in SQL."""
+
+    def open(self) -> "RequestCardQuerySet":
+        """Cards not in a final status of their process."""
+        final = Status.objects.filter(
+            process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
+        )
+        return self.exclude(Exists(final))
+
+    def at_risk(self, now: datetime) -> "RequestCardQuerySet":
+        """Status clock at risk and not yet breached at `now`."""
+        return self.filter(sla_at_risk_q(now))
+
+    def breached(self, now: datetime) -> "RequestCardQuerySet":
+        return self.filter(sla_breached_q(now))
+
+    def blocked(self) -> "RequestCardQuerySet":
+        return self.filter(is_blocked=True)
+
+
 class RequestCard(ConcurrentTransitionMixin, models.Model):
     """The object that moves through a process.
 
-    Concurrency: the FSM mixin refuses a save when the status changed since the card was read,
-    and `_do_update` below does the same for the version, so any two writers of one card
-    conflict instead of overwriting each other.
+    Concurrency: every service writes a card through `processes.services.cards.card_save`, one
+    `UPDATE ... WHERE id = %s AND version = %s` that also moves the version on, so any two
+    writers of one card conflict instead of overwriting each other. The FSM mixin still refuses
+    any other save (the admin's) when the status changed since the card was read.
     """
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="cards")
@@ -133,6 +180,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = RequestCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -219,43 +268,6 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source="*", target=RETURN_VALUE())
     def apply_transition(self, definition: Transition) -> str:
         return definition.target.slug
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._loaded_version = self.version
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
-        updated = super()._do_update(
-            base_qs.filter(version=self._loaded_version),
-            using,
-            pk_val,
-            values,
-            update_fields,
-            forced_update,
-            *args,
-        )
-        if not updated and base_qs.filter(pk=pk_val).using(using).exists():
-            raise ConcurrentTransition("The card changed since it was read.")
-        return updated
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        # django-fsm's refresh switches the status field's protection off for the whole class
-        # and back on afterwards: two threads refreshing at once (the losers of a race on a
-        # threaded server) undo each other's switch and fail. Forgetting this instance's status
-        # first lets Django set it again without touching the shared field.
-        if fields is None:
-            deferred = self.get_deferred_fields()
-            fields = [f.attname for f in self._meta.concrete_fields if f.attname not in deferred]
-        fields = list(fields)
-        if "status" in fields:
-            self.__dict__.pop("status", None)
-        models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
-        self._update_initial_state()
-        self._loaded_version = self.version
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._loaded_version = self.version
 
     # One rounding rule (opmodel/rounding.py): the rules compare these values as the card shows
     # them, and the weekly figures compare margins the same way.

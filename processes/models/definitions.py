@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from processes.conditions import CONDITIONS
+from processes.effects import EFFECTS
 from roles.models import RoleKind
 
 
@@ -119,6 +120,11 @@ def _validate_condition_names(value):
         raise ValidationError(f"Give a list of conditions from: {', '.join(CONDITIONS)}.")
 
 
+def _validate_effect_names(value):
+    if not isinstance(value, list) or not all(v in EFFECTS for v in value):
+        raise ValidationError(f"Give a list of effects from: {', '.join(EFFECTS) or 'none'}.")
+
+
 def default_transition_roles():
     return [RoleKind.EXECUTOR.value, RoleKind.ACCOUNTABLE.value]
 
@@ -141,6 +147,12 @@ class Transition(models.Model):
         blank=True,
         validators=[_validate_condition_names],
         help_text="Conditions the card must meet, by name.",
+    )
+    effects = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_effect_names],
+        help_text="What the move also does, by name, in its transaction (e.g. reserve_stock).",
     )
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -13,7 +13,10 @@ from processes.selectors.visible import (
     cards_visible_to,
     outcome_statuses,
     people_visible_to,
+    process_by_slug,
     process_from_query,
+    process_participants,
+    processes_by_slug,
     processes_visible_to,
     saved_views_of,
 )
@@ -29,7 +32,10 @@ __all__ = [
     "cards_visible_to",
     "outcome_statuses",
     "people_visible_to",
+    "process_by_slug",
     "process_from_query",
+    "process_participants",
+    "processes_by_slug",
     "processes_visible_to",
     "saved_views_of",
 ]

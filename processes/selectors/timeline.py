@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from processes.formatting import money_text, number_text, percent_text, person_text
+from opmodel.formatting import money_text, number_text, percent_text, person_text
 from processes.models import Channel, EventKind, PaymentTerms, Priority, RequestCard, Status
 
 APPROVAL_TITLES = {
@@ -56,6 +56,7 @@ def card_timeline(
     statuses: dict[str, Status],
     reasons: dict[str, str],
     people: dict[str, str] | None = None,
+    transitions: dict[str, str] | None = None,
 ):
     """Each event as the page shows it: what happened, by whom, with which details. Values are
     written as the card's fields are: people by name, percentages, money, dates."""
@@ -138,7 +139,8 @@ def card_timeline(
                 "moved": moved,
                 "from_name": status_name(event.from_status) if moved else "",
                 "to_name": status_name(event.to_status) if moved else "",
-                "transition": event.transition,
+                # The move by its label ("Mark lost"); its name stays in the API.
+                "transition": (transitions or {}).get(event.transition, event.transition),
                 "actor": person_text(event.actor) if event.actor else "system",
                 "details": details,
                 "reason": reason,

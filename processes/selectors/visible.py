@@ -2,7 +2,6 @@
 
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     IntegerField,
@@ -27,10 +26,26 @@ from processes.models import (
 )
 from roles.models import ProcessRole
 from roles.permissions import restrict_to_visible, role_map
+from roles.selectors import people_holding
 
 
 def processes_visible_to(user) -> QuerySet[Process]:
     return restrict_to_visible(Process.objects.all(), user, field="id")
+
+
+def processes_by_slug(user, slugs) -> dict[str, Process]:
+    """The user's processes among `slugs`, by slug, in one query. A slug missing from the
+    answer is unknown or not theirs: the same answer, so a slug never tells an outsider that a
+    process exists."""
+    slugs = [slug for slug in slugs if slug]
+    if not slugs:
+        return {}
+    return {p.slug: p for p in processes_visible_to(user).filter(slug__in=slugs)}
+
+
+def process_by_slug(user, slug: str) -> Process | None:
+    """The user's process named `slug`, or None (unknown or not theirs)."""
+    return processes_by_slug(user, [slug]).get(slug)
 
 
 def process_from_query(
@@ -176,18 +191,25 @@ def outcome_statuses(process: Process) -> Outcomes:
 def people_visible_to(user) -> QuerySet:
     """People who may be responsible for the user's cards: those holding a role, directly or
     through a group, in a process the user sees (the filters' and pickers' list)."""
-    grants = restrict_to_visible(ProcessRole.objects.all(), user)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
-            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return people_holding(restrict_to_visible(ProcessRole.objects.all(), user))
 
 
 def saved_views_of(user, page: str) -> QuerySet[SavedView]:
     return SavedView.objects.filter(user=user, page=page)
+
+
+def process_participants(process_ids) -> dict[int, list[dict]]:
+    """Who holds which role in each process, granted directly or through a group, in one query:
+    {process id: [{"user": username, "role": kind}]}, sorted by role then user."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    rows = ProcessRole.objects.filter(process_id__in=list(process_ids)).values_list(
+        "process_id", "kind", "user__username", "group__user__username"
+    )
+    for process_id, kind, username, member in rows:
+        for holder in (username, member):
+            if holder:
+                found.setdefault(process_id, set()).add((kind, holder))
+    return {
+        pid: [{"user": user, "role": kind} for kind, user in sorted(held)]
+        for pid, held in found.items()
+    }

@@ -7,11 +7,21 @@ from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
-from processes.filters import SLA_LEFT
-from processes.models import Process, RequestCard, Status
+from processes.models import Event, EventKind, Process, RequestCard, Status
+from processes.models.cards import SLA_LEFT
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import STATUS_CLOCK
 from roles.models import RoleKind
@@ -176,13 +186,10 @@ def my_queue(*, user) -> QuerySet[RequestCard]:
     """Open cards where I am responsible, or executor of the process, by time left (see
     `by_time_left`)."""
     executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
-    final_status = Status.objects.filter(
-        process_id=OuterRef("process_id"), slug=OuterRef("status"), final=True
-    )
     return by_time_left(
         cards_visible_to(user)
         .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
-        .exclude(Exists(final_status))
+        .open()
     )
 
 
@@ -234,3 +241,17 @@ def page_by_time_left(cards: QuerySet[RequestCard], number, per_page: int, relat
         pk__in=ids_of_slices(parts)
     )
     return page, list(drawn)
+
+
+def started_at(*, process, card_ids) -> dict:
+    """When each card started (its first transition out of the process's first status), in one
+    query: the age the service level expectation is compared with."""
+    first = Status.objects.filter(process=process).order_by("order", "id").values("slug")[:1]
+    return dict(
+        Event.objects.filter(
+            card_id__in=list(card_ids), kind=EventKind.TRANSITION, from_status__in=first
+        )
+        .values("card_id")
+        .annotate(started=Min("at"))
+        .values_list("card_id", "started")
+    )

@@ -3,13 +3,15 @@ when undecided past their decision SLA (docs/design.md, "Vocabulary": Exception)
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import Message, notify_many
+from notifications.services import Message, notifications_acted, notify_many
+from opmodel.claims import claim
+from opmodel.errors import Forbidden, InvalidInput
 from processes.calendars import working_time_for
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from processes.errors import CardConflict
 from processes.models import (
     CURRENT_STATUSES,
     ApprovalRequest,
@@ -21,7 +23,7 @@ from processes.models import (
     Status,
 )
 from processes.services.events import event_record
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
 from roles.selectors import role_holders
 
@@ -129,6 +131,8 @@ def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[A
         ApprovalRequest.objects.filter(pk=request.pk, status__in=CURRENT_STATUSES).update(
             status=status, closed_at=now
         )
+    if closing:
+        notifications_acted(keys=_asking_keys(r for r, _ in closing), now=now)
     for request in made:
         request.save()
         events.append(_event(card, EventKind.APPROVAL_REQUESTED, actor, now, request))
@@ -152,6 +156,7 @@ def approval_requests_withdraw(*, card: RequestCard, actor, now: datetime, why: 
         pk__in=[r.pk for r in open_requests],
         status__in=[ApprovalStatus.PENDING, ApprovalStatus.REJECTED],
     ).update(status=ApprovalStatus.WITHDRAWN, closed_at=now)
+    notifications_acted(keys=_asking_keys(open_requests), now=now)
     Event.objects.bulk_create(
         _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why) for r in open_requests
     )
@@ -213,11 +218,11 @@ def approval_decide(
     now = at or timezone.now()
     rule, card = approval.rule, approval.card
     if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
-        raise ActionForbidden(
+        raise Forbidden(
             "You made the change that raised this request: someone else must decide it."
         )
     if not role_map(actor).may_decide(card.process_id, rule.approver_kind, rule.authority):
-        raise ActionForbidden(f"Only {rule.approver_text} of this process may decide this.")
+        raise Forbidden(f"Only {rule.approver_text} of this process may decide this.")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise InvalidInput({"comment": ["Say why: a rejection needs a comment."]})
@@ -241,13 +246,14 @@ def approval_decide(
             reason=status,
             data={"decision": status},
         ).save()
-        if approval.requested_by_id:
-            verb = "Approved" if approve else "Rejected"
-            text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
-            notify_many(
-                messages=[_message(card, text, {approval.requested_by_id}, approval, "decided")],
-                now=now,
-            )
+        notifications_acted(keys=_asking_keys([approval]), now=now)
+        verb = "Approved" if approve else "Rejected"
+        text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
+        informed = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
+        told = informed.informed(card.process_id, InformedEvent.APPROVAL_DECIDED)
+        told |= {approval.requested_by_id} if approval.requested_by_id else set()
+        told.discard(actor.pk)
+        notify_many(messages=[_message(card, text, told, approval, "decided")], now=now)
     return approval
 
 
@@ -267,19 +273,13 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
     a row change, so the escalation role hears once.
     """
     now = now or timezone.now()
-    table = connection.ops.quote_name(ApprovalRequest._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("
-        f"SELECT id FROM {table} WHERE status = %s AND escalated_at IS NULL AND due_at <= %s "
-        f"ORDER BY id LIMIT %s) AND escalated_at IS NULL RETURNING id"
-    )
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    due = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, escalated_at__isnull=True, due_at__lte=now
+    ).order_by("id")
     escalated = 0
     while True:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [stamp, ApprovalStatus.PENDING, stamp, batch_size])
-                ids = [row[0] for row in cursor.fetchall()]
+            ids = claim(due[:batch_size], stamp="escalated_at", at=now)
             if not ids:
                 return escalated
             requests = list(
@@ -329,8 +329,15 @@ def _notify_deciders(*, card: RequestCard, requests: list[ApprovalRequest], now)
     notify_many(messages=messages, now=now)
 
 
+def _asking_keys(requests) -> list[str]:
+    """The keys of the notifications that asked for these requests to be decided."""
+    return [f"approval:{r.pk}:requested" for r in requests]
+
+
 def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> Message:
-    """News of a request's step (requested, decided, escalated), once per user and step."""
+    """News of a request's step (requested, decided, escalated), once per user and step: the
+    request asks its deciders to act until it is decided or withdrawn; the decision is news
+    for its requester only."""
     return Message(
         user_ids=user_ids,
         kind="approval",
@@ -339,4 +346,6 @@ def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> 
         subject=f"card:{card.pk}",
         key=f"approval:{request.pk}:{step}",
         data={"card": card.pk, "card_title": card.title},
+        asks_action=step == "requested",
+        informational=step == "decided",
     )

@@ -5,13 +5,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
-from processes.errors import (
-    ActionRefused,
-    CardConflict,
-    InvalidInput,
-)
+from opmodel.errors import InvalidInput, Refused
 from processes.models import (
     BlockReason,
     EventKind,
@@ -21,6 +16,7 @@ from processes.services.cards import (
     _current_status,
     _final_slugs,
     _require_editor,
+    card_save,
     check_version,
     deadline_data,
 )
@@ -47,34 +43,30 @@ def card_block(
     if block_reason is None:
         raise InvalidInput({"reason": ["Choose a block reason from this process's list."]})
     if card.is_blocked:
-        raise ActionRefused(f"The card is already blocked ({card.block_reason}).")
+        raise Refused(f"The card is already blocked ({card.block_reason}).")
     if card.status in _final_slugs(card.process_id):
-        raise ActionRefused("A finished card cannot be blocked.")
+        raise Refused("A finished card cannot be blocked.")
     note = (note or "").strip()
     if len(note) > 500:
         raise InvalidInput({"note": ["Keep the note under 500 characters."]})
-    try:
-        with transaction.atomic():
-            card.is_blocked = True
-            card.block_reason = block_reason
-            card.block_note = note
-            card.blocked_at = now
-            before_due = card.due_at
-            sla_pause(card, now)
-            card.version += 1
-            card.updated_at = now
-            card.save()
-            event_record(
-                card=card,
-                kind=EventKind.BLOCK,
-                actor=actor,
-                at=now,
-                reason=block_reason.slug,
-                comment=note,
-                data=_deadline_moved(before_due, card.due_at),
-            ).save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
+    with transaction.atomic():
+        card.is_blocked = True
+        card.block_reason = block_reason
+        card.block_note = note
+        card.blocked_at = now
+        before_due = card.due_at
+        sla_pause(card, now)
+        card.updated_at = now
+        card_save(card)
+        event_record(
+            card=card,
+            kind=EventKind.BLOCK,
+            actor=actor,
+            at=now,
+            reason=block_reason.slug,
+            comment=note,
+            data=_deadline_moved(before_due, card.due_at),
+        ).save()
     return card
 
 
@@ -90,17 +82,13 @@ def card_unblock(
     _require_editor(actor, card.process_id, "unblock cards")
     check_version(card, expected_version)
     if not card.is_blocked:
-        raise ActionRefused("The card is not blocked.")
+        raise Refused("The card is not blocked.")
     if card.status in _final_slugs(card.process_id):
-        raise ActionRefused("This card is finished: its block ended when it finished.")
-    try:
-        with transaction.atomic():
-            block_end(card=card, actor=actor, now=now, why=note, resume=_current_status(card))
-            card.version += 1
-            card.updated_at = now
-            card.save()
-    except ConcurrentTransition as exc:
-        raise CardConflict() from exc
+        raise Refused("This card is finished: its block ended when it finished.")
+    with transaction.atomic():
+        block_end(card=card, actor=actor, now=now, why=note, resume=_current_status(card))
+        card.updated_at = now
+        card_save(card)
     return card
 
 

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from processes.errors import CardActionError, TransitionRefused
+from opmodel.errors import DomainError
+from processes.errors import TransitionRefused
 from processes.models import RequestCard, Status, Transition
-from processes.services.blocks import card_block
+from processes.services.blocks import card_block, card_unblock
 from processes.services.cards import card_update
 from processes.services.transitions import card_transition
 
@@ -23,7 +24,7 @@ class BulkResult:
     refused: dict[int, str] = field(default_factory=dict)
 
 
-def _reason(exc: CardActionError) -> str:
+def _reason(exc: DomainError) -> str:
     if isinstance(exc, TransitionRefused) and exc.unmet:
         return exc.message.partition(":")[0] + ": " + "; ".join(exc.unmet)
     errors = getattr(exc, "errors", None)
@@ -53,8 +54,8 @@ def cards_bulk_apply(
     target: str = "",
     now: datetime | None = None,
 ) -> BulkResult:
-    """Assign (`responsible`, a user or None), block (`reason`, `note`) or move (to the status
-    `target`) each card; refusals are kept by card."""
+    """Assign (`responsible`, a user or None), block (`reason`, `note`), unblock (`note`) or
+    move (to the status `target`) each card; refusals are kept by card."""
     now = now or timezone.now()
     result = BulkResult()
     moves = _move_names(cards, target) if action == "move" else {}
@@ -73,6 +74,8 @@ def cards_bulk_apply(
                 card_update(actor=actor, card=card, changes={"responsible": responsible}, at=now)
             elif action == "block":
                 card_block(actor=actor, card=card, reason=reason, note=note, at=now)
+            elif action == "unblock":
+                card_unblock(actor=actor, card=card, note=note, at=now)
             elif action == "move":
                 name = moves.get((card.process_id, card.status))
                 if name is None:
@@ -80,8 +83,8 @@ def cards_bulk_apply(
                     raise TransitionRefused(f"There is no move from here to {status_name}.")
                 card_transition(actor=actor, card=card, name=name, at=now)
             else:
-                raise CardActionError(f"Unknown action “{action}”.")
-        except CardActionError as exc:
+                raise DomainError(f"Unknown action “{action}”.")
+        except DomainError as exc:
             result.refused[card.pk] = _reason(exc)
         else:
             result.done.append(card.pk)

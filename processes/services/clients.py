@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import Client
 
 

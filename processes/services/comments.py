@@ -9,8 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from notifications.services import notify
-from processes.errors import ActionForbidden, InvalidInput
-from processes.formatting import person_text
+from opmodel.errors import Forbidden, InvalidInput
+from opmodel.formatting import person_text
 from processes.models import Event, EventKind, RequestCard
 from processes.services.events import event_record
 from roles.models import RoleKind
@@ -46,7 +46,7 @@ def card_comment_add(*, actor, card: RequestCard, text: str, now: datetime) -> C
     so a comment never tells an outsider that the card exists.
     """
     if not role_map(actor).may_see_process(card.process_id):
-        raise ActionForbidden("Only people with a role in this process may comment.")
+        raise Forbidden("Only people with a role in this process may comment.")
     text = (text or "").strip()
     if not text:
         raise InvalidInput({"text": ["Write a comment."]})

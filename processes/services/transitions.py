@@ -2,18 +2,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
-from notifications.services import notifications_resolve
+from notifications.services import notifications_resolve, notify
+from opmodel.errors import Forbidden
+from opmodel.formatting import person_text
 from processes.conditions import unmet_conditions
 from processes.definition import process_definition
-from processes.errors import ActionForbidden, CardConflict, TransitionRefused
+from processes.effects import effects_run
+from processes.errors import TransitionRefused
 from processes.models import (
     EventKind,
     ExceptionRule,
     RequestCard,
     SLAState,
+    Status,
     StatusOutcome,
     Transition,
 )
@@ -23,11 +27,12 @@ from processes.services.approvals import (
     approval_unmet,
 )
 from processes.services.blocks import block_end
-from processes.services.cards import check_version, deadline_data
+from processes.services.cards import card_save, check_version, deadline_data
 from processes.services.events import event_record
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
-from roles.models import RoleKind
+from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 
 @dataclass(frozen=True)
@@ -96,19 +101,23 @@ def card_transition(
     definition = _definition_for(card, name)
 
     if not role_map(actor).may_act(card.process_id, definition.allowed_roles):
-        raise ActionForbidden(
+        raise Forbidden(
             f"Only the {_roles_text(definition.allowed_roles)} of this process may "
             f"{definition.label.lower()} a card."
         )
     check_version(card, expected_version)
     process = process_definition(card.process)
     if card.status not in process.sources[definition.name]:
+        # People read the status's name; a refusal is rare, so its one query is no cost.
+        named = (
+            Status.objects.filter(process_id=card.process_id, slug=card.status)
+            .values_list("name", flat=True)
+            .first()
+            or card.status
+        )
         raise TransitionRefused(
-            f"{definition.label} is not possible from the status {card.status!r}.",
-            [
-                f"The card must be in one of the statuses this move starts from; it is in "
-                f"{card.status!r}."
-            ],
+            f"{definition.label} is not possible from the status “{named}”.",
+            [f"The card must be in one of the statuses this move starts from; it is in “{named}”."],
         )
     unmet = _blocked_unmet(card, definition)
     unmet += unmet_conditions(card, definition.conditions, lost_reason=lost_reason)
@@ -126,42 +135,65 @@ def card_transition(
     from_status = card.status
     sla = _sla_outcome(card, now)
     before_due = card.due_at
-    try:
-        with transaction.atomic():
-            if card.is_blocked:  # lost while blocked: the block ends with the card
-                block_end(card=card, actor=actor, now=now, why=f"{definition.target.name}.")
-            card.apply_transition(definition)
-            card.version += 1
-            card.status_changed_at = now
-            card.updated_at = now
-            sla_enter_status(card, definition.target, now)
-            fields = ["status", "version", "status_changed_at", "updated_at", *SLA_FIELDS]
-            fields += ["is_blocked", "block_reason", "block_note", "blocked_at"]
-            if "has_lost_reason" in definition.conditions:
-                card.lost_reason = lost_reason.strip()
-                fields.append("lost_reason")
-            card.save(update_fields=fields)
-            event_record(
-                card=card,
-                kind=EventKind.TRANSITION,
-                actor=actor,
-                at=now,
-                from_status=from_status,
-                transition=definition.name,
-                comment=comment or "",
-                reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
-                # How the visit it ends did, and the deadline of the visit it starts.
-                data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
-            ).save()
-            notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
-            if definition.target.final:
-                approval_requests_withdraw(
-                    card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"
-                )
-    except ConcurrentTransition as exc:
-        card.refresh_from_db()
-        raise CardConflict() from exc
+    with transaction.atomic():
+        if card.is_blocked:  # lost while blocked: the block ends with the card
+            block_end(card=card, actor=actor, now=now, why=f"{definition.target.name}.")
+        card.apply_transition(definition)
+        card.status_changed_at = now
+        card.updated_at = now
+        sla_enter_status(card, definition.target, now)
+        fields = ["status", "status_changed_at", "updated_at", *SLA_FIELDS]
+        fields += ["is_blocked", "block_reason", "block_note", "blocked_at"]
+        if "has_lost_reason" in definition.conditions:
+            card.lost_reason = lost_reason.strip()
+            fields.append("lost_reason")
+        card_save(card, fields=fields)
+        event_record(
+            card=card,
+            kind=EventKind.TRANSITION,
+            actor=actor,
+            at=now,
+            from_status=from_status,
+            transition=definition.name,
+            comment=comment or "",
+            reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
+            # How the visit it ends did, and the deadline of the visit it starts.
+            data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
+        ).save()
+        notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
+        if definition.target.outcome == StatusOutcome.LOST:
+            _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)
+        effects_run(
+            card=card,
+            names=definition.effects,
+            actor=actor,
+            now=now,
+            transition=definition.name,
+        )
+        if definition.target.final:
+            approval_requests_withdraw(
+                card=card, actor=actor, now=now, why=f"the card is {definition.target.name}"
+            )
     return card
+
+
+def _lost_tell_informed(*, card: RequestCard, actor, status, now: datetime) -> None:
+    """The informed grants that name lost cards hear of it (news: nothing to do)."""
+    holders = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
+    told = holders.informed(card.process_id, InformedEvent.CARD_LOST) - {actor.pk}
+    if told:
+        why = f": {card.lost_reason}" if card.lost_reason else ""
+        notify(
+            users=told,
+            kind="informed",
+            text=f"{status.name}: #{card.pk} {card.title}, by {person_text(actor)}{why}",
+            url=reverse("card-detail", args=[card.pk]),
+            subject=f"card:{card.pk}",
+            key=f"card-lost:{card.pk}:{card.version}",
+            data={"card": card.pk, "card_title": card.title},
+            informational=True,
+            now=now,
+        )
 
 
 def card_transition_options(

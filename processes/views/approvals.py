@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from opmodel.errors import DomainError, InvalidInput
 from processes import selectors
-from processes.errors import CardActionError, InvalidInput
 from processes.services.approvals import approval_decide
 
 INBOX_PAGE_SIZE = 50
@@ -63,7 +63,7 @@ def _back_to_inbox(request):
     return redirect(reverse("approvals") + (f"?{urlencode(query)}" if query else ""))
 
 
-def _refused(request, approval_id: int, error: CardActionError, comment: str):
+def _refused(request, approval_id: int, error: DomainError, comment: str):
     request.session[REFUSAL_KEY] = {
         "approval": approval_id,
         "message": error.message,
@@ -81,7 +81,7 @@ def approval_decide_view(request, approval_id: int):
     form = DecisionForm(request.POST)
     comment = request.POST.get("comment", "")
     if not form.is_valid():
-        error = CardActionError("Choose approve or reject; keep the comment under 2000 characters.")
+        error = DomainError("Choose approve or reject; keep the comment under 2000 characters.")
         return _refused(request, approval_id, error, comment)
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -92,9 +92,9 @@ def approval_decide_view(request, approval_id: int):
             comment=form.cleaned_data["comment"],
         )
     except InvalidInput as exc:
-        error = CardActionError(" ".join(m for msgs in exc.errors.values() for m in msgs))
+        error = DomainError(" ".join(m for msgs in exc.errors.values() for m in msgs))
         return _refused(request, approval_id, error, comment)
-    except CardActionError as exc:
+    except DomainError as exc:
         return _refused(request, approval_id, exc, comment)
     verb = "Approved" if approve else "Rejected"
     messages.success(request, f"{verb}: {approval.rule.name} on #{approval.card_id}.")

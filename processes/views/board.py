@@ -1,5 +1,7 @@
 """The board: a process's cards in columns by status, filtered; and one column in full."""
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
@@ -8,13 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from processes import selectors
-from processes.forms import users_with_role_in
+from processes.definition import process_zone_name
 from processes.models import Status, Transition
+from processes.panels import tile_marks
 from processes.selectors import work_lists
-from processes.templatetags.opmodel_ui import process_zone
+from processes.summaries import process_summary
 from processes.views.board_tiles import TileRenderer
 from processes.views.card import may_edit
 from processes.views.filtering import page_filters
+from roles.selectors import people_holding_role_in
 
 # Cards drawn per column (about three screens of a column); "All N" opens the rest, paged.
 BOARD_COLUMN_LIMIT = 20
@@ -53,7 +57,7 @@ def board(request):
         selectors.cards_visible_to(request.user),
         page="board",
         now=now,
-        people=users_with_role_in(process),
+        people=people_holding_role_in(process),
     )
     raw = work_lists.board(
         cards=filters.cards,
@@ -66,9 +70,25 @@ def board(request):
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit(request.user, process.pk)
-    tiles = TileRenderer(request, now=now, may_edit=editor)
+    marks = tile_marks([card.pk for column in columns for card in column.cards])
+    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
+    # The service level expectation (an app above registers it): open cards that started
+    # longer ago than it are flagged.
+    sle_days = process_summary("sle_days", [process]).get(process.pk)
+    past_sle = set()
+    if sle_days is not None:
+        shown = [card.pk for c in columns if not c.status.final for card in c.cards]
+        limit = timedelta(days=sle_days)
+        past_sle = {
+            pk
+            for pk, started in work_lists.started_at(process=process, card_ids=shown).items()
+            if now - started > limit
+        }
     for column in columns:
-        column.tiles = [tiles.tile(card, final=column.status.final) for card in column.cards]
+        column.tiles = [
+            tiles.tile(card, final=column.status.final, past_sle=card.pk in past_sle)
+            for card in column.cards
+        ]
     open_columns = [c for c in columns if not c.status.final]
     context |= {
         "columns": columns,
@@ -79,6 +99,8 @@ def board(request):
         "may_create": editor,
         "moves": _moves(process) if editor else {},
         "finished_days": FINISHED_DAYS,
+        "sle_days": sle_days,
+        "past_sle_count": len(past_sle),
     }
     return render(request, "processes/board.html", context, status=filters.http_status)
 
@@ -99,7 +121,7 @@ def board_column(request, status: str):
         selectors.cards_visible_to(request.user),
         page="board",
         now=now,
-        people=users_with_role_in(process),
+        people=people_holding_role_in(process),
     )
     cards = filters.cards.filter(process=process, status=column.slug).order_by(
         F("status_changed_at").desc(), "-id"
@@ -110,7 +132,7 @@ def board_column(request, status: str):
         "column": column,
         "page": page,
         "filters": filters,
-        "zone": process_zone(process),
+        "zone": process_zone_name(process),
         "now": now,
         "nav": "board",
     }

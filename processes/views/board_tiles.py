@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from opmodel.templatetags.opmodel_ui import age_class, initials, person, since
 from processes.sla import sla_state
-from processes.templatetags.opmodel_ui import age_class, initials, person, since, sla_text
+from processes.templatetags.process_ui import sla_text
 
 _ID = 123456789
 _SLOT = str(_ID)
@@ -26,8 +27,9 @@ def _e(value) -> str:
 class TileRenderer:
     """Renders tiles for one request: the URLs, the CSRF field and the page's address once."""
 
-    def __init__(self, request, *, now, may_edit: bool):
+    def __init__(self, request, *, now, may_edit: bool, marks: dict | None = None):
         self.now = now
+        self.marks = marks or {}  # card id -> texts from the apps above (processes/panels.py)
         self.may_edit = may_edit
         self.user_id = request.user.pk
         self.detail_url = reverse("card-detail", args=[_ID])
@@ -39,7 +41,7 @@ class TileRenderer:
             '<input type="hidden" name="next" value="{}">', request.get_full_path()
         )
 
-    def tile(self, card, *, final: bool) -> SafeString:
+    def tile(self, card, *, final: bool, past_sle: bool = False) -> SafeString:
         editable = self.may_edit and not final
         pk = card.pk
         prio = (
@@ -55,8 +57,17 @@ class TileRenderer:
             f'data-version="{card.version}" data-status="{_e(card.status)}"'
             f"{_DRAGGABLE if editable else ''}>",
             f'<div class="tile-top"><span class="tile-id">#{pk}</span>{prio}'
-            f'<span class="tile-age {age_class(card.created_at, self.now)}">'
-            f"{_e(since(card.created_at, self.now))}</span></div>",
+            f'<span class="tile-age {age_class(card.created_at, self.now)}" '
+            f'title="Age: created {_e(since(card.created_at, self.now))} ago">'
+            f'<span class="tile-age-label">Age </span>{_e(since(card.created_at, self.now))}'
+            "</span>"
+            + (
+                '<span class="tile-past-sle" data-past-sle '
+                'title="Started longer ago than the service level expectation">past SLE</span>'
+                if past_sle
+                else ""
+            )
+            + "</div>",
             f'<a class="tile-title tile-link" href="{_e(self.detail_url.replace(_SLOT, str(pk)))}">'
             f'{_e(card.title)}</a><div class="tile-client">{_e(client)}</div>',
         ]
@@ -71,6 +82,8 @@ class TileRenderer:
                 f'<div class="blocked-mark" title="{_e(card.block_note)}">Blocked: {_e(reason)}'
                 "</div>"
             )
+        for text in self.marks.get(card.pk, ()):
+            parts.append(f'<div class="tile-mark">{_e(text)}</div>')
         if card.responsible_id:
             who = (
                 f'<span class="avatar avatar-sm" aria-hidden="true">'

@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import notifications_mark_subject_read
+from opmodel.errors import DomainError, InvalidInput
+from opmodel.forms import add_form_errors
 from processes import selectors, services
-from processes.errors import CardActionError, InvalidInput, TransitionRefused
+from processes.definition import process_zone_name
+from processes.errors import TransitionRefused
 from processes.forms import (
     BlockForm,
     CommentForm,
@@ -19,13 +22,15 @@ from processes.forms import (
     LineItemForm,
     TransitionForm,
     UnblockForm,
-    users_with_role_in,
 )
 from processes.models import CURRENT_STATUSES, RequestCard
-from processes.models.calendars import STANDARD_CALENDAR
+from processes.panels import card_panels
 from processes.selectors.timeline import card_timeline, people_by_username
+from processes.services.links import card_links
 from processes.sla import sla_state, target_state
+from processes.templatetags.process_ui import sla_text
 from roles.permissions import CARD_EDITOR_KINDS, role_map
+from roles.selectors import people_holding_role_in
 
 
 def card_or_404(user, card_id: int) -> RequestCard:
@@ -38,14 +43,6 @@ def card_or_404(user, card_id: int) -> RequestCard:
 
 def may_edit(user, process_id: int) -> bool:
     return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
-
-
-def add_form_errors(form, errors: dict[str, list[str]]) -> None:
-    """A service's field errors on the form's fields; the rest above the form."""
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for message in field_errors:
-            form.add_error(target, message)
 
 
 def _render_card(
@@ -93,7 +90,7 @@ def _render_card(
     context = {
         "card": card,
         "now": now,
-        "zone": card_zone(card),
+        "zone": process_zone_name(card.process),
         "sla_state": sla_state(card, now),
         "target_state": target_state(card, now),
         "status": current,
@@ -101,10 +98,12 @@ def _render_card(
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
         "may_edit": editor and not finished,
         # The assignee picker's people: one query, only where the card may be edited.
-        "people": list(users_with_role_in(card.process)) if editor and not finished else [],
+        "people": list(people_holding_role_in(card.process)) if editor and not finished else [],
         "may_add_documents": editor and (not finished or card.process.documents_when_finished),
         "finished": finished,
         "items": items,
+        "panels": card_panels(request, card, may_edit=editor and not finished),
+        "links": card_links(card),
         "documents": list(card.documents.all()),
         "approvals_current": [a for a in approvals if a.status in CURRENT_STATUSES],
         "approvals_past": [a for a in approvals if a.status not in CURRENT_STATUSES],
@@ -113,6 +112,7 @@ def _render_card(
             statuses,
             {r.slug: r.name for r in block_reasons},
             people=people_by_username(card.events.all(), known=known),
+            transitions={t.name: t.label for t in card.process.transitions.all()},
         )[::-1],
         "transition_form": bound.get("transition") or TransitionForm(),
         "block_form": bound.get("block") or BlockForm(block_reasons=block_reasons),
@@ -136,13 +136,6 @@ def _refusal_title(error) -> str:
     return error.message.partition(":")[0] + "." if getattr(error, "unmet", None) else error.message
 
 
-def card_zone(card: RequestCard) -> str:
-    """The time zone the card's times are shown in: its process calendar's."""
-    if card.process.calendar_id:
-        return card.process.calendar.timezone
-    return STANDARD_CALENDAR["timezone"]
-
-
 @require_safe
 def card_detail(request, card_id: int):
     return _render_card(request, card_id, mark_read=True)
@@ -161,7 +154,7 @@ def card_comment(request, card_id: int):
     except InvalidInput as exc:
         add_form_errors(form, exc.errors)
         return _render_card(request, card_id, status=exc.http_status, bound={"comment": form})
-    except CardActionError as exc:
+    except DomainError as exc:
         return _render_card(request, card_id, status=exc.http_status, error=exc)
     text = "Comment added."
     if added.mentioned:
@@ -205,7 +198,7 @@ def card_action(
         return _render_card(request, card_id, status=400, bound={key: form})
     try:
         act(card, form.cleaned_data)
-    except CardActionError as exc:
+    except DomainError as exc:
         if _wants_json(request):
             return JsonResponse(
                 {"detail": _refusal_title(exc), "unmet": getattr(exc, "unmet", [])},
@@ -214,12 +207,18 @@ def card_action(
         return _card_refused(request, card_id, exc, key=key, form=form, move=move)
     text = success(card) if callable(success) else success
     if _wants_json(request):
-        return JsonResponse({"detail": text, "status": card.status, "version": card.version})
+        # The deadline as the card now stands: the board redraws a dragged tile's mark with it.
+        now = timezone.now()
+        state = sla_state(card, now)
+        sla = {"state": state, "text": sla_text(card, now) if state else ""}
+        return JsonResponse(
+            {"detail": text, "status": card.status, "version": card.version, "sla": sla}
+        )
     messages.success(request, text)
     return redirect(redirect_to or reverse("card-detail", args=[card_id]))
 
 
-def _card_refused(request, card_id: int, exc: CardActionError, *, key: str, form, move: str):
+def _card_refused(request, card_id: int, exc: DomainError, *, key: str, form, move: str):
     if isinstance(exc, InvalidInput):
         add_form_errors(form, exc.errors)
         return _render_card(request, card_id, status=exc.http_status, bound={key: form})

@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from opmodel.errors import DomainError, Forbidden, InvalidInput
+from opmodel.forms import add_form_errors
 from processes import selectors, services
-from processes.errors import ActionForbidden, CardActionError, CardConflict, InvalidInput
+from processes.errors import CardConflict
 from processes.forms import CardForm
-from processes.views.card import add_form_errors, card_or_404, may_edit
+from processes.views.card import card_or_404, may_edit
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 
@@ -45,9 +47,9 @@ def card_new(request):
                 )
             except InvalidInput as exc:
                 add_form_errors(form, exc.errors)
-            except ActionForbidden as exc:
+            except Forbidden as exc:
                 raise PermissionDenied(exc.message) from exc
-            except CardActionError as exc:
+            except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, f"Card #{card.pk} created.")
@@ -98,9 +100,9 @@ def card_edit(request, card_id: int):
                 card = card_or_404(request.user, card_id)
                 form = CardForm(process=card.process, initial=CardForm.initial_from(card))
                 status, error = exc.http_status, exc
-            except ActionForbidden as exc:
+            except Forbidden as exc:
                 raise PermissionDenied(exc.message) from exc
-            except CardActionError as exc:
+            except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 saved = changes or new_client_name

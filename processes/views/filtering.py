@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import mark_safe
 
 from processes import selectors
-from processes.filters import CardFilter, card_filter
+from processes.filters import CardFilter, SLAFilterState, card_filter
 from processes.models import BlockReason, Channel, Client, Priority, SavedView, Status
 
 
@@ -67,6 +67,10 @@ class PageFilters:
     @property
     def channels(self):
         return Channel.choices
+
+    @property
+    def sla_choices(self):
+        return SLAFilterState.CHOICES
 
     @property
     def active(self) -> bool:

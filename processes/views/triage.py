@@ -1,6 +1,7 @@
 """Triage from the lists: assign a card, one action on many cards, and saved views."""
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,9 +56,12 @@ def cards_bulk(request):
     back = _next_url(request, reverse("queue"))
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(
-            request, "processes/bulk_refused.html", {"form": form, "back": back}, status=400
-        )
+        # Said on the page the person came from (nothing ticked, no reason given), not on a
+        # bare page of its own: the list and its filters stay where they were.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Nothing was changed: {error}")
+        return redirect(back)
     data = form.cleaned_data
     cards = list(selectors.cards_visible_to(request.user).filter(pk__in=data["card"]))
     result = services.cards_bulk_apply(
@@ -99,14 +103,21 @@ def saved_view_create(request):
         errors.append("Give the view a name of at most 80 characters.")
     if len(query) > 1000:
         errors.append("These filters are too long to save.")
-    if not errors and SavedView.objects.filter(user=request.user, page=page, name=name).exists():
-        errors.append(f"You already have a view named “{name}” here.")
+    back = reverse(PAGE_URLS.get(page, "board")) + (f"?{query}" if query else "")
     if errors:
-        back = reverse(PAGE_URLS.get(page, "board")) + (f"?{query}" if query else "")
         return render(
             request, "processes/bulk_refused.html", {"errors": errors, "back": back}, status=400
         )
-    SavedView.objects.create(user=request.user, page=page, name=name, query=query)
+    try:
+        # The unique constraint decides, not a look before: two "Save view" at once would both
+        # see no such name and the second insert would fail (a 500).
+        with transaction.atomic():
+            SavedView.objects.create(user=request.user, page=page, name=name, query=query)
+    except IntegrityError:
+        errors = [f"You already have a view named “{name}” here."]
+        return render(
+            request, "processes/bulk_refused.html", {"errors": errors, "back": back}, status=409
+        )
     messages.success(request, f"View “{name}” saved.")
     return redirect(reverse(PAGE_URLS[page]) + (f"?{query}" if query else ""))
 

@@ -40,6 +40,9 @@ class ReviewOutSerializer(serializers.Serializer):
 class ReviewDetailSerializer(ReviewOutSerializer):
     agenda = serializers.JSONField()
     notes = serializers.JSONField()
+    discussed = serializers.ListField(
+        child=serializers.CharField(), help_text="Item keys ticked as discussed."
+    )
     carried = serializers.JSONField()
     attendees = serializers.ListField(child=serializers.CharField())
     decisions = DecisionOutSerializer(many=True)

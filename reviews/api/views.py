@@ -1,31 +1,37 @@
 """The reviews API (issue 13, point 7). Thin, like goals/api/views.py: parse with a serializer, call
 a service or selector, answer. A review or decision the user may not see answers 404; domain
-refusals become HTTP answers in processes.errors.api_exception_handler."""
+refusals become HTTP answers in opmodel.errors.api_exception_handler."""
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from goals.models import KeyResult
+from opmodel.api import VisibleViewSet
+from opmodel.errors import InvalidInput
 from opmodel.serializers import DetailSerializer
-from processes.errors import InvalidInput
-from processes.selectors import processes_visible_to
+from processes.selectors import process_by_slug
 from reviews import selectors
 from reviews.api import serializers as s
 from reviews.models import Decision, Review
 from reviews.selectors.health import model_health
 from reviews.services import reviews as review_services
-from reviews.services.decisions import decision_done, decision_drop, decision_make
+from reviews.services.decisions import (
+    OWNER_WITHOUT_ROLE,
+    decision_done,
+    decision_drop,
+    decision_make,
+)
 
 
 def _process(user, slug: str):
-    process = processes_visible_to(user).filter(slug=slug).first()
+    process = process_by_slug(user, slug)
     if process is None:
         raise InvalidInput({"process": [f"No process “{slug[:50]}” among yours."]})
     return process
@@ -46,6 +52,7 @@ def _review_data(review: Review) -> dict:
     data.update(
         agenda=review.agenda,
         notes=review.notes,
+        discussed=review.discussed,
         carried=review.carried,
         attendees=review.attendees_list,
         decisions=[_decision_data(d, today) for d in decisions],
@@ -53,26 +60,26 @@ def _review_data(review: Review) -> dict:
     return data
 
 
+CLOSED_ALREADY = OpenApiResponse(
+    DetailSerializer, description="The decision was closed already (done or dropped)."
+)
+
+
 @extend_schema(tags=["reviews"])
-class ReviewViewSet(viewsets.GenericViewSet):
+class ReviewViewSet(VisibleViewSet):
     queryset = Review.objects.none()
     serializer_class = s.ReviewOutSerializer
-    lookup_value_regex = r"\d+"
+    not_found = "No such review."
 
-    def _review(self, pk) -> Review:
-        review = selectors.reviews_visible_to(self.request.user).filter(pk=pk).first()
-        if review is None:
-            raise NotFound("No such review.")
-        return review
+    def visible(self, user):
+        return selectors.reviews_visible_to(user)
 
     @extend_schema(
         parameters=[s.ReviewFilterSerializer], responses=s.ReviewOutSerializer(many=True)
     )
     def list(self, request):
-        params = s.ReviewFilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        reviews = selectors.reviews_visible_to(request.user)
-        f = params.validated_data
+        f = self.query(s.ReviewFilterSerializer)
+        reviews = self.visible(request.user)
         if "level" in f:
             reviews = reviews.filter(level=f["level"])
         if "process" in f:
@@ -84,9 +91,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.ReviewInputSerializer, responses={201: s.ReviewDetailSerializer})
     def create(self, request):
-        data = s.ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        f = data.validated_data
+        f = self.body(s.ReviewInputSerializer)
         review = review_services.review_open(
             actor=request.user,
             process=_process(request.user, f["process"]),
@@ -98,20 +103,19 @@ class ReviewViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=s.ReviewDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(_review_data(self._review(pk)))
+        return Response(_review_data(self.row(pk)))
 
     @extend_schema(
         request=s.ReviewDecisionInputSerializer, responses={201: s.DecisionOutSerializer}
     )
     @action(detail=True, methods=["post"])
     def decisions(self, request, pk=None):
-        review = self._review(pk)
-        data = s.ReviewDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        f = dict(data.validated_data)
+        review = self.row(pk)
+        f = self.body(s.ReviewDecisionInputSerializer)
         owner = get_user_model().objects.filter(username=f.pop("owner"), is_active=True).first()
         if owner is None:
-            raise InvalidInput({"owner": ["No such user."]})
+            # The same words as for a user with no role: the field does not tell who exists.
+            raise InvalidInput({"owner": [OWNER_WITHOUT_ROLE]})
         kr_id = f.pop("key_result", None)
         key_result = None
         if kr_id is not None:
@@ -129,34 +133,28 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.CloseInputSerializer, responses=s.ReviewDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        review = self._review(pk)
-        data = s.CloseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        review = self.row(pk)
+        fields = self.body(s.CloseInputSerializer)
         review = review_services.review_close(
-            actor=request.user, review=review, now=timezone.now(), **data.validated_data
+            actor=request.user, review=review, now=timezone.now(), **fields
         )
         return Response(_review_data(review))
 
 
 @extend_schema(tags=["reviews"])
-class DecisionViewSet(viewsets.GenericViewSet):
+class DecisionViewSet(VisibleViewSet):
     queryset = Decision.objects.none()
     serializer_class = s.DecisionOutSerializer
-    lookup_value_regex = r"\d+"
+    not_found = "No such decision."
 
-    def _decision(self, pk) -> Decision:
-        decision = selectors.decisions_visible_to(self.request.user).filter(pk=pk).first()
-        if decision is None:
-            raise NotFound("No such decision.")
-        return decision
+    def visible(self, user):
+        return selectors.decisions_visible_to(user)
 
     @extend_schema(
         parameters=[s.DecisionFilterSerializer], responses=s.DecisionOutSerializer(many=True)
     )
     def list(self, request):
-        params = s.DecisionFilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        f = params.validated_data
+        f = self.query(s.DecisionFilterSerializer)
         owner = None
         if f.get("owner"):
             user = get_user_model().objects.filter(username=f["owner"]).first()
@@ -168,20 +166,23 @@ class DecisionViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response([_decision_data(d, today) for d in page])
 
     def _close(self, request, pk, serializer, action_fn):
-        decision = self._decision(pk)
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        decision = self.row(pk)
+        fields = self.body(serializer)
         now = timezone.now()
-        action_fn(actor=request.user, decision=decision, now=now, **data.validated_data)
-        decision = self._decision(pk)
+        action_fn(actor=request.user, decision=decision, now=now, **fields)
+        decision = self.row(pk)
         return Response(_decision_data(decision, timezone.localdate(now)))
 
-    @extend_schema(request=s.NoteSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.NoteSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         return self._close(request, pk, s.NoteSerializer, decision_done)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DecisionOutSerializer)
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.DecisionOutSerializer, 409: CLOSED_ALREADY}
+    )
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         return self._close(request, pk, s.ReasonSerializer, decision_drop)
@@ -202,7 +203,7 @@ class ModelHealthView(APIView):
         slug = request.query_params.get("process", "")
         if not slug:
             raise InvalidInput({"process": ["Give the process, e.g. process=order-to-cash."]})
-        process = processes_visible_to(request.user).filter(slug=slug).first()
+        process = process_by_slug(request.user, slug)
         if process is None:
             raise NotFound("No such process among yours.")
         health = model_health(process, now=timezone.now())

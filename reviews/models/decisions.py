@@ -25,7 +25,7 @@ class Decision(models.Model):
     rule_kind = models.CharField(max_length=20, choices=RuleKind.choices, blank=True)
     rule_id = models.PositiveIntegerField(null=True, blank=True)
     metric = models.CharField(
-        max_length=50, blank=True, help_text="A key of goals.catalogue.METRICS."
+        max_length=50, blank=True, help_text="A key of metrics.catalogue.METRICS."
     )
     key_result = models.ForeignKey(
         "goals.KeyResult",
@@ -87,6 +87,18 @@ class Decision(models.Model):
 
     def is_overdue_on(self, today) -> bool:
         return self.state == DecisionState.OPEN and self.due_on < today
+
+    @property
+    def expectation_text(self) -> str:
+        """What the decision should move, in words ("Lead time, 85th percentile: expected
+        lower"); the key result's label when it follows one."""
+        from metrics.catalogue import metric_words
+
+        if self.metric:
+            return metric_words(self.metric, self.expected)
+        if self.key_result_id and self.expected:
+            return f"{self.key_result.label}: expected {self.get_expected_display().lower()}"
+        return ""
 
     @property
     def tracks_metric(self) -> bool:

@@ -69,6 +69,9 @@ class Review(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     agenda = models.JSONField(default=dict, blank=True, help_text="Frozen at close.")
     notes = models.JSONField(default=dict, blank=True, help_text="{item key: note}.")
+    discussed = models.JSONField(
+        default=list, blank=True, help_text="Item keys ticked as discussed (kept while open)."
+    )
     carried = models.JSONField(
         default=list, blank=True, help_text="Items not discussed, for the next review."
     )

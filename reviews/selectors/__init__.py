@@ -5,7 +5,7 @@ agenda), `effect` (did it work?), `health` (model health)."""
 from reviews.selectors.reviews import (
     decisions_for,
     decisions_visible_to,
-    process_people,
+    facilitator_kind,
     reviews_visible_to,
     rhythm_rows,
 )
@@ -13,7 +13,7 @@ from reviews.selectors.reviews import (
 __all__ = [
     "decisions_for",
     "decisions_visible_to",
-    "process_people",
+    "facilitator_kind",
     "reviews_visible_to",
     "rhythm_rows",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
@@ -18,9 +18,10 @@ from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.weeks import last_complete_week
+from opmodel.formatting import day_text, figure_text, moment_text, person_text
 from processes.calendars import process_calendar
-from processes.formatting import moment_text
-from processes.models import ApprovalRequest, ApprovalStatus, RequestCard, Status
+from processes.models import ApprovalRequest, ApprovalStatus, BlockReason, RequestCard, Status
+from processes.models.cards import sla_at_risk_q, sla_breached_q
 from processes.sla import sla_state
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
@@ -47,14 +48,44 @@ def _days(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 86400:.1f} days"
 
 
+def status_names(process) -> dict[str, str]:
+    """{status slug: its name}: people read names, keys stay in the API."""
+    return dict(Status.objects.filter(process=process).values_list("slug", "name"))
+
+
+def reason_names(process) -> dict[str, str]:
+    return dict(BlockReason.objects.filter(process=process).values_list("slug", "name"))
+
+
+def as_now(items: list[dict]) -> list[dict]:
+    """Carried items about cards, told as the cards are now (status, blocked or not): a
+    carried item's words were frozen when the last review closed. One query."""
+    ids = [int(i["key"][5:]) for i in items if i["key"].startswith("card:")]
+    if not ids:
+        return items
+    cards = {c.pk: c for c in RequestCard.objects.filter(pk__in=ids).select_related("block_reason")}
+    names = {}
+    for slug, name, process_id in Status.objects.filter(
+        process__in={c.process_id for c in cards.values()}
+    ).values_list("slug", "name", "process_id"):
+        names[(process_id, slug)] = name
+    for i in items:
+        card = cards.get(int(i["key"][5:])) if i["key"].startswith("card:") else None
+        if card is not None:
+            now = f"now {names.get((card.process_id, card.status), card.status)}"
+            if card.is_blocked:
+                now += f", blocked: {card.block_reason.name if card.block_reason else 'no reason'}"
+            i["detail"] = now
+    return items
+
+
 def open_cards(process):
-    final = Status.objects.filter(process_id=OuterRef("process_id"), slug=OuterRef("status"))
-    return RequestCard.objects.filter(process=process).exclude(Exists(final.filter(final=True)))
+    return RequestCard.objects.filter(process=process).open()
 
 
 def decision_item(decision: Decision, today: date) -> dict:
     overdue = decision.is_overdue_on(today)
-    detail = f"{decision.owner.get_username()}, due {decision.due_on.isoformat()}"
+    detail = f"{person_text(decision.owner)}, due {day_text(decision.due_on)}"
     return item(
         f"decision:{decision.pk}",
         decision.text,
@@ -82,8 +113,8 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
         cards.filter(
             Q(is_blocked=True)
             | Q(responsible__isnull=True)
-            | Q(sla_allowance__isnull=False, at_risk_at__lte=now)
-            | Q(sla_allowance__isnull=False, sla_resumed_at__isnull=True)
+            | sla_at_risk_q(now)
+            | sla_breached_q(now)
         ).order_by("id")
     )
     blocked = sorted((c for c in rows if c.is_blocked), key=lambda c: (c.blocked_at or now, c.pk))
@@ -96,6 +127,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             )
     risky.sort(key=lambda row: row[:3])
     zone = process_calendar(process).timezone
+    names = status_names(process)
     overdue = (
         ApprovalRequest.objects.filter(
             card__process=process, status=ApprovalStatus.PENDING, due_at__lte=now
@@ -127,7 +159,8 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 item(
                     f"card:{c.pk}",
                     f"#{c.pk} {c.title}",
-                    f"{'breached' if state == 'breached' else 'at risk'} in {c.status}",
+                    f"{'breached' if state == 'breached' else 'at risk'} in "
+                    f"{names.get(c.status, c.status)}",
                     _card_url(c.pk),
                     "worse" if state == "breached" else "warn",
                 )
@@ -153,7 +186,12 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             "unassigned",
             "Cards without a responsible person",
             [
-                item(f"card:{c.pk}", f"#{c.pk} {c.title}", f"in {c.status}", _card_url(c.pk))
+                item(
+                    f"card:{c.pk}",
+                    f"#{c.pk} {c.title}",
+                    f"in {names.get(c.status, c.status)}",
+                    _card_url(c.pk),
+                )
                 for c in rows
                 if c.responsible_id is None
             ],
@@ -174,18 +212,6 @@ def figure_rows(process, weeks: list[str], metrics: list[str]):
     return WeeklyFigure.objects.filter(
         snapshot__process=process, snapshot__week__in=weeks, metric__in=metrics
     ).values_list("snapshot__week", "metric", "dimension", "value")
-
-
-def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "share":
-        return f"{value * 100:.0f}%"
-    if kind == "percent":
-        return f"{value:.1f}%"
-    if kind == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"
 
 
 def headline_items(process, *, week: str) -> list[dict]:
@@ -212,9 +238,9 @@ def headline_items(process, *, week: str) -> list[dict]:
         items.append(
             item(
                 f"figure:{slug}",
-                f"{label}: {_fmt(value, kind)}",
-                f"previous week {_fmt(before, kind)}, {MEDIAN_WEEKS}-week median "
-                f"{_fmt(median, kind)}" + (" (marked)" if marked else ""),
+                f"{label}: {figure_text(value, kind)}",
+                f"previous week {figure_text(before, kind)}, {MEDIAN_WEEKS}-week median "
+                f"{figure_text(median, kind)}" + (" (marked)" if marked else ""),
                 f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}",
                 tone,
             )
@@ -265,18 +291,25 @@ def weekly(process, *, now: datetime, today: date) -> list[dict]:
         key=lambda row: (-row[0], row[1]),
     )[:TOP]
     dashboard = f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}"
+    names, reasons_named = status_names(process), reason_names(process)
     return [
         section("headlines", f"Headline figures of {week}", headline_items(process, week=week)),
         section("goals", "Goals and key results (off track first)", goal_items(process, today)),
         section(
             "block_reasons",
             "Top block reasons",
-            [item(f"reason:{d}", d, f"{v:.1f} blocked days", dashboard) for v, d in reasons],
+            [
+                item(f"reason:{d}", reasons_named.get(d, d), f"{v:.1f} blocked days", dashboard)
+                for v, d in reasons
+            ],
         ),
         section(
             "hotspots",
             "Breach hotspots",
-            [item(f"hotspot:{d}", d, f"{v:g} breaches", dashboard, "worse") for v, d in hotspots],
+            [
+                item(f"hotspot:{d}", names.get(d, d), f"{v:g} breaches", dashboard, "worse")
+                for v, d in hotspots
+            ],
         ),
         section(
             "decisions",

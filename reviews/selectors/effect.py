@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from goals.catalogue import METRICS
+from metrics.catalogue import METRICS
 from metrics.models import WeeklyFigure
 from reviews.definitions import Effect, effect_of, effect_ready_on, effect_weeks
 

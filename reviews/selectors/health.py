@@ -8,14 +8,23 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from goals.definitions import GoalState, KRState
 from goals.models import Goal
 from goals.selectors import key_results_for_process
+from opmodel.formatting import person_text
 from processes.calendars import process_calendar
 from processes.models import BlockReason, Event, SLAPolicy, Status, Transition
 from processes.models.events import EventKind
-from reviews.definitions import CADENCE_WEEKS, PILOT_CARDS, Changes, DecisionState, Effect
+from reviews.definitions import (
+    CADENCE_WEEKS,
+    PILOT_CARDS,
+    Changes,
+    DecisionState,
+    Effect,
+    health_band,
+)
 from reviews.models import Decision, Review, Rhythm
 from reviews.selectors.agendas import open_cards
 from reviews.selectors.effect import effects
@@ -31,10 +40,21 @@ class Figure:
     label: str
     part: int
     whole: int
+    url: str = ""  # the cards, decisions or reviews behind it
+    behind: str = ""  # what the link lists
 
     @property
     def share(self) -> float | None:
         return self.part / self.whole if self.whole else None
+
+    @property
+    def band(self) -> str:
+        """good, watch or bad by the share (HEALTH_BANDS); "" with nothing to count."""
+        return health_band(self.share)
+
+    @property
+    def band_label(self) -> str:
+        return {"good": "good", "watch": "watch", "bad": "bad"}.get(self.band, "no data")
 
     @property
     def text(self) -> str:
@@ -49,7 +69,8 @@ class Check:
     label: str
     ok: bool
     detail: str
-    url: str
+    url: str = ""  # a page of the app where it is fixed; "" where the app has none yet
+    where: str = ""  # said plainly when there is no such page
 
 
 @dataclass
@@ -62,8 +83,8 @@ class Health:
         return f"{sum(c.ok for c in self.checklist)} of {len(self.checklist)}"
 
 
-def _admin_list(model: str, process) -> str:
-    return f"{reverse(f'admin:{model}_changelist')}?process__id__exact={process.pk}"
+# Where the app has no page to change a definition yet: said plainly, never a raw admin link.
+NO_PAGE = "No page in the app for this yet: a staff member changes it in the admin ({})."
 
 
 def model_health(process, *, now: datetime) -> Health:
@@ -87,14 +108,16 @@ def model_health(process, *, now: datetime) -> Health:
         n=Count("id"), owned=Count("id", filter=Q(responsible__isnull=False))
     )
 
+    q = urlencode({"process": process.slug})
     since = now - timedelta(weeks=CADENCE_WEEKS)
     transitions = _transition_figure(process, since)
 
     rhythms = list(Rhythm.objects.filter(process=process, is_active=True))
     first = today - timedelta(weeks=CADENCE_WEEKS)
-    held = Review.objects.filter(
-        process=process, state="closed", held_on__gte=first, held_on__lte=today
-    ).values_list("level", "held_on")
+    held = Review.objects.filter(  # one closed with no decision is not held
+        process=process, state="closed", no_decision=False, held_on__gte=first,
+        held_on__lte=today,
+    ).values_list("level", "held_on")  # fmt: skip
     held_by_level: dict[str, set] = {}
     for level, day in held:
         held_by_level.setdefault(level, set()).add(day)
@@ -109,18 +132,26 @@ def model_health(process, *, now: datetime) -> Health:
     judged = [m for m in measured.values() if m.effect in (Effect.MOVED, Effect.NO_CHANGE,
                                                             Effect.WRONG_WAY)]  # fmt: skip
 
+    goals_url, reviews_url = reverse("goal-list"), f"{reverse('review-list')}?{q}"
+    done_url = f"{reverse('decision-list')}?state=done"
     figures = [
         Figure("goals_complete", "Goals that are complete (not slogans)", len(complete),
-               len(own_goals)),
-        Figure("krs_on_track", "Key results on track", len(good_krs), len(krs)),
-        Figure("cards_owned", "Open cards with a responsible person", cards["owned"], cards["n"]),
+               len(own_goals), goals_url, "the goals"),
+        Figure("krs_on_track", "Key results on track", len(good_krs), len(krs), goals_url,
+               "the key results"),
+        Figure("cards_owned", "Open cards with a responsible person", cards["owned"], cards["n"],
+               f"{reverse('board')}?{q}&responsible=unassigned", "the cards without one"),
         transitions,
-        Figure("reviews_on_cadence", f"Reviews held on cadence (last {CADENCE_WEEKS} weeks)",
-               sum(c.held for c in cadences), sum(c.due for c in cadences)),
+        Figure("reviews_on_cadence",
+               f"Reviews held on cadence, with a decision (last {CADENCE_WEEKS} weeks)",
+               sum(c.held for c in cadences), sum(c.due for c in cadences), reviews_url,
+               "the reviews and the slots missed"),
         Figure("decisions_on_time", "Decisions done on time",
-               sum(1 for d in done if d.done_on_time), len(done)),
+               sum(1 for d in done if d.done_on_time), len(done), done_url,
+               "the decisions done"),
         Figure("effects_shown", "Decisions whose effect showed",
-               sum(1 for m in judged if m.effect == Effect.MOVED), len(judged)),
+               sum(1 for m in judged if m.effect == Effect.MOVED), len(judged), done_url,
+               "the decisions and their effect"),
     ]  # fmt: skip
     return Health(figures=figures, checklist=_checklist(process, goals, rhythms, decisions))
 
@@ -149,7 +180,7 @@ def _transition_figure(process, since) -> Figure:
             part += bool(comment.strip())
     return Figure(
         "transitions_explained", "Transitions that carry the comment or reason they should",
-        part, whole,
+        part, whole, "", "no list of these moves in the app yet",
     )  # fmt: skip
 
 
@@ -182,8 +213,12 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
     # the outcome (the process's accountable grant).
     unowned = [s.name for s in open_statuses if RoleKind.EXECUTOR not in movers.get(s.pk, ())]
     rule_done = [d for d in decisions if d.changes == Changes.RULE and d.state == "done"]
-    admin_process = reverse("admin:processes_process_change", args=[process.pk])
+    definition = NO_PAGE.format("Processes")
+    owner = process.owner
     return [
+        Check("owner", "The process has an owner", owner is not None,
+              f"owned by {person_text(owner)}" if owner else "nobody owns it",
+              where=NO_PAGE.format("Processes, its owner")),
         Check("goals_set", "3-5 goals set", 3 <= n_goals <= 5, f"{n_goals} active goals",
               reverse("goal-list")),
         Check("goals_tied", "Every goal tied to a process", n_goals > 0 and not no_process,
@@ -193,21 +228,23 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
               len(statuses) >= 2 and any(s.final for s in statuses) and not stuck,
               f"{len(statuses)} statuses" + (f"; no move out of {', '.join(stuck)}" if stuck
                                              else ""),
-              admin_process),
+              where=definition),
         Check("roles_set", "An executor and an accountable role at every non-final status",
               {RoleKind.EXECUTOR, RoleKind.ACCOUNTABLE} <= kinds and not unowned,
               (f"no executor's move out of {', '.join(unowned)}; " if unowned else "")
-              + "granted: " + (", ".join(sorted(kinds)) or "none"),
-              _admin_list("roles_processrole", process)),
+              + "granted: " + (", ".join(RoleKind(k).label.lower() for k in sorted(kinds))
+                               or "none"),
+              where=NO_PAGE.format("Process roles")),
         Check("block_reasons", "Block reasons defined", reasons > 0, f"{reasons} reasons",
-              admin_process),
+              where=definition),
         Check("early_warning", "Early-warning (at-risk) SLAs set",
               bool(open_statuses) and not missing_sla,
               f"missing at {', '.join(missing_sla)}" if missing_sla else "every open status",
-              _admin_list("processes_slapolicy", process)),
+              where=NO_PAGE.format("SLA policies")),
         Check("rhythm", "A rhythm scheduled", bool(rhythms),
-              ", ".join(r.level for r in rhythms) or "no review scheduled",
-              _admin_list("reviews_rhythm", process)),
+              ", ".join(r.get_level_display().lower() for r in rhythms)
+              or "no review scheduled",
+              where=NO_PAGE.format("Rhythms")),
         Check("pilot", f"Pilot cases run through the process ({PILOT_CARDS} finished)",
               finished >= PILOT_CARDS, f"{finished} finished cards", reverse("board")),
         Check("rules_updated", "Rules updated after the pilot (a rule-changing decision done)",

@@ -6,18 +6,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
 
 from metrics.flow import week_shift
 from metrics.weeks import last_complete_week
+from opmodel.formatting import day_text, person_text
 from processes.models import ApprovalRequest, ApprovalStatus, ExceptionRule, SLAPolicy
 from reviews import figures
 from reviews.definitions import EFFECT_WEEKS, Changes, DecisionState, Effect, effect_ready_on
 from reviews.models import Decision
 from reviews.selectors.agendas import figure_rows, goal_items, item, open_cards, section
 from reviews.selectors.effect import effects
-from roles.models import ProcessRole
+from roles.models import ProcessRole, RoleKind
 
 RULE_DAYS = 28  # rules' costs are counted over the last four weeks
 
@@ -92,8 +94,15 @@ def grant_items(process) -> list[dict]:
     )
     people: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
+    full_names = {
+        u.pk: person_text(u)
+        for u in get_user_model().objects.filter(
+            pk__in=ProcessRole.objects.filter(process_id=process.pk).values("user_id")
+        )
+    }
     for pk, kind, authority, username, group, user_id, member_id in grants:
-        names[pk] = f"{kind}{f' ({authority})' if authority else ''}: {username or group}"
+        who = full_names.get(user_id) or username or group
+        names[pk] = f"{RoleKind(kind).label}{f' ({authority})' if authority else ''}: {who}"
         for holder in (user_id, member_id):
             if holder is not None:
                 people[pk].add(holder)
@@ -148,8 +157,7 @@ def effect_items(process, *, today: date) -> list[dict]:
         entry = item(
             f"effect:{d.pk}",
             f"{d.text}{rule}",
-            f"{label}: done {d.closed_on.isoformat()}, expected {d.metric or 'key result'} "
-            f"{d.expected}",
+            f"{label}: done {day_text(d.closed_on)}; {d.expectation_text}",
             reverse("decision-list") + "?state=done",
             tones.get(m.effect if m else "", ""),
         )

@@ -59,6 +59,22 @@ def slot_days(rhythm: Rhythm, wt: WorkingTime, first: date, last: date) -> list[
     return sorted(set(days))
 
 
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+
+
+def rhythm_when(rhythm: Rhythm) -> str:
+    """The schedule in words: "Working days at 09:30", "Mondays at 10:00", "1st Tuesday of
+    the month at 10:00" (local time on the process's calendar)."""
+    at = f"at {rhythm.time_of_day:%H:%M}"
+    if rhythm.level == Level.DAILY:
+        return f"Working days {at}"
+    day = DAY_NAMES[(rhythm.weekday or 1) - 1]
+    if rhythm.level == Level.WEEKLY:
+        return f"{day}s {at}"
+    return f"{NTH.get(rhythm.nth, rhythm.nth)} {day} of the month {at}"
+
+
 def slot_at(rhythm: Rhythm, wt: WorkingTime, day: date) -> datetime:
     """The slot's instant in UTC: the local time of day on the calendar's zone (on a DST change
     day a wall time in the gap reads as the later offset, as zoneinfo does)."""

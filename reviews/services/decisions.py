@@ -9,17 +9,19 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from goals.catalogue import METRICS
 from goals.models import KeyResult
-from notifications.services import Message, notify, notify_many
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from metrics.catalogue import METRICS
+from notifications.services import Message, notifications_acted, notify, notify_many
+from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.formatting import day_text, person_text
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
 from reviews.permissions import may_close_decision, may_run
 from reviews.services.reviews import _facilitator_kind, local_today
-from roles.models import ProcessRole
+from roles.models import InformedEvent, ProcessRole, RoleKind
 from roles.permissions import role_map
+from roles.selectors import role_holders
 
 RULE_MODELS = {
     RuleKind.SLA_POLICY: (SLAPolicy, "process_id"),
@@ -30,6 +32,9 @@ RULE_MODELS = {
 }
 
 
+OWNER_WITHOUT_ROLE = "The owner must be a user who holds a role in the process."
+
+
 def _check(*, review, text, owner, due_on, changes, rule_kind, rule_id, metric, key_result,
            expected) -> None:  # fmt: skip
     errors: dict[str, list[str]] = {}
@@ -38,7 +43,7 @@ def _check(*, review, text, owner, due_on, changes, rule_kind, rule_id, metric, 
     if owner is None:
         errors["owner"] = ["Name an owner."]
     elif not role_map(owner).may_see_process(review.process_id):
-        errors["owner"] = ["The owner must hold a role in the process."]
+        errors["owner"] = [OWNER_WITHOUT_ROLE]
     if due_on is None:
         errors["due_on"] = ["Give a due date."]
     elif due_on < review.held_on:
@@ -85,9 +90,9 @@ def decision_make(
     now: datetime,
 ) -> Decision:
     if not may_run(actor, review.process_id, _facilitator_kind(review)):
-        raise ActionForbidden("Only the process's accountable role or the facilitator decides.")
+        raise Forbidden("Only the process's accountable role or the facilitator decides.")
     if review.is_closed:
-        raise CardConflict("This review is closed: decisions are recorded while it is open.")
+        raise Conflict("This review is closed: decisions are recorded while it is open.")
     _check(review=review, text=text, owner=owner, due_on=due_on, changes=changes,
            rule_kind=rule_kind, rule_id=rule_id, metric=metric, key_result=key_result,
            expected=expected)  # fmt: skip
@@ -111,26 +116,57 @@ def decision_make(
         notify(
             users=[owner],
             kind="decision",
-            text=f"Decision for you, due {due_on.isoformat()}: {decision.text}",
+            text=f"Decision for you, due {day_text(due_on)}: {decision.text}",
             url=reverse("decision-list"),
-            subject="A decision for you",
+            subject=f"decision:{decision.pk}",
             key=f"decision-made:{decision.pk}",
+            # It stays in the owner's inbox, whatever follows, until it is done or dropped.
+            asks_action=True,
             now=now,
         )
+        holders = role_holders(process_ids={review.process_id}, kinds={RoleKind.INFORMED})
+        told = holders.informed(review.process_id, InformedEvent.DECISION_MADE)
+        told -= {owner.pk, actor.pk}
+        if told:
+            notify(
+                users=told,
+                kind="informed",
+                text=f"Decided, for {person_text(owner)} by {day_text(due_on)}: {decision.text}",
+                url=reverse("decision-list"),
+                subject=f"decision:{decision.pk}",
+                key=f"decision-informed:{decision.pk}",
+                informational=True,
+                now=now,
+            )
     return decision
 
 
 def _close(*, actor, decision: Decision, state: str, now: datetime, **fields) -> Decision:
     if not may_close_decision(actor, decision):
-        raise ActionForbidden("Only the decision's owner closes it.")
+        raise Forbidden("Only the decision's owner closes it.")
     closed_on = local_today(decision.process, now)
     with transaction.atomic():
         updated = Decision.objects.filter(pk=decision.pk, state=DecisionState.OPEN).update(
             state=state, closed_at=now, closed_on=closed_on, **fields
         )
-    if not updated:
-        raise CardConflict("This decision was closed meanwhile. Reload it.")
-    decision.refresh_from_db()
+        if not updated:
+            raise Conflict("This decision was closed meanwhile. Reload it.")
+        decision.refresh_from_db()
+        notifications_acted(keys=[f"decision-made:{decision.pk}"], now=now)
+        if decision.made_by_id and decision.made_by_id != actor.pk:
+            # Whoever asked for it hears how it ended (news only: nothing left to do).
+            ended = "Done" if state == DecisionState.DONE else "Dropped"
+            why = decision.note if state == DecisionState.DONE else decision.reason
+            notify(
+                users=[decision.made_by_id],
+                kind="decision",
+                text=f"{ended} by {person_text(actor)}: {decision.text.rstrip('.')}. {why}",
+                url=reverse("decision-list"),
+                subject=f"decision:{decision.pk}",
+                key=f"decision-{state}:{decision.pk}",
+                informational=True,
+                now=now,
+            )
     return decision
 
 
@@ -178,9 +214,9 @@ def decisions_overdue_notify(*, now: datetime) -> int:
                 Message(
                     user_ids={d.owner_id},
                     kind="decision",
-                    text=f"Overdue since {d.due_on.isoformat()}: {d.text}",
+                    text=f"Overdue since {day_text(d.due_on)}: {d.text}",
                     url=reverse("decision-list"),
-                    subject="A decision of yours is overdue",
+                    subject=f"decision:{d.pk}",
                     key=f"decision-overdue:{d.pk}",
                 )
                 for d in due

@@ -9,9 +9,3 @@ def pick_process(request):
     if errors or process is None:
         raise Http404("No such process among yours.")
     return process, processes
-
-
-def add_errors(form, errors: dict[str, list[str]]) -> None:
-    for field, messages in errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from opmodel.errors import Conflict, Forbidden, InvalidInput
 from reviews import selectors
 from reviews.definitions import DEFINITIONS, DecisionState
 from reviews.forms import DoneForm, DropForm
@@ -53,9 +53,9 @@ def _close(request, decision_id: int, form_class, action, field: str, words: str
         return redirect("decision-list")
     try:
         action(actor=request.user, decision=decision, now=timezone.now(), **form.cleaned_data)
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Decision marked {words}.")

@@ -10,15 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
-from processes.selectors import processes_visible_to
+from opmodel.errors import Conflict, Forbidden, InvalidInput
+from opmodel.forms import service_errors
+from processes.calendars import process_calendar
+from processes.selectors import process_by_slug
 from reviews import selectors
 from reviews.definitions import CADENCE_WEEKS, DEFINITIONS, Level
-from reviews.forms import DecisionForm
+from reviews.forms import DecisionForm, process_rules
 from reviews.permissions import may_run
 from reviews.services import reviews as review_services
 from reviews.services.decisions import decision_make
-from reviews.views.common import add_errors, pick_process
+from reviews.views.common import pick_process
+from roles.selectors import people_holding_role_in
 
 
 @require_safe
@@ -28,15 +31,26 @@ def review_list(request):
     rhythms, wt = selectors.rhythm_rows(
         process, now=now, first=now.date() - timedelta(weeks=CADENCE_WEEKS)
     )
-    reviews = list(selectors.reviews_visible_to(request.user).filter(process=process)[:40])
+    reviews = list(
+        selectors.reviews_visible_to(request.user)
+        .filter(process=process)
+        .prefetch_related("attendees")[:40]
+    )
+    kinds = {row["rhythm"].level: row["rhythm"].facilitator_kind for row in rhythms}
+    # Each level's rhythm names who runs it: the facilitator may open it, as in the API.
+    levels = [
+        (value, label)
+        for value, label in Level.choices
+        if may_run(request.user, process.pk, kinds.get(value))
+    ]
     context = {
         "process": process,
         "processes": processes,
         "rhythms": rhythms,
         "zone": wt.tz.key,
         "reviews": reviews,
-        "levels": Level.choices,
-        "may_run": may_run(request.user, process.pk),
+        "levels": levels,
+        "may_run": bool(levels),
         "definitions": DEFINITIONS,
         "nav": "reviews",
     }
@@ -45,8 +59,7 @@ def review_list(request):
 
 @require_POST
 def review_open(request):
-    processes = {p.slug: p for p in processes_visible_to(request.user)}
-    process = processes.get(request.POST.get("process", ""))
+    process = process_by_slug(request.user, request.POST.get("process", ""))
     if process is None:
         raise Http404("No such process among yours.")
     try:
@@ -57,7 +70,7 @@ def review_open(request):
             held_on=None,
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except InvalidInput as exc:
         messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
@@ -72,26 +85,63 @@ def _review_or_404(request, review_id: int):
     return review
 
 
+def _may_run(user, review) -> bool:
+    kind = selectors.facilitator_kind(review.process_id, review.level)
+    return may_run(user, review.process_id, kind)
+
+
 def _review_page(request, review, *, form=None, status=200):
     now = timezone.now()
     agenda = review_services.agenda_of(review, now=now)
-    people = selectors.process_people(review.process)
+    people = people_holding_role_in(review.process)
     decisions = list(
         review.decisions.select_related("owner", "key_result").order_by("due_on", "id")
     )
+    rows = selectors.agenda_rows(review, agenda, decisions)
+    if any(d.rule_id for d in decisions):  # rules by their description, not a kind and an id
+        names = {
+            (kind, pk): label
+            for kind, rules in process_rules(review.process).items()
+            for pk, label in rules
+        }
+        for d in decisions:
+            d.rule_text = names.get((d.rule_kind, d.rule_id), "")
     context = {
         "review": review,
-        "agenda": agenda,
+        "agenda": rows,
         "decisions": decisions,
         "form": form
         or DecisionForm(people=people, process=review.process, initial={"due_on": review.held_on}),
-        "notes": review.notes,
-        "may_run": may_run(request.user, review.process_id) and not review.is_closed,
-        "attendees": list(review.attendees.all()) if review.is_closed else [],
+        "may_run": not review.is_closed and _may_run(request.user, review),
+        "attendees": list(review.attendees.all()),
+        "people": list(people),
+        "zone": process_calendar(review.process).timezone,
         "definitions": DEFINITIONS,
         "nav": "reviews",
     }
     return render(request, "reviews/review_detail.html", context, status=status)
+
+
+def _typed(request) -> tuple[dict[str, str], list[str]]:
+    """The notes (blanks too: a cleared note clears) and ticks the review page sent."""
+    notes = {key[5:]: value for key, value in request.POST.items() if key.startswith("note:")}
+    return notes, request.POST.getlist("discussed")
+
+
+def _keep_typed(request, review) -> None:
+    notes, discussed = _typed(request)
+    review_services.review_notes_save(
+        actor=request.user,
+        review=review,
+        notes=notes,
+        discussed=discussed,
+        attendees=_attendees(request),
+        now=timezone.now(),
+    )
+
+
+def _attendees(request) -> list[int]:
+    return [int(a) for a in request.POST.getlist("attendees") if a.isdigit()]
 
 
 @require_safe
@@ -100,23 +150,46 @@ def review_detail(request, review_id: int):
 
 
 @require_POST
+def review_notes(request, review_id: int):
+    review = _review_or_404(request, review_id)
+    try:
+        _keep_typed(request, review)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, getattr(exc, "message", "") or _first_error(exc))
+        return redirect("review-detail", review.pk)
+    messages.success(request, "Notes saved.")
+    return redirect("review-detail", review.pk)
+
+
+def _first_error(exc: InvalidInput) -> str:
+    return next((m for ms in exc.errors.values() for m in ms), "Check the notes.")
+
+
+@require_POST
 def review_decide(request, review_id: int):
     review = _review_or_404(request, review_id)
+    # The notes and ticks come with the decision (one form): kept first, whatever the decision.
+    try:
+        _keep_typed(request, review)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, getattr(exc, "message", "") or _first_error(exc))
+        return redirect("review-detail", review.pk)
     form = DecisionForm(
-        request.POST, people=selectors.process_people(review.process), process=review.process
+        request.POST, people=people_holding_role_in(review.process), process=review.process
     )
     if form.is_valid():
         try:
-            decision_make(actor=request.user, review=review, now=timezone.now(),
-                          **form.cleaned_data)  # fmt: skip
-        except InvalidInput as exc:
-            add_errors(form, exc.errors)
-        except ActionForbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        except CardConflict as exc:
+            with service_errors(form) as call:
+                decision_make(actor=request.user, review=review, now=timezone.now(),
+                              **form.cleaned_data)  # fmt: skip
+        except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("review-detail", review.pk)
-        else:
+        if call.ok:
             messages.success(request, "Decision recorded.")
             return redirect("review-detail", review.pk)
     return _review_page(request, review, form=form, status=400)
@@ -125,21 +198,33 @@ def review_decide(request, review_id: int):
 @require_POST
 def review_close(request, review_id: int):
     review = _review_or_404(request, review_id)
-    notes = {
-        key[5:]: value for key, value in request.POST.items() if key.startswith("note:") and value
-    }
+    notes, discussed = _typed(request)
+    if request.POST.get("text", "").strip():
+        # A decision typed but not recorded would be lost with the close: say so, keep it all.
+        try:
+            _keep_typed(request, review)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except (InvalidInput, Conflict):
+            pass
+        form = DecisionForm(
+            request.POST, people=people_holding_role_in(review.process), process=review.process
+        )
+        form.is_valid()
+        form.add_error(None, "A decision is typed but not recorded: record it or clear it first.")
+        return _review_page(request, review, form=form, status=400)
     try:
         review_services.review_close(
             actor=request.user,
             review=review,
             notes=notes,
-            discussed=request.POST.getlist("discussed"),
-            attendees=[int(a) for a in request.POST.getlist("attendees") if a.isdigit()],
+            discussed=discussed,
+            attendees=_attendees(request),
             now=timezone.now(),
         )
-    except ActionForbidden as exc:
+    except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, CardConflict) as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, getattr(exc, "message", "Check the notes."))
         return redirect("review-detail", review.pk)
     messages.success(request, "Review closed.")

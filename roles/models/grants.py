@@ -12,6 +12,28 @@ class RoleKind(models.TextChoices):
     ESCALATION = "escalation", "Escalation"
 
 
+class InformedEvent(models.TextChoices):
+    """What an informed grant can be told of (the "I" of RACI: told, not asked)."""
+
+    AT_RISK = "at_risk", "A card comes close to its deadline"
+    BREACHED = "breached", "A card passes its deadline"
+    APPROVAL_DECIDED = "approval_decided", "An exception is approved or rejected"
+    CARD_LOST = "card_lost", "A card is marked lost"
+    DECISION_MADE = "decision_made", "A review records a decision"
+
+
+def informed_events_default() -> list[str]:
+    """What an informed person hears of unless their grant says otherwise: the outcomes that
+    change the picture (breaches, exceptions decided, lost cards, decisions), not the warnings
+    that the people doing the work handle."""
+    return [
+        InformedEvent.BREACHED,
+        InformedEvent.APPROVAL_DECIDED,
+        InformedEvent.CARD_LOST,
+        InformedEvent.DECISION_MADE,
+    ]
+
+
 class ProcessRole(models.Model):
     """A process role granted to one user or one group in one process (not a job title)."""
 
@@ -36,6 +58,13 @@ class ProcessRole(models.Model):
         blank=True,
         help_text="Approvers: which exceptions this grant decides, by the rules' authority "
         "(e.g. manager, finance). Blank: every exception of the process.",
+    )
+    informed_of = models.JSONField(
+        default=informed_events_default,
+        blank=True,
+        help_text="Informed grants: the events this grant is told of, among "
+        + ", ".join(InformedEvent.values)
+        + ". Other kinds ignore it.",
     )
     granted_at = models.DateTimeField(auto_now_add=True)
 

@@ -3,11 +3,15 @@
 from roles.selectors.holders import (
     RoleHolders,
     grants_of,
+    people_holding,
+    people_holding_role_in,
     role_holders,
 )
 
 __all__ = [
     "RoleHolders",
     "grants_of",
+    "people_holding",
+    "people_holding_role_in",
     "role_holders",
 ]

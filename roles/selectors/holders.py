@@ -4,9 +4,10 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from roles.models import ProcessRole
+from roles.models import ProcessRole, RoleKind
 
 
 def grants_of(user) -> QuerySet[ProcessRole]:
@@ -23,6 +24,8 @@ class RoleHolders:
     """
 
     grants: dict[tuple[int, str], set[tuple[str, int]]] = field(default_factory=dict)
+    # {(process id, event): user ids} of the informed grants that name the event.
+    informed_of: dict[tuple[int, str], set[int]] = field(default_factory=dict)
 
     def users(self, process_id: int, kind: str, authority: str | None = None) -> set[int]:
         """Ids of the users holding `kind` in the process. With `authority`, only those whose
@@ -34,6 +37,11 @@ class RoleHolders:
             if authority is None or not authority or not held or held == authority
         }
 
+    def informed(self, process_id: int, event: str) -> set[int]:
+        """Ids of the users whose informed grant in the process names `event` (ask for
+        `RoleKind.INFORMED` among the kinds)."""
+        return set(self.informed_of.get((process_id, event), ()))
+
 
 def role_holders(
     *, process_ids: Collection[int], kinds: Collection[str], authority: str | None = None
@@ -44,9 +52,36 @@ def role_holders(
     if authority:
         grants = grants.filter(Q(authority="") | Q(authority=authority))
     found: dict[tuple[int, str], set[tuple[str, int]]] = defaultdict(set)
-    rows = grants.values_list("process_id", "kind", "authority", "user_id", "group__user__id")
-    for process_id, kind, held, user_id, member_id in rows:
+    informed: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = grants.values_list(
+        "process_id", "kind", "authority", "informed_of", "user_id", "group__user__id"
+    )
+    for process_id, kind, held, events, user_id, member_id in rows:
         for holder in (user_id, member_id):
             if holder is not None:
                 found[(process_id, kind)].add((held, holder))
-    return RoleHolders(grants=dict(found))
+                if kind == RoleKind.INFORMED:
+                    # Read here: SQLite cannot search inside a JSON list.
+                    for event in events or ():
+                        informed[(process_id, event)].add(holder)
+    return RoleHolders(grants=dict(found), informed_of=dict(informed))
+
+
+def people_holding(grants: QuerySet[ProcessRole]) -> QuerySet:
+    """Active users holding one of `grants`, directly or through a group, each once, ordered
+    by name: the one answer to "who holds a role here" for pickers, filters and forms."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
+            | Q(groups__in=grants.filter(group__isnull=False).values("group_id")),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def people_holding_role_in(process) -> QuerySet:
+    """Active users holding a role in the process, directly or through a group."""
+    return people_holding(ProcessRole.objects.filter(process_id=process.pk))

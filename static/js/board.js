@@ -82,6 +82,7 @@
         if (result.ok) {
           tile.setAttribute("data-status", answer.status);
           tile.setAttribute("data-version", answer.version);
+          redrawDeadline(tile, answer.sla);
           place(tile, column);
           say("#" + id + ": " + answer.detail, false);
         } else {
@@ -93,6 +94,23 @@
       .catch(function () {
         say("#" + id + " was not moved: the server could not be reached. Try again.", true);
       });
+  }
+
+  // A moved card starts a new status clock: its deadline mark is redrawn from the answer,
+  // not left as it was until the page is reloaded.
+  function redrawDeadline(tile, sla) {
+    var mark = tile.querySelector(".sla-mark");
+    if (!sla || !sla.state) {
+      if (mark) mark.remove();
+      return;
+    }
+    if (!mark) {
+      mark = document.createElement("div");
+      var client = tile.querySelector(".tile-client");
+      client.insertAdjacentElement("afterend", mark);
+    }
+    mark.className = "sla-mark sla-" + sla.state;
+    mark.textContent = sla.text;
   }
 
   board.addEventListener("dragstart", function (event) {

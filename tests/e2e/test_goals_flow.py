@@ -69,3 +69,40 @@ def test_owner_sets_a_goal_with_a_key_result_and_follows_it_to_the_cards(page, s
         weeks = [b for b, t in zip(boxes, labels.all_text_contents(), strict=True) if "W" in t]
         weeks.sort(key=lambda b: b["x"])
         assert all(a["x"] + a["width"] <= b["x"] for a, b in itertools.pairwise(weeks)), weeks
+
+
+def _apart(chart):
+    """The chart's week labels as drawn, left to right, and whether each ends before the next
+    begins."""
+    labels = chart.locator("text.x-label")
+    boxes = sorted(
+        (labels.nth(j).bounding_box() for j in range(labels.count())), key=lambda b: b["x"]
+    )
+    return boxes, all(a["x"] + a["width"] <= b["x"] for a, b in itertools.pairwise(boxes))
+
+
+def test_goal_chart_week_labels_never_overlap(page, screenshot):
+    from playwright.sync_api import expect
+
+    call_command("seed_demo", cards=120, verbosity=0)
+    call_command("metrics_backfill", verbosity=0)
+    call_command("seed_demo_goals", verbosity=0)
+    log_in(page, "manager")
+    page.goto("/goals/")
+    links = page.locator("h2 a, h3 a").filter(has_text=re.compile(r"\w"))
+    goals = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    goals = [g for g in goals if re.fullmatch(r"/goals/\d+/", g or "")]
+    assert goals
+    checked = 0
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in goals:
+            page.goto(url)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            charts = page.locator("svg.chart-run:not(.chart-goal-small)")
+            for i in range(charts.count()):
+                boxes, apart = _apart(charts.nth(i))
+                assert len(boxes) >= 2 and apart, (url, width, boxes)
+                checked += 1
+    assert checked >= 4  # the demo's key results, at both widths
+    screenshot("goals_03_chart_labels", full_page=False)

@@ -142,3 +142,90 @@ def test_who_may_do_what(alice, bob, charlie, goal_kr):
     )
     assert done.status_code == 201 and done.json()["author"] == "bob"
     assert APIClient().get("/api/goals/").status_code in (401, 403)
+
+
+def test_a_share_target_is_entered_and_shown_in_percent(bob, o2c, make_goal):
+    goal = make_goal()
+    client = api(bob)
+    url = f"/api/goals/{goal.pk}/key-results/"
+    fields = {"process": "order-to-cash", "metric": "on_time_share", "kind": "target",
+              "deadline": "2026-12-31"}  # fmt: skip
+    refused = client.post(url, {**fields, "target": 150}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "target": ["A share is entered in percent, from 0 to 100 (90 for 90%)."]
+    }
+    assert not goal.key_results.exists()
+    added = client.post(url, {**fields, "target": 90}, format="json")
+    assert added.status_code == 201, added.json()
+    assert added.json()["target"] == 90
+    assert goal.key_results.get().target == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "field"),
+    [
+        ("2026-09-07", "9999-12-31", "ends_on"),  # the active limit's day after the end
+        ("0001-01-01", "0001-06-30", "starts_on"),  # the baseline weeks before the start
+        ("9999-06-01", "9999-12-31", "starts_on"),  # the period's weeks past the last date
+        ("2026-09-07", "2036-09-06", "ends_on"),  # ten years: not "the next 6-12 months"
+    ],
+)
+def test_a_goal_period_leaving_the_calendar_is_a_400_naming_the_field(
+    bob, o2c, starts_on, ends_on, field
+):
+    client = api(bob)
+    payload = {"title": "Forever", "starts_on": starts_on, "ends_on": ends_on}
+    payload |= {"owner": bob.pk, "processes": ["order-to-cash"]}
+
+    answer = client.post("/api/goals/", payload, format="json")
+
+    assert answer.status_code == 400
+    assert field in answer.json()
+
+
+def test_moving_a_goal_to_the_last_day_of_the_calendar_is_a_400(bob, make_goal):
+    goal = make_goal()
+
+    answer = api(bob).patch(f"/api/goals/{goal.pk}/", {"ends_on": "9999-12-31"}, format="json")
+
+    assert answer.status_code == 400
+    assert "ends_on" in answer.json()
+
+
+def test_a_goal_owner_with_no_role_in_its_processes_is_refused(bob, charlie, o2c):
+    payload = {"title": "Margin", "starts_on": "2026-09-07", "ends_on": "2027-02-28"}
+    payload |= {"owner": charlie.pk, "processes": ["order-to-cash"]}
+
+    answer = api(bob).post("/api/goals/", payload, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "owner": ["The owner must hold a role in one of the goal's processes."]
+    }
+
+
+def test_a_goal_cannot_be_handed_to_an_owner_with_no_role(bob, charlie, make_goal):
+    goal = make_goal()
+
+    answer = api(bob).patch(f"/api/goals/{goal.pk}/", {"owner": charlie.pk}, format="json")
+
+    assert answer.status_code == 400
+    assert "owner" in answer.json()
+    goal.refresh_from_db()
+    assert goal.owner_id != charlie.pk
+
+
+def test_an_owner_who_lost_their_roles_can_no_longer_check_in(bob, goal_kr):
+    from roles.models import ProcessRole
+
+    ProcessRole.objects.filter(user=bob).delete()
+    bob = type(bob).objects.get(pk=bob.pk)  # no role map cached from before
+
+    answer = api(bob).post(
+        f"/api/key-results/{goal_kr.pk}/check-ins/", {"confidence": 7, "comment": "Fine"},
+        format="json",
+    )  # fmt: skip
+
+    assert answer.status_code in (403, 404)
+    assert not goal_kr.check_ins.exists()

@@ -10,7 +10,7 @@ from goals import services
 from goals.models import CheckInReminder
 from goals.selectors import goals_for
 from notifications.models import Notification
-from processes.errors import ActionForbidden, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
 from tests.goals.conftest import NOW
 
 
@@ -72,11 +72,11 @@ def test_the_accountable_role_edits_and_the_executor_may_not(make_goal, add_kr, 
     goal = make_goal()
     services.goal_update(actor=bob, goal=goal, changes={"title": "Ship on time, always"}, now=NOW)
 
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         services.goal_update(actor=alice, goal=goal, changes={"title": "Mine"}, now=NOW)
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         add_kr(goal, "intake", target=30, actor=alice)
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         services.goal_create(
             actor=alice,
             title="Mine",
@@ -89,12 +89,29 @@ def test_the_accountable_role_edits_and_the_executor_may_not(make_goal, add_kr, 
 def test_only_the_owner_checks_in(make_goal, add_kr, alice, bob):
     kr = add_kr(make_goal(owner=alice), "intake", target=30)
 
-    with pytest.raises(ActionForbidden, match="Only the goal's owner, alice, checks in."):
+    with pytest.raises(Forbidden, match="Only the goal's owner, alice, checks in."):
         services.check_in_create(actor=bob, key_result=kr, confidence=7, comment="Fine", now=NOW)
     check_in = services.check_in_create(
         actor=alice, key_result=kr, confidence=7, comment="Fine", now=NOW
     )
     assert (check_in.confidence, check_in.author) == (7, alice)
+
+
+def test_the_same_check_in_sent_twice_is_written_once(make_goal, add_kr, alice):
+    kr = add_kr(make_goal(owner=alice), "intake", target=30)
+
+    first = services.check_in_create(
+        actor=alice, key_result=kr, confidence=7, comment="Fine", now=NOW
+    )
+    again = services.check_in_create(
+        actor=alice, key_result=kr, confidence=7, comment=" Fine ", now=NOW + timedelta(seconds=2)
+    )
+    other = services.check_in_create(
+        actor=alice, key_result=kr, confidence=6, comment="Fine", now=NOW
+    )
+
+    assert again.pk == first.pk and other.pk != first.pk
+    assert kr.check_ins.count() == 2
 
 
 @pytest.fixture

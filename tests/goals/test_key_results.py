@@ -6,7 +6,7 @@ import pytest
 from goals.models import KeyResultWeek
 from goals.services import key_results_record_week
 from metrics.services import weekly_snapshot_compute
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from tests.goals.conftest import CYCLE, snapshot
 
 

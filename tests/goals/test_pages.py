@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 
 from goals import services
@@ -71,6 +72,35 @@ def test_the_goal_page_and_its_forms(o2c, bob, make_goal, add_kr, cycle_weeks):
     assert "This field is required." in created.content.decode()
 
 
+def test_the_key_result_form_takes_shares_in_percent_and_lists_dimensions(o2c, bob, make_goal):
+    goal = make_goal()
+    client = login(bob)
+    form = client.get(f"/goals/{goal.pk}/key-results/new/").content.decode()
+    # The dimension is picked from the catalogue's lists, by name.
+    assert '<select name="dimension"' in form
+    assert '<option value="website">Website</option>' in form
+    assert '<option value="closed">Closed</option>' in form
+    fields = {"process": o2c.pk, "metric": "on_time_share", "kind": "target",
+              "deadline": "2026-12-31"}  # fmt: skip
+    refused = client.post(f"/goals/{goal.pk}/key-results/new/", {**fields, "target": "150"})
+    assert refused.status_code == 400
+    assert "A share is entered in percent, from 0 to 100 (90 for 90%)." in refused.content.decode()
+    added = client.post(f"/goals/{goal.pk}/key-results/new/", {**fields, "target": "90"})
+    assert added.status_code == 302
+    assert goal.key_results.get().target == pytest.approx(0.9)
+    assert "90%" in client.get(f"/goals/{goal.pk}/").content.decode()
+
+
+def test_a_key_result_without_a_complete_week_says_when_the_first_ends(o2c, bob, make_goal, add_kr):
+    goal = make_goal(
+        starts_on=NOW.date() - timedelta(days=1), ends_on=NOW.date() + timedelta(days=90)
+    )
+    add_kr(goal, target=6.5, deadline=None, kind="guardrail")
+    page = login(bob).get(f"/goals/{goal.pk}/").content.decode()
+    # Period from Tue Nov 24, 2026: its first complete week is Mon Nov 30 to Sun Dec 6.
+    assert "the first complete week of the period ends on Dec 6, 2026" in page
+
+
 def test_outsiders_get_404_and_the_executor_403(alice, charlie, make_goal, add_kr):
     goal = make_goal()
     kr = add_kr(goal, "intake", target=30)
@@ -90,6 +120,7 @@ def test_outsiders_get_404_and_the_executor_403(alice, charlie, make_goal, add_k
         == 403
     )
     assert login(alice).get("/goals/new/").status_code == 403
+    assert login(alice).get(f"/goals/{goal.pk}/edit/").status_code == 403  # no form to ops
     assert Client().get("/goals/").status_code == 302  # to the login page
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from opmodel.celery import ALERTS_QUEUE, METRICS_QUEUE
 from opmodel.celery import app as celery_app
 from tests.metrics.alerting import card, dave, gina, raise_alerts, team  # noqa: F401 (fixtures)
 
@@ -76,6 +77,10 @@ def _wait_for(predicate, *, timeout: float, what: str, log: Path) -> None:
     pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}. Worker log:\n{tail}")
 
 
+# As scripts/run: one worker for both queues unless a test starts one per queue.
+ALL_QUEUES = f"{ALERTS_QUEUE},{METRICS_QUEUE}"
+
+
 @pytest.fixture
 def start_worker(request, transactional_db, tmp_path):
     """A factory: each call starts `celery worker` against the test database and the configured
@@ -83,8 +88,8 @@ def start_worker(request, transactional_db, tmp_path):
     test passed or failed. `extra_env` adds settings, e.g. EMAIL_FILE_PATH."""
     started = []
 
-    def start(extra_env: dict | None = None, name: str = "worker"):
-        process, log = _start_worker(request, tmp_path, extra_env or {}, name)
+    def start(extra_env: dict | None = None, name: str = "worker", queues: str = ALL_QUEUES):
+        process, log = _start_worker(request, tmp_path, extra_env or {}, name, queues)
         started.append(process)
         return process, log
 
@@ -100,7 +105,7 @@ def celery_worker_process(start_worker):
     yield log
 
 
-def _start_worker(request, tmp_path, extra_env: dict, name: str):
+def _start_worker(request, tmp_path, extra_env: dict, name: str, queues: str = ALL_QUEUES):
     env = dict(os.environ, DATABASE_URL=_database_url(), DJANGO_SETTINGS_MODULE="opmodel.settings")
     env.update(extra_env)
     env["OPMODEL_VAR_DIR"] = str(tmp_path / "var")
@@ -122,6 +127,8 @@ def _start_worker(request, tmp_path, extra_env: dict, name: str):
         "1",
         "--loglevel",
         "INFO",
+        "--queues",
+        queues,
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.utils import timezone
@@ -21,22 +22,56 @@ pytestmark = pytest.mark.django_db
 # ------------------------------------------------------------------ who hears of an alert
 
 
-def test_at_risk_notifies_executors_accountable_and_responsible(card, raise_alerts, mailoutbox):
+def breach(card):
+    return candidate(card, AlertLevel.BREACHED, due_in=-timedelta(hours=1))
+
+
+def test_at_risk_goes_to_the_cards_responsible_person_only(card, raise_alerts, mailoutbox):
     (alert,) = raise_alerts(candidate(card))
 
     assert alert.level == AlertLevel.AT_RISK and alert.notified_at is not None
-    # gina through her group; olga as the responsible; not dave (escalation) before a breach.
-    assert recipients(alert) == {"alice", "bob", "gina", "olga"}
-    assert mailed(mailoutbox) == [
-        "alice@example.com",
-        "bob@example.com",
-        "gina@example.com",
-        "olga@example.com",
-    ]
+    # Issue 22: not every executor and accountable of the process; olga can save the card.
+    assert recipients(alert) == {"olga"}
+    assert mailed(mailoutbox) == ["olga@example.com"]
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    text = Notification.objects.filter(user__username="alice").get().text
+    text = Notification.objects.filter(user__username="olga").get().text
     assert text.startswith(f"At risk: #{card.pk} Drills for Acme (Received) is due")
     assert f"/cards/{card.pk}/" in mailoutbox[0].body
+
+
+def test_at_risk_without_a_responsible_goes_to_the_accountable_and_escalation(card, raise_alerts):
+    card.responsible = None
+    card.save()
+
+    (alert,) = raise_alerts(candidate(card))
+
+    # bob is accountable, dave holds the escalation role: nobody is on this card.
+    assert recipients(alert) == {"bob", "dave"}
+
+
+def test_a_blocked_card_at_risk_also_reaches_the_escalation_role(card, acme, raise_alerts):
+    card.is_blocked = True
+    card.block_reason = card.process.block_reasons.first()
+    card.blocked_at = timezone.now()
+    card.save()
+
+    (alert,) = raise_alerts(candidate(card))
+
+    assert recipients(alert) == {"olga", "dave"}
+
+
+def test_informed_grants_hear_of_the_events_they_name(card, o2c, team, raise_alerts):
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.INFORMED, user=team["charlie"])
+    watcher = get_user_model().objects.create_user(username="wendy", email="w@example.com")
+    ProcessRole.objects.create(
+        process=o2c, kind=RoleKind.INFORMED, user=watcher, informed_of=["at_risk"]
+    )
+
+    at_risk, breached = raise_alerts(candidate(card), candidate(card, AlertLevel.BREACHED, visit=2))
+
+    # charlie's grant has the default events (breaches, not warnings); wendy's names at_risk.
+    assert recipients(at_risk) == {"olga", "wendy"}
+    assert recipients(breached) == {"alice", "bob", "gina", "olga", "dave", "charlie"}
 
 
 def test_breach_also_notifies_the_escalation_role(card, raise_alerts, mailoutbox):
@@ -78,15 +113,15 @@ def test_inactive_users_are_left_out(card, team, raise_alerts):
 
 
 def test_raising_twice_adds_nothing(card, raise_alerts, mailoutbox):
-    first = raise_alerts(candidate(card))
+    first = raise_alerts(breach(card))
     notifications, mails = Notification.objects.count(), len(mailoutbox)
 
-    again = raise_alerts(candidate(card))
+    again = raise_alerts(breach(card))
 
     assert len(first) == 1 and again == []
     assert Alert.objects.count() == 1
-    assert Notification.objects.count() == notifications == 4
-    assert len(mailoutbox) == mails == 4
+    assert Notification.objects.count() == notifications == 5
+    assert len(mailoutbox) == mails == 5
 
 
 def test_each_level_and_each_visit_is_its_own_alert(card, raise_alerts):
@@ -111,8 +146,8 @@ def test_an_alert_left_unnotified_is_notified_by_the_next_raise(card, raise_aler
     (alert,) = raise_alerts(candidate(card, visit=1))
 
     assert alert.pk == left.pk
-    assert recipients(alert) == {"alice", "bob", "gina", "olga"}
-    assert len(mailoutbox) == 4
+    assert recipients(alert) == {"olga"}
+    assert len(mailoutbox) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -124,7 +159,7 @@ def test_two_workers_at_once_notify_once(o2c, card, mailoutbox):
     def worker():
         try:
             start.wait(timeout=10)
-            results.append(alerts_raise(candidates=[candidate(card)], now=timezone.now()))
+            results.append(alerts_raise(candidates=[breach(card)], now=timezone.now()))
         except Exception as exc:  # reported below: an exception in a thread is otherwise lost
             errors.append(exc)
         finally:
@@ -139,8 +174,8 @@ def test_two_workers_at_once_notify_once(o2c, card, mailoutbox):
     assert errors == []
     assert sorted(len(r) for r in results) == [0, 1]
     assert Alert.objects.count() == 1
-    assert Notification.objects.count() == 4
-    assert len(mailoutbox) == 4
+    assert Notification.objects.count() == 5
+    assert len(mailoutbox) == 5
 
 
 # ------------------------------------------------------------------ e-mail
@@ -151,12 +186,12 @@ def test_opted_out_user_gets_no_email_but_the_in_app_notification(
 ):
     NotificationPreference.objects.create(user=bob, email_enabled=False)
 
-    (alert,) = raise_alerts(candidate(card))
+    (alert,) = raise_alerts(breach(card))
 
     assert "bob" in recipients(alert)
     assert "bob@example.com" not in mailed(mailoutbox)
     assert Notification.objects.get(user=bob).emailed_at is None
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
 
 
 def test_one_email_per_recipient_for_several_alerts(
@@ -164,7 +199,7 @@ def test_one_email_per_recipient_for_several_alerts(
 ):
     cards = [make_card(title=f"Order {i}", responsible=olga) for i in range(3)]
 
-    raise_alerts(*(candidate(c) for c in cards))
+    raise_alerts(*(breach(c) for c in cards))
 
     assert Notification.objects.filter(user=team["alice"]).count() == 3
     to_alice = [m for m in mailoutbox if m.to == ["alice@example.com"]]
@@ -177,17 +212,17 @@ def test_users_without_an_address_get_no_email(card, team, raise_alerts, mailout
     team["gina"].email = ""
     team["gina"].save()
 
-    raise_alerts(candidate(card))
+    raise_alerts(breach(card))
 
     assert Notification.objects.get(user=team["gina"]).emailed_at is None
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
 
 
 def test_no_email_before_the_transaction_commits(card, mailoutbox):
     # Without the commit (the test's transaction is never committed) nobody is mailed.
-    alerts_raise(candidates=[candidate(card)], now=timezone.now())
+    alerts_raise(candidates=[breach(card)], now=timezone.now())
 
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 5
     assert mailoutbox == []
 
 
@@ -199,9 +234,9 @@ class BrokenMailBackend(BaseEmailBackend):
 def test_mail_failure_keeps_alert_and_notifications(card, raise_alerts, settings):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenMailBackend"
 
-    (alert,) = raise_alerts(candidate(card))
+    (alert,) = raise_alerts(breach(card))
 
-    assert notifications_of(alert).count() == 4
+    assert notifications_of(alert).count() == 5
     assert not Notification.objects.filter(emailed_at__isnull=False).exists()
 
 
@@ -223,7 +258,8 @@ def test_raise_runs_a_fixed_number_of_queries(
 
     assert len(raised) == count
     breached = levels.count(AlertLevel.BREACHED)
-    assert Notification.objects.count() == 4 * (count - breached) + 5 * breached
+    # At risk: olga, the responsible; breached: also the executors, accountable, escalation.
+    assert Notification.objects.count() == 1 * (count - breached) + 5 * breached
 
 
 def test_raising_again_runs_fewer_queries(card, raise_alerts, django_assert_num_queries):

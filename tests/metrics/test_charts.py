@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from metrics.charts import (
     EMPTY_MESSAGE,
     PALETTE,
+    Band,
     ChartPoint,
     ScatterPoint,
     Series,
@@ -401,6 +402,48 @@ def test_strip_chart_puts_each_card_in_its_status_column():
     assert dots[4].find(SVG + "title").text == "#9: 12.5 (Age (days)) in Agreed"
 
 
+def test_a_scatter_of_thousands_links_each_week_once_and_draws_a_bounded_cloud():
+    # Issue 22: 4,028 linked dots with tooltips made the weekly dashboard weigh 1.13 MB.
+    monday = datetime(2026, 11, 2)
+    bands = [
+        Band(monday + timedelta(weeks=k), monday + timedelta(weeks=k + 1), f"W{45 + k}: cards",
+             f"/cards/?week={45 + k}")
+        for k in range(3)
+    ]  # fmt: skip
+    points = [
+        ScatterPoint(monday + timedelta(hours=i), (i * 37) % 101 / 4, f"/cards/{i}/", f"#{i}")
+        for i in range(3 * 7 * 24)
+    ]
+    svg = scatter(points, title="Cycle time", y_label="Days", bands=bands)
+    root = parse(svg)
+    (cloud,) = all_of(root, "path", "dots")
+    drawn = cloud.get("d").count("M")
+    y = value_to_y(root)
+    heights = sorted(float(m.split()[1][: -len("h0")]) for m in cloud.get("d").split("M")[1:])
+
+    assert [a.get("href") for a in all_of(root, "a")] == [b.href for b in bands]
+    assert [a.get("aria-label") for a in all_of(root, "a")] == [b.label for b in bands]
+    assert not all_of(root, "circle") and cloud.get("aria-hidden") == "true"
+    assert 100 < drawn <= 480
+    # The lowest and the highest card are among the dots drawn.
+    assert heights[0] == pytest.approx(y(max(p.y for p in points)), abs=0.06)
+    assert heights[-1] == pytest.approx(y(0), abs=0.06)
+    assert len(svg) < 20_000
+
+
+def test_a_strip_chart_of_thousands_links_each_status_once():
+    columns = [
+        StripColumn(name, [ScatterPoint(None, i % 40, f"/cards/{i}/", "c") for i in range(900)],
+                    f"/cards/?status={name}")
+        for name in ("Received", "Quoted")
+    ]  # fmt: skip
+    root = parse(strip_chart(columns, title="Aging WIP", y_label="Age (days)"))
+
+    assert [a.get("href") for a in all_of(root, "a")] == [c.href for c in columns]
+    assert len(all_of(root, "path", "dots")) == 2 and not all_of(root, "circle")
+    assert sum(p.get("d").count("M") for p in all_of(root, "path", "dots")) <= 480
+
+
 # --------------------------------------------------------------------------- bars
 
 
@@ -454,3 +497,16 @@ def test_bar_chart_shortens_long_labels_but_keeps_them_in_the_tooltip():
     assert label.find(SVG + "title").text == long
     assert label.find(SVG + "text").text.endswith("…")
     assert len(label.find(SVG + "text").text) < len(long)
+
+
+def test_a_shortened_label_ends_at_a_word_so_its_link_name_contains_it():
+    # WCAG 2.5.3: axe compares whole words; "Awaiting pa…" is not part of "Awaiting payment".
+    columns = [StripColumn(f"Awaiting payment {i}", [], f"/cards/?s={i}") for i in range(6)]
+    columns[0].values = [ScatterPoint(None, 1.0)]
+    root = parse(strip_chart(columns, title="Aging WIP", y_label="Age (days)"))
+    (first, *_) = all_of(root, "a")
+    shown = "".join(first.itertext())
+
+    assert shown.endswith("…") and shown != "…"
+    assert first.get("aria-label").startswith(shown[:-1])
+    assert first.get("aria-label").split()[: len(shown[:-1].split())] == shown[:-1].split()

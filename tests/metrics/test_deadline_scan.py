@@ -50,7 +50,8 @@ def test_at_risk_then_breached_once_each_to_the_right_people(
     with django_capture_on_commit_callbacks(execute=True):
         assert deadline_scan(now=AT_RISK) == 1
         assert deadline_scan(now=AT_RISK) == 0
-        assert _recipients("at_risk") == ["alice", "bob"]
+        # Nobody is responsible for the card: its accountable, and the escalation role.
+        assert _recipients("at_risk") == ["bob", "dave"]
         assert deadline_scan(now=DEADLINE) == 0  # at the deadline's instant, still on time
         assert deadline_scan(now=DUE) == 1
         assert deadline_scan(now=DUE) == 0
@@ -59,9 +60,9 @@ def test_at_risk_then_breached_once_each_to_the_right_people(
     assert alerts == [(card.pk, 1, "at_risk"), (card.pk, 1, "breached")]
     assert sorted(address for m in mailoutbox for address in m.to) == [
         "alice@example.com",
-        "alice@example.com",
         "bob@example.com",
         "bob@example.com",
+        "dave@example.com",
         "dave@example.com",
     ]
     assert WorkerHeartbeat.objects.filter(name="deadline_scan").exists()

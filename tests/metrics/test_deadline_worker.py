@@ -82,8 +82,9 @@ def test_two_workers_raise_each_level_once(start_worker, tmp_path, o2c, team, ac
     deadline_scan_task.delay(now=AT_RISK.isoformat())
     _wait_succeeded(logs, 2)
     assert list(Alert.objects.values_list("card_id", "level")) == [(card.pk, "at_risk")]
-    assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["alice", "bob"]
-    _wait_mails(mail, ["alice@example.com", "bob@example.com"], logs)
+    # Nobody is responsible for the card: its accountable and the escalation role hear.
+    assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["bob", "dave"]
+    _wait_mails(mail, ["bob@example.com", "dave@example.com"], logs)
 
     deadline_scan_task.delay(now=DUE.isoformat())
     deadline_scan_task.delay(now=DUE.isoformat())
@@ -95,9 +96,9 @@ def test_two_workers_raise_each_level_once(start_worker, tmp_path, o2c, team, ac
         mail,
         [
             "alice@example.com",
-            "alice@example.com",
             "bob@example.com",
             "bob@example.com",
+            "dave@example.com",
             "dave@example.com",
         ],
         logs,

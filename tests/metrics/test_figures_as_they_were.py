@@ -16,7 +16,7 @@ from metrics.flow import weekly_flow_metrics
 from metrics.flow.members import cards_behind
 from metrics.models import WeeklyFigure
 from metrics.services.snapshots import weekly_snapshot_compute
-from processes.formatting import percent_text
+from opmodel.formatting import percent_text
 from processes.models import ApprovalRequest, Client, Event, EventKind, ExceptionRule, RequestCard
 from processes.services import (
     approval_decide,
@@ -315,7 +315,7 @@ def test_a_margin_of_11_995_is_12_on_the_card_in_the_rule_and_on_the_dashboard(
 
 
 def test_the_dashboard_writes_a_percentage_as_the_card_does():
-    # Two decimals, halves away from zero, whole ones without decimals (processes.formatting).
+    # Two decimals, halves away from zero, whole ones without decimals (opmodel.formatting).
     assert fmt(11.995, "percent") == percent_text(Decimal("12.00")) == "12%"
     assert fmt(11.99, "percent") == percent_text(Decimal("11.99")) == "11.99%"
     assert fmt(0.005, "percent") == "0.01%"

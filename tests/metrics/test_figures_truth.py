@@ -35,7 +35,8 @@ import pytest
 from metrics.flow import weekly_flow_metrics
 from metrics.models import WeeklyFigure
 from metrics.services.snapshots import weekly_snapshot_compute
-from processes.errors import ActionRefused, TransitionRefused
+from opmodel.errors import Refused
+from processes.errors import TransitionRefused
 from processes.models import Client, ExceptionRule, Status, Transition
 from processes.services import (
     card_block,
@@ -275,9 +276,9 @@ def test_a_blocked_card_may_only_be_lost_and_the_loss_ends_the_block(history, al
     assert card.status == "lost" and not card.is_blocked
     kinds = list(card.events.order_by("at", "id").values_list("kind", "at"))
     assert kinds[-2:] == [("unblock", at(11, 20)), ("transition", at(11, 20))]
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_block(actor=alice, card=card, reason="waiting_stock", at=at(11, 21))
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_unblock(actor=alice, card=card, at=at(11, 21))
 
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 import pytest
 
 from metrics.flow import cards_behind, iso_week_bounds, weekly_flow_metrics
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import ApprovalRequest, Client, ExceptionRule
 from processes.services import (
     card_block,

@@ -127,6 +127,7 @@ def test_staff_sees_the_details(client, staff, filesystem_broker, beats):
         "broker": "ok",
         "deadline_scan": "ok",
         "worker": "ok",
+        "stock_ledger": "ok",  # the stock app's check (its own tests in tests/stock)
     }
 
 
@@ -193,6 +194,7 @@ def test_old_heartbeats_are_stale(client, token, filesystem_broker):
         "broker": "ok",
         "deadline_scan": "stale",
         "worker": "ok",
+        "stock_ledger": "ok",  # the stock app's check (its own tests in tests/stock)
     }
     assert stale.json()["components"]["deadline_scan"]["last_seen"] == "2026-03-02T09:00:00+00:00"
 
@@ -269,6 +271,7 @@ def test_redis_broker_up_then_down(client, token, beats, own_redis, monkeypatch)
         "broker": "down",
         "deadline_scan": "ok",
         "worker": "ok",
+        "stock_ledger": "ok",  # the stock app's check (its own tests in tests/stock)
     }
     assert down.json()["components"]["broker"]["error"].startswith("The broker cannot be reached")
     # Never the broker's address, not even to the probe (the log has it).
@@ -281,6 +284,6 @@ def test_heartbeats_read_in_one_query(
     client, charlie, filesystem_broker, beats, django_assert_num_queries
 ):
     client.force_login(charlie)
-    # session, user, SELECT 1, heartbeats
-    with django_assert_num_queries(4):
+    # session, user, SELECT 1, heartbeats, the last stock check
+    with django_assert_num_queries(5):
         assert client.get(HEALTH).status_code == 200

@@ -168,6 +168,18 @@ def test_a_bad_week_is_a_form_error(computed, alice, week, message):
     assert csv_response.status_code == 400
 
 
+@pytest.mark.parametrize("url", [URL, CARDS, "/dashboards/weekly/csv/sla/"])
+def test_the_first_week_of_the_calendar_is_a_400_naming_the_week(computed, alice, url):
+    # 0001-W01 starts in year 0 once its Berlin midnight is written in UTC.
+    params = {"process": "order-to-cash", "week": "0001-W01", "metric": "intake"}
+
+    response = login(alice).get(url, params)
+
+    assert response.status_code == 400
+    if url != "/dashboards/weekly/csv/sla/":
+        assert "Choose a week of the years 1900 to 9998" in response.content.decode()
+
+
 def test_a_week_not_computed_says_how_to_get_it(computed, alice):
     html = login(alice).get(URL, {"week": "2026-W20"}).content.decode()
     assert "No figures for 2026-W20 yet" in html
@@ -212,11 +224,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     computed, alice, o2c, django_assert_num_queries
 ):
     client = login(alice)
-    # 6: the five of the dashboard and one for the key results panel of goals (issue 12).
-    with django_assert_num_queries(6):
+    # 7: the five of the dashboard, one for the key results panel of goals (issue 12) and one
+    # for the stock section (issue 23; here the process has no stock lines).
+    with django_assert_num_queries(7):
         small = client.get(URL, {"process": "order-to-cash", "week": WEEK})
     _more_history(o2c, alice, 60)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = client.get(URL, {"process": "order-to-cash", "week": WEEK})
     assert number_link(small.content.decode(), "intake")[1] == "3"
     assert number_link(large.content.decode(), "intake")[1] == "63"

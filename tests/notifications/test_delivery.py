@@ -110,11 +110,11 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_change(
     def down(*args, **kwargs):
         raise ConnectionError("The broker is down.")
 
-    monkeypatch.setattr(email_send_task, "delay", down)
+    monkeypatch.setattr(email_send_task, "apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
         _notify([alice])
 
-    assert Notification.objects.filter(user=alice).exists()
+    assert Notification.objects.get(user=alice).email_to_send is True  # for the sweep
     assert "The broker is down." in caplog.text
 
 
@@ -161,3 +161,34 @@ def test_the_task_retries_mail_failures():
 
 def test_the_api_levels_are_the_alert_levels():
     assert ALERT_LEVELS == list(AlertLevel.choices)
+
+
+def test_the_sweep_sends_what_was_never_queued_once(
+    alice, bob, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    from datetime import timedelta
+
+    from notifications.services import EMAIL_QUEUE_GRACE, emails_never_queued_send
+
+    def down(*args, **kwargs):
+        raise ConnectionError("The broker is down.")
+
+    now = timezone.now()
+    with monkeypatch.context() as patch:
+        patch.setattr(email_send_task, "apply_async", down)
+        with django_capture_on_commit_callbacks(execute=True):
+            _notify([alice, bob])
+
+    assert emails_never_queued_send(now=now) == 0  # too fresh: its on_commit may be queuing it
+    later = now + EMAIL_QUEUE_GRACE + timedelta(seconds=1)
+    assert emails_never_queued_send(now=later) == 2
+    assert emails_never_queued_send(now=later) == 0
+    assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.com", "bob@example.com"]
+    assert not Notification.objects.filter(email_to_send=True).exists()
+
+
+def test_a_queued_email_is_no_longer_to_send(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([alice])
+
+    assert Notification.objects.get(user=alice).email_to_send is False

@@ -29,6 +29,9 @@ def _responses(schema, path, method):
         ("Card", "block_reason"),
         ("Approval", "client_name"),
         ("Approval", "decided_by"),
+        ("AlertNotification", "card"),
+        ("Event", "actor"),
+        ("CommentAdded", "actor"),
         ("Process", "commitment_point"),
         ("Status", "outcome"),
     ],
@@ -67,6 +70,33 @@ def test_a_refused_transition_documents_both_of_its_bodies(schema):
     shapes = answer["content"]["application/json"]["schema"]["anyOf"]
     refs = {shape.get("$ref", "").rsplit("/", 1)[-1] for shape in shapes}
     assert {"Refusal", "ErrorDetail", "FieldErrors"} <= refs
+
+
+def test_a_key_results_history_is_an_array_without_pages(schema):
+    operation = schema["paths"]["/api/key-results/{id}/history/"]["get"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+
+    assert answer["type"] == "array"
+    assert "page" not in [p["name"] for p in operation.get("parameters", [])]
+
+
+@pytest.mark.parametrize("action", ["done", "drop"])
+def test_closing_a_closed_decision_documents_its_409(schema, action):
+    assert "409" in _responses(schema, f"/api/decisions/{{id}}/{action}/", "post")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [("/api/cards/", "sla"), ("/api/cards/", "priority"), ("/api/cards/", "client"),
+     ("/api/alerts/", "kind")],
+)  # fmt: skip
+def test_an_empty_choice_parameter_is_refused(alice, url, name):
+    from tests.processes.test_api import api_as
+
+    answer = api_as(alice).get(f"{url}?{name}=")
+
+    assert answer.status_code == 400
+    assert name in answer.json()
 
 
 def test_the_schema_documents_what_the_figures_read_from_statuses(schema):

@@ -4,13 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from processes.errors import (
-    ActionForbidden,
-    ActionRefused,
-    CardConflict,
-    InvalidInput,
-    TransitionRefused,
-)
+from opmodel.errors import Forbidden, InvalidInput, Refused
+from processes.errors import CardConflict, TransitionRefused
 from processes.models import ApprovalRequest, EventKind, ExceptionRule, PaymentTerms, RequestCard
 from processes.services import card_item_add, card_transition, card_update
 from processes.services.approvals import approval_decide
@@ -82,7 +77,7 @@ def test_a_25_percent_discount_needs_the_owner_level_alone(priced, alice, mike, 
 
     (request,) = ApprovalRequest.objects.filter(card=priced)
     assert request.rule.authority == "owner"
-    with pytest.raises(ActionForbidden) as forbidden:
+    with pytest.raises(Forbidden) as forbidden:
         approval_decide(actor=mike, approval=request, approve=True)
     assert "owner-level approver" in forbidden.value.message
 
@@ -96,7 +91,7 @@ def test_the_requester_cannot_decide_even_holding_the_approver_role(priced, alic
     discount(priced, alice, "15")
     request = current(priced)
 
-    with pytest.raises(ActionForbidden) as forbidden:
+    with pytest.raises(Forbidden) as forbidden:
         approval_decide(actor=alice, approval=request, approve=True)
     assert "someone else must decide" in forbidden.value.message
     request.refresh_from_db()
@@ -105,7 +100,7 @@ def test_the_requester_cannot_decide_even_holding_the_approver_role(priced, alic
 
 def test_an_outsider_or_executor_may_not_decide(priced, alice, bob):
     discount(priced, bob, "15")
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         approval_decide(actor=alice, approval=current(priced), approve=True)
 
 
@@ -194,7 +189,7 @@ def test_deferred_payment_needs_finance_before_awaiting_payment(make_card, alice
 
 def test_finance_may_not_decide_a_discount(priced, alice, fiona):
     discount(priced, alice, "15")
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         approval_decide(actor=fiona, approval=current(priced), approve=True)
 
 
@@ -215,7 +210,7 @@ def test_a_margin_under_the_floor_needs_the_owner(priced, alice, mike, olga):
     request = current(priced, "margin")
     assert (request.rule.authority, request.value) == ("owner", "11.67")
     assert "Margin under the 12% floor (11.67%)" in refused_reasons(priced, alice)[0]
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         approval_decide(actor=mike, approval=request, approve=True)
     approval_decide(actor=olga, approval=request, approve=True)
     assert card_transition(actor=alice, card=priced, name="agree").status == "agreed"
@@ -403,6 +398,6 @@ def test_a_finished_card_edited_asks_for_no_approval(make_card, alice, acme):
     card = make_card(client=acme)
     card_transition(actor=alice, card=card, name="mark_lost", lost_reason="Went elsewhere")
     # A finished card is read-only (issue 14): the change is refused, so nothing is asked.
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         discount(card, alice, "30")
     assert not ApprovalRequest.objects.filter(card=card).exists()

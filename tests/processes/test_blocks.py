@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from processes.errors import ActionForbidden, ActionRefused, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput, Refused
 from processes.models import EventKind
 from processes.services import card_block, card_transition, card_unblock
 
@@ -42,22 +42,22 @@ def test_block_reason_must_come_from_the_process_list(priced_card, alice):
 
 
 def test_cannot_block_twice_or_unblock_an_unblocked_card(priced_card, alice):
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_unblock(actor=alice, card=priced_card)
     card_block(actor=alice, card=priced_card, reason="waiting_stock")
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_block(actor=alice, card=priced_card, reason="waiting_customer")
 
 
 def test_finished_card_cannot_be_blocked(priced_card, alice):
     card_transition(actor=alice, card=priced_card, name="mark_lost", lost_reason="Gone")
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_block(actor=alice, card=priced_card, reason="waiting_stock")
 
 
 @pytest.mark.parametrize("persona", ["olga", "charlie"])
 def test_only_executor_or_accountable_may_block(request, priced_card, persona):
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         card_block(actor=request.getfixturevalue(persona), card=priced_card, reason="waiting_stock")
 
 
@@ -83,9 +83,9 @@ def test_losing_a_blocked_card_ends_its_block_with_an_unblock_event(priced_card,
     assert priced_card.status == "lost" and not priced_card.is_blocked
     kinds = list(priced_card.events.order_by("at", "id").values_list("kind", flat=True))
     assert kinds[-2:] == ["unblock", "transition"]
-    with pytest.raises(ActionRefused, match="finished"):
+    with pytest.raises(Refused, match="finished"):
         card_block(actor=alice, card=priced_card, reason="waiting_stock")
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         card_unblock(actor=alice, card=priced_card)
 
 

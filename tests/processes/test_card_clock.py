@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 
+from opmodel.templatetags.opmodel_ui import age_class, since
 from processes.api.serializers import CardSerializer
 from processes.models import ApprovalRequest, ApprovalStatus
 from processes.services import card_create
 from processes.sla import sla_state, target_state
-from processes.templatetags.opmodel_ui import age_class, since, sla_text
+from processes.templatetags.process_ui import sla_text
 
 
 def utc(*args):

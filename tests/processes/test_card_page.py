@@ -10,8 +10,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from processes.errors import ActionRefused
-from processes.formatting import moment_text
+from opmodel.errors import Refused
+from opmodel.formatting import moment_text
 from processes.models import BusinessCalendar
 from processes.services import (
     card_item_add,
@@ -62,9 +62,9 @@ def test_a_refused_lost_move_opens_its_own_form(as_alice, make_card):
 def test_a_finished_card_is_read_only_but_for_documents(as_alice, make_card, alice, priced_card):
     card_transition(actor=alice, card=priced_card, name="mark_lost", lost_reason="Price")
 
-    with pytest.raises(ActionRefused, match="finished"):
+    with pytest.raises(Refused, match="finished"):
         card_update(actor=alice, card=priced_card, changes={"discount_percent": Decimal("5")})
-    with pytest.raises(ActionRefused, match="finished"):
+    with pytest.raises(Refused, match="finished"):
         card_item_add(
             actor=alice,
             card=priced_card,
@@ -95,7 +95,7 @@ def test_a_process_may_close_documents_of_finished_cards(as_alice, o2c, alice, p
     o2c.save()
     card_transition(actor=alice, card=priced_card, name="mark_lost", lost_reason="Price")
     priced_card.process.refresh_from_db()
-    with pytest.raises(ActionRefused, match="documents"):
+    with pytest.raises(Refused, match="documents"):
         document_add(actor=alice, card=priced_card, file=SimpleUploadedFile("n.pdf", b"%PDF"))
     html = page_of(as_alice, priced_card).content.decode()
     assert reverse("card-document-add", args=[priced_card.pk]) not in html

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
+from processes.errors import CardConflict
 from processes.models import Client, Event, EventKind, RequestCard
 from processes.services import card_create, card_update
 
@@ -44,7 +45,7 @@ def test_a_chosen_client_and_a_new_one_are_refused(o2c, alice, acme):
 
 
 def test_the_outsider_makes_neither_card_nor_client(o2c, charlie):
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         card_create(actor=charlie, process=o2c, title="Drills", new_client_name="Globex")
     assert not Client.objects.filter(name="Globex").exists()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from processes.errors import ActionForbidden, InvalidInput
+from opmodel.errors import Forbidden, InvalidInput
 from processes.models import EventKind
 from processes.services import card_comment_add, card_transition
 from processes.services.comments import mentioned_names
@@ -74,7 +74,7 @@ def test_only_people_who_can_see_the_card_are_mentioned(
 
 
 def test_outsiders_cannot_comment_and_empty_comments_are_refused(card, alice, charlie):
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         card_comment_add(actor=charlie, card=card, text="hi", now=timezone.now())
     with pytest.raises(InvalidInput):
         card_comment_add(actor=alice, card=card, text="   ", now=timezone.now())

@@ -11,9 +11,9 @@ from django.http.multipartparser import MultiPartParser
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
+from opmodel.errors import InvalidInput
 from opmodel.uploads import UploadSizeLimit, UploadTooLarge
 from processes.documents import document_check, document_types_check
-from processes.errors import InvalidInput
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32

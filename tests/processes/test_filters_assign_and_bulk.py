@@ -67,6 +67,31 @@ def test_sla_filter_is_at_risk_or_breached_in_sql(cards, alice):
     assert mine.pk not in _ids({"sla": "at_risk"}, alice, now=late)
 
 
+def test_at_risk_or_late_takes_both_and_the_page_offers_it_first(cards, alice, as_alice):
+    # Issue 22: ops had 12 late cards and the "At risk" filter showed none of them.
+    mine = cards["mine"]
+    mine.refresh_from_db()
+    risky = mine.at_risk_at + (mine.due_at - mine.at_risk_at) / 2
+    late = mine.due_at + timedelta(minutes=1)
+    wanted = {"sla": "at_risk_or_late"}
+    assert mine.pk not in _ids(wanted, alice, now=mine.at_risk_at - timedelta(minutes=1))
+    assert mine.pk in _ids(wanted, alice, now=risky)
+    assert mine.pk in _ids(wanted, alice, now=late)
+    assert _ids(wanted, alice, now=late) == _ids({"sla": "at_risk"}, alice, now=late) | _ids(
+        {"sla": "breached"}, alice, now=late
+    )
+    with time_machine.travel(late, tick=False):
+        page = as_alice.get(reverse("queue"), wanted)
+        api = as_alice.get("/api/cards/", wanted)
+    assert page.status_code == 200 and api.status_code == 200
+    assert mine.pk in {c["id"] for c in api.json()["results"]}
+    html = page.content.decode()
+    options = html[html.index('id="f-sla"') : html.index("</select>", html.index('id="f-sla"'))]
+    assert options.index("At risk or late") < options.index("At risk, not yet late")
+    assert '<option value="at_risk_or_late" selected>At risk or late</option>' in options
+    assert "Late (breached)" in options
+
+
 @pytest.mark.parametrize(
     "params,field",
     [
@@ -114,7 +139,7 @@ def test_saved_views_are_per_user_and_can_be_deleted(as_alice, cards, alice, bob
     again = as_alice.post(
         reverse("saved-view-create"), {"page": "board", "name": "My urgent", "query": ""}
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert (
         as_alice.post(reverse("saved-view-create"), {"page": "x", "name": "a"}).status_code == 400
     )
@@ -206,7 +231,34 @@ def test_bulk_view_reports_refusals_by_card(as_alice, cards, alice):
     assert f"#{blocked.pk} refused" in html
     assert "#999999 refused: No such card." in html
     bad = as_alice.post(reverse("cards-bulk"), {"card": [mine.pk], "action": "fly"})
-    assert bad.status_code == 400
+    assert bad.status_code == 302 and bad["Location"] == reverse("queue")
+
+
+def test_a_bulk_action_with_nothing_ticked_says_so_on_the_same_page(as_alice, cards):
+    # Issue 22: it used to leave the queue for a bare page.
+    back = reverse("queue") + "?q=Drills"
+    response = as_alice.post(
+        reverse("cards-bulk"), {"action": "block", "reason": "", "next": back}, follow=True
+    )
+
+    assert response.redirect_chain == [(back, 302)]
+    html = response.content.decode()
+    assert "Nothing was changed: Tick at least one card." in html
+    assert "Nothing was changed: Give the reason of the block." in html
+    assert 'id="bulk-action"' in html  # the queue, with its bulk bar
+
+
+def test_bulk_unblock_unblocks_each_card_and_refuses_those_not_blocked(cards, alice):
+    mine, blocked = cards["mine"], cards["blocked"]
+
+    result = cards_bulk_apply(
+        actor=alice, cards=[mine, blocked], action="unblock", note="Stock arrived"
+    )
+
+    assert result.done == [blocked.pk]
+    assert result.refused == {mine.pk: "The card is not blocked."}
+    blocked.refresh_from_db()
+    assert not blocked.is_blocked
 
 
 def test_drag_and_drop_answers_json_with_the_refusal_in_words(as_alice, cards):
@@ -218,6 +270,10 @@ def test_drag_and_drop_answers_json_with_the_refusal_in_words(as_alice, cards):
     )
     assert moved.status_code == 200
     assert moved.json()["status"] == "qualified"
+    # The new status's clock, for the board to redraw the tile's deadline mark (issue 22).
+    nobody.refresh_from_db()
+    assert moved.json()["sla"]["state"] == "on_track"
+    assert moved.json()["sla"]["text"].endswith("left")
     refused = as_alice.post(
         reverse("card-transition", args=[nobody.pk, "close"]),
         {"version": moved.json()["version"]},
@@ -265,3 +321,12 @@ def test_risks_rows_assign_to_me_or_a_person(as_alice, cards, alice, bob):
     assert response.status_code == 302 and response["Location"] == reverse("risks")
     nobody.refresh_from_db()
     assert nobody.responsible == bob
+
+
+def test_a_tiles_age_is_labelled(as_alice, cards):
+    html = as_alice.get(reverse("board")).content.decode()
+    tile = html[html.index(f'data-card="{cards["mine"].pk}"') :]
+    top = tile[: tile.index("</div>")]
+
+    assert '<span class="tile-age-label">Age </span>' in top
+    assert 'title="Age: created ' in top

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from opmodel.formatting import duration_text, percent_text
 from processes.api.serializers import CardDataInputSerializer
-from processes.formatting import duration_text, percent_text
 from processes.forms import CardForm
 from processes.models import EDITABLE_CARD_FIELDS, EventKind, Process
 from processes.selectors import process_from_query

@@ -176,7 +176,8 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
     assert card.target_allowance is None
 
 
-def test_target_alerts_carry_visit_zero(new_card):
+def test_target_alerts_carry_visit_zero(new_card, bob):
+    # bob, the accountable, hears of the at-risk target: the card has nobody responsible.
     from metrics.models import Alert
     from metrics.services.deadlines import deadline_scan
     from notifications.models import Notification

@@ -712,8 +712,10 @@ def test_board_runs_a_fixed_number_of_queries(
     _fill(make_card, alice, acme, count)
     # session, user, visible processes, role map, the filters' people, clients and saved views,
     # statuses, counts per status, the drawn cards (open and recently finished, one query), the
-    # moves (transitions and their sources) for drag and drop, the header's unread alerts
-    with django_assert_num_queries(13):
+    # moves (transitions and their sources) for drag and drop, the header's unread alerts, the
+    # service level expectation (flow's; no card finished here, so no start times are read), and
+    # the tiles' marks from the apps above (stock's "short", one query for the page)
+    with django_assert_num_queries(15):
         response = as_alice.get(reverse("board") + query)
     assert response.status_code == 200
     unblocked = count - (count + 2) // 3
@@ -746,8 +748,10 @@ def test_card_page_runs_a_fixed_number_of_queries(
     # session, user, card, items, documents, events, transitions, their sources, block reasons,
     # statuses, the process's exception rules, the card's approval requests (with rule,
     # requester and decider), role map, the header's unread alerts, and marking the card's
-    # alerts and mentions read (opening the card reads them), the assignee picker's people
-    with django_assert_num_queries(16):
+    # alerts and mentions read (opening the card reads them), the assignee picker's people,
+    # the linked cards, and stock's panel (its lines with their stock, its purchase cards, the
+    # products to pick from)
+    with django_assert_num_queries(20):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2

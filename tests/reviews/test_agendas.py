@@ -2,10 +2,12 @@ from datetime import timedelta
 
 import pytest
 
+from opmodel.errors import Forbidden
+from processes.errors import CardConflict
 from processes.models import ApprovalRequest, BlockReason, ExceptionRule, RequestCard, SLAPolicy
 from processes.services import card_block
 from reviews.services.decisions import decision_make
-from reviews.services.reviews import compute_agenda, review_close
+from reviews.services.reviews import compute_agenda, review_close, review_notes_save
 from tests.goals.conftest import snapshot
 from tests.reviews.conftest import NOW, TODAY
 
@@ -84,8 +86,34 @@ def test_items_not_discussed_carry_over(daily_data, open_review, bob):
     RequestCard.objects.filter(pk=d["new"].pk).update(is_blocked=False)
     agenda = compute_agenda(open_review("daily"), now=NOW)
     assert [i["key"] for i in _items(agenda, "carried")] == [f"card:{d['new'].pk}"]
+    # Told as the card is now (its status by name, no longer blocked), not as it was frozen.
+    assert _items(agenda, "carried")[0]["detail"] == "now Received"
     still = _items(agenda, "at_risk")
     assert all(i.get("carried") for i in still)
+
+
+def test_notes_and_ticks_kept_while_open_count_at_close(daily_data, open_review, bob, alice):
+    d = daily_data
+    review = open_review("daily")
+    noted, ticked = f"card:{d['old'].pk}", f"card:{d['new'].pk}"
+    review_notes_save(actor=bob, review=review, notes={noted: " papers Friday "},
+                      discussed=[ticked], attendees=[alice.pk], now=NOW)  # fmt: skip
+    review.refresh_from_db()
+    assert (review.notes, review.discussed) == ({noted: "papers Friday"}, [ticked])
+    assert list(review.attendees.all()) == [alice]
+    # Sent with nothing else (the API's close, or a decision recorded): nothing is lost.
+    closed = review_close(actor=bob, review=review, now=NOW)
+    assert closed.notes == {noted: "papers Friday"} and closed.discussed == [ticked]
+    carried = {c["key"] for c in closed.carried}
+    assert noted not in carried and ticked not in carried
+    with pytest.raises(CardConflict):
+        review_notes_save(actor=bob, review=closed, notes={}, discussed=None, now=NOW)
+
+
+def test_notes_are_kept_only_by_who_runs_the_review(daily_data, open_review, alice):
+    with pytest.raises(Forbidden):
+        review_notes_save(actor=alice, review=open_review("daily"), notes={"x": "y"},
+                          discussed=None, now=NOW)  # fmt: skip
 
 
 def test_weekly_agenda_on_hand_built_weeks(o2c, open_review, bob, alice):
@@ -113,7 +141,7 @@ def test_weekly_agenda_on_hand_built_weeks(o2c, open_review, bob, alice):
     assert [i["text"] for i in _items(agenda, "block_reasons")] == [
         "Waiting for stock", "Waiting for customer"
     ]  # fmt: skip
-    assert [i["text"] for i in _items(agenda, "hotspots")] == ["priced", "received"]
+    assert [i["text"] for i in _items(agenda, "hotspots")] == ["Priced", "Received"]
     assert [i["text"] for i in _items(agenda, "decisions")] == ["Price within a day"]
 
 

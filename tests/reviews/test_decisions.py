@@ -4,7 +4,7 @@ import pytest
 
 from metrics.flow import week_shift
 from notifications.models import Notification
-from processes.errors import ActionForbidden, CardConflict, InvalidInput
+from opmodel.errors import Conflict, Forbidden, InvalidInput
 from reviews.definitions import Effect
 from reviews.models import Decision
 from reviews.selectors.effect import effects
@@ -48,11 +48,11 @@ def test_overdue_decision_is_told_once(decide, alice):
 
 def test_only_the_owner_closes_a_decision(decide, alice, bob):
     decision = decide()
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         decision_done(actor=bob, decision=decision, note="done", now=NOW)
     done = decision_done(actor=alice, decision=decision, note="Called them", now=NOW)
     assert (done.state, done.note, done.done_on_time) == ("done", "Called them", True)
-    with pytest.raises(CardConflict):
+    with pytest.raises(Conflict):
         decision_drop(actor=alice, decision=decision, reason="late", now=NOW)
 
 
@@ -84,7 +84,7 @@ def test_a_decision_is_checked_whole(decide, charlie, o2c):
 
 
 def test_only_the_accountable_records_decisions(decide, alice, open_review):
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(Forbidden):
         decision_make(actor=alice, review=open_review(), text="x", owner=alice, due_on=TODAY,
                       now=NOW)  # fmt: skip
 

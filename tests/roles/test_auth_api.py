@@ -122,6 +122,28 @@ def test_a_deactivated_user_token_is_refused(alice):
     assert me_status(token) == 401
 
 
+def test_a_reactivated_user_old_tokens_stay_dead(alice):
+    token = log_in()
+    alice.is_active = False
+    alice.save()
+
+    alice.is_active = True
+    alice.save()
+
+    assert me_status(token) == 401
+    assert me_status(log_in()) == 200
+
+
+def test_a_deactivation_by_update_fields_revokes_too(alice):
+    token = log_in()
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    alice.is_active = True
+    alice.save(update_fields=["is_active"])
+
+    assert me_status(token) == 401
+
+
 def test_token_check_costs_one_query(alice, django_assert_num_queries):
     client = as_token(log_in())
 

@@ -106,11 +106,21 @@ def test_the_admin_login_is_locked_too(bob, clock):
     assert form_login("bob", PASSWORD).status_code == 429
 
 
-def test_an_account_is_locked_whatever_the_address(alice, clock, no_throttle):
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        token_login("alice", "wrong", address=f"10.0.1.{n}")
+def test_a_stranger_cannot_lock_the_real_user_out(alice, clock, no_throttle):
+    for _ in range(50):
+        token_login("alice", "wrong", address="10.0.1.66")
 
-    assert form_login("alice", PASSWORD, address="10.0.2.1").status_code == 429
+    assert form_login("alice", PASSWORD, address="10.0.1.66").status_code == 429
+    assert form_login("alice", PASSWORD, address="10.0.2.1").status_code == 302
+    assert token_login("alice", PASSWORD, address="10.0.2.1").status_code == 200
+
+
+def test_guessing_one_account_from_many_addresses_locks_none_of_them_for_others(alice, clock):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        form_login("alice", "wrong", address=f"10.0.1.{n}")
+
+    assert form_login("alice", PASSWORD, address="10.0.1.0").status_code == 302
+    assert form_login("alice", PASSWORD, address="10.0.2.2").status_code == 302
 
 
 def test_an_address_is_locked_whatever_the_account(alice, bob, clock):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import Client
+from knox.models import AuthToken
 
 from processes.models import Event
 from processes.services import card_transition
@@ -65,6 +66,7 @@ def test_the_admin_deletes_a_person_the_history_never_named(admin_client, charli
 
 
 def test_the_admin_deactivates_instead(admin_client, historic):
+    AuthToken.objects.create(user=historic)
     answer = admin_client.post(
         CHANGELIST,
         {"action": "deactivate_selected", "_selected_action": [historic.pk]},
@@ -74,6 +76,7 @@ def test_the_admin_deactivates_instead(admin_client, historic):
     historic.refresh_from_db()
     assert historic.is_active is False
     assert "1 person deactivated" in messages_of(answer)
+    assert not AuthToken.objects.filter(user=historic).exists()  # dead, even if reactivated
 
 
 def test_any_other_delete_is_refused_too(historic):

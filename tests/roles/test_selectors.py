@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from processes.models import Process
 from roles.models import ProcessRole, RoleKind
-from roles.selectors import grants_of, role_holders
+from roles.selectors import grants_of, people_holding_role_in, role_holders
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,15 @@ def test_grants_of_counts_own_and_group_grants(o2c, service, people, charlie, bo
         (o2c.pk, "accountable"),
         (service.pk, "escalation"),
     }
+
+
+def test_people_holding_a_role_in_a_process_count_groups_once_and_skip_the_inactive(
+    o2c, service, people, django_assert_num_queries
+):
+    get_user_model().objects.filter(username="gus").update(is_active=False)
+    with django_assert_num_queries(2):  # one per process
+        in_o2c = [u.username for u in people_holding_role_in(o2c)]
+        in_service = [u.username for u in people_holding_role_in(service)]
+    assert sorted(in_o2c) == ["alice", "bob", "fiona", "mike", "olga"]
+    assert len(in_o2c) == len(set(in_o2c))
+    assert sorted(in_service) == ["bob", "charlie"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from metrics.flow import parse_week, week_of, week_shift
 from metrics.services import weekly_snapshot_compute
-from processes.errors import InvalidInput
+from opmodel.errors import InvalidInput
 from processes.models import Process
 
 BAR_WIDTH = 30

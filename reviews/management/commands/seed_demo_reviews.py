@@ -1,6 +1,8 @@
 """Demo rhythm of order to cash: 12 weeks of weekly reviews with decisions (most done on time,
 some late, one whose effect showed and one whose did not), the last week's daily reviews, two
-monthly reviews (one changing an SLA policy) and one review with no decision. Safe to repeat:
+monthly reviews (one changing an SLA policy), run by the owner as the monthly rhythm's
+facilitator (the approvers: the top team), and one review with no decision. Each review ticks
+what it discussed, notes its first item and records who attended. Safe to repeat:
 nothing is added once the process has reviews. Run after seed_demo, metrics_backfill and
 seed_demo_goals."""
 
@@ -11,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from goals.catalogue import METRICS
+from metrics.catalogue import METRICS
 from processes.calendars import process_calendar
 from processes.models import Process, SLAPolicy
 from reviews.definitions import Effect, effect_ready_on
@@ -19,7 +21,8 @@ from reviews.models import Decision, Review, Rhythm
 from reviews.selectors.effect import effects
 from reviews.selectors.rhythm import slot_at, slot_days
 from reviews.services.decisions import decision_done, decision_make
-from reviews.services.reviews import review_close, review_open
+from reviews.services.reviews import compute_agenda, review_close, review_open
+from roles.models import RoleKind
 
 WEEKLY_DECISIONS = [
     "Call every client whose order waits for stock longer than two days",
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         users = get_user_model().objects.in_bulk(["ops", "manager", "owner"], field_name="username")
         try:
             process = Process.objects.get(slug="order-to-cash")
-            self.manager, self.ops = users["manager"], users["ops"]
+            self.manager, self.ops, self.owner = users["manager"], users["ops"], users["owner"]
         except (Process.DoesNotExist, KeyError) as exc:
             raise CommandError("Run seed_demo first: no order to cash or no demo users.") from exc
         if Review.objects.filter(process=process).exists():
@@ -51,16 +54,18 @@ class Command(BaseCommand):
         rhythms = {
             "daily": Rhythm(process=process, level="daily", time_of_day=time(9, 30)),
             "weekly": Rhythm(process=process, level="weekly", time_of_day=time(10), weekday=1),
+            # The rules are the top team's: the owner (an approver) runs the monthly review.
             "monthly": Rhythm(
-                process=process, level="monthly", time_of_day=time(10), weekday=2, nth=1
+                process=process, level="monthly", time_of_day=time(10), weekday=2, nth=1,
+                facilitator_kind=RoleKind.APPROVER,
             ),
-        }
+        }  # fmt: skip
         for rhythm in rhythms.values():
             Rhythm.objects.update_or_create(
                 process=process,
                 level=rhythm.level,
                 defaults={"time_of_day": rhythm.time_of_day, "weekday": rhythm.weekday,
-                          "nth": rhythm.nth},
+                          "nth": rhythm.nth, "facilitator_kind": rhythm.facilitator_kind},
             )  # fmt: skip
         first = today - timedelta(weeks=12)
         weekly = [d for d in slot_days(rhythms["weekly"], self.wt, first, today) if d < today]
@@ -111,19 +116,20 @@ class Command(BaseCommand):
                     text=f"Shorten the SLA of {policy.status.name} after the pilot",
                     changes="rule", rule_kind="sla_policy", rule_id=policy.pk,
                 )  # fmt: skip
-            self._review("monthly", day, at, [decision])
+            self._review("monthly", day, at, [decision], actor=self.owner)
         count = Review.objects.filter(process=process).count()
         self.stdout.write(self.style.SUCCESS(f"Created {count} demo reviews."))
 
-    def _review(self, level, day, at, decisions) -> Review:
+    def _review(self, level, day, at, decisions, actor=None) -> Review:
+        actor = actor or self.manager
         with transaction.atomic():
             review = review_open(
-                actor=self.manager, process=self.process, level=level, held_on=day, now=at
+                actor=actor, process=self.process, level=level, held_on=day, now=at
             )
             for spec in decisions:
                 spec = dict(spec)
                 late, still_open = spec.pop("late"), spec.pop("open")
-                decision = decision_make(actor=self.manager, review=review, now=at, **spec)
+                decision = decision_make(actor=actor, review=review, now=at, **spec)
                 if not still_open:
                     due = datetime.combine(decision.due_on, time(15), tzinfo=self.wt.tz)
                     done_at = (due + timedelta(days=2 if late else -1)).astimezone(UTC)
@@ -135,10 +141,16 @@ class Command(BaseCommand):
                         now=done_at,
                         note="Done as agreed." if not late else "Done, late.",
                     )
-            review.attendees.add(self.manager, self.ops)
+            # The meeting went through each section but its last item, which carries over.
+            sections = compute_agenda(review, now=at)["sections"]
+            discussed = [i["key"] for sec in sections for i in sec["items"][:-1]]
+            first = next((sec["items"][0] for sec in sections if sec["items"]), None)
+            notes = {first["key"]: "Looked at it together; see the decision."} if first else {}
+            attendees = [actor, self.manager, self.ops]
             return review_close(
-                actor=self.manager, review=review, discussed=[], now=at + timedelta(minutes=30)
-            )
+                actor=actor, review=review, notes=notes, discussed=discussed,
+                attendees=sorted({u.pk for u in attendees}), now=at + timedelta(minutes=30),
+            )  # fmt: skip
 
     def _tune_effects(self, decisions, today) -> None:
         """Point the two tracked decisions at metrics that show one effect and one none, among

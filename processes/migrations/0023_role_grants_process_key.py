@@ -48,8 +48,8 @@ def drop_constraint(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("processes", "0020_card_page_indexes"),
-        ("roles", "0005_drop_drf_authtoken"),
+        ("processes", "0022_card_links"),
+        ("roles", "0006_informed_of"),
     ]
 
     operations = [migrations.RunPython(add_constraint, drop_constraint)]

@@ -1,5 +1,10 @@
-"""How the screens write durations and numbers: one function per kind, used by the template
-filters in processes/templatetags/opmodel_ui.py and by any view that builds text."""
+"""How every screen writes durations, numbers, people, instants and figures: one function per
+kind, used by the template filters (opmodel/templatetags/opmodel_ui.py) and any view that builds
+text.
+
+A figure by its unit: count and clients are numbers, share a fraction 0..1 written as a whole
+percent, percent already a percentage, days a duration in days.
+"""
 
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -7,7 +12,33 @@ from zoneinfo import ZoneInfo
 
 from django.template.defaultfilters import floatformat
 
-NO_VALUE = "—"
+from opmodel.rounding import percent_round
+
+NO_VALUE = "—"  # every screen's "no value": an em dash
+
+
+def share_text(share: float, *, keep_tiny: bool = False) -> str:
+    """A share as a whole percent (0.42 -> "42%"); ``keep_tiny`` writes 0.004 as "0.4%", not 0."""
+    if keep_tiny and share != 0 and round(share * 100) == 0:
+        return f"{share * 100:.1f}%"
+    return f"{share * 100:.0f}%"
+
+
+def figure_text(value, unit: str, *, bare: bool = False) -> str:
+    """A figure as text: "42%", "12.5%", "3.2 d", "7", or the dash when there is none.
+
+    `bare` leaves the "d" off days, for a table whose column header already names the unit.
+    """
+    if value is None:
+        return NO_VALUE
+    if unit == "share":
+        return share_text(value)
+    if unit == "percent":
+        # As the card writes a percentage (two decimals, halves away from zero): one rule.
+        return percent_text(percent_round(value))
+    if unit == "days":
+        return f"{value:.1f}" if bare else f"{value:.1f} d"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def duration_text(delta: timedelta, *, units: int = 1, with_days: bool = True) -> str:
@@ -48,6 +79,13 @@ def person_text(user) -> str:
     if not user:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def day_text(day) -> str:
+    """A date as every screen writes it, as in moment_text: "Nov 27, 2026"."""
+    if day is None:
+        return NO_VALUE
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def moment_text(moment: datetime | None, zone: str) -> str:

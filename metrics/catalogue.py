@@ -1,4 +1,5 @@
-"""The metrics a key result may follow: the weekly figures (metrics.flow), named once here.
+"""The metric catalogue: the weekly figures (metrics.flow) a key result may follow, a decision
+may expect to move and a review reads, named once here with their unit and better direction.
 
 Each entry: its label and unit, which way is better, the `WeeklyFigure.metric` it reads (the
 process total, or the split by a dimension), and the figure of the dashboard's drill-down that
@@ -11,6 +12,10 @@ from dataclasses import dataclass
 
 UP, DOWN = "up", "down"
 CHANNEL, STATUS = "channel", "status"
+# The one vocabulary of units (opmodel.formatting.figure_text writes a figure by it): counts of
+# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days.
+CARDS, CLIENTS, SHARE, PERCENT, DAYS = "cards", "clients", "share", "percent", "days"
+UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,47 @@ METRICS: dict[str, CatalogueMetric] = {
 }  # fmt: skip
 
 
+DIRECTION_WORDS = {UP: "higher", DOWN: "lower"}
+SHARE_REFUSED = "A share is entered in percent, from 0 to 100 (90 for 90%)."
+
+
+def in_percent(key: str) -> bool:
+    """Shares are stored as fractions (0..1) but entered and shown in percent (0..100)."""
+    metric = METRICS.get(key)
+    return metric is not None and metric.unit == "share"
+
+
+def target_from_entry(key: str, value: float | None) -> float | None:
+    """A target as typed into the form or the API, in the unit people read, as stored: a
+    share's 90 (percent) is 0.9. Raises ValueError with the words to show for a share
+    outside 0-100."""
+    if value is None or not in_percent(key):
+        return value
+    if not 0 <= value <= 100:
+        raise ValueError(SHARE_REFUSED)
+    return round(value / 100, 10)
+
+
+def value_as_shown(key: str, value: float | None) -> float | None:
+    """A stored value in the unit the API and the pages show: shares in percent."""
+    if value is None or not in_percent(key):
+        return value
+    return round(value * 100, 8)
+
+
+def metric_words(key: str, expected: str = "") -> str:
+    """A metric as people read it: its label with a direction word, never its key.
+    Without `expected`: which way is better ("Blocked time: lower is better"); with it, what a
+    decision expects ("Lead time, 85th percentile: expected lower")."""
+    metric = METRICS.get(key)
+    label = metric.label if metric else key
+    if expected:
+        return f"{label}: expected {DIRECTION_WORDS.get(expected, expected)}"
+    if metric is None:
+        return label
+    return f"{label}: {DIRECTION_WORDS[metric.better]} is better"
+
+
 def dimension_values(metric: CatalogueMetric, process) -> list[str]:
     """The values a key result on `metric` may split by in `process` (one query for statuses)."""
     from processes.models import Channel, Status
@@ -154,15 +200,3 @@ def catalogue_data(statuses: list[str]) -> list[dict]:
         }
         for m in METRICS.values()
     ]
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.0f}%"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:g}"

@@ -1,0 +1,71 @@
+"""GET /api/processes/{slug}/map/?from=YYYY-MM-DD&to=YYYY-MM-DD: the process map, designed vs
+actual, over local days [from, to) (default: the last 12 whole weeks up to today). 400 for bad
+dates, 404 for a process the user holds no role in."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flow.api.forecasts import ANSWERS, visible_process
+from flow.selectors.process_map import process_map
+from opmodel.errors import InvalidInput
+from processes.calendars import working_time_for
+
+DEFAULT_WEEKS = 12
+MAX_DAYS = 3 * 366
+
+
+class MapQuery(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        first, last = attrs.get("date_from"), attrs.get("date_to")
+        if first and last and first >= last:
+            raise serializers.ValidationError({"to": ["Give a date after `from`."]})
+        if first and last and (last - first).days > MAX_DAYS:
+            raise serializers.ValidationError({"to": ["Give at most three years."]})
+        return attrs
+
+
+def read_map_window(params, *, today):
+    """(first, last excluded) local days, or InvalidInput with the field errors."""
+    data = {
+        key: params.get(name, "").strip()
+        for key, name in (("date_from", "from"), ("date_to", "to"))
+        if params.get(name, "").strip()
+    }
+    query = MapQuery(data=data)
+    if not query.is_valid():
+        names = {"date_from": "from", "date_to": "to"}
+        raise InvalidInput({names.get(k, k): [str(m) for m in v] for k, v in query.errors.items()})
+    last = query.validated_data.get("date_to", today + timedelta(days=1))
+    first = query.validated_data.get("date_from", last - timedelta(weeks=DEFAULT_WEEKS))
+    if first >= last:
+        raise InvalidInput({"from": ["Give a date before `to`."]})
+    return first, last
+
+
+class ProcessMapView(APIView):
+    """Per status visits, time in status P50/P85 (business hours) and WIP now; per move the
+    count, whether it was designed, and its time P50/P85; the main variants; rework; the
+    conformance of the finished cards with the deviations by kind. Each figure lists its cards."""
+
+    @extend_schema(
+        tags=["flow"],
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First local day."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Day after the last."),
+        ],
+        responses=ANSWERS,
+    )
+    def get(self, request, slug):
+        process = visible_process(request.user, slug)
+        today = timezone.now().astimezone(working_time_for(process).tz).date()
+        first, last = read_map_window(request.query_params, today=today)
+        return Response(process_map(process, first=first, last_excluded=last))

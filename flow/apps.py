@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class FlowConfig(AppConfig):
+    """Seeing the flow: forecasts of when work will be done, the service level expectation and their
+    backtest (docs/design.md, "Metric definitions", Forecasts / SLE). An app above metrics: it reads
+    the card event history through processes and the metrics' definitions, and nothing below it
+    imports it."""
+
+    name = "flow"
+
+    def ready(self):
+        from flow.selectors import process_sle_days
+        from processes.summaries import register_process_summary
+
+        register_process_summary("sle_days", process_sle_days, empty=lambda: None)

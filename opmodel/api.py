@@ -1,0 +1,34 @@
+"""What every app's API viewsets share: the rows the user may see, one of them by id or a 404
+(never a 403: an id tells an outsider nothing), and the parsing of query and body."""
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+
+
+class VisibleViewSet(viewsets.GenericViewSet):
+    """A viewset over `visible(user)`, the rows the user may see; `row(pk)` is one of them."""
+
+    lookup_value_regex = r"\d+"
+    not_found = "No such record."
+
+    def visible(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def row(self, pk):
+        found = self.visible(self.request.user).filter(pk=pk).first()
+        if found is None:
+            raise NotFound(self.not_found)
+        return found
+
+    def query(self, serializer_class) -> dict:
+        """The query string parsed by `serializer_class`, or 400 with field errors."""
+        params = serializer_class(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        return dict(params.validated_data)
+
+    def body(self, serializer_class, **kwargs) -> dict:
+        """The request body parsed by `serializer_class`, or 400 with field errors."""
+        data = serializer_class(data=self.request.data, **kwargs)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)

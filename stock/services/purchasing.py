@@ -1,0 +1,140 @@
+"""Shortages open purchase cards (one open per product, linked both ways to the order cards
+waiting), and the people concerned hear of it at once (docs/design.md, "Vocabulary": purchase
+card)."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from notifications.services import notify
+from processes.models import Process, RequestCard
+from processes.services.cards import card_create
+from processes.services.links import card_link
+from roles.models import RoleKind
+from roles.selectors import role_holders
+from stock.models import PurchaseNeed, StockLine
+
+PURCHASING = "purchasing"
+LINK_KIND = "purchase"
+
+
+def _purchasing_process() -> Process | None:
+    return Process.objects.filter(slug=PURCHASING, is_active=True).first()
+
+
+def needs_recount(*, product_ids) -> None:
+    """Each open purchase need's quantity: what the lines waiting for its product lack."""
+    if not product_ids:
+        return
+    # The needs are locked before the sum is read, so that of two recounts at once the later
+    # one reads what the earlier committed (READ COMMITTED: each statement sees the latest).
+    needs = list(
+        PurchaseNeed.objects.select_for_update()
+        .filter(product_id__in=product_ids, is_open=True)
+        .order_by("id")
+    )
+    short = dict(
+        StockLine.objects.filter(product_id__in=product_ids, short__gt=0, consumed=False)
+        .values("product_id")
+        .annotate(total=Sum("short"))
+        .values_list("product_id", "total")
+    )
+    for need in needs:
+        need.quantity = short.get(need.product_id) or 0
+    PurchaseNeed.objects.bulk_update(needs, ["quantity"])
+
+
+def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
+    """The product's open purchase need, opening its card if there is none. Two shortages of
+    one product at once: the one-open-need constraint lets one insert win, the other reads it."""
+    product = line.product
+    try:
+        with transaction.atomic():
+            card = card_create(
+                actor=actor,
+                process=process,
+                title=f"Buy {product.sku} {product.name}",
+                at=now,
+                by_system=True,
+            )
+            need = PurchaseNeed.objects.create(
+                card=card, product=product, warehouse_id=line.warehouse_id
+            )
+            need.opened = True
+            return need
+    except IntegrityError:
+        return PurchaseNeed.objects.select_related("card").get(product_id=product.pk, is_open=True)
+
+
+def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> list[int]:
+    """Link each short line's card to its product's open purchase card, opening one where
+    there is none, and tell purchasing's executors. Returns the purchase card ids."""
+    if not lines:
+        return []
+    process = _purchasing_process()
+    if process is None:
+        return []
+    products = {line.product_id: line for line in lines}
+    needs = {
+        n.product_id: n
+        for n in PurchaseNeed.objects.filter(product_id__in=products, is_open=True).select_related(
+            "card"
+        )
+    }
+    opened = []
+    for product_id, line in products.items():
+        if product_id not in needs:
+            need = _purchase_open(actor=actor, process=process, line=line, now=now)
+            if getattr(need, "opened", False):
+                opened.append(need)
+            needs[product_id] = need
+    order_cards = {}
+    for line in lines:
+        order_cards.setdefault(line.card_id, set()).add(line.product_id)
+    cards = RequestCard.objects.in_bulk(order_cards)
+    for card_id, product_ids in order_cards.items():
+        for product_id in product_ids:
+            card_link(
+                actor=actor,
+                source=cards[card_id],
+                target=needs[product_id].card,
+                kind=LINK_KIND,
+                now=now,
+            )
+    needs_recount(product_ids=set(products))
+    if opened:
+        holders = role_holders(process_ids=[process.pk], kinds=[RoleKind.EXECUTOR])
+        users = holders.users(process.pk, RoleKind.EXECUTOR)
+        for need in opened:
+            notify(
+                users=users,
+                kind="purchase_opened",
+                text=f"Stock short: {need.product.sku} {need.product.name}. "
+                f"Purchase card #{need.card_id} opened.",
+                url=f"/cards/{need.card_id}/",
+                subject=f"card:{need.card_id}",
+                key=f"purchase_opened:{need.card_id}",
+                now=now,
+            )
+    return [needs[p].card_id for p in products]
+
+
+def waiting_notify(*, lines: list[StockLine], now: datetime) -> None:
+    """Tell each card's responsible that stock it waited for is now reserved for it."""
+    if not lines:
+        return
+    cards = RequestCard.objects.in_bulk({line.card_id for line in lines})
+    for line in lines:
+        card = cards[line.card_id]
+        if card.responsible_id is None:
+            continue
+        state = "in full" if line.short == 0 else f"in part ({line.short} still short)"
+        notify(
+            users=[card.responsible_id],
+            kind="stock_filled",
+            text=f"Card #{card.pk}: {line.item.product} is now reserved {state}.",
+            url=f"/cards/{card.pk}/",
+            subject=f"card:{card.pk}",
+            now=now,
+        )

@@ -1,0 +1,208 @@
+"""Reserving, releasing and consuming a card's stock lines (docs/design.md, "Vocabulary": product,
+stock, reservation). Every function runs in one transaction with the stock rows locked in id order
+(services/locking.py); what a line cannot get is its shortage, waiting oldest first."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from processes.models import EventKind, RequestCard
+from processes.services.events import event_record
+from stock.models import Movement, MovementKind, Stock, StockLine
+from stock.services.locking import stocks_lock
+
+LINE_FIELDS = [
+    "reserved",
+    "short",
+    "short_since",
+    "first_reserved_at",
+    "first_short",
+    "first_quantity",
+    "went_short_at",
+    "filled_at",
+    "consumed",
+    "quantity",
+]
+ZERO = Decimal("0")
+
+
+def _place(line_or_stock) -> tuple[int, int]:
+    return (line_or_stock.product_id, line_or_stock.warehouse_id)
+
+
+def line_take(line: StockLine, stock: Stock, now: datetime) -> Decimal:
+    """Give `line` what it still needs from what `stock` has available; the rest is short.
+    Both are changed in memory only: the caller saves them. Returns the units taken."""
+    need = line.quantity - line.reserved
+    take = max(ZERO, min(need, stock.on_hand - stock.reserved))
+    stock.reserved += take
+    line.reserved += take
+    was_short = line.short > 0
+    line.short = need - take
+    if line.first_reserved_at is None:
+        line.first_reserved_at = now
+        line.first_quantity = need
+        line.first_short = line.short
+    if line.short > 0 and not was_short:
+        line.short_since = now
+        line.went_short_at = now
+    elif line.short == 0 and was_short:
+        line.short_since = None
+        line.filled_at = now
+    return take
+
+
+def line_give_back(line: StockLine, stock: Stock, units: Decimal) -> None:
+    """Return `units` of the line's reservation to the stock (in memory)."""
+    units = min(units, line.reserved)
+    line.reserved -= units
+    stock.reserved -= units
+
+
+def waiting_fill(stock: Stock, now: datetime, *, exclude_card_id: int | None = None) -> list:
+    """Give what `stock` has available to the lines waiting for it, oldest shortage first.
+    The stock row must be locked by the caller. Returns the lines that got something."""
+    if stock.on_hand - stock.reserved <= 0:
+        return []
+    waiting = (
+        StockLine.objects.select_for_update()
+        .filter(product_id=stock.product_id, warehouse_id=stock.warehouse_id, short__gt=0)
+        .exclude(consumed=True)
+        .order_by("short_since", "id")
+    )
+    if exclude_card_id is not None:
+        waiting = waiting.exclude(card_id=exclude_card_id)
+    filled = []
+    for line in waiting:
+        if stock.on_hand - stock.reserved <= 0:
+            break
+        if line_take(line, stock, now) > 0:
+            filled.append(line)
+    StockLine.objects.bulk_update(filled, LINE_FIELDS)
+    return filled
+
+
+def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[StockLine]:
+    """Reserve what is available for every open line of the card, in one transaction; the
+    lines left short open or join their product's purchase card. Returns the card's lines.
+
+    The stock rows are held only while the counters change: the purchase cards, links and
+    notifications of the shortages follow in a transaction of their own (inside the caller's,
+    when a move reserves), so fifty clients queue on the rows for a few statements each."""
+    from stock.services.purchasing import shortages_to_purchase
+
+    with transaction.atomic():
+        places = _card_places(card)
+        if not places:
+            return []
+        stocks = stocks_lock(places)
+        lines = list(
+            StockLine.objects.select_for_update().filter(card=card, consumed=False).order_by("id")
+        )
+        before = {line.pk: (line.reserved, line.short) for line in lines}
+        for line in lines:
+            line_take(line, stocks[_place(line)], now)
+        changed = [line for line in lines if before[line.pk] != (line.reserved, line.short)]
+        Stock.objects.bulk_update(
+            [stocks[_place(line)] for line in changed if line.reserved != before[line.pk][0]],
+            ["reserved"],
+        )
+        StockLine.objects.bulk_update(changed, LINE_FIELDS)
+        if changed:
+            _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
+    short = [line for line in lines if line.short > 0]
+    if short:
+        with transaction.atomic():
+            shortages_to_purchase(actor=actor, lines=short, now=now)
+    return lines
+
+
+def card_lines_release(*, actor, card: RequestCard, now: datetime, why: str) -> list:
+    """Give back every reservation of the card (lost or cancelled) and end its shortages; the
+    units go to the other cards waiting for them, oldest shortage first."""
+    from stock.services.purchasing import needs_recount, waiting_notify
+
+    with transaction.atomic():
+        places = _card_places(card)
+        if not places:
+            return []
+        stocks = stocks_lock(places)
+        lines = list(
+            StockLine.objects.select_for_update().filter(card=card, consumed=False).order_by("id")
+        )
+        for line in lines:
+            line_give_back(line, stocks[_place(line)], line.reserved)
+            line.short = ZERO
+            line.short_since = None
+        StockLine.objects.bulk_update(lines, LINE_FIELDS)
+        filled = []
+        for stock in stocks.values():
+            filled += waiting_fill(stock, now, exclude_card_id=card.pk)
+        Stock.objects.bulk_update(list(stocks.values()), ["reserved"])
+        if lines:
+            _stock_event(card=card, actor=actor, now=now, what=f"released ({why})", lines=lines)
+        needs_recount(product_ids={line.product_id for line in lines})
+        waiting_notify(lines=filled, now=now)
+    return lines
+
+
+def card_lines_consume(*, actor, card: RequestCard, now: datetime) -> list:
+    """Shipping: each line's reservation leaves the warehouse (on hand and reserved fall
+    together), written in the ledger as a shipment."""
+    with transaction.atomic():
+        places = _card_places(card)
+        if not places:
+            return []
+        stocks = stocks_lock(places)
+        lines = list(
+            StockLine.objects.select_for_update().filter(card=card, consumed=False).order_by("id")
+        )
+        movements = []
+        for line in lines:
+            stock = stocks[_place(line)]
+            stock.on_hand -= line.reserved
+            stock.reserved -= line.reserved
+            line.consumed = True
+            if line.reserved:
+                movements.append(
+                    Movement(
+                        product_id=line.product_id,
+                        warehouse_id=line.warehouse_id,
+                        kind=MovementKind.SHIPMENT,
+                        quantity=-line.reserved,
+                        reason=f"Shipped with card #{card.pk}",
+                        actor=actor,
+                        at=now,
+                        card=card,
+                    )
+                )
+        Stock.objects.bulk_update(list(stocks.values()), ["on_hand", "reserved"])
+        StockLine.objects.bulk_update(lines, LINE_FIELDS)
+        Movement.objects.bulk_create(movements)
+    return lines
+
+
+def _card_places(card) -> set[tuple[int, int]]:
+    """The places of the card's open stock lines (none: the effect costs this one query)."""
+    return set(
+        StockLine.objects.filter(card=card, consumed=False).values_list(
+            "product_id", "warehouse_id"
+        )
+    )
+
+
+def _stock_event(*, card, actor, now, what: str, lines) -> None:
+    event_record(
+        card=card,
+        kind=EventKind.STOCK,
+        actor=actor,
+        at=now,
+        comment=what,
+        data={
+            "lines": [
+                {"item": line.item_id, "reserved": str(line.reserved), "short": str(line.short)}
+                for line in lines
+            ]
+        },
+    ).save()
