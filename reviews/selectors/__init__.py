@@ -3,6 +3,7 @@ here), `rhythm` (the schedule), `agendas` (what each level looks at), `monthly` 
 agenda), `effect` (did it work?), `health` (model health)."""
 
 from reviews.selectors.reviews import (
+    agenda_rows,
     decisions_for,
     decisions_visible_to,
     facilitator_kind,
@@ -11,6 +12,7 @@ from reviews.selectors.reviews import (
 )
 
 __all__ = [
+    "agenda_rows",
     "decisions_for",
     "decisions_visible_to",
     "facilitator_kind",

@@ -13,7 +13,10 @@ from tests.conftest import PASSWORD
 from tests.flow.conftest import finish_cards
 from tests.flow.test_process_map import card_with
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_manager_follows_rework_and_reads_the_85_percent_date(

@@ -190,7 +190,7 @@ def test_the_rhythms_facilitator_runs_and_closes_a_review_without_being_accounta
     )  # fmt: skip
     owner = get_user_model().objects.get(username="owner")
     assert not ProcessRole.objects.filter(
-        process=process, user=owner, kind=RoleKind.ACCOUNTABLE
+        process_id=process.pk, user=owner, kind=RoleKind.ACCOUNTABLE
     ).exists()
     log_in(page, "owner")
     page.goto("/reviews/?process=order-to-cash")

@@ -64,7 +64,7 @@ def test_informed_grants_hear_of_the_events_they_name(card, o2c, team, raise_ale
     ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.INFORMED, user=team["charlie"])
     watcher = get_user_model().objects.create_user(username="wendy", email="w@example.com")
     ProcessRole.objects.create(
-        process=o2c, kind=RoleKind.INFORMED, user=watcher, informed_of=["at_risk"]
+        process_id=o2c.pk, kind=RoleKind.INFORMED, user=watcher, informed_of=["at_risk"]
     )
 
     at_risk, breached = raise_alerts(candidate(card), candidate(card, AlertLevel.BREACHED, visit=2))

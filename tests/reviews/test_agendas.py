@@ -2,8 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from opmodel.errors import Forbidden
-from processes.errors import CardConflict
+from opmodel.errors import Conflict, Forbidden
 from processes.models import ApprovalRequest, BlockReason, ExceptionRule, RequestCard, SLAPolicy
 from processes.services import card_block
 from reviews.services.decisions import decision_make
@@ -106,7 +105,7 @@ def test_notes_and_ticks_kept_while_open_count_at_close(daily_data, open_review,
     assert closed.notes == {noted: "papers Friday"} and closed.discussed == [ticked]
     carried = {c["key"] for c in closed.carried}
     assert noted not in carried and ticked not in carried
-    with pytest.raises(CardConflict):
+    with pytest.raises(Conflict):
         review_notes_save(actor=bob, review=closed, notes={}, discussed=None, now=NOW)
 
 
