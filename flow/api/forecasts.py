@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow import forecasting, selectors
-from flow.api.queries import read_forecast_query
+from flow.api.queries import read_forecast_query, refuse_blank
 from opmodel.errors import InvalidInput
 from processes.api.serializers import DetailSerializer
 from processes.calendars import working_time_for
@@ -54,6 +54,7 @@ class ForecastView(APIView):
         process = visible_process(request.user, slug)
         now = timezone.now()
         today = now.astimezone(working_time_for(process).tz).date()
+        refuse_blank(request.query_params)
         question, errors = read_forecast_query(request.query_params, today=today)
         if errors:
             raise InvalidInput(errors)
@@ -69,6 +70,7 @@ class ServiceLevelView(APIView):
         process = visible_process(request.user, slug)
         now = timezone.now()
         today = now.astimezone(working_time_for(process).tz).date()
+        refuse_blank(request.query_params)
         params = {"window_days": request.query_params.get("window_days", "")}
         question, errors = read_forecast_query(params, today=today)
         if errors:
@@ -94,6 +96,7 @@ class BacktestView(APIView):
         process = visible_process(request.user, slug)
         now = timezone.now()
         today = now.astimezone(working_time_for(process).tz).date()
+        refuse_blank(request.query_params)
         params = {k: request.query_params.get(k, "") for k in ("window_days", "seed")}
         question, errors = read_forecast_query(params, today=today)
         if errors:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow.api.forecasts import ANSWERS, visible_process
+from flow.api.queries import refuse_blank
 from flow.selectors.process_map import process_map
 from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
@@ -67,5 +68,6 @@ class ProcessMapView(APIView):
     def get(self, request, slug):
         process = visible_process(request.user, slug)
         today = timezone.now().astimezone(working_time_for(process).tz).date()
+        refuse_blank(request.query_params)
         first, last = read_map_window(request.query_params, today=today)
         return Response(process_map(process, first=first, last_excluded=last))

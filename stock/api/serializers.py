@@ -1,7 +1,7 @@
 from django.db import models
 from rest_framework import serializers
 
-from opmodel.serializers import StrictCharField
+from opmodel.serializers import StrictBooleanField, StrictCharField, StrictDecimalField
 
 
 class ProductSerializer(serializers.Serializer):
@@ -9,7 +9,7 @@ class ProductSerializer(serializers.Serializer):
     sku = StrictCharField(max_length=64)
     name = StrictCharField(max_length=200)
     unit = StrictCharField(max_length=20, required=False, default="pcs")
-    unit_whole = serializers.BooleanField(required=False, default=True)
+    unit_whole = StrictBooleanField(required=False, default=True)
 
 
 class WarehouseSerializer(serializers.Serializer):
@@ -34,7 +34,7 @@ class MovableKind(models.TextChoices):
 class MovementInputSerializer(serializers.Serializer):
     sku = StrictCharField(max_length=64)
     warehouse = StrictCharField(max_length=32)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3)
     kind = serializers.ChoiceField(choices=MovableKind.choices)
     reason = StrictCharField(required=False, allow_blank=True, default="", max_length=300)
     purchase_card = serializers.IntegerField(required=False, allow_null=True, default=None)

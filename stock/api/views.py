@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as rf
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,9 +46,11 @@ class _StockView(APIView):
 class ProductsView(_StockView):
     serializer_class = s.ProductSerializer
 
+    @extend_schema(responses={200: s.ProductSerializer(many=True)})
     def get(self, request):
         return Response(s.ProductSerializer(Product.objects.all(), many=True).data)
 
+    @extend_schema(request=s.ProductSerializer, responses={201: s.ProductSerializer})
     def post(self, request):
         require_warehouse(request.user)
         data = s.ProductSerializer(data=request.data)
@@ -62,9 +66,11 @@ class ProductsView(_StockView):
 class WarehousesView(_StockView):
     serializer_class = s.WarehouseSerializer
 
+    @extend_schema(responses={200: s.WarehouseSerializer(many=True)})
     def get(self, request):
         return Response(s.WarehouseSerializer(Warehouse.objects.all(), many=True).data)
 
+    @extend_schema(request=s.WarehouseSerializer, responses={201: s.WarehouseSerializer})
     def post(self, request):
         require_warehouse(request.user)
         data = s.WarehouseSerializer(data=request.data)
@@ -80,6 +86,13 @@ class WarehousesView(_StockView):
 class StockView(_StockView):
     serializer_class = s.StockRowSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("sku", str, description="Only this product."),
+            OpenApiParameter("warehouse", str, description="Only this warehouse (its code)."),
+        ],
+        responses={200: s.StockRowSerializer(many=True)},
+    )
     def get(self, request):
         query = s.StockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -102,6 +115,15 @@ class StockView(_StockView):
 class MovementsView(_StockView):
     serializer_class = s.MovementInputSerializer
 
+    @extend_schema(
+        request=s.MovementInputSerializer,
+        responses={
+            201: inline_serializer(
+                "MovementRecorded",
+                {"id": rf.IntegerField(), "kind": rf.CharField(), "quantity": rf.CharField()},
+            )
+        },
+    )
     def post(self, request):
         require_warehouse(request.user)
         data = s.MovementInputSerializer(data=request.data)
@@ -135,6 +157,7 @@ class CardItemsView(APIView):
 
     serializer_class = s.ItemInputSerializer
 
+    @extend_schema(request=s.ItemInputSerializer, responses={201: LineItemSerializer})
     def post(self, request, pk):
         card = _visible_card(request, pk)
         data = s.ItemInputSerializer(data=request.data)
@@ -196,6 +219,7 @@ class CardAvailabilityView(APIView):
 class CardReserveView(APIView):
     serializer_class = s.AvailabilitySerializer
 
+    @extend_schema(request=None, responses={200: s.AvailabilitySerializer})
     def post(self, request, pk):
         from processes.services.cards import _require_editor
 
@@ -208,6 +232,7 @@ class CardReserveView(APIView):
 class CardLinksView(APIView):
     serializer_class = s.LinkSerializer
 
+    @extend_schema(responses={200: s.LinkSerializer(many=True)})
     def get(self, request, pk):
         card = _visible_card(request, pk)
         return Response(

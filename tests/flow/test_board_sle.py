@@ -23,8 +23,8 @@ def test_board_flags_cards_started_longer_ago_than_the_sle(client, o2c, alice, m
             to_status="qualified",
             transition="qualify",
         )
-    client.force_login(alice)
     with time_machine.travel(NOW, tick=False):
+        client.force_login(alice)  # after the clock moved, or the session could have expired
         page = client.get("/?process=order-to-cash").content.decode()
     assert "SLE 2.0 days" in page
     old_tile = page.split(f'data-card="{old.pk}"')[1].split("</article>")[0]

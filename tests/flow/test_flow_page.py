@@ -27,8 +27,8 @@ def test_page_answers_when_the_open_cards_will_be_done_and_flags_old_cards(
             to_status="qualified",
             transition="qualify",
         )
-    client.force_login(alice)
     with time_machine.travel(NOW, tick=False):
+        client.force_login(alice)  # after the clock moved, or the session could have expired
         page = client.get(URL, {"seed": 1}).content.decode()
     assert "85% of cards finish within 2.0 days" in page
     assert page.count("data-past-sle") == 3  # the count, the row and the dot of the old card

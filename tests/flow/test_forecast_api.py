@@ -11,7 +11,8 @@ URL = "/api/processes/order-to-cash/forecast/"
 
 
 @pytest.fixture
-def api(client, alice):
+def api(client, alice, now):
+    # After the clock moved (`now`): a session made earlier could have expired by then.
     client.force_login(alice)
     return client
 
@@ -84,6 +85,22 @@ def test_bad_questions_get_field_errors(api, now, params, field):
     response = api.get(URL, params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        (URL, "how_many_by"),
+        (URL, "when"),
+        ("/api/processes/order-to-cash/sle/", "window_days"),
+        ("/api/processes/order-to-cash/forecast/backtest/", "seed"),
+        ("/api/processes/order-to-cash/map/", "to"),
+    ],
+)
+def test_a_parameter_sent_empty_is_a_400_naming_it(api, now, url, param):
+    answer = api.get(f"{url}?{param}=")
+    assert answer.status_code == 400
+    assert answer.json() == {param: ["This field may not be blank."]}
 
 
 def test_outsiders_and_strangers_see_nothing(client, charlie, o2c, now):

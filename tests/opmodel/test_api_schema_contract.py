@@ -50,6 +50,19 @@ def test_a_cards_history_and_moves_are_arrays(schema, suffix):
 
 
 @pytest.mark.parametrize(
+    "path",
+    ["/api/products/", "/api/warehouses/", "/api/stock/", "/api/cards/{id}/links/"],
+)
+def test_the_stock_lists_are_documented_as_arrays(schema, path):
+    answer = _responses(schema, path, "get")["200"]
+    assert answer["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_reserving_takes_no_body(schema):
+    assert "requestBody" not in schema["paths"]["/api/cards/{id}/reserve/"]["post"]
+
+
+@pytest.mark.parametrize(
     "path, method, codes",
     [
         ("/api/cards/", "get", {"200", "400", "401", "403", "404"}),

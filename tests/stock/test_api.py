@@ -133,3 +133,16 @@ def test_card_stock_lines_reserve_availability_and_links(
     client.force_login(charlie)
     assert client.get(url + "availability/").status_code == 404
     assert client.post(url + "reserve/").status_code == 404
+
+
+def test_values_of_another_type_than_the_schema_says_are_a_400(
+    client, wanda, drill, main_warehouse
+):
+    client.force_login(wanda)
+    body = {"sku": "DRL-1", "warehouse": "MAIN", "quantity": 5, "kind": "receipt"}
+    answer = client.post("/api/stock/movements/", body, content_type="application/json")
+    assert answer.status_code == 400 and "quantity" in answer.json()
+    product = {"sku": "SAW-1", "name": "Saw", "unit_whole": "0"}
+    answer = client.post("/api/products/", product, content_type="application/json")
+    assert answer.status_code == 400 and "unit_whole" in answer.json()
+    assert not Movement.objects.exists()
