@@ -10,6 +10,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import RequestClock
 from processes.models import ApprovalRequest
@@ -45,7 +46,7 @@ class ApprovalViewSet(
         responses={200: s.ApprovalSerializer(many=True)},
     )
     def list(self, request, *args, **kwargs):
-        params = s.ApprovalFilterSerializer(data=request.query_params.dict())
+        params = inputs.ApprovalFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         approvals = self.get_queryset()
         if "status" in params.validated_data:
@@ -57,7 +58,7 @@ class ApprovalViewSet(
 
     def _decide(self, request, approve: bool):
         approval = self.get_object()
-        data = s.DecisionInputSerializer(data=request.data)
+        data = inputs.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         approval = approval_decide(
             actor=request.user,
@@ -68,7 +69,7 @@ class ApprovalViewSet(
         return Response(self.get_serializer(approval).data)
 
     @extend_schema(
-        request=s.DecisionInputSerializer,
+        request=inputs.DecisionInputSerializer,
         responses={200: s.ApprovalSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
@@ -76,7 +77,7 @@ class ApprovalViewSet(
         return self._decide(request, approve=True)
 
     @extend_schema(
-        request=s.DecisionInputSerializer,
+        request=inputs.DecisionInputSerializer,
         responses={200: s.ApprovalSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED
 from processes.selectors import card_events
@@ -34,7 +35,7 @@ class CardMoves:
 
     @extend_schema(
         parameters=[TRANSITION_NAME],
-        request=s.TransitionInputSerializer,
+        request=inputs.TransitionInputSerializer,
         responses={
             200: s.CardSerializer,
             400: REFUSED,
@@ -47,7 +48,7 @@ class CardMoves:
     def transition(self, request, pk=None, name=None):
         """Move the card by the named transition, or refuse with every unmet condition."""
         card = self.get_object()
-        data = s.TransitionInputSerializer(data=request.data)
+        data = inputs.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         card = card_transition(
             actor=request.user,
@@ -60,7 +61,7 @@ class CardMoves:
         return self._card_response(card)
 
     @extend_schema(
-        request=s.BlockInputSerializer,
+        request=inputs.BlockInputSerializer,
         responses={
             200: s.CardSerializer,
             400: FIELD_ERRORS,
@@ -72,7 +73,7 @@ class CardMoves:
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
         card = self.get_object()
-        data = s.BlockInputSerializer(data=request.data)
+        data = inputs.BlockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         card = card_block(
             actor=request.user,
@@ -83,7 +84,7 @@ class CardMoves:
         return self._card_response(card)
 
     @extend_schema(
-        request=s.UnblockInputSerializer,
+        request=inputs.UnblockInputSerializer,
         responses={
             200: s.CardSerializer,
             400: OpenApiResponse(s.DetailSerializer, description="The card is not blocked."),
@@ -95,7 +96,7 @@ class CardMoves:
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):
         card = self.get_object()
-        data = s.UnblockInputSerializer(data=request.data)
+        data = inputs.UnblockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         card = card_unblock(
             actor=request.user,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
@@ -90,18 +91,18 @@ class CardViewSet(
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=s.CardCreateSerializer,
+        request=inputs.CardCreateSerializer,
         responses={201: s.CardSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
     )
     def create(self, request, *args, **kwargs):
-        data = s.CardCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data = inputs.CardCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         card = card_create(actor=request.user, **data.validated_data)
         card = self.get_queryset().get(pk=card.pk)
         return self._card_response(card, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.CardUpdateSerializer,
+        request=inputs.CardUpdateSerializer,
         responses={
             200: s.CardSerializer,
             400: FIELD_ERRORS,
@@ -112,7 +113,7 @@ class CardViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         card = self.get_object()
-        data = s.CardUpdateSerializer(data=request.data, partial=True)
+        data = inputs.CardUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
@@ -120,13 +121,13 @@ class CardViewSet(
         return self._card_response(card)
 
     @extend_schema(
-        request=s.LineItemInputSerializer,
+        request=inputs.LineItemInputSerializer,
         responses={201: s.LineItemSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
         card = self.get_object()
-        data = s.LineItemInputSerializer(data=request.data)
+        data = inputs.LineItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = card_item_add(
             actor=request.user,

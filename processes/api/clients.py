@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
+from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import FIELD_ERRORS, FORBIDDEN
 from processes.models import Client
@@ -38,11 +39,11 @@ class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
         return Client.objects.order_by("name", "id")
 
     @extend_schema(
-        request=s.ClientInputSerializer,
+        request=inputs.ClientInputSerializer,
         responses={201: s.ClientSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
     )
     def create(self, request, *args, **kwargs):
-        data = s.ClientInputSerializer(data=request.data)
+        data = inputs.ClientInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         client = client_create(name=data.validated_data["name"])
         return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)

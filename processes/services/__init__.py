@@ -11,11 +11,10 @@ from processes.services.cards import (
     card_create,
     card_item_add,
     card_update,
-    document_add,
-    document_remove,
 )
 from processes.services.clients import client_create
 from processes.services.comments import card_comment_add
+from processes.services.documents import document_add, document_remove
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [

@@ -18,7 +18,7 @@ from goals.forms import GoalForm
 from goals.services.goals import _check_goal
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
 from opmodel.errors import InvalidInput, api_exception_handler
-from processes.api import serializers as card_serializers
+from processes.api import inputs as card_inputs
 from processes.models import Process
 from reviews.api import serializers as review_serializers
 
@@ -37,9 +37,9 @@ VALUE = st.one_of(
     st.dictionaries(TEXT, SCALAR, max_size=3),
 )
 SERIALIZERS = [
-    card_serializers.CardUpdateSerializer,
-    card_serializers.BlockInputSerializer,
-    card_serializers.LineItemInputSerializer,
+    card_inputs.CardUpdateSerializer,
+    card_inputs.BlockInputSerializer,
+    card_inputs.LineItemInputSerializer,
     goal_serializers.GoalInputSerializer,
     goal_serializers.KeyResultInputSerializer,
     goal_serializers.CheckInInputSerializer,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from opmodel.formatting import duration_text, percent_text
-from processes.api.serializers import CardDataInputSerializer
+from processes.api.inputs import CardDataInputSerializer
 from processes.forms import CardForm
 from processes.models import EDITABLE_CARD_FIELDS, EventKind, Process
 from processes.selectors import process_from_query
