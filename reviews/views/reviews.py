@@ -152,32 +152,34 @@ def review_detail(request, review_id: int):
 @require_POST
 def review_notes(request, review_id: int):
     review = _review_or_404(request, review_id)
-    try:
-        _keep_typed(request, review)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, getattr(exc, "message", "") or _first_error(exc))
-        return redirect("review-detail", review.pk)
+    if refused := _keep_typed_or_say_why(request, review):
+        return refused
     messages.success(request, "Notes saved.")
     return redirect("review-detail", review.pk)
 
 
-def _first_error(exc: InvalidInput) -> str:
-    return next((m for ms in exc.errors.values() for m in ms), "Check the notes.")
+def _keep_typed_or_say_why(request, review):
+    """Keep what was typed on the page; None when kept, else the page again with the reason (a
+    field's own words for invalid input). A role that may not run the review is a 403."""
+    try:
+        _keep_typed(request, review)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidInput as exc:
+        messages.error(request, next((m for ms in exc.errors.values() for m in ms), exc.message))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        return None
+    return redirect("review-detail", review.pk)
 
 
 @require_POST
 def review_decide(request, review_id: int):
     review = _review_or_404(request, review_id)
     # The notes and ticks come with the decision (one form): kept first, whatever the decision.
-    try:
-        _keep_typed(request, review)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, getattr(exc, "message", "") or _first_error(exc))
-        return redirect("review-detail", review.pk)
+    if refused := _keep_typed_or_say_why(request, review):
+        return refused
     form = DecisionForm(
         request.POST, people=people_holding_role_in(review.process), process=review.process
     )
