@@ -10,7 +10,8 @@ that come from the framework for any operation of a kind are added here:
   not act;
 - 404 on an operation with a path parameter (no such row visible to the user) or a page number
   (a page past the end), and on every address under /api/ that does not exist;
-- 409 on every change of a card (someone else changed it since it was read);
+- 400 and 409 on every change of a card, a removal included (the card's state refuses it, e.g.
+  a finished card's lines; someone else changed it since it was read);
 - 413 on an operation with a body (larger than the server accepts), 429 on the token endpoint.
 A documented 400 of a view is widened to also allow the framework's shapes.
 """
@@ -77,7 +78,10 @@ def error_responses(result, generator, request, public):
                 wanted[413] = detail
             if has_path or paged:
                 wanted[404] = detail
-            if method in {"post", "patch", "put"} and path.startswith("/api/cards/{id}/"):
+            if method in {"post", "patch", "put", "delete"} and path.startswith("/api/cards/{id}/"):
+                # a change of a card the card's state refuses (a finished card's lines) or
+                # one that came after someone else's
+                wanted[400] = bad_input
                 wanted[409] = detail
             if method == "patch" and path == "/api/cards/{id}/":
                 wanted[409] = detail

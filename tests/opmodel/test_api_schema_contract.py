@@ -71,6 +71,9 @@ def test_reserving_takes_no_body(schema):
         ("/api/cards/{id}/transitions/{name}/", "post", {"200", "400", "403", "404", "409"}),
         ("/api/approvals/{id}/approve/", "post", {"200", "400", "403", "404", "409"}),
         ("/api/alerts/", "get", {"200", "400", "401", "404"}),
+        # a finished card refuses a line's removal with a 400 (CI's schemathesis found it)
+        ("/api/cards/{id}/items/{item_id}/", "delete", {"204", "400", "403", "404", "409"}),
+        ("/api/cards/{id}/reserve/", "post", {"200", "400", "403", "404", "409"}),
         ("/api/auth/token/", "post", {"200", "400", "429"}),
     ],
 )
