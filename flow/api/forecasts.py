@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow import forecasting, selectors
-from flow.api.queries import read_forecast_query, refuse_blank
+from flow.api.queries import read_forecast_query
+from opmodel.api import refuse_blank
 from opmodel.errors import InvalidInput
 from processes.api.serializers import DetailSerializer
 from processes.calendars import working_time_for

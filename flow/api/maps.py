@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow.api.forecasts import ANSWERS, visible_process
-from flow.api.queries import refuse_blank
 from flow.selectors.process_map import process_map
+from opmodel.api import refuse_blank
 from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
 

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from rest_framework import serializers
 
 from flow import forecasting
-from opmodel.errors import InvalidInput
 
 MAX_AHEAD_DAYS = 5 * 366
 
@@ -40,14 +39,6 @@ class ForecastQuery(serializers.Serializer):
                 {"when": ["Ask either how many by a date or when N cards will be done."]}
             )
         return attrs
-
-
-def refuse_blank(params) -> None:
-    """The API's answer to a parameter given empty (`?to=`): a 400 naming it. The pages take a
-    blank form field as absent; a client of the API that sends one meant a value."""
-    blank = sorted(key for key, value in params.items() if not value.strip())
-    if blank:
-        raise InvalidInput({key: ["This field may not be blank."] for key in blank})
 
 
 def read_forecast_query(params, *, today: date) -> tuple[dict | None, dict]:

@@ -28,8 +28,8 @@ from processes.models import RequestCard
 class ScanLevel:
     """One pass of the scan: a clock's level, the instant that raises it and the claim column.
 
-    `todo` is the partial index's predicate (processes.models.RequestCard.Meta.indexes): the scan
-    must filter by exactly it for PostgreSQL to read the index instead of the table.
+    `todo` is the partial index's predicate, read from processes.models.RequestCard.Meta.indexes:
+    the scan must filter by exactly it for PostgreSQL to read the index instead of the table.
     """
 
     level: str
@@ -45,40 +45,40 @@ class ScanLevel:
         return "lt" if self.level == AlertLevel.BREACHED else "lte"
 
 
+def _index_condition(name: str) -> Q:
+    return next(i.condition for i in RequestCard._meta.indexes if i.name == name)
+
+
+def _clock(
+    *, at_risk: str, due: str, indexes: tuple[str, str], claims: tuple[str, str], status_clock: bool
+) -> list[ScanLevel]:
+    """A clock's two passes: at risk from the `at_risk` instant, breached after `due`. Each reads
+    its partial index (`indexes`, the model's own condition) and claims by its column (`claims`):
+    the status clock's holds the visit alerted, the target's (one per card) a flag."""
+    claimed = F("sla_visit") if status_clock else True
+    return [
+        ScanLevel(level, instant, due, _index_condition(index), {claim: claimed}, status_clock)
+        for level, instant, index, claim in zip(
+            (AlertLevel.AT_RISK, AlertLevel.BREACHED),
+            (at_risk, due),
+            indexes,
+            claims,
+            strict=True,
+        )
+    ]
+
+
 LEVELS = [
-    ScanLevel(
-        AlertLevel.AT_RISK,
-        "at_risk_at",
-        "due_at",
-        Q(at_risk_at__isnull=False, sla_risk_alerted_visit__lt=F("sla_visit")),
-        {"sla_risk_alerted_visit": F("sla_visit")},
-        status_clock=True,
+    *_clock(
+        at_risk="at_risk_at", due="due_at", indexes=("card_risk_due", "card_breach_due"),
+        claims=("sla_risk_alerted_visit", "sla_breach_alerted_visit"), status_clock=True,
     ),
-    ScanLevel(
-        AlertLevel.BREACHED,
-        "due_at",
-        "due_at",
-        Q(due_at__isnull=False, sla_breach_alerted_visit__lt=F("sla_visit")),
-        {"sla_breach_alerted_visit": F("sla_visit")},
-        status_clock=True,
+    *_clock(
+        at_risk="target_at_risk_at", due="target_due_at",
+        indexes=("card_target_risk_due", "card_target_breach_due"),
+        claims=("target_risk_alerted", "target_breach_alerted"), status_clock=False,
     ),
-    ScanLevel(
-        AlertLevel.AT_RISK,
-        "target_at_risk_at",
-        "target_due_at",
-        Q(target_at_risk_at__isnull=False, target_risk_alerted=False),
-        {"target_risk_alerted": True},
-        status_clock=False,
-    ),
-    ScanLevel(
-        AlertLevel.BREACHED,
-        "target_due_at",
-        "target_due_at",
-        Q(target_due_at__isnull=False, target_breach_alerted=False),
-        {"target_breach_alerted": True},
-        status_clock=False,
-    ),
-]
+]  # fmt: skip
 
 
 def deadline_scan(

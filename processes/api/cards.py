@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from opmodel.api import refuse_blank
 from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
@@ -78,12 +79,9 @@ class CardViewSet(
         filters = card_filter(
             request.query_params, self.get_queryset(), request=request, now=self.now
         )
-        empty = [name for name in CHOICE_PARAMS if request.query_params.get(name, None) == ""]
-        if empty:
-            # The pages' forms send an empty choice for "any"; the API documents its choices,
-            # and "" is not one of them (leave the parameter out instead).
-            raise ValidationError({name: ["Choose a value, or leave the parameter out."]
-                                   for name in empty})  # fmt: skip
+        # The pages' forms send an empty choice for "any"; the API documents its choices,
+        # and "" is not one of them (leave the parameter out instead).
+        refuse_blank(request.query_params, CHOICE_PARAMS)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         cards = filters.qs

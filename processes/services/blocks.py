@@ -12,10 +12,10 @@ from processes.models import (
     EventKind,
     RequestCard,
 )
+from processes.permissions import require_card_editor
 from processes.services.cards import (
     _current_status,
     _final_slugs,
-    _require_editor,
     card_save,
     check_version,
     deadline_data,
@@ -34,7 +34,7 @@ def card_block(
     at: datetime | None = None,
 ) -> RequestCard:
     now = at or timezone.now()
-    _require_editor(actor, card.process_id, "block cards")
+    require_card_editor(actor, card.process_id, "block cards")
     check_version(card, expected_version)
     if isinstance(reason, BlockReason):
         block_reason = reason if reason.process_id == card.process_id else None
@@ -79,7 +79,7 @@ def card_unblock(
     at: datetime | None = None,
 ) -> RequestCard:
     now = at or timezone.now()
-    _require_editor(actor, card.process_id, "unblock cards")
+    require_card_editor(actor, card.process_id, "unblock cards")
     check_version(card, expected_version)
     if not card.is_blocked:
         raise Refused("The card is not blocked.")

@@ -6,7 +6,7 @@ from django.db import DataError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from opmodel.errors import Forbidden, InvalidInput, Refused
+from opmodel.errors import InvalidInput, Refused
 from processes.errors import CardConflict
 from processes.models import (
     EDITABLE_CARD_FIELDS,
@@ -19,11 +19,12 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.permissions import require_card_editor
 from processes.services.approvals import approval_requests_sync
 from processes.services.clients import new_client_for_card
 from processes.services.events import event_record
 from processes.sla import sla_reprioritize, sla_start
-from roles.permissions import CARD_EDITOR_KINDS, role_map
+from roles.permissions import role_map
 
 # Card fields whose changes go into the history, with the event kind they make.
 # Every field a weekly figure reads is here (the figures take values as they were at their
@@ -42,11 +43,6 @@ TRACKED_FIELDS = {
 
 
 RESPONSIBLE_REFUSED = "This person cannot take this card."
-
-
-def _require_editor(actor, process_id: int, action: str) -> None:
-    if not role_map(actor).may_act(process_id, CARD_EDITOR_KINDS):
-        raise Forbidden(f"Only the executor or accountable of this process may {action}.")
 
 
 def _current_status(card: RequestCard) -> Status:
@@ -151,7 +147,7 @@ def card_create(
     roles the actor whose action caused it holds there; the actor is still its creator."""
     now = at or timezone.now()
     if not by_system:
-        _require_editor(actor, process.pk, "create cards")
+        require_card_editor(actor, process.pk, "create cards")
     with transaction.atomic():
         if (new_client_name or "").strip():
             client = new_client_for_card(new_client_name, chosen=client)
@@ -216,7 +212,7 @@ def card_update(
     """Change the card's data; discount, terms, shipment date and responsible go to history.
     A `new_client_name` makes that client the card's, in one transaction with the change."""
     now = at or timezone.now()
-    _require_editor(actor, card.process_id, "change cards")
+    require_card_editor(actor, card.process_id, "change cards")
     unknown = set(changes) - set(EDITABLE_CARD_FIELDS)
     if unknown:
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
@@ -325,7 +321,7 @@ def card_item_add(
     at: datetime | None = None,
 ) -> LineItem:
     now = at or timezone.now()
-    _require_editor(actor, card.process_id, "add line items")
+    require_card_editor(actor, card.process_id, "add line items")
     check_version(card, expected_version)
     _refuse_if_finished(card, "line items")
     item = LineItem(

@@ -9,14 +9,15 @@ from django.utils import timezone
 from opmodel.errors import InvalidInput
 from processes.documents import document_check
 from processes.models import Document, EventKind, RequestCard
-from processes.services.cards import _refuse_if_finished, _require_editor, check_version
+from processes.permissions import require_card_editor
+from processes.services.cards import _refuse_if_finished, check_version
 from processes.services.events import event_record
 
 
 def document_add(
     *, actor, card: RequestCard, file, name: str = "", expected_version: int | None = None
 ) -> Document:
-    _require_editor(actor, card.process_id, "upload documents")
+    require_card_editor(actor, card.process_id, "upload documents")
     check_version(card, expected_version)
     if not card.process.documents_when_finished:
         _refuse_if_finished(card, "documents")

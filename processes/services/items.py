@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from opmodel.errors import InvalidInput
 from processes.models import EventKind, LineItem, RequestCard
+from processes.permissions import require_card_editor
 from processes.services.approvals import approval_requests_sync
-from processes.services.cards import _refuse_if_finished, _require_editor, check_version
+from processes.services.cards import _refuse_if_finished, check_version
 from processes.services.events import event_record
 
 
@@ -37,7 +38,7 @@ def card_item_change(
     """Change a line's quantity, price or cost (the product stays: remove and add instead)."""
     now = at or timezone.now()
     card = item.card
-    _require_editor(actor, card.process_id, "change line items")
+    require_card_editor(actor, card.process_id, "change line items")
     check_version(card, expected_version)
     _refuse_if_finished(card, "line items")
     before = {f: getattr(item, f) for f in ("quantity", "unit_price", "unit_cost")}
@@ -81,7 +82,7 @@ def card_item_remove(
 ) -> None:
     now = at or timezone.now()
     card = item.card
-    _require_editor(actor, card.process_id, "remove line items")
+    require_card_editor(actor, card.process_id, "remove line items")
     check_version(card, expected_version)
     _refuse_if_finished(card, "line items")
     with transaction.atomic():

@@ -13,10 +13,10 @@ from processes import selectors
 from processes.definition import process_zone_name
 from processes.models import Status, Transition
 from processes.panels import tile_marks
+from processes.permissions import may_edit_cards
 from processes.selectors import work_lists
 from processes.summaries import process_summary
 from processes.views.board_tiles import TileRenderer
-from processes.views.card import may_edit
 from processes.views.filtering import page_filters
 from roles.selectors import people_holding_role_in
 
@@ -69,7 +69,7 @@ def board(request):
     )
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
-    editor = may_edit(request.user, process.pk)
+    editor = may_edit_cards(request.user, process.pk)
     marks = tile_marks([card.pk for column in columns for card in column.cards])
     tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
     # The service level expectation (an app above registers it): open cards that started

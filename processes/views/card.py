@@ -25,11 +25,11 @@ from processes.forms import (
 )
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.panels import card_panels
+from processes.permissions import may_edit_cards
 from processes.selectors.timeline import card_timeline, people_by_username
 from processes.services.links import card_links
 from processes.sla import sla_state, target_state
 from processes.templatetags.process_ui import sla_text
-from roles.permissions import CARD_EDITOR_KINDS, role_map
 from roles.selectors import people_holding_role_in
 
 
@@ -39,10 +39,6 @@ def card_or_404(user, card_id: int) -> RequestCard:
     if card is None:
         raise Http404("No such card.")
     return card
-
-
-def may_edit(user, process_id: int) -> bool:
-    return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
 
 
 def _render_card(
@@ -83,7 +79,7 @@ def _render_card(
     )
     items = list(card.items.all())
     finished = bool(current and current.final)
-    editor = may_edit(request.user, card.process_id)
+    editor = may_edit_cards(request.user, card.process_id)
     known = [card.responsible, card.created_by, *(e.actor for e in card.events.all())]
     known += [p for a in approvals for p in (a.requested_by, a.decided_by)]
     unmet = getattr(error, "unmet", [])

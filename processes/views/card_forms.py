@@ -12,7 +12,8 @@ from opmodel.forms import add_form_errors
 from processes import selectors, services
 from processes.errors import CardConflict
 from processes.forms import CardForm
-from processes.views.card import card_or_404, may_edit
+from processes.permissions import may_edit_cards
+from processes.views.card import card_or_404
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 
@@ -68,7 +69,7 @@ def card_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def card_edit(request, card_id: int):
     card = card_or_404(request.user, card_id)
-    if not may_edit(request.user, card.process_id):
+    if not may_edit_cards(request.user, card.process_id):
         raise PermissionDenied("Only the executor or accountable of this process may edit cards.")
     if card.process.statuses.filter(slug=card.status, final=True).exists():
         messages.info(request, "This card is finished: its data is read-only.")

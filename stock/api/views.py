@@ -5,7 +5,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers as rf
 from rest_framework import status
 from rest_framework.response import Response
@@ -14,6 +19,7 @@ from rest_framework.views import APIView
 from opmodel.errors import InvalidInput
 from processes.api.serializers import LineItemSerializer
 from processes.models import LineItem
+from processes.permissions import require_card_editor
 from processes.selectors import cards_visible_to
 from processes.services import card_item_add
 from processes.services.links import card_links
@@ -43,44 +49,47 @@ class _StockView(APIView):
             raise Http404
 
 
-class ProductsView(_StockView):
+# A list of the stock catalogue's rows that anyone who sees stock reads and the warehouse's
+# people add to; `unique` names the field that must not repeat (400 when taken). (A comment,
+# not a docstring: the schema would show it as each endpoint's description.)
+class _CatalogueView(_StockView):
+    model: type
+    unique: tuple[str, str]  # (field, the refusal when the value is taken)
+
+    def get(self, request):
+        return Response(self.serializer_class(self.model.objects.all(), many=True).data)
+
+    def post(self, request):
+        require_warehouse(request.user)
+        data = self.serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                row = self.model.objects.create(**data.validated_data)
+        except IntegrityError as exc:
+            field, refusal = self.unique
+            raise InvalidInput({field: [refusal]}) from exc
+        return Response(self.serializer_class(row).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: s.ProductSerializer(many=True)}),
+    post=extend_schema(request=s.ProductSerializer, responses={201: s.ProductSerializer}),
+)
+class ProductsView(_CatalogueView):
     serializer_class = s.ProductSerializer
-
-    @extend_schema(responses={200: s.ProductSerializer(many=True)})
-    def get(self, request):
-        return Response(s.ProductSerializer(Product.objects.all(), many=True).data)
-
-    @extend_schema(request=s.ProductSerializer, responses={201: s.ProductSerializer})
-    def post(self, request):
-        require_warehouse(request.user)
-        data = s.ProductSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                product = Product.objects.create(**data.validated_data)
-        except IntegrityError as exc:
-            raise InvalidInput({"sku": ["A product with this SKU exists."]}) from exc
-        return Response(s.ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+    model = Product
+    unique = ("sku", "A product with this SKU exists.")
 
 
-class WarehousesView(_StockView):
+@extend_schema_view(
+    get=extend_schema(responses={200: s.WarehouseSerializer(many=True)}),
+    post=extend_schema(request=s.WarehouseSerializer, responses={201: s.WarehouseSerializer}),
+)
+class WarehousesView(_CatalogueView):
     serializer_class = s.WarehouseSerializer
-
-    @extend_schema(responses={200: s.WarehouseSerializer(many=True)})
-    def get(self, request):
-        return Response(s.WarehouseSerializer(Warehouse.objects.all(), many=True).data)
-
-    @extend_schema(request=s.WarehouseSerializer, responses={201: s.WarehouseSerializer})
-    def post(self, request):
-        require_warehouse(request.user)
-        data = s.WarehouseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                warehouse = Warehouse.objects.create(**data.validated_data)
-        except IntegrityError as exc:
-            raise InvalidInput({"code": ["A warehouse with this code exists."]}) from exc
-        return Response(s.WarehouseSerializer(warehouse).data, status=status.HTTP_201_CREATED)
+    model = Warehouse
+    unique = ("code", "A warehouse with this code exists.")
 
 
 class StockView(_StockView):
@@ -221,10 +230,8 @@ class CardReserveView(APIView):
 
     @extend_schema(request=None, responses={200: s.AvailabilitySerializer})
     def post(self, request, pk):
-        from processes.services.cards import _require_editor
-
         card = _visible_card(request, pk)
-        _require_editor(request.user, card.process_id, "reserve stock")
+        require_card_editor(request.user, card.process_id, "reserve stock")
         card_lines_reserve(actor=request.user, card=card, now=timezone.now())
         return Response(_availability_data(card))
 

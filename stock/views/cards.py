@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from opmodel.errors import DomainError, InvalidInput
 from processes.models import LineItem
+from processes.permissions import require_card_editor
 from processes.selectors import cards_visible_to
-from processes.services.cards import _require_editor
 from stock.forms import ItemChangeForm, StockItemForm
 from stock.models import Product, StockLine
 from stock.selectors import card_availability, short_card_ids
@@ -64,7 +64,7 @@ def _refused(request, exc: DomainError) -> None:
 def card_reserve(request, card_id: int):
     card = _card(request, card_id)
     try:
-        _require_editor(request.user, card.process_id, "reserve stock")
+        require_card_editor(request.user, card.process_id, "reserve stock")
         card_lines_reserve(actor=request.user, card=card, now=timezone.now())
     except DomainError as exc:
         _refused(request, exc)

@@ -100,7 +100,8 @@ def test_bad_questions_get_field_errors(api, now, params, field):
 def test_a_parameter_sent_empty_is_a_400_naming_it(api, now, url, param):
     answer = api.get(f"{url}?{param}=")
     assert answer.status_code == 400
-    assert answer.json() == {param: ["This field may not be blank."]}
+    blank = "This field may not be blank: give a value or leave the parameter out."
+    assert answer.json() == {param: [blank]}
 
 
 def test_outsiders_and_strangers_see_nothing(client, charlie, o2c, now):

@@ -1,0 +1,18 @@
+"""Who may change a process's cards, asked of roles.permissions' one role map: the executor and
+the accountable role (CARD_EDITOR_KINDS). Pages ask `may_edit_cards` to show or hide a control;
+services and the apps above (stock's reservations, documents) call `require_card_editor`, which
+refuses with a 403 naming the action."""
+
+from opmodel.errors import Forbidden
+from roles.permissions import CARD_EDITOR_KINDS, role_map
+
+
+def may_edit_cards(user, process_id: int) -> bool:
+    return role_map(user).may_act(process_id, CARD_EDITOR_KINDS)
+
+
+def require_card_editor(actor, process_id: int, action: str) -> None:
+    """Refuse (403) unless `actor` may change cards of the process; `action` ends the message:
+    "Only the executor or accountable of this process may <action>."."""
+    if not may_edit_cards(actor, process_id):
+        raise Forbidden(f"Only the executor or accountable of this process may {action}.")
