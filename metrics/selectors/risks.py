@@ -1,7 +1,7 @@
-"""Queries that read: the daily review's risks (a fixed number of queries whatever the number
-of cards)."""
+"""Queries that read: the daily review's risks, for the risks page and the daily review's agenda
+alike (a fixed number of queries whatever the number of cards)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
@@ -58,6 +58,8 @@ class RiskReview:
     blocked_count: int
     deadlines_page: Page
     blocked_page: Page
+    # Open cards nobody owns, when asked for (`unassigned=True`): the daily agenda lists them.
+    unassigned: list[RiskRow] = field(default_factory=list)
 
     @property
     def deadlines_count(self) -> int:
@@ -69,6 +71,8 @@ def _running_at_risk(now: datetime) -> Q:
 
 
 def _open_risk_cards(*, user, process, role, responsible, cards=None) -> QuerySet[RequestCard]:
+    if cards is None and user is None:
+        raise ValueError("Say whose risks: a user, or the cards the caller has chosen.")
     cards = (
         (cards if cards is not None else cards_visible_to(user))
         .open()
@@ -98,7 +102,7 @@ def _row(card: RequestCard, statuses: dict, now: datetime) -> RiskRow:
 
 def risks_for_review(
     *,
-    user,
+    user=None,
     process=None,
     role: str | None = None,
     responsible=None,
@@ -106,6 +110,8 @@ def risks_for_review(
     cards: QuerySet[RequestCard] | None = None,
     deadlines_page=1,
     blocked_page=1,
+    paged: bool = True,
+    unassigned: bool = False,
 ) -> RiskReview:
     """Open cards the user may see whose deadline is at risk or breached, and blocked cards.
 
@@ -115,17 +121,23 @@ def risks_for_review(
     time left, most overdue first; blocked cards without an SLA come last, longest blocked first.
     Each list is drawn a page of RISKS_PAGE_SIZE at a time (`deadlines_page`, `blocked_page`).
 
+    The daily review's agenda asks for a process's risks whoever opens it: no `user` (then
+    `cards` says which cards), every row at once (`paged=False`: two queries, the rows and the
+    statuses' names, counted here) and, with `unassigned`, the open cards nobody owns too.
+
     Three queries whatever the number of cards: the counts; the cards that can be on the two
     pages (the first running deadlines by due instant, the first paused ones by business time
     left, the blocked page), read in one statement and merged here; the statuses' names. The
     partial indexes on running clocks, paused clocks and blocked cards (processes migration
     0020) keep each part from reading every card.
     """
-    if not user.is_authenticated:
+    if user is not None and not user.is_authenticated:
         return _no_risks()
     cards = _open_risk_cards(
         user=user, process=process, role=role, responsible=responsible, cards=cards
     )
+    if not paged:
+        return _every_risk(cards, user=user, process=process, now=now, unassigned=unassigned)
     counts = cards.filter(
         _running_at_risk(now) | SLA_PAUSED_AT_RISK | Q(is_blocked=True)
     ).aggregate(
@@ -152,16 +164,59 @@ def risks_for_review(
             pk__in=ids_of_slices(parts)
         )
     )
-    statuses = restrict_to_visible(Status.objects.all(), user)
+    deadlines_rows, blocked_rows = _lists(drawn, _statuses(user, process), now)
+    return RiskReview(
+        deadlines=deadlines_rows[_offset(deadlines_page) : end],
+        blocked=blocked_rows[_offset(blocked_page) : blocked_end],
+        breached_count=counts["breached"],
+        at_risk_count=counts["at_risk"],
+        blocked_count=counts["blocked"],
+        deadlines_page=deadlines_page,
+        blocked_page=blocked_page,
+    )
+
+
+def _every_risk(cards, *, user, process, now: datetime, unassigned: bool) -> RiskReview:
+    """Every row at once, counted from the rows drawn: two queries."""
+    risky = _running_at_risk(now) | SLA_PAUSED_AT_RISK | Q(is_blocked=True)
+    if unassigned:
+        risky |= Q(responsible__isnull=True)
+    drawn = list(
+        cards.filter(risky).select_related(*CARD_RELATED, "process__calendar").order_by("id")
+    )
+    statuses = _statuses(user, process)
+    deadlines, blocked = _lists(drawn, statuses, now)
+    whole = Paginator(drawn, max(len(drawn), 1)).get_page(1)
+    return RiskReview(
+        deadlines=deadlines,
+        blocked=blocked,
+        breached_count=sum(r.state == SLAState.BREACHED for r in deadlines),
+        at_risk_count=sum(r.state == SLAState.AT_RISK for r in deadlines),
+        blocked_count=len(blocked),
+        deadlines_page=whole,
+        blocked_page=whole,
+        unassigned=[_row(c, statuses, now) for c in drawn if c.responsible_id is None],
+    )
+
+
+def _statuses(user, process) -> dict:
+    """{(process id, slug): Status} of the statuses the user sees (all without a user)."""
+    statuses = Status.objects.all()
+    if user is not None:
+        statuses = restrict_to_visible(statuses, user)
     if process is not None:
         statuses = statuses.filter(process=process)
-    by_slug = {(s.process_id, s.slug): s for s in statuses}
-    rows = [_row(card, by_slug, now) for card in drawn]
+    return {(s.process_id, s.slug): s for s in statuses}
+
+
+def _lists(drawn: list, statuses: dict, now: datetime) -> tuple[list[RiskRow], list[RiskRow]]:
+    """The deadlines at risk or breached by time left, most overdue first; the blocked cards by
+    the business time their (paused) clock has left, those without one last."""
+    rows = [_row(card, statuses, now) for card in drawn]
     at_deadline = sorted(
         (r for r in rows if r.state in (SLAState.AT_RISK, SLAState.BREACHED)),
         key=lambda r: (r.time_left, r.card.pk),
     )
-    # Blocked cards by the business time their (paused) clock has left; none last.
     blocked = sorted(
         (r for r in rows if r.card.is_blocked),
         key=lambda r: (
@@ -171,15 +226,7 @@ def risks_for_review(
             r.card.pk,
         ),
     )
-    return RiskReview(
-        deadlines=at_deadline[_offset(deadlines_page) : end],
-        blocked=blocked[_offset(blocked_page) : blocked_end],
-        breached_count=counts["breached"],
-        at_risk_count=counts["at_risk"],
-        blocked_count=counts["blocked"],
-        deadlines_page=deadlines_page,
-        blocked_page=blocked_page,
-    )
+    return at_deadline, blocked
 
 
 def _offset(page: Page) -> int:

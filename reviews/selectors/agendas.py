@@ -10,19 +10,24 @@ from __future__ import annotations
 import statistics
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
 from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
 from goals.selectors import key_results_for_process
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
+from metrics.selectors import risks_for_review
 from metrics.weeks import last_complete_week
 from opmodel.formatting import day_text, figure_text, moment_text, person_text
 from processes.calendars import process_calendar
-from processes.models import ApprovalRequest, ApprovalStatus, BlockReason, RequestCard, Status
-from processes.models.cards import sla_at_risk_q, sla_breached_q
-from processes.sla import sla_state
+from processes.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    BlockReason,
+    RequestCard,
+    SLAState,
+    Status,
+)
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
 from reviews.models import Decision
@@ -107,27 +112,27 @@ def open_decisions(process, *, due_by: date):
 # Daily: risks and blocks
 
 
+def _status_name(row) -> str:
+    return row.status.name if row.status else row.card.status
+
+
 def daily(process, *, now: datetime, today: date) -> list[dict]:
-    cards = open_cards(process).select_related("block_reason", "responsible")
-    rows = list(
-        cards.filter(
-            Q(is_blocked=True)
-            | Q(responsible__isnull=True)
-            | sla_at_risk_q(now)
-            | sla_breached_q(now)
-        ).order_by("id")
+    # The risks page's function (metrics), for the whole process whoever opens the review, every
+    # row at once and the cards nobody owns too; the agenda reads the blocked cards longest
+    # blocked first and the breached deadlines before those at risk.
+    risks = risks_for_review(
+        process=process,
+        cards=RequestCard.objects.filter(process=process),
+        now=now,
+        paged=False,
+        unassigned=True,
     )
-    blocked = sorted((c for c in rows if c.is_blocked), key=lambda c: (c.blocked_at or now, c.pk))
-    risky = []
-    for card in rows:
-        state = sla_state(card, now)
-        if state in ("at_risk", "breached"):
-            risky.append(
-                (0 if state == "breached" else 1, card.due_at or now, card.pk, card, state)
-            )
-    risky.sort(key=lambda row: row[:3])
+    blocked = sorted((r.card for r in risks.blocked), key=lambda c: (c.blocked_at or now, c.pk))
+    risky = sorted(
+        risks.deadlines,
+        key=lambda r: (r.state != SLAState.BREACHED, r.card.due_at or now, r.card.pk),
+    )
     zone = process_calendar(process).timezone
-    names = status_names(process)
     overdue = (
         ApprovalRequest.objects.filter(
             card__process=process, status=ApprovalStatus.PENDING, due_at__lte=now
@@ -157,14 +162,14 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             "Cards at risk or breached",
             [
                 item(
-                    f"card:{c.pk}",
-                    f"#{c.pk} {c.title}",
-                    f"{'breached' if state == 'breached' else 'at risk'} in "
-                    f"{names.get(c.status, c.status)}",
-                    _card_url(c.pk),
-                    "worse" if state == "breached" else "warn",
+                    f"card:{r.card.pk}",
+                    f"#{r.card.pk} {r.card.title}",
+                    f"{'breached' if r.state == SLAState.BREACHED else 'at risk'} in "
+                    f"{_status_name(r)}",
+                    _card_url(r.card.pk),
+                    "worse" if r.state == SLAState.BREACHED else "warn",
                 )
-                for *_, c, state in risky
+                for r in risky
             ],
         ),
         section(
@@ -187,13 +192,12 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             "Cards without a responsible person",
             [
                 item(
-                    f"card:{c.pk}",
-                    f"#{c.pk} {c.title}",
-                    f"in {names.get(c.status, c.status)}",
-                    _card_url(c.pk),
+                    f"card:{r.card.pk}",
+                    f"#{r.card.pk} {r.card.title}",
+                    f"in {_status_name(r)}",
+                    _card_url(r.card.pk),
                 )
-                for c in rows
-                if c.responsible_id is None
+                for r in risks.unassigned
             ],
         ),
         section(

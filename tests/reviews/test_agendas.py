@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from opmodel.errors import Conflict, Forbidden
 from processes.models import ApprovalRequest, BlockReason, ExceptionRule, RequestCard, SLAPolicy
@@ -166,3 +167,26 @@ def test_monthly_agenda_shows_rules_with_their_cost(o2c, open_review, make_card,
     )
     grants = [i for i in _items(agenda, "role_grants") if "alice" in i["text"]]
     assert grants[0]["detail"] == "1 people, 1 open cards, 1.0 per person"
+
+
+def test_daily_agenda_and_risks_page_agree_on_the_same_cards(daily_data, open_review, client, bob):
+    """One daily-risks function (metrics.selectors.risks_for_review): the agenda's blocked and
+    at-risk cards are the risks page's two lists, and its counts are theirs."""
+    agenda = compute_agenda(open_review("daily"), now=NOW)
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(bob)
+        page = client.get("/risks/?process=order-to-cash")
+    assert page.status_code == 200
+    review = page.context["review"]
+    d = daily_data
+    blocked = {f"card:{d['old'].pk}", f"card:{d['new'].pk}"}
+    deadlines = {f"card:{d['late'].pk}", f"card:{d['risky'].pk}"}
+    assert {i["key"] for i in _items(agenda, "blocked")} == blocked
+    assert {f"card:{r.card.pk}" for r in review.blocked} == blocked
+    assert {i["key"] for i in _items(agenda, "at_risk")} == deadlines
+    assert {f"card:{r.card.pk}" for r in review.deadlines} == deadlines
+    breached = sum(i["tone"] == "worse" for i in _items(agenda, "at_risk"))
+    assert (review.breached_count, review.at_risk_count, review.blocked_count) == (
+        breached, len(deadlines) - breached, len(blocked)
+    )  # fmt: skip
+    assert (breached, review.at_risk_count) == (1, 1)
