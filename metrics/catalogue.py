@@ -1,9 +1,12 @@
-"""The metric catalogue: the weekly figures (metrics.flow) a key result may follow, a decision
-may expect to move and a review reads, named once here with their unit and better direction.
+"""The metric catalogue: the weekly figures (metrics.flow) the dashboard's headlines show, a key
+result may follow, a decision may expect to move and a review reads, each named once here with
+its label, unit and better direction.
 
 Each entry: its label and unit, which way is better, the `WeeklyFigure.metric` it reads (the
 process total, or the split by a dimension), and the figure of the dashboard's drill-down that
-lists the cards behind it (`/dashboards/weekly/cards/?metric=...&key=...`).
+lists the cards behind it (`/dashboards/weekly/cards/?metric=...&key=...`). FIGURES holds every
+entry; METRICS those that goals and decisions offer (and the catalogue API lists); HEADLINES
+which of them the weekly dashboard, the processes' summaries and the weekly agenda show.
 """
 
 from __future__ import annotations
@@ -29,6 +32,24 @@ class CatalogueMetric:
     dimension_figure: str = ""  # WeeklyFigure.metric of the split; its dimension is the value
     cards: str = ""  # the drill-down's metric (metrics.flow_sql.MEMBERS)
     cards_by_dimension: bool = False  # the drill-down's key is the dimension value
+    # A change of it is good or bad news by itself. False: more demand or more repeat clients is
+    # not better or worse flow, so a headline shows its change uncoloured (a goal on it still
+    # says which way it wants it).
+    judged: bool = True
+    followed: bool = True  # offered to key results and decisions (METRICS)
+
+    @property
+    def titled(self) -> str:
+        """The label where the figure stands bare (a headline, a table's row): with its unit
+        when the unit is a duration."""
+        return f"{self.label} (days)" if self.unit == DAYS else self.label
+
+    @property
+    def direction(self) -> int:
+        """1 when a rise is good news, -1 when a fall is, 0 when neither (not `judged`)."""
+        if not self.judged:
+            return 0
+        return 1 if self.better == UP else -1
 
     def figure_for(self, dimension: str) -> str:
         return self.dimension_figure if dimension else self.figure
@@ -44,7 +65,7 @@ class CatalogueMetric:
         return bool(self.dimension) and not self.figure
 
 
-METRICS: dict[str, CatalogueMetric] = {
+FIGURES: dict[str, CatalogueMetric] = {
     m.key: m
     for m in [
         CatalogueMetric(
@@ -68,8 +89,16 @@ METRICS: dict[str, CatalogueMetric] = {
             STATUS, "throughput.by_status", cards="throughput", cards_by_dimension=True,
         ),
         CatalogueMetric(
+            "closed", "Closed", "cards", UP, "throughput.closed", cards="won",
+            followed=False,
+        ),
+        CatalogueMetric(
+            "lost", "Lost", "cards", DOWN, "throughput.lost", cards="lost", followed=False,
+        ),
+        CatalogueMetric(
             "intake", "Intake (cards created)", "cards", UP, "intake.total",
             CHANNEL, "intake.by_channel", cards="intake", cards_by_dimension=True,
+            judged=False,
         ),
         CatalogueMetric(
             "wip", "Work in progress at the end of the week", "cards", DOWN, "wip.total",
@@ -91,6 +120,10 @@ METRICS: dict[str, CatalogueMetric] = {
             "blocked_time", "Blocked time", "days", DOWN, "blocked.days", cards="blocked",
         ),
         CatalogueMetric(
+            "blocked_cards", "Cards blocked", "cards", DOWN, "blocked.cards", cards="blocked",
+            followed=False,
+        ),
+        CatalogueMetric(
             "flow_efficiency", "Flow efficiency", "share", UP, "flow_efficiency.share",
             cards="cycle_time",
         ),
@@ -110,12 +143,16 @@ METRICS: dict[str, CatalogueMetric] = {
             cards_by_dimension=True,
         ),
         CatalogueMetric(
+            "under_floor", "Cards agreed under the margin floor", "cards", DOWN,
+            "margin.under_floor", cards="under_floor", followed=False,
+        ),
+        CatalogueMetric(
             "unassigned_share", "Share of open cards without a responsible person", "share",
             DOWN, "ownership.unassigned_share", cards="unassigned",
         ),
         CatalogueMetric(
             "repeat_requests", "Clients with repeat requests (30 days)", "clients", UP,
-            "repeat_requests.clients", cards="repeat_requests",
+            "repeat_requests.clients", cards="repeat_requests", judged=False,
         ),
         CatalogueMetric(
             "conversion", "Conversion to a status (12-week cohort)", "share", UP, "",
@@ -123,6 +160,24 @@ METRICS: dict[str, CatalogueMetric] = {
         ),
     ]
 }  # fmt: skip
+METRICS = {key: metric for key, metric in FIGURES.items() if metric.followed}
+
+# The weekly headlines, in the dashboard's order: {headline slug: catalogue key}. The slugs are
+# the keys the dashboard's page and the weekly agenda's items use (`figure:<slug>`, frozen in
+# closed reviews), so they stay as they are.
+HEADLINES = {
+    "intake": "intake", "throughput": "throughput", "closed": "closed", "lost": "lost",
+    "wip": "wip", "cycle_p85": "cycle_time_p85", "lead_p85": "lead_time_p85",
+    "age_p85": "work_item_age_p85", "flow_efficiency": "flow_efficiency",
+    "blocked": "blocked_cards", "blocked_days": "blocked_time", "sla_breaches": "sla_breaches",
+    "on_time": "on_time_share", "unassigned": "unassigned_share", "win_rate": "win_rate",
+    "margin": "average_margin", "under_floor": "under_floor", "repeat": "repeat_requests",
+}  # fmt: skip
+
+
+def headline_metrics() -> list[tuple[str, CatalogueMetric]]:
+    """(slug, entry) of each weekly headline, in order."""
+    return [(slug, FIGURES[key]) for slug, key in HEADLINES.items()]
 
 
 DIRECTION_WORDS = {UP: "higher", DOWN: "lower"}

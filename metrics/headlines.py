@@ -4,13 +4,18 @@ snapshots in one query. Registered with processes/summaries.py in MetricsConfig.
 
 from django.db.models import OuterRef, Subquery
 
+from metrics.catalogue import FIGURES
 from metrics.models import WeeklySnapshot
 
+# {the summary's name for it (the API's): the catalogue's key}
+SUMMARY_FIGURES = {
+    "wip": "wip",
+    "throughput": "throughput",
+    "cycle_time_p85_days": "cycle_time_p85",
+    "breaches": "sla_breaches",
+}
 HEADLINE_FIGURES = {
-    "wip": ("wip", "total"),
-    "throughput": ("throughput", "total"),
-    "cycle_time_p85_days": ("cycle_time", "week", "p85"),
-    "breaches": ("sla", "breaches"),
+    name: tuple(FIGURES[key].figure.split(".")) for name, key in SUMMARY_FIGURES.items()
 }
 
 

@@ -9,6 +9,8 @@ from functools import reduce
 from typing import NamedTuple
 
 from metrics import charts
+from metrics.catalogue import FIGURES, headline_metrics
+from metrics.catalogue import HEADLINES as HEADLINE_KEYS
 from metrics.dashboards.cells import Cell, Table, cell, fmt, unit_of
 from metrics.dashboards.week import WeekFigures
 
@@ -30,60 +32,18 @@ class Figure(NamedTuple):
             return None  # a snapshot from before the figure existed
 
 
-# Headline figures: this week, the previous week and the twelve-week trend
+# Headline figures: this week, the previous week and the twelve-week trend; each one's label,
+# unit, drill-down and direction are the catalogue's (metrics/catalogue.py).
 HEADLINES = [
-    Figure("intake", "Intake", "intake.total", "cards", "intake"),
-    Figure("throughput", "Throughput", "throughput.total", "cards", "throughput"),
-    Figure("closed", "Closed", "throughput.closed", "cards", "won"),
-    Figure("lost", "Lost", "throughput.lost", "cards", "lost"),
-    Figure("wip", "WIP at the end of the week", "wip.total", "cards", "wip"),
-    Figure(
-        "cycle_p85", "Cycle time, 85th percentile (days)", "cycle_time.week.p85", "days",
-        "cycle_time",
-    ),
-    Figure(
-        "lead_p85", "Lead time, 85th percentile (days)", "lead_time.week.p85", "days",
-        "cycle_time",
-    ),
-    Figure("age_p85", "Work item age, 85th percentile (days)", "work_item_age.p85", "days", "wip"),
-    Figure("flow_efficiency", "Flow efficiency", "flow_efficiency.share", "share", "cycle_time"),
-    Figure("blocked", "Cards blocked", "blocked.cards", "cards", "blocked"),
-    Figure("blocked_days", "Blocked time (days)", "blocked.days", "days", "blocked"),
-    Figure(
-        "sla_breaches", "SLA deadlines passed (breaches)", "sla.breaches", "cards",
-        "sla_breaches",
-    ),
-    Figure(
-        "on_time", "On-time share of status visits ended", "sla.on_time_share", "share",
-        "sla_visits",
-    ),
-    Figure(
-        "unassigned", "Open cards without a responsible person", "ownership.unassigned_share",
-        "share", "unassigned",
-    ),
-    Figure("win_rate", "Win rate", "win_rate.rate", "share", "finished"),
-    Figure(
-        "margin", "Average margin of cards agreed", "margin.average_margin_percent", "percent",
-        "agreed",
-    ),
-    Figure(
-        "under_floor", "Cards agreed under the margin floor", "margin.under_floor", "cards",
-        "under_floor",
-    ),
-    Figure(
-        "repeat", "Clients with repeat requests (30 days)", "repeat_requests.clients", "clients",
-        "repeat_requests",
-    ),
-]  # fmt: skip
+    Figure(slug, metric.titled, metric.figure, metric.unit, metric.cards)
+    for slug, metric in headline_metrics()
+]
 
 
-# Which way is better: 1 when a rise is good news, -1 when a fall is; absent: neither (more
-# demand or more repeat clients is not better or worse flow by itself).
-BETTER = {
-    "throughput": 1, "closed": 1, "lost": -1, "wip": -1, "cycle_p85": -1, "lead_p85": -1,
-    "age_p85": -1, "flow_efficiency": 1, "blocked": -1, "blocked_days": -1, "sla_breaches": -1,
-    "on_time": 1, "unassigned": -1, "win_rate": 1, "margin": 1, "under_floor": -1,
-}  # fmt: skip
+def direction_of(slug: str) -> int:
+    """1 when a rise of the headline is good news, -1 when a fall is, 0 when neither."""
+    key = HEADLINE_KEYS.get(slug)
+    return FIGURES[key].direction if key else 0
 
 
 @dataclass
@@ -116,7 +76,7 @@ def change_of(slug: str, kind: str, value, previous) -> Change | None:
     amount = fmt(abs(delta), kind)
     if kind == "share":
         amount = f"{abs(delta) * 100:.0f} points"
-    direction = BETTER.get(slug, 0)
+    direction = direction_of(slug)
     tone = "neutral" if not direction else ("better" if up == (direction > 0) else "worse")
     words = f"{'up' if up else 'down'} {amount} from the previous week"
     return Change("▲" if up else "▼", tone, words if tone == "neutral" else f"{words}, {tone}")

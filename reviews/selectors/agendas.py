@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
 from goals.selectors import key_results_for_process
+from metrics.catalogue import headline_metrics
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.selectors import risks_for_review
@@ -220,20 +221,22 @@ def figure_rows(process, weeks: list[str], metrics: list[str]):
 
 def headline_items(process, *, week: str) -> list[dict]:
     weeks = [week_shift(week, -k) for k in range(MEDIAN_WEEKS, -1, -1)]
-    paths = {path: slug for slug, (_, path, _) in figures.HEADLINE_FIGURES.items()}
+    headlines = headline_metrics()
     values: dict[tuple[str, str], float | None] = {}
-    for wk, metric, dimension, value in figure_rows(process, weeks, list(paths)):
+    paths = [m.figure for _, m in headlines]
+    for wk, metric, dimension, value in figure_rows(process, weeks, paths):
         if not dimension:
             values[(metric, wk)] = value
     items = []
     previous = weeks[-2]
-    for slug, (label, path, kind) in figures.HEADLINE_FIGURES.items():
+    for slug, metric in headlines:
+        path, kind = metric.figure, metric.unit
         value = values.get((path, week))
         before = values.get((path, previous))
         history = [values[(path, w)] for w in weeks[:-1] if values.get((path, w)) is not None]
         median = statistics.median(history) if history else None
         marked = median_change_marked(value, median)
-        better = figures.HEADLINE_BETTER.get(slug, 0)
+        better = metric.direction
         tone = ""
         if marked and better and value is not None and median is not None:
             tone = "better" if (value > median) == (better > 0) else "worse"
@@ -242,7 +245,7 @@ def headline_items(process, *, week: str) -> list[dict]:
         items.append(
             item(
                 f"figure:{slug}",
-                f"{label}: {figure_text(value, kind)}",
+                f"{metric.titled}: {figure_text(value, kind)}",
                 f"previous week {figure_text(before, kind)}, {MEDIAN_WEEKS}-week median "
                 f"{figure_text(median, kind)}" + (" (marked)" if marked else ""),
                 f"{reverse('weekly-dashboard')}?process={process.slug}&week={week}",

@@ -134,7 +134,7 @@ def test_weekly_agenda_on_hand_built_weeks(o2c, open_review, bob, alice):
                   due_on=TODAY + timedelta(days=6), now=NOW)  # fmt: skip
     agenda = compute_agenda(review, now=NOW)
     heads = {i["key"]: i for i in _items(agenda, "headlines")}
-    assert heads["figure:intake"]["text"] == "Intake: 11"
+    assert heads["figure:intake"]["text"] == "Intake (cards created): 11"
     assert heads["figure:intake"]["detail"] == "previous week 10, 12-week median 10"
     assert heads["figure:sla_breaches"]["tone"] == "worse"
     assert heads["figure:sla_breaches"]["detail"].endswith("(marked)")
