@@ -11,6 +11,6 @@ class FlowConfig(AppConfig):
 
     def ready(self):
         from flow.selectors import process_sle_days
-        from processes.summaries import register_process_summary
+        from processes.panels import card_extension_register
 
-        register_process_summary("sle_days", process_sle_days, empty=lambda: None)
+        card_extension_register(name="flow", sle_days=process_sle_days)

@@ -19,7 +19,7 @@ class GoalsConfig(AppConfig):
         from goals import receivers
         from goals.selectors import process_goals
         from goals.views.weekly_panel import key_results_panel
-        from metrics.dashboards.panels import weekly_panel_register
+        from metrics.sections import weekly_section_register
         from metrics.signals import weekly_snapshot_written
         from processes.summaries import register_process_summary
         from roles.people import history_fields, register_history_source
@@ -30,5 +30,5 @@ class GoalsConfig(AppConfig):
             receivers.snapshot_written, dispatch_uid="goals.key_results_record_week"
         )
         # The weekly dashboard shows the process's key results (metrics cannot load goals' tags).
-        weekly_panel_register("goals.key_results", key_results_panel)
+        weekly_section_register(name="goals.key_results", render=key_results_panel)
         register_history_source(history_fields("goals", HISTORY_FIELDS))

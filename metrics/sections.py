@@ -1,8 +1,22 @@
-"""Sections that apps above metrics add to the weekly figures (the dashboard and
-/api/metrics/weekly/): metrics never imports them (docs/design.md, "Architecture").
+"""What the apps above metrics add to the weekly figures: sections of the weekly dashboard and,
+for those with figures, of GET /api/metrics/weekly/. The one extension point of that page
+(docs/design.md, "Extension points"): metrics never imports those apps, and no metrics template
+loads their tags; each section is rendered by its own app, from its own templates.
 
-A section is `compute(process, week) -> dict | None` (None: nothing to say for this process)
-and `render(request, process, week, figures) -> HTML` for the dashboard."""
+An app registers in its AppConfig.ready():
+
+    weekly_section_register(name="goals", render=key_results_panel)
+    weekly_section_register(name="stock", render=stock_weekly_html, compute=stock_weekly_figures)
+
+- `render(request, process, week, figures) -> HTML`: the section on the dashboard ("" for
+  nothing), drawn in the order registered at the top of the week's figures, once a week is
+  computed.
+- `compute(process, week) -> dict | None` (optional): the section's figures, given to `render`
+  and added to the API's answer under the section's name; None: nothing to say for the process
+  (then no section is drawn). Without `compute`, `render` gets `figures=None`.
+
+Registering a name again replaces it (ready() may run twice in tests).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,22 +25,22 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class WeeklySection:
     name: str
-    compute: Callable[..., dict | None]
     render: Callable[..., str]
+    compute: Callable[..., dict | None] | None = None
 
 
 SECTIONS: dict[str, WeeklySection] = {}
 
 
-def weekly_section_register(*, name: str, compute, render) -> None:
-    SECTIONS[name] = WeeklySection(name, compute, render)
+def weekly_section_register(*, name: str, render, compute=None) -> None:
+    SECTIONS[name] = WeeklySection(name, render, compute)
 
 
 def weekly_sections_data(process, week: str) -> dict[str, dict]:
+    """{section name: its figures} of the sections with figures for the process."""
     found = {}
     for section in SECTIONS.values():
-        figures = section.compute(process, week)
-        if figures is not None:
+        if section.compute and (figures := section.compute(process, week)) is not None:
             found[section.name] = figures
     return found
 
@@ -34,7 +48,9 @@ def weekly_sections_data(process, week: str) -> dict[str, dict]:
 def weekly_sections_html(request, process, week: str) -> list[str]:
     pages = []
     for section in SECTIONS.values():
-        figures = section.compute(process, week)
-        if figures is not None:
-            pages.append(section.render(request, process, week, figures))
+        figures = section.compute(process, week) if section.compute else None
+        if section.compute and figures is None:
+            continue
+        if html := section.render(request, process, week, figures):
+            pages.append(html)
     return pages

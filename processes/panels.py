@@ -1,36 +1,73 @@
-"""What apps above processes add to the card page and the board's tiles (docs/design.md,
-"Architecture": pages above compose what lower apps show; processes never imports them).
+"""What the apps above processes add to a card's page and to the board: the one extension point
+of those pages (docs/design.md, "Extension points"; processes never imports those apps).
 
-- A card panel renders (request, card, may_edit) -> HTML shown beside the line items.
-- A tile mark answers, for a whole board page at once (card ids -> short text), a mark for the
-  tiles it concerns: one query per page, never one per tile.
+An app registers once, in its AppConfig.ready(), with what it adds; each part is optional:
+
+    card_extension_register(name="stock", panel=card_stock_panel, tile_marks=short_marks)
+    card_extension_register(name="flow", sle_days=process_sle_days)
+
+- `panel(request, card, *, may_edit) -> HTML`: shown on the card's page beside the line items
+  ("" for nothing).
+- `tile_marks(card_ids) -> {card id: short text}`: a mark on the board's tiles it concerns, for a
+  whole board page at once (one query per page, never one per tile).
+- `sle_days(process) -> days | None`: the process's service level expectation; the board flags
+  the open cards shown that started longer ago (the first app that answers one gives it).
+
+Registering a name again replaces the parts it gives and keeps the others (ready() may run twice
+in tests; an app may also register its parts in separate calls).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.utils.safestring import SafeString
 
-CARD_PANELS: dict[str, Callable[..., SafeString]] = {}
-TILE_MARKS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
+Panel = Callable[..., SafeString]
+TileMarks = Callable[[list[int]], dict[int, str]]
+SLEDays = Callable[..., float | None]
 
 
-def card_panel_register(*, name: str, render: Callable[..., SafeString]) -> None:
-    CARD_PANELS[name] = render
+@dataclass(frozen=True)
+class CardExtension:
+    name: str
+    panel: Panel | None = None
+    tile_marks: TileMarks | None = None
+    sle_days: SLEDays | None = None
 
 
-def tile_mark_register(*, name: str, marks: Callable[[list[int]], dict[int, str]]) -> None:
-    TILE_MARKS[name] = marks
+EXTENSIONS: dict[str, CardExtension] = {}
+
+
+def card_extension_register(
+    *,
+    name: str,
+    panel: Panel | None = None,
+    tile_marks: TileMarks | None = None,
+    sle_days: SLEDays | None = None,
+) -> None:
+    given = {"panel": panel, "tile_marks": tile_marks, "sle_days": sle_days}
+    held = EXTENSIONS.get(name, CardExtension(name))
+    EXTENSIONS[name] = replace(held, **{k: v for k, v in given.items() if v is not None})
 
 
 def card_panels(request, card, *, may_edit: bool) -> list[SafeString]:
-    return [render(request, card, may_edit=may_edit) for render in CARD_PANELS.values()]
+    return [e.panel(request, card, may_edit=may_edit) for e in EXTENSIONS.values() if e.panel]
 
 
 def tile_marks(card_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     if not card_ids:
         return found
-    for marks in TILE_MARKS.values():
-        for card_id, text in marks(card_ids).items():
-            found.setdefault(card_id, []).append(text)
+    for extension in EXTENSIONS.values():
+        if extension.tile_marks:
+            for card_id, text in extension.tile_marks(card_ids).items():
+                found.setdefault(card_id, []).append(text)
     return found
+
+
+def sle_days_of(process) -> float | None:
+    """The process's SLE in days from the first app that answers one, else None."""
+    for extension in EXTENSIONS.values():
+        if extension.sle_days and (days := extension.sle_days(process)) is not None:
+            return days
+    return None

@@ -12,17 +12,16 @@ class StockConfig(AppConfig):
         from metrics.selectors.health import health_check_register
         from processes.conditions import condition_register
         from processes.effects import effect_register
-        from processes.panels import card_panel_register, tile_mark_register
+        from processes.panels import card_extension_register
         from stock import conditions as c
         from stock.figures import stock_weekly_figures, stock_weekly_html
         from stock.services.check import stock_health
         from stock.views.cards import card_stock_panel, short_marks
 
-        card_panel_register(name="stock", render=card_stock_panel)
+        card_extension_register(name="stock", panel=card_stock_panel, tile_marks=short_marks)
         weekly_section_register(
-            name="stock", compute=stock_weekly_figures, render=stock_weekly_html
+            name="stock", render=stock_weekly_html, compute=stock_weekly_figures
         )
-        tile_mark_register(name="stock_short", marks=short_marks)
         health_check_register(name="stock_ledger", check=stock_health)
         condition_register(
             name="stock_reserved_in_full",

@@ -267,11 +267,9 @@ def cycle_percentiles(process, *, now: datetime, window_days: int) -> dict[int, 
     return {p: float(np.percentile(cycles, p)) for p in (50, 85, 95)}
 
 
-def process_sle_days(processes: list) -> dict[int, float | None]:
-    """The SLE of each process over the default window, for the board (processes/summaries.py).
-    One query per process: the board asks for one."""
-    now = timezone.now()
-    return {
-        p.pk: service_level(p, now=now, window_days=forecasting.DEFAULT_WINDOW_DAYS).days
-        for p in processes
-    }
+def process_sle_days(process) -> float | None:
+    """The process's SLE over the default window, for the board (processes/panels.py): one
+    query."""
+    return service_level(
+        process, now=timezone.now(), window_days=forecasting.DEFAULT_WINDOW_DAYS
+    ).days

@@ -1,6 +1,6 @@
 """The weekly dashboard's key results panel. goals registers it with metrics at start-up
 (GoalsConfig.ready), so the metrics page shows key results without loading goals' tags: metrics
-sits below goals and depends on none of it (metrics/dashboards/panels.py)."""
+sits below goals and depends on none of it (metrics/sections.py)."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -10,9 +10,9 @@ from goals.selectors import cards_url, key_results_for_process
 from opmodel.formatting import figure_text
 
 
-def key_results_panel(*, process) -> str:
+def key_results_panel(request, process, week, figures) -> str:
     """The key results of the goals active today on the process, with their latest complete
-    week: one query."""
+    week: one query. (A section without figures of its own: `week` and `figures` unused.)"""
     rows = []
     if process is not None:
         for kr in key_results_for_process(process=process, today=timezone.localdate()):

@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from metrics import dashboards, selectors
-from metrics.dashboards.panels import weekly_panels
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.sections import weekly_sections_html
 from metrics.selectors.health import OK, health_report
@@ -249,19 +248,16 @@ def _week_form_status(choice) -> int:
 def weekly_dashboard(request):
     choice = dashboards.week_choice(user=request.user, params=request.GET)
     dashboard = None
-    panels = []
     if choice.process is not None and not choice.errors:
         dashboard = dashboards.weekly_dashboard(process=choice.process, week=choice.week)
     sections = []
     if dashboard and dashboard.snapshot:
-        # What the apps above add: goals' key results (panels), stock's figures (sections),
-        # each rendered by its own app.
-        panels = weekly_panels(process=choice.process)
+        # What the apps above add (goals' key results, stock's figures), each rendered by its
+        # own app (metrics/sections.py).
         sections = weekly_sections_html(request, choice.process, choice.week)
     context = {
         "choice": choice,
         "dashboard": dashboard,
-        "panels": panels,
         "sections": sections,
         "definitions": DEFINITIONS,
         "nav": "weekly",

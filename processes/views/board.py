@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from processes import selectors
-from processes.definition import process_zone_name
-from processes.models import Status, Transition
-from processes.panels import tile_marks
+from processes.definition import process_definition, process_zone_name
+from processes.models import Status
+from processes.panels import sle_days_of, tile_marks
 from processes.permissions import may_edit_cards
 from processes.selectors import work_lists
-from processes.summaries import process_summary
 from processes.views.board_tiles import TileRenderer
 from processes.views.filtering import page_filters
 from roles.selectors import people_holding_role_in
@@ -28,16 +27,13 @@ COLUMN_PAGE_SIZE = 50
 
 def _moves(process) -> dict[str, dict[str, str]]:
     """{source slug: {target slug: transition name}}: where a tile may be dropped (the server
-    checks the move again)."""
+    checks the move again). Read from the process's definition, held in memory while it stays
+    the same (processes/definition.py): every move of a card reads it too."""
+    definition = process_definition(process)
     moves: dict[str, dict[str, str]] = {}
-    definitions = (
-        Transition.objects.filter(process=process)
-        .select_related("target")
-        .prefetch_related("sources")
-    )
-    for definition in definitions:
-        for source in definition.sources.all():
-            moves.setdefault(source.slug, {})[definition.target.slug] = definition.name
+    for name, transition in definition.transitions.items():
+        for source in definition.sources[name]:
+            moves.setdefault(source, {})[transition.target.slug] = name
     return moves
 
 
@@ -72,9 +68,9 @@ def board(request):
     editor = may_edit_cards(request.user, process.pk)
     marks = tile_marks([card.pk for column in columns for card in column.cards])
     tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
-    # The service level expectation (an app above registers it): open cards that started
-    # longer ago than it are flagged.
-    sle_days = process_summary("sle_days", [process]).get(process.pk)
+    # The service level expectation (an app above gives it, processes/panels.py): open cards
+    # that started longer ago than it are flagged.
+    sle_days = sle_days_of(process)
     past_sle = set()
     if sle_days is not None:
         shown = [card.pk for c in columns if not c.status.final for card in c.cards]

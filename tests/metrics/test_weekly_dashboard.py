@@ -235,31 +235,53 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     assert number_link(large.content.decode(), "intake")[1] == "63"
 
 
-def test_the_page_shows_the_panels_registered_by_the_apps_above(computed, alice, monkeypatch):
+def test_the_page_shows_the_sections_registered_by_the_apps_above(computed, alice, monkeypatch):
     """metrics loads no tag of the apps above (tests/test_architecture.py): they register
-    panels, and the page shows each one's HTML, for the process shown, above the figures."""
+    sections (metrics/sections.py), and the page shows each one's HTML, for the process shown,
+    above the figures; a section whose `compute` has nothing to
+    say is not drawn, one with figures gets them and adds them to the API's answer."""
     from django.utils.html import format_html
 
-    from metrics.dashboards import panels
+    from metrics import sections
 
     seen = []
 
-    def panel(*, process):
-        seen.append(process.slug)
+    def panel(request, process, week, figures):
+        seen.append((process.slug, week, figures))
         return format_html('<section data-testid="a-panel">{}</section>', process.name)
 
-    monkeypatch.setitem(panels._panels, "tests.a_panel", panel)
-    monkeypatch.setitem(panels._panels, "tests.empty", lambda *, process: "")
-    html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
+    def counted(request, process, week, figures):
+        return format_html('<p data-testid="counted">{}</p>', figures["n"])
 
-    assert seen == ["order-to-cash"]
+    monkeypatch.setitem(sections.SECTIONS, "tests.a_panel", sections.WeeklySection("a", panel))
+    monkeypatch.setitem(
+        sections.SECTIONS, "tests.empty", sections.WeeklySection("e", lambda *a: "")
+    )
+    monkeypatch.setitem(
+        sections.SECTIONS, "tests.silent",
+        sections.WeeklySection("silent", counted, lambda process, week: None),
+    )  # fmt: skip
+    monkeypatch.setitem(
+        sections.SECTIONS, "tests.counted",
+        sections.WeeklySection("counted", counted, lambda process, week: {"n": 4}),
+    )  # fmt: skip
+    client = login(alice)
+    html = client.get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
+
+    assert seen == [("order-to-cash", WEEK, None)]
     assert html.count('data-testid="a-panel"') == 1
     assert html.index('data-testid="a-panel"') < html.index('data-testid="as-of"')
+    assert html.count('<p data-testid="counted">4</p>') == 1
+    api = client.get("/api/metrics/weekly/", {"process": "order-to-cash", "week": WEEK}).json()
+    assert api["counted"] == {"n": 4} and "silent" not in api and "a" not in api
 
 
-def test_no_panel_is_drawn_without_a_computed_week(alice, o2c, monkeypatch):
-    from metrics.dashboards import panels
+def test_no_section_is_drawn_without_a_computed_week(alice, o2c, monkeypatch):
+    from metrics import sections
 
-    monkeypatch.setitem(panels._panels, "tests.a_panel", lambda *, process: "<p>Panel</p>")
+    monkeypatch.setitem(
+        sections.SECTIONS, "tests.a_panel",
+        sections.WeeklySection("a", lambda *args: "<p>Panel</p>"),
+    )  # fmt: skip
     html = login(alice).get(URL, {"process": "order-to-cash", "week": WEEK}).content.decode()
     assert "<p>Panel</p>" not in html
