@@ -72,20 +72,22 @@ class _CatalogueView(_StockView):
         return Response(self.serializer_class(row).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    get=extend_schema(responses={200: s.ProductSerializer(many=True)}),
-    post=extend_schema(request=s.ProductSerializer, responses={201: s.ProductSerializer}),
-)
+def _catalogue_schema(serializer):
+    """The schema of a catalogue view: a list of `serializer`, and a POST answering 201."""
+    return extend_schema_view(
+        get=extend_schema(responses={200: serializer(many=True)}),
+        post=extend_schema(request=serializer, responses={201: serializer}),
+    )
+
+
+@_catalogue_schema(s.ProductSerializer)
 class ProductsView(_CatalogueView):
     serializer_class = s.ProductSerializer
     model = Product
     unique = ("sku", "A product with this SKU exists.")
 
 
-@extend_schema_view(
-    get=extend_schema(responses={200: s.WarehouseSerializer(many=True)}),
-    post=extend_schema(request=s.WarehouseSerializer, responses={201: s.WarehouseSerializer}),
-)
+@_catalogue_schema(s.WarehouseSerializer)
 class WarehousesView(_CatalogueView):
     serializer_class = s.WarehouseSerializer
     model = Warehouse
