@@ -173,3 +173,30 @@ def test_people_keep_moving_cards_while_the_broker_is_down(card, alice, client, 
     assert card.status == "qualified"
     # When the worker is back, the scan raises what became due meanwhile.
     assert deadline_scan(now=datetime(2026, 11, 30, tzinfo=UTC)) >= 1
+
+
+def test_each_pass_reads_its_partial_index_and_claims_its_column():
+    """The scan's four passes (two per clock) filter by the model's own index conditions, so
+    PostgreSQL reads the index, and each claims by its clock's column."""
+    from django.db.models import F, Q
+
+    from processes.models import RequestCard
+
+    conditions = {i.name: i.condition for i in RequestCard._meta.indexes if i.condition}
+    assert [(s.level, s.instant, s.due, s.status_clock) for s in LEVELS] == [
+        ("at_risk", "at_risk_at", "due_at", True),
+        ("breached", "due_at", "due_at", True),
+        ("at_risk", "target_at_risk_at", "target_due_at", False),
+        ("breached", "target_due_at", "target_due_at", False),
+    ]
+    assert [s.todo for s in LEVELS] == [
+        conditions["card_risk_due"], conditions["card_breach_due"],
+        conditions["card_target_risk_due"], conditions["card_target_breach_due"],
+    ]  # fmt: skip
+    assert LEVELS[0].todo == Q(at_risk_at__isnull=False, sla_risk_alerted_visit__lt=F("sla_visit"))
+    assert [s.claim for s in LEVELS] == [
+        {"sla_risk_alerted_visit": F("sla_visit")},
+        {"sla_breach_alerted_visit": F("sla_visit")},
+        {"target_risk_alerted": True},
+        {"target_breach_alerted": True},
+    ]
