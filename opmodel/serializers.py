@@ -1,5 +1,7 @@
 """API shapes every app shares (the project's, so any app may import them)."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -36,3 +38,18 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class FieldsBuiltOnce:
+    """A ModelSerializer mixin: the fields are built from the model once per class and copied
+    for each instance (DRF introspects the model for every instance, which is most of the cost
+    of answering with one card). Only for serializers whose fields do not depend on the
+    instance or the context."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built
+        return copy.deepcopy(built)
