@@ -44,7 +44,11 @@ class FieldsBuiltOnce:
     """A ModelSerializer mixin: the fields are built from the model once per class and copied
     for each instance (DRF introspects the model for every instance, which is most of the cost
     of answering with one card). Only for serializers whose fields do not depend on the
-    instance or the context."""
+    instance or the context.
+
+    Each plain field is made again from the arguments it was made with, as DRF's deep copy
+    does, without deep-copying those arguments (the fields' constructors do not change them);
+    a nested serializer, which holds its child among them, is deep-copied."""
 
     def get_fields(self):
         cls = type(self)
@@ -52,4 +56,9 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()
             cls._fields_built = built
-        return copy.deepcopy(built)
+        return {
+            name: copy.deepcopy(f)
+            if isinstance(f, serializers.BaseSerializer)
+            else type(f)(*f._args, **f._kwargs)
+            for name, f in built.items()
+        }

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 
-from roles.selectors import grants_of
+from roles.selectors import grant_rows_of, grants_of
 
 
 class RoleMap:
@@ -16,8 +16,7 @@ class RoleMap:
         # {(process_id, kind): {authority, ...}}: which exceptions an approver grant decides.
         self._authorities: dict[tuple[int, str], set[str]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
-            grants = grants_of(user).values_list("process_id", "kind", "authority")
-            for process_id, kind, authority in grants:
+            for process_id, kind, authority in grant_rows_of(user):
                 self._by_process[process_id].add(kind)
                 self._authorities[(process_id, kind)].add(authority)
 
