@@ -11,6 +11,9 @@ class FlowConfig(AppConfig):
 
     def ready(self):
         from flow.selectors import process_sle_days
+        from flow.selectors.key_results import target_chance
+        from metrics.forecasts import register_target_chance
         from processes.summaries import register_process_summary
 
         register_process_summary("sle_days", process_sle_days, empty=lambda: None)
+        register_target_chance(target_chance)
