@@ -464,9 +464,12 @@ class Stages:
         self.seconds: Counter = Counter()
         self.batches = 0
         self.batch_queries: list[int] = []
+        # Rows the e-mail stage's SELECTs read back (cursor.rowcount, PostgreSQL).
+        self.email_rows_read = 0
 
     def reset(self):
         self.seconds.clear()
+        self.email_rows_read = 0
         self.batches = 0
         self.batch_queries.clear()
 
@@ -482,10 +485,19 @@ class Stages:
             if original is None:  # the product changed: time what is left
                 return
 
+            def rows_read(execute, sql, params, many, context):
+                result = execute(sql, params, many, context)
+                if sql.lstrip().upper().startswith("SELECT"):
+                    self.email_rows_read += max(context["cursor"].rowcount, 0)
+                return result
+
             def timed(*args, **kwargs):
                 before = len(connection.queries_log)
                 start = time.perf_counter()
                 try:
+                    if stage == "email":
+                        with connection.execute_wrapper(rows_read):
+                            return original(*args, **kwargs)
                     return original(*args, **kwargs)
                 finally:
                     self.seconds[stage] += time.perf_counter() - start
@@ -560,6 +572,7 @@ def scan(now: datetime, *, queries: bool = False, memory: bool = False) -> dict:
         "emails": round(email, 3),
     }
     result["emails_sent"] = CountingLocmemBackend.sent - mails_before
+    result["email_rows_read"] = STAGES.email_rows_read
     return result
 
 
@@ -669,6 +682,7 @@ def report_table(report: dict) -> str:
             lambda s, st=stage: s["cold"]["seconds_by_stage"][st],
             "{:.2f}",
         )
+    row("    e-mails: rows read back", lambda s: s["cold"].get("email_rows_read", 0), "{:,}")
     row("steady scan: time (ms, median)", lambda s: 1000 * s["steady"]["seconds_median"], "{:.1f}")
     row("  SQL queries", lambda s: "/".join(map(str, s["steady"]["queries"])), ratio=False)
     row(

@@ -11,6 +11,9 @@ class FlowConfig(AppConfig):
 
     def ready(self):
         from flow.selectors import process_sle_days
+        from flow.selectors.key_results import target_chance
+        from metrics.forecasts import register_target_chance
         from processes.panels import card_extension_register
 
         card_extension_register(name="flow", sle_days=process_sle_days)
+        register_target_chance(target_chance)

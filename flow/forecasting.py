@@ -151,3 +151,28 @@ def backtest(
         for p in LEVELS:
             held[p] += int(actual >= outcome.percentiles[p])
     return {p: LevelRecord(anchors, held[p]) for p in LEVELS}
+
+
+def week_reaches(
+    sample: list[int],
+    *,
+    weeks: list[tuple[int, int]],
+    target: float,
+    better: str,
+    seed: int,
+    trials: int = TRIALS,
+) -> float | None:
+    """The share of trials in which at least one week's count meets `target` (at least it when
+    `better` is "up", at most when "down"). Each week is (cards already finished, working days
+    left to simulate); None when the history is not enough."""
+    if not sufficient(sample):
+        return None
+    rng = np.random.default_rng(seed)
+    counts = np.asarray(sample, dtype=np.int64)
+    hit = np.zeros(trials, dtype=bool)
+    for already, days in weeks:
+        total = np.full(trials, already, dtype=np.int64)
+        if days:
+            total += counts[rng.integers(0, len(counts), size=(trials, days))].sum(axis=1)
+        hit |= total >= target if better == "up" else total <= target
+    return round(float(hit.mean()), 4)

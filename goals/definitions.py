@@ -95,6 +95,18 @@ DEFINITIONS = [
         "right side of it (at least it for a figure where up is better, at most for one "
         "where down is), broken otherwise.",
     ),
+    (
+        "Chance by the deadline",
+        "For a throughput target (cards finished a week), shown beside the owner's confidence. "
+        "Throughput is a weekly rate, not a running total: the target is reached when one "
+        "ISO week's count meets it (at least it, or at most it when fewer is better). The "
+        "chance is the share of 10,000 trials in which at least one week, from the current "
+        "one to the deadline's, meets it: each week's remaining working days are drawn from "
+        "the daily throughput of the last 30 days (days without a finish kept, days off neither "
+        "sampled nor simulated), the current week starting from what it finished before "
+        "today. Seeded, so it can be replayed; no answer below 10 working days of history or "
+        "without a finish. Other key results (intake, WIP, times, shares) are not forecast.",
+    ),
     ("Goal state", "Its worst key result's state in the latest complete week."),
     (
         "Check-ins",

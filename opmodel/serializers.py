@@ -1,5 +1,7 @@
 """API shapes every app shares (the project's, so any app may import them)."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -36,3 +38,27 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class FieldsBuiltOnce:
+    """A ModelSerializer mixin: the fields are built from the model once per class and copied
+    for each instance (DRF introspects the model for every instance, which is most of the cost
+    of answering with one card). Only for serializers whose fields do not depend on the
+    instance or the context.
+
+    Each plain field is made again from the arguments it was made with, as DRF's deep copy
+    does, without deep-copying those arguments (the fields' constructors do not change them);
+    a nested serializer, which holds its child among them, is deep-copied."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built
+        return {
+            name: copy.deepcopy(f)
+            if isinstance(f, serializers.BaseSerializer)
+            else type(f)(*f._args, **f._kwargs)
+            for name, f in built.items()
+        }

@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "CadenceEnum": "goals.definitions.Cadence",
         "StockMovementKindEnum": "stock.api.serializers.MovableKind",
         "EventKindEnum": "processes.models.EventKind",
+        "RoleKindEnum": "roles.models.RoleKind",
     },
     # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
     "POSTPROCESSING_HOOKS": [

@@ -1,7 +1,9 @@
 """The rules of the game of a process, as data every role holder may read: statuses with their
 next action and SLA, transitions with the roles, conditions and approvals they need, the
-exception rules, the block reasons and the calendar the clocks count in. A fixed number of
-queries whatever the size of the definition."""
+exception rules, the block reasons, the calendar the clocks count in, and the rhythm of reviews
+(daily, weekly, monthly: when and who), which the reviews app registers
+(processes/summaries.py: "rhythm"; an empty list without it). A fixed number of queries
+whatever the size of the definition."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db.models import Prefetch
 from processes.calendars import process_calendar
 from processes.conditions import CONDITIONS
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
+from processes.summaries import process_summary
 
 
 def _hours(minutes: int) -> float:
@@ -95,4 +98,5 @@ def process_rules(process) -> dict:
             "day_end": calendar.day_end.isoformat(timespec="minutes"),
             "holiday_country": calendar.holiday_country,
         },
+        "rhythm": process_summary("rhythm", [process]).get(process.pk, []),
     }

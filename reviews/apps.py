@@ -18,6 +18,10 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
+        from processes.summaries import register_process_summary
+        from reviews.selectors.rhythm import process_rhythms
         from roles.people import history_fields, register_history_source
 
         register_history_source(history_fields("reviews", HISTORY_FIELDS))
+        # The rhythm on the process's rules of the game (processes/rules.py).
+        register_process_summary("rhythm", process_rhythms, empty=list)

@@ -36,9 +36,12 @@ def working_days(wt: WorkingTime, first: date, last: date) -> list[date]:
     return days
 
 
-def _finished_cards(process, start: datetime, end: datetime):
-    """Cards of the process finished in [start, end), with `finished_at` (and `started_at`)."""
+def _finished_cards(process, start: datetime, end: datetime, statuses=None):
+    """Cards of the process finished in [start, end), with `finished_at` (and `started_at`);
+    with `statuses`, only those finished into one of these final statuses."""
     finals = Status.objects.filter(process=process, final=True).values("slug")
+    if statuses is not None:
+        finals = finals.filter(slug__in=statuses)
     first = Status.objects.filter(process=process).order_by("order", "id").values("slug")[:1]
     # status_changed_at moves with every status change, so a card whose last move falls in the
     # window changed status in it: the prefilter spares the events of every older finished card
@@ -64,14 +67,15 @@ class Throughput:
     counts: list[int]
 
 
-def daily_throughput(process, *, first: date, last: date) -> Throughput:
+def daily_throughput(process, *, first: date, last: date, statuses=None) -> Throughput:
     """One count per working day, zero days kept; finishes on a non-working day (rare: someone
     worked on a holiday) count on the next working day, so no finish is lost."""
     wt = working_time_for(process)
     days = working_days(wt, first, last)
     start, end = local_midnight(wt, first), local_midnight(wt, last + timedelta(days=1))
     per_day = Counter()
-    for finished_at in _finished_cards(process, start, end).values_list("finished_at", flat=True):
+    finished = _finished_cards(process, start, end, statuses)
+    for finished_at in finished.values_list("finished_at", flat=True):
         local = finished_at.astimezone(wt.tz).date()
         while local <= last and (local.isoweekday() not in wt.working_days or local in wt.holidays):
             local += timedelta(days=1)

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 from django.db import connection
 from django.db.models import Count
 
+from flow.selectors.business_hours import as_utc, business_hours_between
+from flow.selectors.problems import blocks_and_breaches, problem_areas
 from processes.calendars import working_time_for
 from processes.models import Status, Transition
 
-HOUR = 3600
 VARIANTS_SHOWN = 10
 
 MOVES_SQL = """
@@ -76,12 +77,6 @@ def window_bounds(process, first: date, last_excluded: date) -> tuple[datetime, 
     )
 
 
-def _as_utc(value) -> datetime:
-    if isinstance(value, str):  # SQLite hands window-function columns back as text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def process_map(process, *, first: date, last_excluded: date) -> dict:
     """The map over the local days [first, last_excluded); see the module's docstring."""
     wt = working_time_for(process)
@@ -122,7 +117,7 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
     repeats: dict[str, int] = {}
     stays = _business_hours(wt, rows)
     for (card_id, at, source, target, _, n, visit_no), stay in zip(rows, stays, strict=True):
-        at = _as_utc(at)
+        at = as_utc(at)
         path = paths.setdefault(card_id, [])
         path.append((source, target, at, visit_no))
         in_window = start <= at < end
@@ -170,7 +165,7 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
     conforming = [card for card in finished if card not in deviating]
 
     ranked_variants = sorted(variants.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return {
+    the_map = {
         "window": {"from": first.isoformat(), "to": last_excluded.isoformat()},
         "nodes": [
             {
@@ -224,40 +219,15 @@ def process_map(process, *, first: date, last_excluded: date) -> dict:
             "deviating_cards": {kind: sorted(cards) for kind, cards in deviations.items()},
         },
     }
+    the_map["problems"] = problem_areas(
+        the_map["nodes"], blocks_and_breaches(process, wt, start, end)
+    )
+    return the_map
 
 
 def _business_hours(wt, rows) -> list[float | None]:
-    """Business hours from each move to the card's next (None for the last), as
-    WorkingTime.between counts them, for all rows at once: the business seconds elapsed since
-    a fixed origin are a running sum over the working windows, so a visit's time is the
-    difference of two lookups (a binary search each) instead of a walk over its days."""
-    if not rows:
-        return []
-    starts = np.array([_as_utc(r[1]).timestamp() for r in rows])
-    ends = np.array([_as_utc(r[4]).timestamp() if r[4] is not None else np.nan for r in rows])
-    first = datetime.fromtimestamp(np.nanmin(starts), UTC).astimezone(wt.tz).date()
-    last = datetime.fromtimestamp(np.nanmax(np.concatenate([starts, ends])), UTC)
-    last = last.astimezone(wt.tz).date()
-    opens, closes, day = [], [], first - timedelta(days=1)
-    while day <= last + timedelta(days=1):
-        window = wt.working_window(day)
-        if window is not None:
-            opens.append(window[0].timestamp())
-            closes.append(window[1].timestamp())
-        day += timedelta(days=1)
-    opens, closes = np.array(opens), np.array(closes)
-    before = np.concatenate([[0.0], np.cumsum(closes - opens)])  # business seconds before each
-
-    def elapsed(ts):
-        i = np.searchsorted(opens, ts, side="right") - 1
-        inside = np.clip(ts - opens[np.maximum(i, 0)], 0, (closes - opens)[np.maximum(i, 0)])
-        return np.where(i < 0, 0.0, before[np.maximum(i, 0)] + inside)
-
-    open_visit = np.isnan(ends)
-    hours = (elapsed(np.where(open_visit, starts, ends)) - elapsed(starts)) / HOUR
-    # WorkingTime.between counts whole seconds.
-    hours = np.floor(hours * HOUR + 1e-6) / HOUR
-    return [None if gone else float(h) for h, gone in zip(hours, open_visit, strict=True)]
+    """Business hours from each move to the card's next (None for the last)."""
+    return business_hours_between(wt, [r[1] for r in rows], [r[4] for r in rows])
 
 
 def _wip(process, final: set[str]) -> dict[str, int]:
@@ -269,25 +239,10 @@ def _wip(process, final: set[str]) -> dict[str, int]:
     )
 
 
-def problem_areas(the_map: dict) -> list[dict]:
-    """Where time is lost, worst first: the statuses by business hours spent in them over the
-    window, with their repeated visits (rework) beside."""
-    rows = [
-        {
-            "status": node["status"],
-            "hours_total": node["hours_total"],
-            "repeat_visits": node["repeat_visits"],
-            "p85_hours": node["p85_hours"],
-        }
-        for node in the_map["nodes"]
-        if node["hours_total"] or node["repeat_visits"]
-    ]
-    return sorted(rows, key=lambda r: (-r["hours_total"], -r["repeat_visits"], r["status"]))
-
-
 def cards_behind(the_map: dict, params) -> tuple[str, list[int]] | None:
     """The cards behind one figure of the map, chosen by the page's link: ?status=S,
-    ?move=A>B, ?variant=K, ?rework=1 or ?deviation=KIND. None for a choice that names nothing."""
+    ?move=A>B, ?variant=K, ?rework=1, ?deviation=KIND, ?blocked=S or ?breached=S (the problem
+    areas' blocks and breaches in status S). None for a choice that names nothing."""
     if status := params.get("status"):
         node = next((n for n in the_map["nodes"] if n["status"] == status), None)
         return (f"Visits to {status}", node["cards"]) if node else None
@@ -303,6 +258,10 @@ def cards_behind(the_map: dict, params) -> tuple[str, list[int]] | None:
             path = the_map["variants"][k]
             return ("Path " + " → ".join(path["path"]), path["card_ids"])
         return None
+    for kind, title in (("blocked", "Blocked in"), ("breached", "Past the SLA in")):
+        if status := params.get(kind):
+            row = next((r for r in the_map["problems"] if r["status"] == status), None)
+            return (f"{title} {status}", row[f"{kind}_cards"]) if row else None
     if params.get("rework"):
         return ("Rework: cards back in a status they had left", the_map["rework"]["card_ids"])
     if (kind := params.get("deviation")) in the_map["conformance"]["deviating_cards"]:

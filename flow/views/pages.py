@@ -16,7 +16,7 @@ from flow import charts, forecasting, selectors
 from flow.api.maps import read_map_window
 from flow.api.queries import read_forecast_query
 from flow.map_chart import map_svg
-from flow.selectors.process_map import cards_behind, problem_areas, process_map
+from flow.selectors.process_map import cards_behind, process_map
 from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
 from processes.models import RequestCard, Status
@@ -114,7 +114,7 @@ def process_map_page(request, slug: str):
             "query": urlencode(window),
             "problems": [
                 {**row, "name": names.get(row["status"], row["status"])}
-                for row in problem_areas(the_map)
+                for row in the_map["problems"]
             ],
             "variants": [
                 (k, v, " → ".join(names.get(slug, slug) for slug in v["path"]))

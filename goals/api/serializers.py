@@ -151,3 +151,39 @@ class CatalogueSerializer(serializers.Serializer):
     dimension_kind = serializers.CharField()
     dimension_required = serializers.BooleanField()
     figure = serializers.CharField()
+
+
+class ChanceQuerySerializer(serializers.Serializer):
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    window_days = serializers.IntegerField(required=False, min_value=7, max_value=365)
+
+
+class ChanceWindowSerializer(serializers.Serializer):
+    # "from" is a Python keyword.
+    locals()["from"] = serializers.DateField()
+    to = serializers.DateField()
+
+
+class ChanceSerializer(serializers.Serializer):
+    """A key result's chance of reaching its target by the deadline, beside the owner's latest
+    confidence (goals' DEFINITIONS, "Chance by the deadline")."""
+
+    key_result = serializers.IntegerField()
+    metric = serializers.CharField()
+    dimension = serializers.CharField(allow_blank=True)
+    target = serializers.FloatField()
+    better = serializers.ChoiceField(choices=["up", "down"])
+    deadline = serializers.DateField(allow_null=True)
+    confidence = serializers.IntegerField(
+        allow_null=True, help_text="The owner's latest check-in, 0-10; null before any."
+    )
+    forecast = serializers.BooleanField(help_text="Whether this key result is forecast at all.")
+    probability = serializers.FloatField(
+        allow_null=True, help_text="0-1; null when not forecast or the history is not enough."
+    )
+    trials = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    window = ChanceWindowSerializer(allow_null=True)
+    weeks = serializers.IntegerField(help_text="ISO weeks simulated, the current one included.")
+    sufficient = serializers.BooleanField()
+    why = serializers.CharField(allow_blank=True)

@@ -15,6 +15,7 @@ from goals import selectors, services
 from goals.api import serializers as s
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
+from goals.selectors.chance import key_result_chance, new_seed
 from metrics.catalogue import catalogue_data
 from opmodel.api import VisibleViewSet
 from opmodel.errors import InvalidInput
@@ -141,6 +142,25 @@ class KeyResultViewSet(VisibleViewSet):
         kr = self.row(pk)
         rows = kr.weeks.order_by("week_start")
         return Response(s.HistorySerializer(rows, many=True, context={"metric": kr.metric}).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("seed", int, description="Replay a chance with its seed."),
+            OpenApiParameter("window_days", int, description="History window, default 30."),
+        ],
+        responses={200: s.ChanceSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def chance(self, request, pk=None):
+        """The chance of reaching the target by the deadline (a throughput target), beside the
+        owner's latest confidence."""
+        kr = self.row(pk)
+        query = self.query(s.ChanceQuerySerializer)
+        seed = query.pop("seed", None)
+        answer = key_result_chance(
+            kr, now=timezone.now(), seed=new_seed() if seed is None else seed, **query
+        )
+        return Response(s.ChanceSerializer(answer).data)
 
     @extend_schema(
         request=s.CheckInInputSerializer,

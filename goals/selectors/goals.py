@@ -43,6 +43,9 @@ class KeyResultView:
     overdue: bool
     may_check_in: bool = False
     today: date | None = None
+    # The chance of reaching the target by the deadline (goals/selectors/chance.py); the goal
+    # page fills it.
+    chance: dict | None = None
 
     @property
     def current_missing_text(self) -> str:

@@ -14,6 +14,8 @@ from goals.definitions import DEFINITIONS, GoalState, KRState
 from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
 from goals.permissions import may_create_goals, may_edit_goal, restrict_goals
+from goals.selectors.chance import key_result_chance
+from metrics.forecasts import FORECAST_METRICS
 from opmodel.forms import service_errors
 from processes.calendars import process_calendar
 from processes.selectors import processes_visible_to
@@ -56,6 +58,11 @@ def _goal_page(request, goal_id: int, *, check_in_form=None, check_in_kr=None, s
     # One zone named on the page: the calendar of the goal's first process (check-ins fall due
     # on it).
     first = view.processes[0] if view.processes else None
+    now = timezone.now()
+    for k in view.key_results:
+        if not k.kr.is_guardrail and k.kr.metric in FORECAST_METRICS:
+            # Seeded with the key result's id: the page reads the same until the history moves.
+            k.chance = key_result_chance(k.kr, now=now, seed=k.kr.pk)
     context = {
         "view": view,
         "goal": view.goal,

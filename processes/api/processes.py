@@ -2,13 +2,13 @@
 participants, the goals they serve and their headline figures, statuses and transitions."""
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from processes.api import serializers as s
+from processes.api.rules import ProcessRulesSerializer
 from processes.models import Process, Transition
 from processes.rules import process_rules
 from processes.selectors import process_participants, processes_visible_to
@@ -58,9 +58,10 @@ class ProcessViewSet(viewsets.ReadOnlyModelViewSet):
         process = self.get_object()
         return Response(self.get_serializer(process, context=self._context([process])).data)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: s.DetailSerializer})
+    @extend_schema(responses={200: ProcessRulesSerializer, 404: s.DetailSerializer})
     @action(detail=True, methods=["get"])
     def rules(self, request, *args, **kwargs):
         """The rules of the game: statuses with their next action and SLA, transitions with
-        their roles, conditions and approvals, exception rules, block reasons, the calendar."""
-        return Response(process_rules(self.get_object()))
+        their roles, conditions and approvals, exception rules, block reasons, the calendar,
+        the rhythm of reviews (when, how long, who facilitates)."""
+        return Response(ProcessRulesSerializer(process_rules(self.get_object())).data)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from opmodel.serializers import (  # noqa: F401 (DetailSerializer: the API's shared 4xx body)
     DetailSerializer,
+    FieldsBuiltOnce,
     StrictCharField,
 )
 from processes.models import (
@@ -153,7 +154,7 @@ class ClientSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class LineItemSerializer(serializers.ModelSerializer):
+class LineItemSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     line_price = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     line_cost = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
 
@@ -163,7 +164,7 @@ class LineItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CardSerializer(serializers.ModelSerializer):
+class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
     client = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     client_name = serializers.CharField(source="client.name", read_only=True, allow_null=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from processes.business_time import WorkingTime
+from processes.selectors import process_participants
 from reviews.definitions import Level
 from reviews.models import Rhythm
 
@@ -118,3 +119,34 @@ def cadence(
         held=len(held),
         missed_days=[day for day in slots if day not in held_days],
     )
+
+
+LEVEL_ORDER = {Level.DAILY: 0, Level.WEEKLY: 1, Level.MONTHLY: 2}
+
+
+def process_rhythms(processes) -> dict[int, list[dict]]:
+    """The rhythm of each process as its rules of the game show it (registered with
+    processes.summaries as "rhythm"): per active level, when (in words and as set: local time,
+    weekday, n-th), how long, the facilitating role and who holds it. Two queries."""
+    ids = [process.pk for process in processes]
+    holders = process_participants(ids)
+    rows: dict[int, list[dict]] = {}
+    rhythms = Rhythm.objects.filter(process_id__in=ids, is_active=True)
+    for rhythm in sorted(rhythms, key=lambda r: (r.process_id, LEVEL_ORDER.get(r.level, 9))):
+        rows.setdefault(rhythm.process_id, []).append(
+            {
+                "level": rhythm.level,
+                "when": rhythm_when(rhythm),
+                "time_of_day": rhythm.time_of_day.isoformat(timespec="minutes"),
+                "weekday": rhythm.weekday if rhythm.level != Level.DAILY else None,
+                "nth": rhythm.nth if rhythm.level == Level.MONTHLY else None,
+                "duration_minutes": rhythm.duration_minutes,
+                "facilitator_role": rhythm.facilitator_kind,
+                "facilitators": [
+                    held["user"]
+                    for held in holders.get(rhythm.process_id, [])
+                    if held["role"] == rhythm.facilitator_kind
+                ],
+            }
+        )
+    return rows

@@ -2,6 +2,7 @@
 
 from roles.selectors.holders import (
     RoleHolders,
+    grant_rows_of,
     grants_of,
     people_holding,
     people_holding_role_in,
@@ -10,6 +11,7 @@ from roles.selectors.holders import (
 
 __all__ = [
     "RoleHolders",
+    "grant_rows_of",
     "grants_of",
     "people_holding",
     "people_holding_role_in",

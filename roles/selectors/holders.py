@@ -5,6 +5,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from roles.models import ProcessRole, RoleKind
@@ -13,6 +14,21 @@ from roles.models import ProcessRole, RoleKind
 def grants_of(user) -> QuerySet[ProcessRole]:
     """The user's grants: their own and those of their groups."""
     return ProcessRole.objects.filter(Q(user=user) | Q(group__in=user.groups.all()))
+
+
+def grant_rows_of(user) -> list[tuple[int, str, str]]:
+    """(process id, kind, authority) of the grants of `grants_of`, read with one prepared
+    statement: every request that checks a role reads these, and building the ORM's query
+    (a subquery over the user's groups) cost about as much as running it."""
+    memberships = get_user_model().groups.through._meta
+    sql = (
+        f"SELECT process_id, kind, authority FROM {ProcessRole._meta.db_table}"
+        f" WHERE user_id = %s OR group_id IN (SELECT {memberships.get_field('group').column}"
+        f" FROM {memberships.db_table} WHERE {memberships.get_field('user').column} = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
