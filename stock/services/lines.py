@@ -47,6 +47,9 @@ def stock_item_add(
         StockLine.objects.create(
             item=item, card=card, product=product, warehouse=place, quantity=quantity
         )
+        # The place's stock row exists before its first reservation, which then finds and
+        # locks it in one statement (a concurrent insert of it is ignored).
+        Stock.objects.bulk_create([Stock(product=product, warehouse=place)], ignore_conflicts=True)
     return item
 
 

@@ -41,8 +41,10 @@ def needs_recount(*, product_ids) -> None:
         .values_list("product_id", "total")
     )
     for need in needs:
-        need.quantity = short.get(need.product_id) or 0
-    PurchaseNeed.objects.bulk_update(needs, ["quantity"])
+        quantity = short.get(need.product_id) or 0
+        if need.quantity != quantity:
+            need.quantity = quantity
+            PurchaseNeed.objects.filter(pk=need.pk).update(quantity=quantity)
 
 
 def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
@@ -67,9 +69,12 @@ def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
         return PurchaseNeed.objects.select_related("card").get(product_id=product.pk, is_open=True)
 
 
-def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> list[int]:
+def shortages_to_purchase(
+    *, actor, lines: list[StockLine], now: datetime, card: RequestCard | None = None
+) -> list[int]:
     """Link each short line's card to its product's open purchase card, opening one where
-    there is none, and tell purchasing's executors. Returns the purchase card ids."""
+    there is none, and tell purchasing's executors. Returns the purchase card ids. `card`:
+    the order card of every line, when the caller has it (saves reading it)."""
     if not lines:
         return []
     process = _purchasing_process()
@@ -92,7 +97,7 @@ def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> li
     order_cards = {}
     for line in lines:
         order_cards.setdefault(line.card_id, set()).add(line.product_id)
-    cards = RequestCard.objects.in_bulk(order_cards)
+    cards = {card.pk: card} if card is not None else RequestCard.objects.in_bulk(order_cards)
     for card_id, product_ids in order_cards.items():
         for product_id in product_ids:
             card_link(
