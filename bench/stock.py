@@ -286,6 +286,7 @@ def _round_in_processes(cards, ops, holds) -> tuple[list[float], list[str]]:
     answers = context.Queue()
 
     def client(card):
+        holds.clear()  # a forked copy: only this client's own hold goes back
         try:
             barrier.wait()
             started = time.perf_counter()

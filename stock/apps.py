@@ -16,10 +16,9 @@ class StockConfig(AppConfig):
         from stock import conditions as c
         from stock.figures import stock_weekly_figures, stock_weekly_html
         from stock.services.check import stock_health
-        from stock.views.cards import card_stock_panel, card_text_items_panel, short_marks
+        from stock.views.cards import card_stock_panel, short_marks
 
         card_panel_register(name="stock", render=card_stock_panel)
-        card_panel_register(name="text_items", render=card_text_items_panel)
         weekly_section_register(
             name="stock", compute=stock_weekly_figures, render=stock_weekly_html
         )

@@ -59,16 +59,20 @@ SHIPPING_EFFECT = "consume_stock"
 
 def card_has_shipped(card: RequestCard) -> bool:
     """The card has made its process's shipping move (a transition whose effects consume stock:
-    order to cash's `fulfil`), whether or not it had stock lines. One query; none for a process
-    that never ships."""
+    order to cash's `fulfil`), whether or not it had stock lines. One query (none on the card
+    page, whose events are prefetched, or for a process that never ships)."""
     names = [
         t.name
         for t in process_definition(card.process).transitions.values()
         if SHIPPING_EFFECT in (t.effects or [])
     ]
-    return bool(names) and (
-        Event.objects.filter(card=card, kind=EventKind.TRANSITION, transition__in=names).exists()
-    )
+    if not names:
+        return False
+    if "events" in getattr(card, "_prefetched_objects_cache", {}):  # the card page's
+        return any(
+            e.kind == EventKind.TRANSITION and e.transition in names for e in card.events.all()
+        )
+    return Event.objects.filter(card=card, kind=EventKind.TRANSITION, transition__in=names).exists()
 
 
 def _line_locked(item: LineItem) -> tuple[StockLine | None, Stock | None]:

@@ -27,28 +27,34 @@ from stock.services.reservations import card_lines_reserve
 
 
 def card_stock_panel(request, card, *, may_edit: bool):
+    """Availability and reserve beside the lines, then the free-text lines' forms. Read from
+    what the card page prefetched (items, events) and the card's stock lines: no query for
+    the free-text lines."""
     availability = card_availability(card)
+    may_edit = may_edit and card.process.slug != "purchasing"
     if not availability["lines"] and not may_edit:
         return ""
-    return render_to_string(
+    stock_items = {line["item"] for line in availability["lines"]}
+    html = render_to_string(
         "stock/_card_stock.html",
         {
             "card": card,
             "availability": availability,
-            "may_edit": may_edit and card.process.slug != "purchasing",
+            "may_edit": may_edit,
             "products": Product.objects.only("sku", "name") if may_edit else [],
         },
         request=request,
     )
+    if may_edit:
+        text_items = [item for item in card.items.all() if item.pk not in stock_items]
+        html += _text_items_panel(request, card, text_items)
+    return html
 
 
-def card_text_items_panel(request, card, *, may_edit: bool):
+def _text_items_panel(request, card, items) -> str:
     """The card's free-text lines (services, non-stock goods), each with a form to change or
     remove it while the card has not shipped; a refused form comes back with its field errors
     (`text_item_change` leaves it on the request)."""
-    if not may_edit or card.process.slug == "purchasing":
-        return ""
-    items = list(LineItem.objects.filter(card=card, stock_line__isnull=True).order_by("id"))
     if not items:
         return ""
     bound = getattr(request, "stock_text_forms", {})
