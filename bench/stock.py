@@ -8,8 +8,9 @@ It recreates its own PostgreSQL database (`opmodel_bench_stock` by default; the 
 "bench"), prints reservations per second and the p50/p95 latency of one reservation (goal: p95
 under 100 ms), checks that nothing was oversold and that stock_check agrees, and writes
 bench/results/stock.json. It also measures, first, each reservation alone (one after another:
-wall and CPU time, queries, how long the stock row is held) and, under load, how long each
-holder keeps the stock row (lock to commit): the figures that say where the time goes.
+wall and CPU time, SQL statements sent (BEGIN and COMMIT not counted), how long the stock row
+is held) and, under load, how long each holder keeps the stock row (lock to commit): the
+figures that say where the time goes.
 `--processes` runs each client in a forked process instead of a thread of this one (threads
 share one GIL, so Python work queues on one core).
 """
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,7 +61,6 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from processes.models import Process
@@ -111,13 +112,14 @@ def main() -> None:
     for index, card in enumerate(cards):
         kind = "full" if index < args.units else "short"
         holds.clear()
-        with CaptureQueriesContext(connection) as captured:
+        statements = []
+        with connection.execute_wrapper(partial(_counted, statements)):
             started, cpu = time.perf_counter(), time.thread_time()
             card_lines_reserve(actor=ops, card=card, now=timezone.now())
             solo[kind].append(
                 (time.perf_counter() - started, time.thread_time() - cpu, holds.taken()[0])
             )
-        queries[kind] = len(captured.captured_queries)  # the last: the purchase card is open
+        queries[kind] = len(statements)  # the last card's: the purchase card is open by then
     for card in cards:
         card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench solo")
     connection.close()
@@ -210,6 +212,11 @@ def main() -> None:
     )
 
 
+def _counted(statements: list, run, sql, *rest):
+    statements.append(sql)
+    return run(sql, *rest)
+
+
 def _p95(ordered: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)] if ordered else 0.0
 
@@ -259,14 +266,17 @@ def _lock_hold_recorder() -> _LockHolds:
     from stock.services import reservations
 
     holds = _LockHolds()
-    original = reservations._card_stocks_lock
+    # The reservation's locking statement: `_card_stocks_lock`, or `stocks_lock` in commits
+    # before it (to measure them with this script).
+    name = "_card_stocks_lock" if hasattr(reservations, "_card_stocks_lock") else "stocks_lock"
+    original = getattr(reservations, name)
 
-    def locking(card):
-        rows = original(card)
+    def locking(*args, **kwargs):
+        rows = original(*args, **kwargs)
         holds.locked()
         return rows
 
-    reservations._card_stocks_lock = locking
+    setattr(reservations, name, locking)
     return holds
 
 
