@@ -26,7 +26,11 @@ def stock_reserved_in_full(card: RequestCard, **_) -> str | None:
     )
     if not short:
         return None
-    links = list(card.links_out.filter(kind="purchase").values_list("target_id", flat=True))
+    links = list(
+        card.links_out.filter(kind="purchase", target__purchase_need__is_open=True)
+        .order_by("target_id")
+        .values_list("target_id", flat=True)
+    )
     named = "; ".join(
         f"{line.item.product}: {quantity_text(line.quantity - line.reserved)} of "
         f"{quantity_text(line.quantity)} short"
@@ -52,5 +56,5 @@ def consume_stock(*, card, actor, now, **_) -> None:
     card_lines_consume(actor=actor, card=card, now=now)
 
 
-def close_purchase(*, card, **_) -> None:
-    purchase_close(card=card)
+def close_purchase(*, card, actor, now, **_) -> None:
+    purchase_close(card=card, actor=actor, now=now)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 
@@ -12,6 +14,30 @@ class StockItemForm(forms.Form):
 class ItemChangeForm(forms.Form):
     quantity = forms.DecimalField(max_digits=12, decimal_places=3, min_value=0, required=False)
     remove = forms.BooleanField(required=False)
+
+
+class TextItemForm(forms.Form):
+    """A free-text line changed or removed on the card page (one form per line: `prefix`)."""
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    quantity = forms.DecimalField(
+        max_digits=12, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+    unit_price = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, label="Unit price"
+    )
+    unit_cost = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, label="Unit cost"
+    )
+    remove = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("remove"):
+            for name in ("quantity", "unit_price", "unit_cost"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, "This field is required.")
+        return data
 
 
 class MovementForm(forms.Form):

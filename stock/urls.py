@@ -9,6 +9,11 @@ urlpatterns = [
     path("cards/<int:card_id>/reserve/", cards.card_reserve, name="stock-card-reserve"),
     path("cards/<int:card_id>/stock-items/", cards.item_add, name="stock-item-add"),
     path(
+        "cards/<int:card_id>/text-items/<int:item_id>/",
+        cards.text_item_change,
+        name="stock-text-item-change",
+    ),
+    path(
         "cards/<int:card_id>/stock-items/<int:item_id>/",
         cards.item_change,
         name="stock-item-change",

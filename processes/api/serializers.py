@@ -86,10 +86,22 @@ class StatusSerializer(serializers.ModelSerializer):
 class TransitionDefinitionSerializer(serializers.ModelSerializer):
     sources = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     target = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    conditions = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The conditions the card must meet to move, by registered name "
+        "(e.g. stock_reserved_in_full).",
+    )
+    effects = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What the move also does in its transaction, by registered name, in order "
+        "(e.g. reserve_stock).",
+    )
 
     class Meta:
         model = Transition
-        fields = ["name", "label", "sources", "target", "allowed_roles", "conditions"]
+        fields = ["name", "label", "sources", "target", "allowed_roles", "conditions", "effects"]
 
 
 class ParticipantSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from processes.models import CardLink, EventKind, RequestCard
+from processes.models import CardLink, Event, EventKind, RequestCard
 from processes.services.events import event_record
 
 
@@ -12,14 +12,16 @@ def card_link(*, actor, source: RequestCard, target: RequestCard, kind: str, now
         source=source, target=target, kind=kind, defaults={"created_at": now}
     )
     if created:
-        for card, other in ((source, target), (target, source)):
+        Event.objects.bulk_create(
             event_record(
                 card=card,
                 kind=EventKind.LINKED,
                 actor=actor,
                 at=now,
                 data={"card": other.pk, "kind": kind},
-            ).save()
+            )
+            for card, other in ((source, target), (target, source))
+        )
     return created
 
 

@@ -36,8 +36,9 @@ def card_availability(card) -> dict:
         )
         .order_by("id")
     )
+    # The purchase cards it waits for: open ones (a cancelled or received one stays a link).
     purchase_cards = list(
-        CardLink.objects.filter(source=card, kind="purchase")
+        CardLink.objects.filter(source=card, kind="purchase", target__purchase_need__is_open=True)
         .order_by("target_id")
         .values_list("target_id", flat=True)
     )

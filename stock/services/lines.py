@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from opmodel.errors import Refused
-from processes.models import LineItem, RequestCard
+from processes.definition import process_definition
+from processes.models import Event, EventKind, LineItem, RequestCard
 from processes.services import card_item_add
 from processes.services.items import card_item_change, card_item_remove
 from stock.models import Stock, StockLine
@@ -47,12 +48,40 @@ def stock_item_add(
         StockLine.objects.create(
             item=item, card=card, product=product, warehouse=place, quantity=quantity
         )
+        # The place's stock row exists before its first reservation, which then finds and
+        # locks it in one statement (a concurrent insert of it is ignored).
+        Stock.objects.bulk_create([Stock(product=product, warehouse=place)], ignore_conflicts=True)
     return item
+
+
+SHIPPING_EFFECT = "consume_stock"
+
+
+def card_has_shipped(card: RequestCard) -> bool:
+    """The card has made its process's shipping move (a transition whose effects consume stock:
+    order to cash's `fulfil`), whether or not it had stock lines. One query (none on the card
+    page, whose events are prefetched, or for a process that never ships)."""
+    names = [
+        t.name
+        for t in process_definition(card.process).transitions.values()
+        if SHIPPING_EFFECT in (t.effects or [])
+    ]
+    if not names:
+        return False
+    if "events" in getattr(card, "_prefetched_objects_cache", {}):  # the card page's
+        return any(
+            e.kind == EventKind.TRANSITION and e.transition in names for e in card.events.all()
+        )
+    return Event.objects.filter(card=card, kind=EventKind.TRANSITION, transition__in=names).exists()
 
 
 def _line_locked(item: LineItem) -> tuple[StockLine | None, Stock | None]:
     line = StockLine.objects.filter(item=item).first()
     if line is None:
+        # A free-text line follows the stock lines' rule: once the card has shipped, what
+        # shipped is the record (a stock line is refused below, by its consumed flag).
+        if card_has_shipped(item.card):
+            raise Refused("This card has shipped: its lines can no longer change.")
         return None, None
     if line.consumed:
         raise Refused("This line has shipped: it can no longer change.")

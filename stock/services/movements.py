@@ -8,9 +8,17 @@ from django.db import transaction
 
 from opmodel.errors import Forbidden, InvalidInput
 from processes.models import RequestCard
-from stock.models import Movement, MovementKind, Product, PurchaseNeed, Stock, Warehouse
+from stock.models import (
+    Movement,
+    MovementKind,
+    Product,
+    PurchaseNeed,
+    Stock,
+    StockLine,
+    Warehouse,
+)
 from stock.services.locking import stocks_lock
-from stock.services.purchasing import needs_recount, waiting_notify
+from stock.services.purchasing import needs_recount, shortages_to_purchase, waiting_notify
 from stock.services.reservations import waiting_fill
 
 MOVABLE = {MovementKind.COUNT, MovementKind.RECEIPT, MovementKind.ADJUSTMENT}
@@ -113,6 +121,20 @@ def purchase_has_receipt(card) -> bool:
     return Movement.objects.filter(card=card, kind=MovementKind.RECEIPT).exists()
 
 
-def purchase_close(*, card, **_) -> None:
-    """The purchase card is received or cancelled: a later shortage opens a new one."""
-    PurchaseNeed.objects.filter(card=card).update(is_open=False)
+def purchase_close(*, card, actor, now: datetime, **_) -> list[int]:
+    """The purchase card is received or cancelled. Lines of its product still short (a
+    cancelled purchase, or a receipt that did not cover them all) are not left uncovered: they
+    open the product's next purchase card at once, linked to their order cards, and purchasing
+    hears of it. Returns the new purchase card ids (none when nothing waits)."""
+    closed = list(PurchaseNeed.objects.filter(card=card, is_open=True))
+    if not closed:
+        return []
+    PurchaseNeed.objects.filter(pk__in=[need.pk for need in closed]).update(is_open=False)
+    waiting = list(
+        StockLine.objects.filter(
+            product_id__in={need.product_id for need in closed}, short__gt=0, consumed=False
+        )
+        .select_related("product")
+        .order_by("short_since", "id")
+    )
+    return shortages_to_purchase(actor=actor, lines=waiting, now=now)

@@ -3,9 +3,11 @@ waiting), and the people concerned hear of it at once (docs/design.md, "Vocabula
 card)."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from notifications.services import notify
 from processes.models import Process, RequestCard
@@ -23,26 +25,23 @@ def _purchasing_process() -> Process | None:
     return Process.objects.filter(slug=PURCHASING, is_active=True).first()
 
 
-def needs_recount(*, product_ids) -> None:
-    """Each open purchase need's quantity: what the lines waiting for its product lack."""
+def needs_recount(*, product_ids, locked: bool = False) -> None:
+    """Each open purchase need's quantity: what the lines waiting for its product lack, in
+    one UPDATE. The needs are locked first (unless the caller holds them: `locked`), so that
+    of two recounts at once the later one's UPDATE, a statement of its own, reads what the
+    earlier committed (READ COMMITTED: each statement sees the latest)."""
     if not product_ids:
         return
-    # The needs are locked before the sum is read, so that of two recounts at once the later
-    # one reads what the earlier committed (READ COMMITTED: each statement sees the latest).
-    needs = list(
-        PurchaseNeed.objects.select_for_update()
-        .filter(product_id__in=product_ids, is_open=True)
-        .order_by("id")
-    )
-    short = dict(
-        StockLine.objects.filter(product_id__in=product_ids, short__gt=0, consumed=False)
+    open_needs = PurchaseNeed.objects.filter(product_id__in=product_ids, is_open=True)
+    if not locked:
+        list(open_needs.select_for_update().order_by("id").values_list("pk", flat=True))
+    short = (
+        StockLine.objects.filter(product_id=OuterRef("product_id"), short__gt=0, consumed=False)
         .values("product_id")
         .annotate(total=Sum("short"))
-        .values_list("product_id", "total")
+        .values("total")
     )
-    for need in needs:
-        need.quantity = short.get(need.product_id) or 0
-    PurchaseNeed.objects.bulk_update(needs, ["quantity"])
+    open_needs.update(quantity=Coalesce(Subquery(short), Value(Decimal(0))))
 
 
 def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
@@ -67,32 +66,41 @@ def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
         return PurchaseNeed.objects.select_related("card").get(product_id=product.pk, is_open=True)
 
 
-def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> list[int]:
+def shortages_to_purchase(
+    *, actor, lines: list[StockLine], now: datetime, card: RequestCard | None = None
+) -> list[int]:
     """Link each short line's card to its product's open purchase card, opening one where
-    there is none, and tell purchasing's executors. Returns the purchase card ids."""
+    there is none, and tell purchasing's executors. Returns the purchase card ids. `card`:
+    the order card of every line, when the caller has it (saves reading it)."""
     if not lines:
         return []
-    process = _purchasing_process()
-    if process is None:
-        return []
     products = {line.product_id: line for line in lines}
+    # The open needs are locked here, in id order, for the recount below (one query for both).
     needs = {
         n.product_id: n
-        for n in PurchaseNeed.objects.filter(product_id__in=products, is_open=True).select_related(
-            "card"
-        )
+        for n in PurchaseNeed.objects.select_for_update(of=("self",))
+        .filter(product_id__in=products, is_open=True)
+        .select_related("card")
+        .order_by("id")
     }
+    all_locked = True
     opened = []
+    process = None
     for product_id, line in products.items():
         if product_id not in needs:
+            process = process or _purchasing_process()
+            if process is None:
+                return []
             need = _purchase_open(actor=actor, process=process, line=line, now=now)
             if getattr(need, "opened", False):
                 opened.append(need)
+            else:
+                all_locked = False  # a concurrent opener's need, read without a lock
             needs[product_id] = need
     order_cards = {}
     for line in lines:
         order_cards.setdefault(line.card_id, set()).add(line.product_id)
-    cards = RequestCard.objects.in_bulk(order_cards)
+    cards = {card.pk: card} if card is not None else RequestCard.objects.in_bulk(order_cards)
     for card_id, product_ids in order_cards.items():
         for product_id in product_ids:
             card_link(
@@ -102,7 +110,7 @@ def shortages_to_purchase(*, actor, lines: list[StockLine], now: datetime) -> li
                 kind=LINK_KIND,
                 now=now,
             )
-    needs_recount(product_ids=set(products))
+    needs_recount(product_ids=set(products), locked=all_locked)
     if opened:
         holders = role_holders(process_ids=[process.pk], kinds=[RoleKind.EXECUTOR])
         users = holders.users(process.pk, RoleKind.EXECUTOR)

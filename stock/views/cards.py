@@ -13,25 +13,70 @@ from opmodel.errors import DomainError, InvalidInput
 from processes.models import LineItem
 from processes.permissions import require_card_editor
 from processes.selectors import cards_visible_to
-from stock.forms import ItemChangeForm, StockItemForm
+from processes.views.card import card_action
+from stock.forms import ItemChangeForm, StockItemForm, TextItemForm
 from stock.models import Product, StockLine
 from stock.selectors import card_availability, short_card_ids
-from stock.services.lines import stock_item_add, stock_item_change, stock_item_remove
+from stock.services.lines import (
+    card_has_shipped,
+    stock_item_add,
+    stock_item_change,
+    stock_item_remove,
+)
 from stock.services.reservations import card_lines_reserve
 
 
 def card_stock_panel(request, card, *, may_edit: bool):
+    """Availability and reserve beside the lines, then the free-text lines' forms. Read from
+    what the card page prefetched (items, events) and the card's stock lines: no query for
+    the free-text lines."""
     availability = card_availability(card)
+    may_edit = may_edit and card.process.slug != "purchasing"
     if not availability["lines"] and not may_edit:
         return ""
-    return render_to_string(
+    stock_items = {line["item"] for line in availability["lines"]}
+    html = render_to_string(
         "stock/_card_stock.html",
         {
             "card": card,
             "availability": availability,
-            "may_edit": may_edit and card.process.slug != "purchasing",
+            "may_edit": may_edit,
             "products": Product.objects.only("sku", "name") if may_edit else [],
         },
+        request=request,
+    )
+    if may_edit:
+        text_items = [item for item in card.items.all() if item.pk not in stock_items]
+        html += _text_items_panel(request, card, text_items)
+    return html
+
+
+def _text_items_panel(request, card, items) -> str:
+    """The card's free-text lines (services, non-stock goods), each with a form to change or
+    remove it while the card has not shipped; a refused form comes back with its field errors
+    (`text_item_change` leaves it on the request)."""
+    if not items:
+        return ""
+    bound = getattr(request, "stock_text_forms", {})
+    rows = [
+        (
+            item,
+            bound.get(item.pk)
+            or TextItemForm(
+                prefix=f"text{item.pk}",
+                initial={
+                    "version": card.version,
+                    "quantity": item.quantity,
+                    "unit_price": item.unit_price,
+                    "unit_cost": item.unit_cost,
+                },
+            ),
+        )
+        for item in items
+    ]
+    return render_to_string(
+        "stock/_card_text_items.html",
+        {"card": card, "rows": rows, "shipped": card_has_shipped(card)},
         request=request,
     )
 
@@ -98,6 +143,51 @@ def item_add(request, card_id: int):
         return _back(card_id)
     messages.success(request, "Stock line added.")
     return _back(card_id)
+
+
+@require_POST
+def text_item_change(request, card_id: int, item_id: int):
+    """Change or remove a free-text line from the card page, through the stock services (the
+    shipped card's rule); field errors re-render the card page with the line's form."""
+    card = _card(request, card_id)
+    item = get_object_or_404(LineItem.objects.select_related("card"), pk=item_id, card=card)
+    if StockLine.objects.filter(item=item).exists():
+        raise Http404("No such free-text line.")
+    form = TextItemForm(request.POST, prefix=f"text{item.pk}")
+    request.stock_text_forms = {item.pk: form}
+
+    def act(card, data):
+        try:
+            change(data, timezone.now())
+        except DomainError as exc:
+            if not isinstance(exc, InvalidInput):
+                request.stock_text_forms = {}  # a conflict or refusal shows fresh forms
+            raise
+
+    def change(data, now):
+        if data["remove"]:
+            stock_item_remove(
+                actor=request.user, item=item, expected_version=data["version"], at=now
+            )
+            return
+        changes = {name: data[name] for name in ("quantity", "unit_price", "unit_cost")}
+        stock_item_change(
+            actor=request.user,
+            item=item,
+            changes=changes,
+            expected_version=data["version"],
+            at=now,
+        )
+
+    return card_action(
+        request,
+        card_id,
+        key="stock_text_item",
+        form=form,
+        act=act,
+        success=lambda card: "Line removed." if form.cleaned_data["remove"] else "Line changed.",
+        redirect_to=reverse("card-detail", args=[card_id]) + "#text-items",
+    )
 
 
 @require_POST

@@ -213,6 +213,22 @@ def test_processes_list_statuses_and_transitions_by_slug(alice):
     assert "closed" not in moves["mark_lost"][0]
 
 
+def test_processes_show_each_transitions_conditions_and_effects(alice):
+    # Order to cash's stock rules are data on its transitions (stock app, migration 0002):
+    # the API says what a move checks and what it also does.
+    [o2c] = api_as(alice).get("/api/processes/").json()
+    moves = {t["name"]: (t["conditions"], t["effects"]) for t in o2c["transitions"]}
+    assert moves["price"] == (["has_line_items"], ["reserve_stock"])
+    assert moves["fulfil"] == (["stock_reserved_in_full"], ["consume_stock"])
+    assert moves["mark_lost"] == (["has_lost_reason"], ["release_stock"])
+    assert moves["qualify"] == (["has_client"], [])
+    schema = api_as(alice).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    shape = schema.json()["components"]["schemas"]["TransitionDefinition"]["properties"]
+    for field in ("conditions", "effects"):
+        assert shape[field]["type"] == "array" and shape[field]["readOnly"] is True
+        assert shape[field]["items"] == {"type": "string"}
+
+
 def test_processes_name_the_commitment_point_and_the_won_and_lost_statuses(alice):
     # What the figures read, said by the API itself: an outside recount needs no guesswork.
     [o2c] = api_as(alice).get("/api/processes/").json()
