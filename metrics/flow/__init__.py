@@ -27,7 +27,9 @@ week measured, the statement's parameters, running it), `sql` (the statement; th
 differences, seconds between two instants and reading JSON, are its `Dialect`), `weekly`
 (`weekly_flow_metrics`), `assemble` (rows to figures, a function per family), `members`
 (`cards_behind`: the same expressions give the cards behind a number, so that every figure on
-the dashboard links to exactly the cards it counts). Week arithmetic is in metrics/weeks.py.
+the dashboard links to exactly the cards it counts), `walk` (`weekly_flow_walk`: many weeks in
+one pass forward over the history, each week's figures equal to `weekly_flow_metrics`, for the
+backfill). Week arithmetic is in metrics/weeks.py.
 Callers use the names re-exported here.
 """
 
@@ -43,6 +45,7 @@ from metrics.flow.definitions import (
     TRAILING_WEEKS,
 )
 from metrics.flow.members import cards_behind
+from metrics.flow.walk import weekly_flow_walk
 from metrics.flow.weekly import weekly_flow_metrics
 from metrics.weeks import (
     day_ends,
@@ -75,4 +78,5 @@ __all__ = [
     "week_of",
     "week_shift",
     "weekly_flow_metrics",
+    "weekly_flow_walk",
 ]

@@ -9,10 +9,12 @@ that exist once per status (reach_0, last_0, ...) are numbered; the slugs are pa
 written into the text; every value from outside is a query parameter.
 """
 
+import re
+
 from metrics.flow.definitions import AGING_POINTS_PER_STATUS, PERCENTILES, SCATTER_POINTS
 from metrics.flow.dialect import Dialect, dialect
 
-__all__ = ["MEMBERS", "Dialect", "ctes", "dialect", "figures"]
+__all__ = ["MEMBERS", "Dialect", "ctes", "dialect", "events", "figures", "fold"]
 
 DAY = 86400.0
 
@@ -39,13 +41,14 @@ def _statuses(n: int, template: str, joiner: str = ",\n        ") -> str:
     return joiner.join(template.format(k=k, s=f"%(s{k})s") for k in range(n))
 
 
-def ctes(d: Dialect, n: int) -> str:
-    """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...)."""
-    secs = d.seconds
-    key, width = d.event_key("at", "id")
-    key_e = d.event_key("e.at", "e.id")[0]
-    move = "kind IN ('created', 'transition')"
-    reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
+MOVE = "kind IN ('created', 'transition')"
+
+
+def events(d: Dialect, *, until: str | None) -> str:
+    """The process's events that metrics read, with the values they carry taken out of their
+    JSON. `until`: a parameter naming the moment the figures are "as of" (the events after it
+    are kept only where a figure reads them: moves that ended a visit past its deadline, client
+    changes), or None for every event (the walk, metrics/flow/walk.py)."""
     breached = d.json_is_true("e.data", "sla", "breached")
     due = d.instant(d.json_text("e.data", "sla", "due_at"))
     client_change = f"{d.json_text('e.data', 'field')} = 'client'"
@@ -53,13 +56,14 @@ def ctes(d: Dialect, n: int) -> str:
     def client_text(key: str) -> str:  # a client id as text, '' for none (the latest wins)
         return f"COALESCE(CAST({d.json_text('e.data', key)} AS VARCHAR(20)), '')"
 
-    return f"""
-st AS (
-    SELECT slug, final FROM processes_status WHERE process_id = %(process)s
-),
-ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of";
-         -- and the later moves that ended a visit past its deadline (breaches by deadline)
-    SELECT e.id, e.card_id, e.kind, e.at, e.from_status, e.to_status, e.reason,
+    upto = (
+        f"""
+        AND (e.at < {until} OR (e.kind = 'transition' AND {breached})
+            OR e.kind = 'field_change')"""
+        if until
+        else ""
+    )
+    return f"""SELECT e.id, e.card_id, e.kind, e.at, e.from_status, e.to_status, e.reason,
         CASE WHEN e.kind = 'transition' AND {d.json_is_object("e.data", "sla")}
             THEN CASE WHEN {breached} THEN 1 ELSE 0 END
             END AS breached,
@@ -77,20 +81,44 @@ ev AS (  -- the process's events that metrics read, up to the moment the figures
     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
     WHERE c.process_id = %(process)s
         AND (e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
-            OR (e.kind = 'field_change' AND {client_change}))
-        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached})
-            OR e.kind = 'field_change')
-),
-card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
-    SELECT card_id,
+            OR (e.kind = 'field_change' AND {client_change})){upto}"""
+
+
+def fold(d: Dialect, n: int) -> str:
+    """The columns that fold a card's events (grouped by card_id) into its points: created,
+    started, last moved, its status, responsible person and client (the latest by (at, id)), its
+    channel at creation and the first time it reached each status. Every column is a MIN, a MAX
+    or a latest value, so folding events in two parts by time and merging gives the same row
+    (the walk, metrics/flow/walk.py)."""
+    width = d.event_key("at", "id")[1]
+    reach = _statuses(n, f"MIN(CASE WHEN {MOVE} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
+    return f"""card_id,
         MIN(CASE WHEN kind = 'created' THEN at END) AS created_at,
         MIN(CASE WHEN kind = 'transition' AND from_status = %(first)s THEN at END) AS started_at,
-        MAX(CASE WHEN {move} THEN at END) AS moved_at,
-        {d.latest("to_status", move, width)} AS state,
+        MAX(CASE WHEN {MOVE} THEN at END) AS moved_at,
+        {d.latest("to_status", MOVE, width)} AS state,
         {d.latest("COALESCE(resp, '')", "kind IN ('created', 'assignment')", width)} AS resp,
         MAX(chan) AS created_channel,
         {d.latest("cli", "cli IS NOT NULL", width)} AS cli,
-        {reach}
+        {reach}"""
+
+
+def ctes(d: Dialect, n: int, swap: dict[str, str] | None = None) -> str:
+    """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...).
+    `swap` replaces the bodies of the named expressions (the walk reads carried state)."""
+    secs = d.seconds
+    key, width = d.event_key("at", "id")
+    key_e = d.event_key("e.at", "e.id")[0]
+    text = f"""
+st AS (
+    SELECT slug, final FROM processes_status WHERE process_id = %(process)s
+),
+ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of";
+         -- and the later moves that ended a visit past its deadline (breaches by deadline)
+    {events(d, until="%(asof)s")}
+),
+card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
+    SELECT {fold(d, n)}
     FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
 cla AS (  -- for cards older than the client in the history: the client a card had before
@@ -264,6 +292,23 @@ rk AS (
         COUNT(*) OVER (PARTITION BY sample) AS n
     FROM smp
 )"""
+    return _swapped(text, swap) if swap else text
+
+
+def _swapped(text: str, swap: dict[str, str]) -> str:
+    """The expressions' text with the bodies of those named in `swap` replaced. Each expression
+    begins a line with `name AS (` and ends with a line that begins with `)`."""
+    parts = re.split(r"\n(?=\w+ AS \()", text)
+    out = []
+    for part in parts:
+        name = part.split(" ", 1)[0]
+        if name in swap:
+            tail = "," if part.rstrip().endswith(",") else ""
+            part = f"{name} AS (\n    {swap[name].strip()}\n){tail}"
+        out.append(part)
+    missing = set(swap) - {p.split(" ", 1)[0] for p in parts}
+    assert not missing, f"no such expressions: {missing}"
+    return "\n".join(out)
 
 
 def _row(metric: str, dim: str, ref: str, value: str, extra: str = "NULL") -> str:
