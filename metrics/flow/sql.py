@@ -109,6 +109,7 @@ def ctes(d: Dialect, n: int, swap: dict[str, str] | None = None) -> str:
     secs = d.seconds
     key, width = d.event_key("at", "id")
     key_e = d.event_key("e.at", "e.id")[0]
+    conv = _statuses(n, "COUNT(reach_{k}) AS c{k}", ", ")
     text = f"""
 st AS (
     SELECT slug, final FROM processes_status WHERE process_id = %(process)s
@@ -280,16 +281,20 @@ rep AS (
             GROUP BY client_id HAVING COUNT(*) >= 2
         )
 ),
-smp AS (
-    SELECT 'cycle_week' AS sample, cycle AS v FROM fw
-    UNION ALL SELECT 'lead_week', lead FROM fw
-    UNION ALL SELECT 'cycle_12w', cycle FROM fin
-    UNION ALL SELECT 'lead_12w', lead FROM fin
-    UNION ALL SELECT 'age', age FROM wip
+conv AS (  -- the trailing cohort and how many of it reached each status, in one pass
+    SELECT COUNT(*) AS cohort, {conv}
+    FROM cf WHERE created_at >= %(trail_start)s
+),
+smp AS (  -- k: the sample as a number, so that ranking sorts numbers, not collated text
+    SELECT 'cycle_week' AS sample, 1 AS k, cycle AS v FROM fw
+    UNION ALL SELECT 'lead_week', 2, lead FROM fw
+    UNION ALL SELECT 'cycle_12w', 3, cycle FROM fin
+    UNION ALL SELECT 'lead_12w', 4, lead FROM fin
+    UNION ALL SELECT 'age', 5, age FROM wip
 ),
 rk AS (
-    SELECT sample, v, ROW_NUMBER() OVER (PARTITION BY sample ORDER BY v) - 1 AS i,
-        COUNT(*) OVER (PARTITION BY sample) AS n
+    SELECT sample, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) - 1 AS i,
+        COUNT(*) OVER (PARTITION BY k) AS n
     FROM smp
 )"""
     return _swapped(text, swap) if swap else text
@@ -377,12 +382,8 @@ def figures(d: Dialect, n: int) -> list[str]:
         _row("blocked_cards", "''", "COUNT(DISTINCT card_id)", "0") + " FROM wblk",
         _row("sla", "status", "COUNT(*)", "SUM(breached)") + " FROM slv GROUP BY status",
         _row("sla_due", "status", "NULL", "COUNT(*)") + " FROM brk GROUP BY status",
-        *(
-            _row("conversion", f"%(s{k})s", "NULL", f"COUNT(reach_{k})")
-            + " FROM cf WHERE created_at >= %(trail_start)s"
-            for k in range(n)
-        ),
-        _row("cohort", "''", "NULL", "COUNT(*)") + " FROM cf WHERE created_at >= %(trail_start)s",
+        *(_row("conversion", f"%(s{k})s", "NULL", f"c{k}") + " FROM conv" for k in range(n)),
+        _row("cohort", "''", "NULL", "cohort") + " FROM conv",
         _row(
             "finished_by_channel",
             "channel",

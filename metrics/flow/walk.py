@@ -29,10 +29,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from metrics.flow.assemble import assemble
-from metrics.flow.context import query_params, run, week_context
+from metrics.flow.context import query_params, week_context
 from metrics.flow.sql import Dialect, _row, ctes, dialect, events, figures, fold
 from metrics.weeks import parse_week
 
@@ -43,6 +43,11 @@ EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
     "flow_walk_due",
     "flow_walk_cli",
 )
+# PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
+# files each week (temp_buffers, settable only before the session's first temporary table), and
+# the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
+# statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
+TEMP_BUFFERS, WORK_MEM = "256MB", "64MB"
 # A card the week's figures can see (see the module's docstring).
 SEEN = "(finished_at IS NULL OR finished_at >= %(trail_start)s OR created_at >= %(trail_start)s)"
 
@@ -69,7 +74,7 @@ def weekly_flow_walk(
         for ctx in contexts:
             params = query_params(ctx)
             _advance(d, n, params, before)
-            yield ctx.week, assemble(ctx, run(sql, params))
+            yield ctx.week, assemble(ctx, _run(sql, params))
             before = params["asof"]
 
 
@@ -78,9 +83,16 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     reach = "".join(f", reach_{k}" for k in range(n))
     return {
         "ev": f"SELECT * FROM {EVENTS} WHERE at >= %(start)s AND at < %(asof)s",
-        "card": f"""SELECT card_id, created_at, started_at, moved_at, state, resp, created_channel,
-        cli{reach}
-    FROM {STATE} WHERE {SEEN}""",
+        # The state carries the card's own channel and client (read once, when the card is
+        # first folded), so that a week does not join every card again.
+        "card": f"SELECT card_id FROM {STATE} WHERE 1 = 0",  # cs reads the state itself
+        "cs": f"""SELECT card_id, created_at, started_at, moved_at, state, resp, created_channel,
+        cli{reach}, COALESCE(created_channel, card_channel) AS channel,
+        CASE WHEN COALESCE(s.cli, cla.cli_after) IS NULL THEN s.card_client
+            WHEN COALESCE(s.cli, cla.cli_after) = '' THEN NULL
+            ELSE CAST(COALESCE(s.cli, cla.cli_after) AS BIGINT) END AS client_id
+    FROM {STATE} s LEFT JOIN cla USING (card_id)
+    WHERE s.created_at IS NOT NULL AND {SEEN}""",
         "cla": f"""SELECT card_id,
         {d.earliest("cli_old", "cli_old IS NOT NULL", width)} AS cli_after
     FROM {CLIENTS} WHERE at >= %(asof)s GROUP BY card_id""",
@@ -126,6 +138,12 @@ def _tables(d: Dialect, n: int, params: dict):
     """The temporary tables of one walk, dropped at the end, whatever happens."""
     names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS)
     _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+    if d.name == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass  # this session has used temporary tables already: it keeps its size
     try:
         _execute(
             [
@@ -142,8 +160,11 @@ def _tables(d: Dialect, n: int, params: dict):
                 f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
                 f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
                     FROM {EVENTS} WHERE kind = 'field_change'""",
-                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at
-                    FROM (SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id) f""",
+                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
+                        c.channel AS card_channel, c.client_id AS card_client
+                    FROM processes_requestcard c JOIN (
+                        SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
+                    ) f ON c.id = f.card_id""",
                 f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
                 *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS),
             ],
@@ -174,9 +195,11 @@ def _advance(d: Dialect, n: int, params: dict, before) -> None:
     ]
     statements = [
         f"""INSERT INTO {STATE}
-        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at
+        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
+            c.channel, c.client_id
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
+            JOIN processes_requestcard c ON c.id = f.card_id
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}"""
@@ -191,7 +214,20 @@ def _analyze(d: Dialect, *tables: str) -> list[str]:
     return [f"ANALYZE {t}" for t in tables] if d.name == "postgresql" else []
 
 
+def _run(sql: str, params: dict) -> list[tuple]:
+    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _execute(statements: list[str], params: dict) -> None:
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         for sql in statements:
             cursor.execute(sql, params if "%(" in sql else None)
