@@ -23,7 +23,8 @@ PostgreSQL's `percentile_cont` and numpy's default, with window functions (`ROW_
 `COUNT OVER`) and integer arithmetic, so that PostgreSQL and SQLite run the same text.
 
 Where things are: `definitions` (the words, windows, sample sizes and rounding), `context` (the
-week measured, the statement's parameters, running it), `sql` (the statement; the few vendor
+week measured, the statement's parameters, running it), `history` (the events read and the
+fold of a card's events, shared by the statement and the walk), `sql` (the statement; the few vendor
 differences, seconds between two instants and reading JSON, are its `Dialect`), `weekly`
 (`weekly_flow_metrics`), `assemble` (rows to figures, a function per family), `members`
 (`cards_behind`: the same expressions give the cards behind a number, so that every figure on

@@ -33,7 +33,8 @@ from django.db import DatabaseError, connection, transaction
 
 from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, week_context
-from metrics.flow.sql import Dialect, _row, ctes, dialect, events, figures, fold
+from metrics.flow.history import events, fold
+from metrics.flow.sql import Dialect, _row, ctes, dialect, figures
 from metrics.weeks import parse_week
 
 EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
