@@ -16,7 +16,7 @@ data), at N cards, it measures:
 - a new week: the last week alone by `weekly_snapshot_compute` (what the hourly catch-up runs
   when one week has ended) and by a walk of that week alone (the history copied and folded
   once, then the week), median of `--runs`.
-It prints a table and writes bench/results/weekly_backfill.json. The database named in the URL
+It prints a table and writes bench/results/weekly_backfill_<N>.json (N: 100k, 1m ...). The database named in the URL
 is dropped and recreated (its name must contain "bench") unless `--reuse` finds N cards there
 (generated in the same ISO week: the year measured ends with the week before the current one).
 """
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import weekly_metrics as wm  # noqa: E402
 
-RESULTS = common.ROOT / "bench" / "results" / "weekly_backfill.json"
+RESULTS = common.ROOT / "bench" / "results" / "weekly_backfill_<N>.json"  # N: 100k, 1m ...
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/opmodel_bench_backfill"
 GOAL_SECONDS_AT_1M = 120  # issue 25: the year's backfill at 1,000,000 cards
 
@@ -158,6 +158,10 @@ def main() -> None:
     parser.add_argument("--floor-all", action="store_true", help="every week against the floor")
     parser.add_argument("--runs", type=int, default=3, help="runs of the new week (median)")
     args = parser.parse_args()
+    if args.output == RESULTS:
+        size = f"{args.cards // 1_000_000}m" if args.cards % 1_000_000 == 0 else None
+        size = size or f"{args.cards // 1000}k"
+        args.output = RESULTS.with_name(f"weekly_backfill_{size}.json")
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the floor is PostgreSQL SQL (percentile_cont, jsonb): give a PostgreSQL URL")
 
