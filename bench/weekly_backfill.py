@@ -16,9 +16,10 @@ data), at N cards, it measures:
 - a new week: the last week alone by `weekly_snapshot_compute` (what the hourly catch-up runs
   when one week has ended) and by a walk of that week alone (the history copied and folded
   once, then the week), median of `--runs`.
-It prints a table and writes bench/results/weekly_backfill_<N>.json (N: 100k, 1m ...). The database named in the URL
-is dropped and recreated (its name must contain "bench") unless `--reuse` finds N cards there
-(generated in the same ISO week: the year measured ends with the week before the current one).
+It prints a table and writes bench/results/weekly_backfill_<N>.json (N: 100k, 1m ...). The
+database named in the URL is dropped and recreated (its name must contain "bench") unless
+`--reuse` finds N cards there (generated in the same ISO week: the year measured ends with the
+week before the current one).
 """
 
 import statistics
