@@ -23,11 +23,14 @@ PostgreSQL's `percentile_cont` and numpy's default, with window functions (`ROW_
 `COUNT OVER`) and integer arithmetic, so that PostgreSQL and SQLite run the same text.
 
 Where things are: `definitions` (the words, windows, sample sizes and rounding), `context` (the
-week measured, the statement's parameters, running it), `sql` (the statement; the few vendor
+week measured, the statement's parameters, running it), `history` (the events read and the
+fold of a card's events, shared by the statement and the walk), `sql` (the statement; the few vendor
 differences, seconds between two instants and reading JSON, are its `Dialect`), `weekly`
 (`weekly_flow_metrics`), `assemble` (rows to figures, a function per family), `members`
 (`cards_behind`: the same expressions give the cards behind a number, so that every figure on
-the dashboard links to exactly the cards it counts). Week arithmetic is in metrics/weeks.py.
+the dashboard links to exactly the cards it counts), `walk` (`weekly_flow_walk`: many weeks in
+one pass forward over the history, each week's figures equal to `weekly_flow_metrics`, for the
+backfill). Week arithmetic is in metrics/weeks.py.
 Callers use the names re-exported here.
 """
 
@@ -43,6 +46,7 @@ from metrics.flow.definitions import (
     TRAILING_WEEKS,
 )
 from metrics.flow.members import cards_behind
+from metrics.flow.walk import weekly_flow_walk
 from metrics.flow.weekly import weekly_flow_metrics
 from metrics.weeks import (
     day_ends,
@@ -75,4 +79,5 @@ __all__ = [
     "week_of",
     "week_shift",
     "weekly_flow_metrics",
+    "weekly_flow_walk",
 ]

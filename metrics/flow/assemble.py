@@ -298,7 +298,8 @@ def _cumulative_flow(r: Rows, ctx: WeekContext) -> dict:
     The rows count arrivals per day bucket: 0 before the week, 1..7 its days, 8 after."""
     buckets: dict[str, dict[int, int]] = {}
     for status, bucket, n, _ in r.of("cfd"):
-        buckets.setdefault(status, {})[int(bucket)] = int(n)
+        line = buckets.setdefault(status, {})  # the walk adds a second row to bucket 0
+        line[int(bucket)] = line.get(int(bucket), 0) + int(n)
     ends = day_ends(ctx.process, ctx.start)
     day_starts = [ctx.start, *ends[:-1]]
     order = ctx.order

@@ -9,8 +9,11 @@ that exist once per status (reach_0, last_0, ...) are numbered; the slugs are pa
 written into the text; every value from outside is a query parameter.
 """
 
+import re
+
 from metrics.flow.definitions import AGING_POINTS_PER_STATUS, PERCENTILES, SCATTER_POINTS
 from metrics.flow.dialect import Dialect, dialect
+from metrics.flow.history import events, fold, statuses_sql
 
 __all__ = ["MEMBERS", "Dialect", "ctes", "dialect", "figures"]
 
@@ -34,63 +37,23 @@ def _half_up(a: str, b: str) -> str:
     )
 
 
-def _statuses(n: int, template: str, joiner: str = ",\n        ") -> str:
-    """One SQL fragment per status of the process (k, and its slug as the parameter s{k})."""
-    return joiner.join(template.format(k=k, s=f"%(s{k})s") for k in range(n))
-
-
-def ctes(d: Dialect, n: int) -> str:
-    """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...)."""
+def ctes(d: Dialect, n: int, swap: dict[str, str] | None = None) -> str:
+    """The common table expressions for a process with `n` statuses (slugs in %(s0)s ...).
+    `swap` replaces the bodies of the named expressions (the walk reads carried state)."""
     secs = d.seconds
     key, width = d.event_key("at", "id")
     key_e = d.event_key("e.at", "e.id")[0]
-    move = "kind IN ('created', 'transition')"
-    reach = _statuses(n, f"MIN(CASE WHEN {move} AND to_status = {{s}} THEN at END) AS reach_{{k}}")
-    breached = d.json_is_true("e.data", "sla", "breached")
-    due = d.instant(d.json_text("e.data", "sla", "due_at"))
-    client_change = f"{d.json_text('e.data', 'field')} = 'client'"
-
-    def client_text(key: str) -> str:  # a client id as text, '' for none (the latest wins)
-        return f"COALESCE(CAST({d.json_text('e.data', key)} AS VARCHAR(20)), '')"
-
-    return f"""
+    conv = statuses_sql(n, "COUNT(reach_{k}) AS c{k}", ", ")
+    text = f"""
 st AS (
     SELECT slug, final FROM processes_status WHERE process_id = %(process)s
 ),
 ev AS (  -- the process's events that metrics read, up to the moment the figures are "as of";
          -- and the later moves that ended a visit past its deadline (breaches by deadline)
-    SELECT e.id, e.card_id, e.kind, e.at, e.from_status, e.to_status, e.reason,
-        CASE WHEN e.kind = 'transition' AND {d.json_is_object("e.data", "sla")}
-            THEN CASE WHEN {breached} THEN 1 ELSE 0 END
-            END AS breached,
-        CASE WHEN e.kind = 'transition' AND {breached}
-            THEN COALESCE({due}, e.at) END AS due_at,
-        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "responsible")}
-            WHEN e.kind = 'assignment' THEN {d.json_text("e.data", "new")} END AS resp,
-        CASE WHEN e.kind = 'created' THEN {d.json_text("e.data", "channel")} END AS chan,
-        CASE WHEN e.kind = 'created' AND {d.json_has("e.data", "client_id")}
-                THEN {client_text("client_id")}
-            WHEN e.kind = 'field_change' AND {d.json_has("e.data", "new_id")}
-                THEN {client_text("new_id")} END AS cli,
-        CASE WHEN e.kind = 'field_change' AND {d.json_has("e.data", "old_id")}
-            THEN {client_text("old_id")} END AS cli_old
-    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
-    WHERE c.process_id = %(process)s
-        AND (e.kind IN ('created', 'transition', 'block', 'unblock', 'assignment')
-            OR (e.kind = 'field_change' AND {client_change}))
-        AND (e.at < %(asof)s OR (e.kind = 'transition' AND {breached})
-            OR e.kind = 'field_change')
+    {events(d, until="%(asof)s")}
 ),
 card AS (  -- one pass folds each card's events into its points; "latest" is by (at, id)
-    SELECT card_id,
-        MIN(CASE WHEN kind = 'created' THEN at END) AS created_at,
-        MIN(CASE WHEN kind = 'transition' AND from_status = %(first)s THEN at END) AS started_at,
-        MAX(CASE WHEN {move} THEN at END) AS moved_at,
-        {d.latest("to_status", move, width)} AS state,
-        {d.latest("COALESCE(resp, '')", "kind IN ('created', 'assignment')", width)} AS resp,
-        MAX(chan) AS created_channel,
-        {d.latest("cli", "cli IS NOT NULL", width)} AS cli,
-        {reach}
+    SELECT {fold(d, n)}
     FROM ev WHERE at < %(asof)s GROUP BY card_id
 ),
 cla AS (  -- for cards older than the client in the history: the client a card had before
@@ -252,18 +215,39 @@ rep AS (
             GROUP BY client_id HAVING COUNT(*) >= 2
         )
 ),
-smp AS (
-    SELECT 'cycle_week' AS sample, cycle AS v FROM fw
-    UNION ALL SELECT 'lead_week', lead FROM fw
-    UNION ALL SELECT 'cycle_12w', cycle FROM fin
-    UNION ALL SELECT 'lead_12w', lead FROM fin
-    UNION ALL SELECT 'age', age FROM wip
+conv AS (  -- the trailing cohort and how many of it reached each status, in one pass
+    SELECT COUNT(*) AS cohort, {conv}
+    FROM cf WHERE created_at >= %(trail_start)s
+),
+smp AS (  -- k: the sample as a number, so that ranking sorts numbers, not collated text
+    SELECT 'cycle_week' AS sample, 1 AS k, cycle AS v FROM fw
+    UNION ALL SELECT 'lead_week', 2, lead FROM fw
+    UNION ALL SELECT 'cycle_12w', 3, cycle FROM fin
+    UNION ALL SELECT 'lead_12w', 4, lead FROM fin
+    UNION ALL SELECT 'age', 5, age FROM wip
 ),
 rk AS (
-    SELECT sample, v, ROW_NUMBER() OVER (PARTITION BY sample ORDER BY v) - 1 AS i,
-        COUNT(*) OVER (PARTITION BY sample) AS n
+    SELECT sample, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) - 1 AS i,
+        COUNT(*) OVER (PARTITION BY k) AS n
     FROM smp
 )"""
+    return _swapped(text, swap) if swap else text
+
+
+def _swapped(text: str, swap: dict[str, str]) -> str:
+    """The expressions' text with the bodies of those named in `swap` replaced. Each expression
+    begins a line with `name AS (` and ends with a line that begins with `)`."""
+    parts = re.split(r"\n(?=\w+ AS \()", text)
+    out = []
+    for part in parts:
+        name = part.split(" ", 1)[0]
+        if name in swap:
+            tail = "," if part.rstrip().endswith(",") else ""
+            part = f"{name} AS (\n    {swap[name].strip()}\n){tail}"
+        out.append(part)
+    missing = set(swap) - {p.split(" ", 1)[0] for p in parts}
+    assert not missing, f"no such expressions: {missing}"
+    return "\n".join(out)
 
 
 def _row(metric: str, dim: str, ref: str, value: str, extra: str = "NULL") -> str:
@@ -332,12 +316,8 @@ def figures(d: Dialect, n: int) -> list[str]:
         _row("blocked_cards", "''", "COUNT(DISTINCT card_id)", "0") + " FROM wblk",
         _row("sla", "status", "COUNT(*)", "SUM(breached)") + " FROM slv GROUP BY status",
         _row("sla_due", "status", "NULL", "COUNT(*)") + " FROM brk GROUP BY status",
-        *(
-            _row("conversion", f"%(s{k})s", "NULL", f"COUNT(reach_{k})")
-            + " FROM cf WHERE created_at >= %(trail_start)s"
-            for k in range(n)
-        ),
-        _row("cohort", "''", "NULL", "COUNT(*)") + " FROM cf WHERE created_at >= %(trail_start)s",
+        *(_row("conversion", f"%(s{k})s", "NULL", f"c{k}") + " FROM conv" for k in range(n)),
+        _row("cohort", "''", "NULL", "cohort") + " FROM conv",
         _row(
             "finished_by_channel",
             "channel",

@@ -17,6 +17,7 @@ from metrics.services.snapshots import (
     weekly_snapshot_compute,
     weekly_snapshots_catch_up,
     weekly_snapshots_current,
+    weekly_snapshots_walk,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "weekly_snapshot_compute",
     "weekly_snapshots_catch_up",
     "weekly_snapshots_current",
+    "weekly_snapshots_walk",
 ]

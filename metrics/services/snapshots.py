@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics.flow import week_of, week_shift, weekly_flow_metrics
+from metrics.flow.walk import weekly_flow_walk
 from metrics.models import WeeklyFigure, WeeklySnapshot
 from metrics.signals import weekly_snapshot_written
 from processes.models import Process
@@ -50,7 +51,29 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
     """
     process = Process.objects.get(pk=process_id)
     now = now or timezone.now()
-    figures = weekly_flow_metrics(process=process, week=week, now=now)
+    return _snapshot_store(process, weekly_flow_metrics(process=process, week=week, now=now), now)
+
+
+def weekly_snapshots_walk(
+    *, process_id: int, weeks: list[str], now: datetime | None = None, progress=None
+) -> list[str]:
+    """The snapshots of many weeks of a process, each as `weekly_snapshot_compute` writes it,
+    computed in one walk forward over the history (metrics.flow.walk: the history read once,
+    not once per week). `progress(week)` is called after each week is stored. Returns the
+    weeks, oldest first."""
+    process = Process.objects.get(pk=process_id)
+    now = now or timezone.now()
+    done = []
+    for week, figures in weekly_flow_walk(process=process, weeks=weeks, now=now):
+        _snapshot_store(process, figures, now)
+        done.append(week)
+        if progress:
+            progress(week)
+    return done
+
+
+def _snapshot_store(process, figures: dict, now: datetime) -> WeeklySnapshot:
+    week = figures["week"]
     rows = _figure_rows(figures)
     with transaction.atomic():
         snapshot, _ = WeeklySnapshot.objects.update_or_create(
@@ -127,9 +150,14 @@ def weekly_snapshots_catch_up(*, now: datetime | None = None, weeks: int = 12) -
     done = []
     for process in processes:
         current = week_of(process, now)
-        for back in range(weeks, 0, -1):
-            week = week_shift(current, -back)
-            if (process.pk, week) not in done_already:
-                weekly_snapshot_compute(process_id=process.pk, week=week, now=now)
-                done.append(f"{process.slug} {week}")
+        missing = [
+            week
+            for week in (week_shift(current, -back) for back in range(weeks, 0, -1))
+            if (process.pk, week) not in done_already
+        ]
+        if len(missing) == 1:  # the usual case, the week that just ended: read it alone
+            weekly_snapshot_compute(process_id=process.pk, week=missing[0], now=now)
+        elif missing:  # weeks missed while the workers were down: one walk over the history
+            weekly_snapshots_walk(process_id=process.pk, weeks=missing, now=now)
+        done += [f"{process.slug} {week}" for week in missing]
     return done

@@ -1,0 +1,234 @@
+"""The weekly figures of many weeks in one walk forward over the events (the backfill, issue 25).
+
+`weekly_flow_metrics` folds the whole history up to a week's end for every week, so a year of
+weeks reads the history 52 times. The walk reads it once: it copies the process's events that
+metrics read into temporary tables (their JSON taken apart once), then goes forward week by
+week, folding only the week's new events into a table of per-card state and merging them with
+what it carried (every column of the fold is a MIN, a MAX or the latest by (at, id), and the
+week's events all come after the carried ones, so the merge equals a fold of everything up to
+the week's end). Each week's figures are then the same statement as `weekly_flow_metrics`
+(metrics/flow/sql.py, its `figures` and all but six of its expressions, word for word) with
+those six reading the carried tables instead of the whole history:
+
+- `card`: the carried state of the cards a week's figures can see: open at the week's end, or
+  finished or created in the trailing 12 weeks. Any other card finished before the trailing
+  window began, so it reached every status before the week: it counts only in the cumulative
+  flow's line before the week, added by `walk_old` (a row of counts) below;
+- `ev`: the week's events only (what the SLA visits and the agreed cards read);
+- `cla`, `brk`, `bk`, `bk2`: the client changes, the deadlines that passed, the blocks (each
+  paired once with the next block or unblock of its card; the pair counts only if that next
+  event is before the week's end, as when the week pairs them itself), read by time.
+
+`weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
+bench/weekly_backfill.py compare every figure of every week walked with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.db import DatabaseError, connection, transaction
+
+from metrics.flow.assemble import assemble
+from metrics.flow.context import query_params, week_context
+from metrics.flow.history import events, fold
+from metrics.flow.sql import Dialect, _row, ctes, dialect, figures
+from metrics.weeks import parse_week
+
+EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
+    "flow_walk_ev",
+    "flow_walk_state",
+    "flow_walk_bk",
+    "flow_walk_due",
+    "flow_walk_cli",
+)
+# PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
+# files each week (temp_buffers, settable only before the session's first temporary table), and
+# the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
+# statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
+TEMP_BUFFERS, WORK_MEM = "256MB", "64MB"
+# A card the week's figures can see (see the module's docstring).
+SEEN = "(finished_at IS NULL OR finished_at >= %(trail_start)s OR created_at >= %(trail_start)s)"
+
+
+def weekly_flow_walk(
+    *, process, weeks: list[str], now: datetime | None = None
+) -> Iterator[tuple[str, dict]]:
+    """(week, figures) for each of `weeks`, oldest first, each equal to
+    `weekly_flow_metrics(process=process, week=week, now=now)`. Reads the history once; the
+    temporary tables live on this connection until the last week is given (or the loop is left).
+    """
+    contexts = [
+        week_context(process=process, week=week, now=now)
+        for week in sorted(set(weeks), key=parse_week)
+    ]
+    if not contexts:
+        return
+    d, n = dialect(), len(contexts[0].statuses)
+    sql = f"WITH {ctes(d, n, swap=_swap(d, n))},\n{_old(n)}\n" + "\nUNION ALL\n".join(
+        [*figures(d, n), *_old_cfd(n)]
+    )
+    with _tables(d, n, query_params(contexts[0])):
+        before = None
+        for ctx in contexts:
+            params = query_params(ctx)
+            _advance(d, n, params, before)
+            yield ctx.week, assemble(ctx, _run(sql, params))
+            before = params["asof"]
+
+
+def _swap(d: Dialect, n: int) -> dict[str, str]:
+    width = d.event_key("at", "id")[1]
+    reach = "".join(f", reach_{k}" for k in range(n))
+    return {
+        "ev": f"SELECT * FROM {EVENTS} WHERE at >= %(start)s AND at < %(asof)s",
+        # The state carries the card's own channel and client (read once, when the card is
+        # first folded), so that a week does not join every card again.
+        "card": f"SELECT card_id FROM {STATE} WHERE 1 = 0",  # cs reads the state itself
+        "cs": f"""SELECT card_id, created_at, started_at, moved_at, state, resp, created_channel,
+        cli{reach}, COALESCE(created_channel, card_channel) AS channel,
+        CASE WHEN COALESCE(s.cli, cla.cli_after) IS NULL THEN s.card_client
+            WHEN COALESCE(s.cli, cla.cli_after) = '' THEN NULL
+            ELSE CAST(COALESCE(s.cli, cla.cli_after) AS BIGINT) END AS client_id
+    FROM {STATE} s LEFT JOIN cla USING (card_id)
+    WHERE s.created_at IS NOT NULL AND {SEEN}""",
+        "cla": f"""SELECT card_id,
+        {d.earliest("cli_old", "cli_old IS NOT NULL", width)} AS cli_after
+    FROM {CLIENTS} WHERE at >= %(asof)s GROUP BY card_id""",
+        # A block whose unblock came before the week lies outside it: only the cards finished
+        # in the week need those (their blocked time inside the cycle).
+        "bk": f"""SELECT card_id, kind, at, reason,
+        CASE WHEN next_at < %(asof)s THEN next_kind END AS next_kind,
+        CASE WHEN next_at < %(asof)s THEN next_at END AS next_at
+    FROM {BLOCKS}
+    WHERE at < %(asof)s AND (next_kind IS NULL OR next_kind <> 'unblock'
+        OR next_at > %(start)s OR card_id IN (SELECT card_id FROM fw))""",
+        "bk2": f"""SELECT bk.card_id, bk.reason, bk.at AS b_from, s.finished_at,
+        CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
+    FROM bk JOIN {STATE} s ON s.card_id = bk.card_id
+    WHERE bk.kind = 'block' AND s.created_at IS NOT NULL""",
+        "brk": f"""SELECT card_id, from_status AS status FROM {DUES}
+    WHERE due_at >= %(start)s AND due_at < %(asof)s
+    UNION ALL
+    SELECT c.id, c.status FROM processes_requestcard c
+    WHERE c.process_id = %(process)s AND c.sla_allowance IS NOT NULL
+        AND c.status_changed_at < %(asof)s AND c.due_at >= %(start)s AND c.due_at < %(asof)s""",
+    }
+
+
+def _old(n: int) -> str:
+    counts = ", ".join(f"COUNT(reach_{k}) AS c{k}" for k in range(n))
+    return f"""walk_old AS (  -- the cards out of sight: how many reached each status, all before
+                 -- the week
+    SELECT {counts} FROM {STATE} WHERE created_at IS NOT NULL AND NOT {SEEN}
+)"""
+
+
+def _old_cfd(n: int) -> list[str]:
+    """The cumulative flow's line before the week, of the cards out of sight (assemble adds
+    the rows of one bucket)."""
+    return [
+        _row("cfd", f"%(s{k})s", "0", f"c{k}") + f" FROM walk_old WHERE c{k} > 0" for k in range(n)
+    ]
+
+
+@contextmanager
+def _tables(d: Dialect, n: int, params: dict):
+    """The temporary tables of one walk, dropped at the end, whatever happens."""
+    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS)
+    _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+    if d.name == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass  # this session has used temporary tables already: it keeps its size
+    try:
+        _execute(
+            [
+                f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
+                f"CREATE INDEX {EVENTS}_at ON {EVENTS} (at)",
+                f"""CREATE TEMPORARY TABLE {BLOCKS} AS SELECT * FROM (
+                    SELECT card_id, kind, at, reason,
+                        LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
+                    FROM {EVENTS} WHERE kind IN ('block', 'unblock')
+                    WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
+                ) b WHERE kind = 'block'""",
+                f"""CREATE TEMPORARY TABLE {DUES} AS SELECT card_id, from_status, due_at
+                    FROM {EVENTS} WHERE due_at IS NOT NULL""",
+                f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
+                f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
+                    FROM {EVENTS} WHERE kind = 'field_change'""",
+                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
+                        c.channel AS card_channel, c.client_id AS card_client
+                    FROM processes_requestcard c JOIN (
+                        SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
+                    ) f ON c.id = f.card_id""",
+                f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
+                *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS),
+            ],
+            params,
+        )
+        yield
+    finally:
+        _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+
+
+def _advance(d: Dialect, n: int, params: dict, before) -> None:
+    """Fold the events from `before` (the previous week's end; None: from the beginning) to
+    this week's end into the carried state: the earliest points kept, the latest values
+    replaced by the week's if it has any."""
+    since = "at >= %(before)s AND " if before is not None else ""
+    keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
+    merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
+        f"moved_at = COALESCE(excluded.moved_at, {STATE}.moved_at)",
+        *(
+            f"{c} = CASE WHEN excluded.moved_at IS NOT NULL THEN excluded.{c} ELSE {STATE}.{c} END"
+            for c in ("state", "finished_at")
+        ),
+        f"resp = COALESCE(excluded.resp, {STATE}.resp)",
+        f"cli = COALESCE(excluded.cli, {STATE}.cli)",
+        f"""created_channel = CASE WHEN {STATE}.created_channel IS NULL
+            OR excluded.created_channel > {STATE}.created_channel
+            THEN excluded.created_channel ELSE {STATE}.created_channel END""",
+    ]
+    statements = [
+        f"""INSERT INTO {STATE}
+        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
+            c.channel, c.client_id
+        FROM (SELECT {fold(d, n)} FROM {EVENTS}
+            WHERE {since}at < %(asof)s GROUP BY card_id) f
+            JOIN processes_requestcard c ON c.id = f.card_id
+            LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
+        WHERE 1 = 1
+        ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}"""
+    ]
+    if before is None:
+        statements += _analyze(d, STATE)  # the planner's estimates of the table just filled
+    _execute(statements, {**params, "before": before})
+
+
+def _analyze(d: Dialect, *tables: str) -> list[str]:
+    # Temporary tables are never analysed by autovacuum; SQLite plans well enough without.
+    return [f"ANALYZE {t}" for t in tables] if d.name == "postgresql" else []
+
+
+def _run(sql: str, params: dict) -> list[tuple]:
+    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _execute(statements: list[str], params: dict) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        for sql in statements:
+            cursor.execute(sql, params if "%(" in sql else None)
