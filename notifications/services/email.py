@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
 from notifications.models import Notification
+from opmodel.formatting import times_note
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +56,14 @@ def notifications_email_send(*, notification_ids: list[int], now) -> int:
         for _, group in groupby(pending, key=lambda n: n.user_id):
             items = list(group)
             user = items[0].user
-            body = render_to_string(
-                "notifications/email.txt", {"user": user, "notifications": items, "site": site}
-            )
+            context = {
+                "user": user,
+                "notifications": items,
+                "site": site,
+                # The zone of the texts' times, named once in the e-mail.
+                "times_note": times_note({n.zone: () for n in items if n.zone}, now),
+            }
+            body = render_to_string("notifications/email.txt", context)
             message = EmailMessage(
                 subject=_subject(items), body=body, to=[user.email], connection=mail_connection
             )

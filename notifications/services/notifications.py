@@ -41,6 +41,9 @@ class Message:
     data: dict = field(default_factory=dict)
     asks_action: bool = False
     informational: bool = False
+    # The IANA zone of its process: the zone the text's times are written in, named once by
+    # the e-mail and the inbox page (which may not ask processes for it).
+    zone: str = ""
 
 
 def notify(
@@ -54,11 +57,14 @@ def notify(
     data: dict | None = None,
     asks_action: bool = False,
     informational: bool = False,
+    zone: str = "",
     now: datetime,
 ) -> list[Notification]:
     """Tell `users` (users or their ids) one thing; see `notify_many`."""
     ids = {getattr(user, "pk", user) for user in users}
-    message = Message(ids, kind, text, url, subject, key, data or {}, asks_action, informational)
+    message = Message(
+        ids, kind, text, url, subject, key, data or {}, asks_action, informational, zone
+    )
     return notify_many(messages=[message], now=now)
 
 
@@ -99,6 +105,7 @@ def notify_many(*, messages: Iterable[Message], now: datetime) -> list[Notificat
                     data=message.data,
                     asks_action=message.asks_action,
                     informational=message.informational,
+                    zone=message.zone,
                     created_at=now,
                     email_to_send=_email_wanted(users[user_id]),
                 )
