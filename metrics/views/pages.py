@@ -150,7 +150,7 @@ def _pager_urls(request, page, param: str, anchor: str) -> None:
 def _as_of(now, processes) -> str:
     """The page's instant in its processes' zone (named once by the page's times note); in UTC,
     named, when they span several zones."""
-    zones = {process_zone_name(p) for p in processes} or {STANDARD_CALENDAR["timezone"]}
+    zones = {process_zone_name(p) for p in processes or ()} or {STANDARD_CALENDAR["timezone"]}
     if len(zones) == 1:
         return moment_text(now, zones.pop())
     return f"{moment_text(now, 'UTC')} UTC"
@@ -183,7 +183,8 @@ def risks(request):
     )
     _pager_urls(request, review.deadlines_page, "deadlines_page", "deadlines")
     _pager_urls(request, review.blocked_page, "blocked_page", "blocked")
-    shown = [filters.process] if filters.process else processes
+    # The processes whose zone the page's times are in (none: the standard calendar's).
+    shown = [filters.process] if filters.process else processes or None
     context = {
         "shown_processes": shown,
         "as_of": _as_of(now, shown),
