@@ -24,6 +24,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.models.approvals import choice_label
 from processes.services.events import event_record
 from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
@@ -189,7 +190,8 @@ def approval_unmet(
         request = current.get(rule.family)
         if request is not None and _covered(request, rule, card):
             continue
-        what = f"{rule.name} ({request.value_text if request else rule.text_of(card)})"
+        shown = request.value_text if request else choice_label(rule.field, rule.text_of(card))
+        what = f"{rule.name} ({shown})"
         if request is None or request.status == ApprovalStatus.APPROVED:
             unmet.append(
                 f"Approval needed: {what} has no request yet; trying the move asks "
