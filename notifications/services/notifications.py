@@ -8,7 +8,9 @@ loses nothing: the rows stay, and the task retries the e-mails (notifications/ta
 
 import logging
 import smtplib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,6 +28,21 @@ logger = logging.getLogger(__name__)
 
 # How long a freshly written row is left to the on_commit queuing it before the sweep takes it.
 EMAIL_QUEUE_GRACE = timedelta(minutes=1)
+
+# Set inside `emails_withheld()`: notifications are written, no e-mail is wanted.
+_emails_withheld: ContextVar[bool] = ContextVar("opmodel_emails_withheld", default=False)
+
+
+@contextmanager
+def emails_withheld() -> Iterator[None]:
+    """Within the block, notifications are written to the inbox but not e-mailed: a demo's
+    seeded history is not news to mail (scripts/run's seeds would otherwise queue hundreds of
+    e-mails on the embedded broker, ahead of the first deadline scan)."""
+    token = _emails_withheld.set(True)
+    try:
+        yield
+    finally:
+        _emails_withheld.reset(token)
 
 
 @dataclass(frozen=True)
@@ -107,7 +124,7 @@ def notify_many(*, messages: Iterable[Message], now: datetime) -> list[Notificat
                     informational=message.informational,
                     zone=message.zone,
                     created_at=now,
-                    email_to_send=_email_wanted(users[user_id]),
+                    email_to_send=not _emails_withheld.get() and _email_wanted(users[user_id]),
                 )
             )
     written = _insert_new(rows)
