@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -41,7 +42,6 @@ from processes.services.approvals import approvals_escalate
 from processes.services.comments import card_comment_add
 from processes.services.transitions import card_transition
 from reviews.definitions import DecisionState, ReviewState
-from reviews.models import Review
 from reviews.services.decisions import decision_done, decision_make, decisions_overdue_notify
 from reviews.services.reviews import review_open
 from roles.models import InformedEvent, ProcessRole, RoleKind
@@ -100,14 +100,15 @@ def _everything_happens(now):
     ProcessRole.objects.create(
         process_id=o2c.pk, kind=RoleKind.INFORMED, user=ivy, informed_of=InformedEvent.values
     )
-    # Deadlines: at risk at the first at-risk instant still to tell, then all breached.
-    first_risk = (
-        RequestCard.objects.filter(at_risk_at__isnull=False, due_at__gt=now)
+    # Deadlines: at risk at the earliest instant a card is at risk and not yet late (that card
+    # is at risk, earlier ones breached), then all breached.
+    risky = (
+        RequestCard.objects.filter(at_risk_at__isnull=False, due_at__gt=F("at_risk_at"))
         .order_by("at_risk_at")
         .values_list("at_risk_at", flat=True)
         .first()
     )
-    deadline_scan(now=min(first_risk, now))
+    deadline_scan(now=risky)
     later = now + timedelta(days=60)
     deadline_scan(now=later)
     approvals_escalate(now=later)
@@ -120,9 +121,13 @@ def _everything_happens(now):
             break
         except Exception:  # noqa: BLE001 - any card the move is open to will do
             continue
-    review = Review.objects.filter(process=o2c, state=ReviewState.OPEN).first() or review_open(
-        actor=manager, process=o2c, level="daily", held_on=timezone.localdate(now), now=now
-    )
+    today = timezone.localdate(now)
+    for ahead in (0, 1, 2, 3):  # a day whose daily review the seed has not closed
+        review = review_open(
+            actor=manager, process=o2c, level="daily", held_on=today + timedelta(ahead), now=now
+        )
+        if review.state == ReviewState.OPEN:
+            break
     decision = decision_make(
         actor=manager,
         review=review,
