@@ -6,6 +6,7 @@ A figure by its unit: count and clients are numbers, share a fraction 0..1 writt
 percent, percent already a percentage, days a duration in days.
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -89,12 +90,34 @@ def day_text(day) -> str:
 
 
 def moment_text(moment: datetime | None, zone: str) -> str:
-    """An instant as every screen writes it, in the process calendar's time zone and labelled
-    with it: "Nov 27, 2026, 14:05 CET"."""
+    """An instant as every screen writes it, in the process calendar's time zone: "Nov 27,
+    2026, 14:05". The zone is not repeated on each time: the page or message names it once
+    (times_note)."""
     if moment is None:
         return NO_VALUE
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%b} {local.day}, {local.year}, {local:%H:%M} {local.tzname()}"
+    return f"{local:%b} {local.day}, {local.year}, {local:%H:%M}"
+
+
+def zone_text(zone: str, at: datetime) -> str:
+    """A time zone as a page names it: "Europe/Berlin (CET)", its abbreviation at `at`."""
+    return f"{zone} ({at.astimezone(ZoneInfo(zone)).tzname()})"
+
+
+def times_note(zones: Mapping[str, Iterable[str]], at: datetime) -> str:
+    """The one line a page or a message gives about its times, `zones` mapping each zone shown
+    to the names of what is in it (processes): "Times in Europe/Berlin (CET)." for one zone,
+    "Times in each process's zone: Europe/Berlin (CET) for Order to cash; Asia/Tokyo (JST) for
+    Tokyo sales." for several, and nothing when no time is shown."""
+    if not zones:
+        return ""
+    if len(zones) == 1:
+        return f"Times in {zone_text(next(iter(zones)), at)}."
+    parts = []
+    for zone in sorted(zones):
+        names = sorted(set(zones[zone]))
+        parts.append(zone_text(zone, at) + (f" for {', '.join(names)}" if names else ""))
+    return f"Times in each process's zone: {'; '.join(parts)}."
 
 
 def money_text(value) -> str:

@@ -99,3 +99,19 @@ def test_env_example_and_readme_list_every_setting():
     assert names, "no env_*() reads found in settings.py"
     assert sorted(n for n in names if not re.search(rf"^#?\s*{n}=", example, re.M)) == []
     assert sorted(n for n in names if f"`{n}`" not in readme) == []
+
+
+def test_the_embedded_broker_polls_often_enough_for_a_queue_of_mails(tmp_path):
+    """kombu's filesystem transport waits `polling_interval` between looks at the folder, and
+    a worker of one pays it per message: at its default (1 s) the demo's queue of e-mails held
+    the first deadline scan back for minutes and /health/ read "down"."""
+    code = (
+        "from django.conf import settings; from opmodel.celery import app; "
+        "options = settings.CELERY_BROKER_TRANSPORT_OPTIONS; "
+        "channel = app.connection().default_channel; "
+        "print(options['polling_interval'], channel.connection.polling_interval)"
+    )
+    result = _run("-c", f"import django; django.setup(); {code}", OPMODEL_VAR_DIR=str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0.1", "0.1"]

@@ -5,8 +5,8 @@ CSV keep their keys and are not walked.
 
 Keys with an underscore or a dash (`awaiting_payment`, `waiting_documents`, `mark_lost`) are
 looked for anywhere; one-word keys (`received`, `agreed`, `qualify`) where a label belongs: a
-text standing alone (a cell, a badge) or after "in", "from", "to", an arrow or before a colon,
-since "cards agreed in the week" is plain English.
+text standing alone (a cell, a badge), in brackets, after "in", "from", "to", an arrow or before
+a colon, since "cards agreed in the week" is plain English.
 """
 
 import re
@@ -63,6 +63,7 @@ def keys_shown(texts: list[str], keys: set[str]) -> dict[str, str]:
         else:
             pattern = re.compile(
                 rf"^{key}(?:$|:)|\b(?:in|from|to|into)\s+{key}\b|→\s*{key}\b|\b{key}\s*→"
+                rf"|\({key}\)"
             )
         shown = next((t for t in texts if pattern.search(t)), None)
         if shown is not None:
@@ -137,5 +138,6 @@ def test_the_walk_finds_a_key_where_a_label_belongs():
     assert set(keys_shown(["at risk in received"], keys)) == {"received"}
     assert set(keys_shown(["Blocked: waiting_documents"], keys)) == {"waiting_documents"}
     assert set(keys_shown(["awaiting_payment → closed"], keys)) == {"awaiting_payment"}
+    assert set(keys_shown(["Deferred payment (received)"], keys)) == {"received"}
     plain = ["Requests received this week", "Received", "Cards agreed: 12", "Awaiting payment"]
     assert keys_shown(plain, keys) == {}

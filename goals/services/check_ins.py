@@ -95,21 +95,23 @@ def checkins_overdue_notify(*, now: datetime) -> int:
         )
         for kr, due in overdue:
             if (kr.pk, due) in sent:
+                zone = process_calendar(kr.process).timezone
                 _notify_owner(
                     user=kr.goal.owner,
                     text=(
                         f"Check-in overdue: {kr.label} (goal “{kr.goal.title}”), "
-                        f"due {moment_text(due, process_calendar(kr.process).timezone)}"
+                        f"due {moment_text(due, zone)}"
                     ),
                     url=f"/goals/{kr.goal_id}/#kr-{kr.pk}",
                     key=f"check-in-reminder:{kr.pk}:{due.isoformat()}",
+                    zone=zone,
                     now=now,
                 )
     return len(sent)
 
 
-def _notify_owner(*, user, text: str, url: str, key: str, now: datetime) -> None:
+def _notify_owner(*, user, text: str, url: str, key: str, zone: str, now: datetime) -> None:
     """The one way goals tell a person something: in the app and, unless they turned it off,
     by e-mail through the notifications app (sent by a worker after the commit). The key makes
     a reminder reach its owner once, beside the CheckInReminder claim."""
-    notify(users=[user], kind="check_in", text=text, url=url, key=key, now=now)
+    notify(users=[user], kind="check_in", text=text, url=url, key=key, zone=zone, now=now)

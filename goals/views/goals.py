@@ -16,6 +16,7 @@ from goals.models import Goal, KeyResult
 from goals.permissions import may_create_goals, may_edit_goal, restrict_goals
 from goals.selectors.chance import key_result_chance
 from metrics.forecasts import FORECAST_METRICS
+from opmodel.formatting import times_note
 from opmodel.forms import service_errors
 from processes.calendars import process_calendar
 from processes.selectors import processes_visible_to
@@ -52,21 +53,23 @@ def goal_list(request):
 
 
 def _goal_page(request, goal_id: int, *, check_in_form=None, check_in_kr=None, status=200):
-    view = selectors.goal_detail(user=request.user, goal_id=goal_id, now=timezone.now())
+    now = timezone.now()
+    view = selectors.goal_detail(user=request.user, goal_id=goal_id, now=now)
     if view is None:
         raise Http404("No such goal.")
     # One zone named on the page: the calendar of the goal's first process (check-ins fall due
     # on it).
     first = view.processes[0] if view.processes else None
-    now = timezone.now()
     for k in view.key_results:
         if not k.kr.is_guardrail and k.kr.metric in FORECAST_METRICS:
             # Seeded with the key result's id: the page reads the same until the history moves.
             k.chance = key_result_chance(k.kr, now=now, seed=k.kr.pk)
+    zone = process_calendar(first).timezone if first else settings.TIME_ZONE
     context = {
         "view": view,
         "goal": view.goal,
-        "zone": process_calendar(first).timezone if first else settings.TIME_ZONE,
+        "zone": zone,
+        "times_note": times_note({zone: ()}, now),
         "check_in_form": check_in_form,
         "check_in_kr": check_in_kr,
         "definitions": DEFINITIONS,

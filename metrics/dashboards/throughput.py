@@ -7,6 +7,7 @@ from datetime import date
 from metrics import charts
 from metrics.dashboards.cells import Cell, Table, cell
 from metrics.dashboards.week import WeekFigures
+from opmodel.formatting import day_text
 
 
 def throughput(w: WeekFigures) -> Table:
@@ -53,7 +54,9 @@ def cumulative_flow(w: WeekFigures) -> Table:
     this = w.f.get("cumulative_flow", {})
     rows = []
     for i, day in enumerate(this.get("days", [])):
-        row = [Cell(day)]
+        # The page writes the day as every page does; the CSV keeps its ISO form.
+        shown = date.fromisoformat(day)
+        row = [Cell(f"{shown:%a}, {day_text(shown)}", raw=day)]
         for slug in series:
             values = this.get("by_status", {}).get(slug) or []
             value = values[i] if i < len(values) else None

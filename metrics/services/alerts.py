@@ -10,12 +10,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from metrics.models import Alert, AlertLevel
 from notifications.models import Notification
 from notifications.services import Message, notify_many
 from opmodel.claims import claim
+from opmodel.formatting import moment_text
+from processes.definition import process_zone_name
 from processes.models import RequestCard, Status
 from roles.models import InformedEvent, RoleKind
 from roles.selectors import role_holders
@@ -84,8 +85,9 @@ def _alerts_claim(*, card_ids: set[int], now: datetime) -> list[int]:
     return claim(rows, stamp="notified_at", at=now)
 
 
-def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
-    due = timezone.localtime(alert.due_at).strftime("%Y-%m-%d %H:%M %Z")
+def _alert_text(alert: Alert, card: RequestCard, status_name: str, zone: str) -> str:
+    # In the process's zone, which the e-mail and the inbox name once (Notification.zone).
+    due = moment_text(alert.due_at, zone)
     if alert.visit == TARGET_VISIT:
         status_name = "whole-process target"
     if alert.level == AlertLevel.BREACHED:
@@ -94,10 +96,12 @@ def _alert_text(alert: Alert, card: RequestCard, status_name: str) -> str:
 
 
 def _alert_message(alert: Alert, card: RequestCard, status_name: str, user_ids) -> Message:
+    zone = process_zone_name(card.process)
     return Message(
         user_ids=user_ids,
         kind=NOTIFICATION_KIND,
-        text=_alert_text(alert, card, status_name),
+        text=_alert_text(alert, card, status_name, zone),
+        zone=zone,
         url=reverse("card-detail", args=[card.pk]),
         subject=f"card:{card.pk}",
         key=alert_key(alert.pk),
@@ -144,7 +148,9 @@ def alerts_notify(*, alerts: Iterable[Alert], now: datetime) -> list[Notificatio
     if not alerts:
         return []
     with transaction.atomic():
-        cards = RequestCard.objects.in_bulk({a.card_id for a in alerts})
+        cards = RequestCard.objects.select_related("process__calendar").in_bulk(
+            {a.card_id for a in alerts}
+        )
         process_ids = {card.process_id for card in cards.values()}
         status_names = {
             (s.process_id, s.slug): s.name

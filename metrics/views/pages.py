@@ -23,8 +23,10 @@ from metrics.flow import DEFINITIONS, cards_behind
 from metrics.sections import weekly_sections_html
 from metrics.selectors.health import OK, health_report
 from opmodel.errors import InvalidInput
-from opmodel.formatting import duration_text
+from opmodel.formatting import duration_text, moment_text
+from processes.definition import process_zone_name
 from processes.models import Channel, Process, SLAState, Status
+from processes.models.calendars import STANDARD_CALENDAR
 from processes.selectors import (
     cards_visible_to,
     people_visible_to,
@@ -144,6 +146,15 @@ def _pager_urls(request, page, param: str, anchor: str) -> None:
     page.next_url = url(page.next_page_number()) if page.has_next() else ""
 
 
+def _as_of(now, processes) -> str:
+    """The page's instant in its processes' zone (named once by the page's times note); in UTC,
+    named, when they span several zones."""
+    zones = {process_zone_name(p) for p in processes or ()} or {STANDARD_CALENDAR["timezone"]}
+    if len(zones) == 1:
+        return moment_text(now, zones.pop())
+    return f"{moment_text(now, 'UTC')} UTC"
+
+
 @require_safe
 def risks(request):
     now = timezone.now()
@@ -171,7 +182,11 @@ def risks(request):
     )
     _pager_urls(request, review.deadlines_page, "deadlines_page", "deadlines")
     _pager_urls(request, review.blocked_page, "blocked_page", "blocked")
+    # The processes whose zone the page's times are in (none: the standard calendar's).
+    shown = [filters.process] if filters.process else processes or None
     context = {
+        "shown_processes": shown,
+        "as_of": _as_of(now, shown),
         "review": review,
         "deadlines": [_risk_display(row) for row in review.deadlines],
         "blocked": [_risk_display(row) for row in review.blocked],
@@ -261,6 +276,7 @@ def weekly_dashboard(request):
         "sections": sections,
         "definitions": DEFINITIONS,
         "nav": "weekly",
+        "now": timezone.now(),
     }
     return render(request, "metrics/weekly.html", context, status=_week_form_status(choice))
 
@@ -313,5 +329,6 @@ def weekly_cards(request):
         "cards": cards,
         "total": len(ids),
         "nav": "weekly",
+        "now": timezone.now(),
     }
     return render(request, "metrics/weekly_cards.html", context, status=_week_form_status(choice))

@@ -41,6 +41,12 @@ class Notification(models.Model):
         default=False,
         help_text='News that asks nothing (e.g. "Approved: ..."): not counted in the badge.',
     )
+    zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The time zone its text's times are in and its page shows it in (the zone of "
+        "its process's calendar, recorded by the sender); blank: the sender gave none.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

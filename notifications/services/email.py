@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 
 from notifications.models import Notification
+from opmodel.formatting import times_note
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def notifications_email_send(*, notification_ids: list[int], now) -> int:
             line=Window(RowNumber(), partition_by=F("user_id"), order_by=[F("created_at"), F("id")])
         )
         .filter(line__lte=DIGEST_LINES)
-        .only("id", "user_id", "text", "url", "created_at")
+        .only("id", "user_id", "text", "url", "created_at", "zone")
         .order_by("user_id", "created_at", "id")
     ):
         first_lines[n.user_id].append(n)
@@ -81,6 +82,8 @@ def notifications_email_send(*, notification_ids: list[int], now) -> int:
                     "total": total,
                     "more": total - len(items),
                     "site": site,
+                    # The zone of the texts' times, named once in the e-mail.
+                    "times_note": times_note({n.zone: () for n in items if n.zone}, now),
                 },
             )
             message = EmailMessage(

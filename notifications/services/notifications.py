@@ -8,7 +8,9 @@ loses nothing: the rows stay, and the task retries the e-mails (notifications/ta
 
 import logging
 import smtplib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +29,21 @@ logger = logging.getLogger(__name__)
 # How long a freshly written row is left to the on_commit queuing it before the sweep takes it.
 EMAIL_QUEUE_GRACE = timedelta(minutes=1)
 
+# Set inside `emails_withheld()`: notifications are written, no e-mail is wanted.
+_emails_withheld: ContextVar[bool] = ContextVar("opmodel_emails_withheld", default=False)
+
+
+@contextmanager
+def emails_withheld() -> Iterator[None]:
+    """Within the block, notifications are written to the inbox but not e-mailed: a demo's
+    seeded history is not news to mail (scripts/run's seeds would otherwise queue hundreds of
+    e-mails on the embedded broker, ahead of the first deadline scan)."""
+    token = _emails_withheld.set(True)
+    try:
+        yield
+    finally:
+        _emails_withheld.reset(token)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -41,6 +58,9 @@ class Message:
     data: dict = field(default_factory=dict)
     asks_action: bool = False
     informational: bool = False
+    # The IANA zone of its process: the zone the text's times are written in, named once by
+    # the e-mail and the inbox page (which may not ask processes for it).
+    zone: str = ""
 
 
 def notify(
@@ -54,11 +74,14 @@ def notify(
     data: dict | None = None,
     asks_action: bool = False,
     informational: bool = False,
+    zone: str = "",
     now: datetime,
 ) -> list[Notification]:
     """Tell `users` (users or their ids) one thing; see `notify_many`."""
     ids = {getattr(user, "pk", user) for user in users}
-    message = Message(ids, kind, text, url, subject, key, data or {}, asks_action, informational)
+    message = Message(
+        ids, kind, text, url, subject, key, data or {}, asks_action, informational, zone
+    )
     return notify_many(messages=[message], now=now)
 
 
@@ -99,8 +122,9 @@ def notify_many(*, messages: Iterable[Message], now: datetime) -> list[Notificat
                     data=message.data,
                     asks_action=message.asks_action,
                     informational=message.informational,
+                    zone=message.zone,
                     created_at=now,
-                    email_to_send=_email_wanted(users[user_id]),
+                    email_to_send=not _emails_withheld.get() and _email_wanted(users[user_id]),
                 )
             )
     written = _insert_new(rows)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from notifications import selectors, services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
+from opmodel.formatting import times_note
 
 NOTIFICATIONS_PAGE_SIZE = 50
 
@@ -26,16 +27,29 @@ def notifications(request):
     lines = selectors.notifications_inbox(user=request.user, kind=kind, unread=unread)
     paginator = Paginator(lines, NOTIFICATIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    now = timezone.now()
+    zone = _page_zone(rows)
     context = {
         "page": page,
-        "rows": list(page.object_list),
+        "rows": rows,
+        "zone": zone,
+        "times_note": times_note({zone: ()}, now) if rows else "",
         "kind": kind,
         "unread_only": unread,
         "kinds": [("", "All")] + [(k, label) for k, (label, _) in selectors.KIND_FILTERS.items()],
         "nav": "notifications",
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "notifications/notifications.html", context)
+
+
+def _page_zone(rows) -> str:
+    """The zone the page writes its times in, named once: the one its notifications were
+    written in (their process's, recorded by the sender), else UTC (several zones, or none
+    recorded: the page may not ask processes for it)."""
+    zones = {n.zone for n in rows if n.zone}
+    return zones.pop() if len(zones) == 1 else "UTC"
 
 
 @require_POST

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django import template
 
-from opmodel.formatting import duration_text, money_text, percent_text, person_text
+from opmodel.formatting import duration_text, moment_text, money_text, percent_text, person_text
 
 register = template.Library()
 
@@ -81,3 +81,10 @@ def unread_badge(count) -> str:
 def money(value) -> str:
     """{{ card.net_total|money }}: "1,250.00", or a dash when there is none."""
     return money_text(value)
+
+
+@register.filter
+def moment(value: datetime | None, zone: str) -> str:
+    """{{ n.created_at|moment:zone }}: the one date format in the zone the page names once
+    (pages that know no process; those about processes use `when`)."""
+    return moment_text(value, zone)

@@ -63,6 +63,15 @@ RULE_FIELDS: dict[str, RuleField] = {
 RULE_FIELD_CHOICES = [(name, f.label) for name, f in RULE_FIELDS.items()]
 
 
+def choice_label(field: str, value: str) -> str:
+    """A choice field's value as a person reads it ("deferred" -> "Deferred"); the API and the
+    request keep the value."""
+    from processes.models.cards import Channel, PaymentTerms, Priority
+
+    choices = {"payment_terms": PaymentTerms, "priority": Priority, "channel": Channel}.get(field)
+    return dict(choices.choices).get(value, value) if choices else value
+
+
 class Operator(models.TextChoices):
     GT = ">", "greater than"
     GE = ">=", "at least"
@@ -266,7 +275,8 @@ class ApprovalRequest(models.Model):
 
     @property
     def value_text(self) -> str:
+        """The value as a person reads it: "15%", "1200", a choice by its label ("Deferred")."""
         spec = RULE_FIELDS.get(self.rule.field)
         if spec and spec.numeric and self.rule.field.endswith("_percent"):
             return f"{self.value}%"
-        return self.value
+        return choice_label(self.rule.field, self.value)

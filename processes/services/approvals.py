@@ -10,7 +10,9 @@ from django.utils import timezone
 from notifications.services import Message, notifications_acted, notify_many
 from opmodel.claims import claim
 from opmodel.errors import Forbidden, InvalidInput
+from opmodel.formatting import moment_text
 from processes.calendars import working_time_for
+from processes.definition import process_zone_name
 from processes.errors import CardConflict
 from processes.models import (
     CURRENT_STATUSES,
@@ -22,6 +24,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.models.approvals import choice_label
 from processes.services.events import event_record
 from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
@@ -187,7 +190,8 @@ def approval_unmet(
         request = current.get(rule.family)
         if request is not None and _covered(request, rule, card):
             continue
-        what = f"{rule.name} ({request.value_text if request else rule.text_of(card)})"
+        shown = request.value_text if request else choice_label(rule.field, rule.text_of(card))
+        what = f"{rule.name} ({shown})"
         if request is None or request.status == ApprovalStatus.APPROVED:
             unmet.append(
                 f"Approval needed: {what} has no request yet; trying the move asks "
@@ -284,7 +288,7 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
                 return escalated
             requests = list(
                 ApprovalRequest.objects.filter(pk__in=ids).select_related(
-                    "rule", "card", "requested_by"
+                    "rule", "card__process__calendar", "requested_by"
                 )
             )
             Event.objects.bulk_create(
@@ -298,7 +302,7 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
                     r.card,
                     f"Overdue approval: #{r.card.pk} {r.card.title}: {r.rule.name} "
                     f"({r.value_text}) waits for {r.rule.approver_text} since "
-                    f"{timezone.localtime(r.requested_at):%Y-%m-%d %H:%M}.",
+                    f"{moment_text(r.requested_at, process_zone_name(r.card.process))}.",
                     holders.users(r.card.process_id, RoleKind.ESCALATION),
                     r,
                     "escalated",
@@ -348,4 +352,5 @@ def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> 
         data={"card": card.pk, "card_title": card.title},
         asks_action=step == "requested",
         informational=step == "decided",
+        zone=process_zone_name(card.process),
     )

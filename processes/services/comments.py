@@ -11,6 +11,7 @@ from django.urls import reverse
 from notifications.services import notify
 from opmodel.errors import Forbidden, InvalidInput
 from opmodel.formatting import person_text
+from processes.definition import process_zone_name
 from processes.models import Event, EventKind, RequestCard
 from processes.services.events import event_record
 from roles.models import RoleKind
@@ -78,6 +79,7 @@ def card_comment_add(*, actor, card: RequestCard, text: str, now: datetime) -> C
                 # Once per comment and person, whoever calls twice.
                 key=f"comment:{event.pk}",
                 data={"card": card.pk, "card_title": card.title, "event": event.pk},
+                zone=process_zone_name(card.process),
                 now=now,
             )
     return CommentAdded(

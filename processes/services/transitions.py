@@ -9,7 +9,7 @@ from notifications.services import notifications_resolve, notify
 from opmodel.errors import Forbidden
 from opmodel.formatting import person_text
 from processes.conditions import unmet_conditions
-from processes.definition import process_definition
+from processes.definition import process_definition, process_zone_name
 from processes.effects import effects_run
 from processes.errors import TransitionRefused
 from processes.models import (
@@ -192,6 +192,7 @@ def _lost_tell_informed(*, card: RequestCard, actor, status, now: datetime) -> N
             key=f"card-lost:{card.pk}:{card.version}",
             data={"card": card.pk, "card_title": card.title},
             informational=True,
+            zone=process_zone_name(card.process),
             now=now,
         )
 

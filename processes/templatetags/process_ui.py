@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django import template
 
 from opmodel.formatting import duration_text, moment_text
+from opmodel.formatting import times_note as times_note_text
 from processes import sla
 from processes.definition import process_zone_name
 from processes.models import SLAState
@@ -55,7 +56,8 @@ def sla_label(state: str | None) -> str:
 @register.filter
 def when(moment: datetime | None, zone: str | None = None) -> str:
     """{{ card.due_at|when:zone }}: the one date format, in the process calendar's zone
-    (a page about one process passes it; else the standard calendar's), labelled with it."""
+    (a page about one process passes it; else the standard calendar's), unlabelled: the page
+    names its zone once ({% times_note %})."""
     return moment_text(moment, zone or STANDARD_CALENDAR["timezone"])
 
 
@@ -72,3 +74,32 @@ def process_zone(process) -> str:
     if process is None:
         return STANDARD_CALENDAR["timezone"]
     return process_zone_name(process)
+
+
+def _process_of(thing):
+    """The process a thing on a page belongs to: itself, a card's, an approval's card's."""
+    if thing is None or hasattr(thing, "calendar_id"):
+        return thing
+    if hasattr(thing, "process_id"):
+        return thing.process
+    return _process_of(getattr(thing, "card", None))
+
+
+@register.simple_tag
+def times_note(things, now: datetime) -> str:
+    """{% times_note rows now %}: the page's one line naming the zone of its times ("Times in
+    Europe/Berlin (CET)."), from what it shows: a process, a card, an approval, or a list of
+    them (or of rows holding a `card`); None names the standard calendar's zone (pages about no
+    process, such as stock)."""
+    if things is None or hasattr(things, "pk"):
+        things = [things]
+    zones: dict[str, set[str]] = {}
+    for thing in things:
+        if isinstance(thing, dict):
+            thing = thing.get("card")
+        process = _process_of(thing)
+        zone = process_zone(process)
+        zones.setdefault(zone, set())
+        if process is not None:
+            zones[zone].add(process.name)
+    return times_note_text(zones, now)

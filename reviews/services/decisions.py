@@ -14,6 +14,7 @@ from metrics.catalogue import METRICS
 from notifications.services import Message, notifications_acted, notify, notify_many
 from opmodel.errors import Conflict, Forbidden, InvalidInput
 from opmodel.formatting import day_text, person_text
+from processes.definition import process_zone_name
 from processes.models import ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
@@ -122,6 +123,7 @@ def decision_make(
             key=f"decision-made:{decision.pk}",
             # It stays in the owner's inbox, whatever follows, until it is done or dropped.
             asks_action=True,
+            zone=process_zone_name(review.process),
             now=now,
         )
         holders = role_holders(process_ids={review.process_id}, kinds={RoleKind.INFORMED})
@@ -136,6 +138,7 @@ def decision_make(
                 subject=f"decision:{decision.pk}",
                 key=f"decision-informed:{decision.pk}",
                 informational=True,
+                zone=process_zone_name(review.process),
                 now=now,
             )
     return decision
@@ -165,6 +168,7 @@ def _close(*, actor, decision: Decision, state: str, now: datetime, **fields) ->
                 subject=f"decision:{decision.pk}",
                 key=f"decision-{state}:{decision.pk}",
                 informational=True,
+                zone=process_zone_name(decision.process),
                 now=now,
             )
     return decision
@@ -218,6 +222,7 @@ def decisions_overdue_notify(*, now: datetime) -> int:
                     url=reverse("decision-list"),
                     subject=f"decision:{d.pk}",
                     key=f"decision-overdue:{d.pk}",
+                    zone=process_zone_name(d.process),
                 )
                 for d in due
                 if d.pk in claimed

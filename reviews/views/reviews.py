@@ -48,6 +48,7 @@ def review_list(request):
         "processes": processes,
         "rhythms": rhythms,
         "zone": wt.tz.key,
+        "now": now,
         "reviews": reviews,
         "levels": levels,
         "may_run": bool(levels),
@@ -116,6 +117,7 @@ def _review_page(request, review, *, form=None, status=200):
         "attendees": list(review.attendees.all()),
         "people": list(people),
         "zone": process_calendar(review.process).timezone,
+        "now": now,
         "definitions": DEFINITIONS,
         "nav": "reviews",
     }

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from notifications.services import notify
+from processes.definition import process_zone_name
 from processes.models import Process, RequestCard
 from processes.services.cards import card_create
 from processes.services.links import card_link
@@ -123,6 +124,7 @@ def shortages_to_purchase(
                 url=f"/cards/{need.card_id}/",
                 subject=f"card:{need.card_id}",
                 key=f"purchase_opened:{need.card_id}",
+                zone=process_zone_name(process),
                 now=now,
             )
     return [needs[p].card_id for p in products]
@@ -144,5 +146,6 @@ def waiting_notify(*, lines: list[StockLine], now: datetime) -> None:
             text=f"Card #{card.pk}: {line.item.product} is now reserved {state}.",
             url=f"/cards/{card.pk}/",
             subject=f"card:{card.pk}",
+            zone=process_zone_name(card.process),
             now=now,
         )

@@ -38,6 +38,7 @@ def product_detail(request, sku: str):
         "rows": stock_rows(sku=product.sku),
         "ledger": product_ledger(product)[:LEDGER_ROWS],
         "nav": "stock",
+        "now": timezone.now(),
     }
     return render(request, "stock/product_detail.html", context)
 

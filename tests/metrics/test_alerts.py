@@ -3,7 +3,7 @@
 
 import smtplib
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -268,3 +268,27 @@ def test_raising_again_runs_fewer_queries(card, raise_alerts, django_assert_num_
     # savepoint, insert (nothing new), claim (nothing), release
     with django_assert_num_queries(4):
         assert alerts_raise(candidates=[candidate(card)], now=timezone.now()) == []
+
+
+def test_the_alert_and_its_email_write_the_deadline_in_the_process_zone_named_once(
+    card, o2c, raise_alerts, mailoutbox, settings
+):
+    # Issue 22: the deadline was written in the server's zone ("%Z": "UTC"), on every line.
+    from processes.definition import definitions_forget
+    from processes.models import BusinessCalendar
+
+    settings.TIME_ZONE = "UTC"
+    o2c.calendar = BusinessCalendar.objects.create(name="Tokyo office", timezone="Asia/Tokyo")
+    o2c.save()
+    definitions_forget()
+    due = datetime(2026, 11, 24, 1, 5, tzinfo=UTC)
+    raise_alerts({**candidate(card), "due_at": due})
+
+    note = Notification.objects.get(user__username="olga")
+    assert (
+        note.text == f"At risk: #{card.pk} Drills for Acme (Received) is due Nov 24, 2026, 10:05."
+    )
+    assert note.zone == "Asia/Tokyo"
+    body = mailoutbox[0].body
+    assert body.count("Times in Asia/Tokyo (JST).") == 1
+    assert "UTC" not in body and "JST" not in body.replace("Times in Asia/Tokyo (JST).", "")

@@ -180,7 +180,7 @@ def test_deferred_payment_needs_finance_before_awaiting_payment(make_card, alice
     card_transition(actor=alice, card=card, name="agree")  # deferred terms do not guard agree
 
     assert refused_reasons(card, alice, "invoice") == [
-        "Approval needed: Deferred payment (deferred) is waiting for the finance-level approver."
+        "Approval needed: Deferred payment (Deferred) is waiting for the finance-level approver."
     ]
     approval_decide(actor=fiona, approval=request, approve=True)
     card = RequestCard.objects.get(pk=card.pk)

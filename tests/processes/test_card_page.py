@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from opmodel.errors import Refused
-from opmodel.formatting import moment_text
+from opmodel.formatting import moment_text, times_note
 from processes.models import BusinessCalendar
 from processes.services import (
     card_item_add,
@@ -129,7 +129,7 @@ def test_history_names_people_and_formats_values(as_alice, make_card, alice, bob
     assert {e["actor"] for e in entries} == {"Alice Archer"}
 
 
-def test_dates_are_shown_in_the_process_zone_with_its_label(client, alice, o2c, make_card):
+def test_dates_are_shown_in_the_process_zone_named_once(client, alice, o2c, make_card):
     tokyo = BusinessCalendar.objects.create(name="Tokyo office", timezone="Asia/Tokyo")
     o2c.calendar = tokyo
     o2c.save()
@@ -139,7 +139,18 @@ def test_dates_are_shown_in_the_process_zone_with_its_label(client, alice, o2c, 
         client.force_login(alice)
         card = make_card()
         html = page_of(client, card).content.decode()
-    assert "Nov 24, 2026, 10:05 JST" in html
+    # Every time in Tokyo's zone, written without it (the creation, the history's entry);
+    # the zone named once, by the heading.
+    assert html.count("Nov 24, 2026, 10:05<") >= 2
+    assert "Times in Asia/Tokyo (JST)." in html
+    assert html.count("JST") == 1
+    assert "UTC" not in html and "CET" not in html
     assert moment_text(datetime(2026, 7, 1, 12, tzinfo=UTC), "Europe/Berlin") == (
-        "Jul 1, 2026, 14:00 CEST"
+        "Jul 1, 2026, 14:00"
+    )
+    summer = datetime(2026, 7, 1, 12, tzinfo=UTC)
+    assert times_note({"Europe/Berlin": ()}, summer) == "Times in Europe/Berlin (CEST)."
+    assert times_note({"Europe/Berlin": ["Order to cash"], "Asia/Tokyo": ["Tokyo"]}, summer) == (
+        "Times in each process's zone: Asia/Tokyo (JST) for Tokyo; "
+        "Europe/Berlin (CEST) for Order to cash."
     )

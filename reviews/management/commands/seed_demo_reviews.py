@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics.catalogue import METRICS
+from notifications.services import emails_withheld
 from processes.calendars import process_calendar
 from processes.models import Process, SLAPolicy
 from reviews.definitions import Effect, effect_ready_on
@@ -36,6 +37,12 @@ WEEKLY_DECISIONS = [
 
 class Command(BaseCommand):
     help = "Create the demo rhythm, reviews and decisions (safe to repeat)."
+
+    def execute(self, *args, **options):
+        # A seeded history is not news: its notifications reach the inbox, never the mail (nor
+        # the embedded broker's queue, ahead of the first deadline scan).
+        with emails_withheld():
+            return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         users = get_user_model().objects.in_bulk(["ops", "manager", "owner"], field_name="username")
