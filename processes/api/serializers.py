@@ -24,6 +24,7 @@ from processes.models import (
     StatusOutcome,
     Transition,
 )
+from processes.promises import STATES, promise_of
 from processes.sla import sla_state, target_state
 
 # Large enough for any id either database stores, small enough for every driver to bind.
@@ -163,6 +164,39 @@ class LineItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PromiseSerializer(serializers.Serializer):
+    """The promise to the client (processes/promises.py): null when the card has no promised
+    date, or finished without shipping."""
+
+    promised_on = serializers.DateField()
+    expected_on = serializers.DateField(
+        allow_null=True,
+        help_text="Shipped: the day it shipped. Waiting: now plus the typical remaining time, "
+        "not before the expected arrival of stock it is short of (null: nothing to expect).",
+    )
+    state = serializers.ChoiceField(choices=[(s, s) for s in STATES])
+
+
+class PromiseField(serializers.Field):
+    """The card's promise at the request's instant (the view's `now`). A list's promises are
+    computed together by the view (`promises` in the context), a fixed number of queries."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, card):
+        known = self.context.get("promises")
+        promise = (
+            known.get(card.pk) if known is not None else promise_of(card, now=self.context["now"])
+        )
+        if promise is None:
+            return None
+        return PromiseSerializer(promise).data
+
+
+extend_schema_field(PromiseSerializer(allow_null=True))(PromiseField)
+
+
 class CardSerializer(serializers.ModelSerializer):
     process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
     client = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -181,6 +215,7 @@ class CardSerializer(serializers.ModelSerializer):
     items = LineItemSerializer(many=True, read_only=True)
     sla_state = ClockStateField(sla_state)
     target_state = ClockStateField(target_state)
+    promise = PromiseField()
 
     class Meta:
         model = RequestCard
@@ -199,6 +234,8 @@ class CardSerializer(serializers.ModelSerializer):
             "payment_terms",
             "deferred_days",
             "shipment_date",
+            "promised_on",
+            "promise",
             "status",
             "version",
             "blocked",

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, transaction
@@ -7,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from opmodel.errors import Forbidden, InvalidInput, Refused
+from processes.definition import process_zone_name
 from processes.errors import CardConflict
 from processes.models import (
     EDITABLE_CARD_FIELDS,
@@ -36,6 +38,7 @@ TRACKED_FIELDS = {
     "payment_terms": EventKind.FIELD_CHANGE,
     "deferred_days": EventKind.FIELD_CHANGE,
     "shipment_date": EventKind.FIELD_CHANGE,
+    "promised_on": EventKind.PROMISE_CHANGED,
     "responsible": EventKind.ASSIGNMENT,
     "client": EventKind.FIELD_CHANGE,
 }
@@ -141,6 +144,7 @@ def card_create(
     responsible=None,
     discount_percent: Decimal = Decimal("0"),
     shipment_date: date | None = None,
+    promised_on: date | None = None,
     at: datetime | None = None,
     by_system: bool = False,
 ) -> RequestCard:
@@ -169,6 +173,7 @@ def card_create(
             responsible=responsible,
             discount_percent=discount_percent,
             shipment_date=shipment_date,
+            promised_on=promised_on,
             status=first.slug,
             created_at=now,
             updated_at=now,
@@ -177,6 +182,7 @@ def card_create(
         )
         _normalize_terms(card)
         _check_responsible(process.pk, responsible)
+        _check_promise(card, None, now)
         _full_clean(card)
         sla_start(card, first, now)
         card.save()
@@ -197,6 +203,7 @@ def card_create(
                 "payment_terms": card.payment_terms,
                 "deferred_days": _as_text(card.deferred_days),
                 "shipment_date": _as_text(card.shipment_date),
+                "promised_on": _as_text(card.promised_on),
                 "deadline": deadline_data(None, card.due_at),
             },
         ).save()
@@ -210,11 +217,13 @@ def card_update(
     card: RequestCard,
     changes: dict,
     new_client_name: str = "",
+    promise_reason: str = "",
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
-    """Change the card's data; discount, terms, shipment date and responsible go to history.
-    A `new_client_name` makes that client the card's, in one transaction with the change."""
+    """Change the card's data; discount, terms, dates and responsible go to history.
+    A `new_client_name` makes that client the card's, in one transaction with the change.
+    Moving the promised date needs a `promise_reason` (docs/design.md, "Decisions")."""
     now = at or timezone.now()
     _require_editor(actor, card.process_id, "change cards")
     unknown = set(changes) - set(EDITABLE_CARD_FIELDS)
@@ -222,11 +231,39 @@ def card_update(
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
     check_version(card, expected_version)
     _refuse_if_finished(card, "data")
+    reason = (promise_reason or "").strip()
     if not (new_client_name or "").strip():
-        return _card_change(actor=actor, card=card, changes=changes, now=now)
+        return _card_change(actor=actor, card=card, changes=changes, now=now, reason=reason)
     with transaction.atomic():
         client = new_client_for_card(new_client_name, chosen=changes.get("client"))
-        return _card_change(actor=actor, card=card, changes={**changes, "client": client}, now=now)
+        changes = {**changes, "client": client}
+        return _card_change(actor=actor, card=card, changes=changes, now=now, reason=reason)
+
+
+PROMISE_REASON_MAX = 300
+
+
+def _check_promise(card: RequestCard, old: date | None, now: datetime, reason: str = "") -> None:
+    """A promise is set on a day to come, moved with a reason, never withdrawn, and fixed once
+    the card has shipped (kept or missed is then history)."""
+    new = card.promised_on
+    if new == old:
+        return
+    if card.shipped_on is not None:
+        raise InvalidInput(
+            {"promised_on": ["The card has shipped: its promise was kept or missed already."]}
+        )
+    if new is None:
+        raise InvalidInput({"promised_on": ["A promise can be moved, not withdrawn: give a date."]})
+    today = now.astimezone(ZoneInfo(process_zone_name(card.process))).date()
+    if new < today:
+        raise InvalidInput({"promised_on": ["A promised date cannot be in the past."]})
+    if old is not None and not reason:
+        raise InvalidInput({"promise_reason": ["Say why the promised date changes."]})
+    if len(reason) > PROMISE_REASON_MAX:
+        raise InvalidInput(
+            {"promise_reason": [f"Keep the reason under {PROMISE_REASON_MAX} characters."]}
+        )
 
 
 def _client_data(key: str, client: Client | None) -> dict:
@@ -247,7 +284,9 @@ def _change_data(field: str, old, new) -> dict:
     return data
 
 
-def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> RequestCard:
+def _card_change(
+    *, actor, card: RequestCard, changes: dict, now: datetime, reason: str = ""
+) -> RequestCard:
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
     before_due = card.due_at
     for field, value in changes.items():
@@ -257,6 +296,7 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
     if "responsible" in changes:
         _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
+    _check_promise(card, before["promised_on"], now, reason)
     _full_clean(card)
     if not changes:
         return card
@@ -269,7 +309,10 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
             data = _change_data(field, old, new)
             if field == "priority":
                 data["deadline"] = deadline_data(before_due, card.due_at)
-            events.append(event_record(card=card, kind=kind, actor=actor, at=now, data=data))
+            why = reason if field == "promised_on" else ""
+            events.append(
+                event_record(card=card, kind=kind, actor=actor, at=now, data=data, reason=why)
+            )
     with transaction.atomic():
         card.updated_at = now
         card_save(card)
