@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from metrics.flow import week_of, week_shift, weekly_flow_metrics
 from metrics.models import WeeklyFigure, WeeklySnapshot
+from metrics.promises.figures import promise_weekly_figures
 from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
@@ -51,6 +52,7 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
     process = Process.objects.get(pk=process_id)
     now = now or timezone.now()
     figures = weekly_flow_metrics(process=process, week=week, now=now)
+    figures["promise"] = promise_weekly_figures(process=process, week=week, now=now)
     rows = _figure_rows(figures)
     with transaction.atomic():
         snapshot, _ = WeeklySnapshot.objects.update_or_create(

@@ -182,8 +182,8 @@ def card_create(
         )
         _normalize_terms(card)
         _check_responsible(process.pk, responsible)
-        _check_promise(card, None, now)
         _full_clean(card)
+        _check_promise(card, None, now)
         sla_start(card, first, now)
         card.save()
         event_record(
@@ -296,8 +296,8 @@ def _card_change(
     if "responsible" in changes:
         _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
-    _check_promise(card, before["promised_on"], now, reason)
     _full_clean(card)
+    _check_promise(card, before["promised_on"], now, reason)
     if not changes:
         return card
     if before["priority"] != card.priority:

@@ -13,6 +13,7 @@ from processes import selectors
 from processes.definition import process_zone_name
 from processes.models import Status, Transition
 from processes.panels import tile_marks
+from processes.promises import promises_for
 from processes.selectors import work_lists
 from processes.summaries import process_summary
 from processes.views.board_tiles import TileRenderer
@@ -70,8 +71,11 @@ def board(request):
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit(request.user, process.pk)
-    marks = tile_marks([card.pk for column in columns for card in column.cards])
-    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
+    drawn = [card for column in columns for card in column.cards]
+    marks = tile_marks([card.pk for card in drawn])
+    # The promises of the cards drawn, at once (the expected dates are set-based).
+    promises = promises_for(drawn, now=now, process=process)
+    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks, promises=promises)
     # The service level expectation (an app above registers it): open cards that started
     # longer ago than it are flagged.
     sle_days = process_summary("sle_days", [process]).get(process.pk)

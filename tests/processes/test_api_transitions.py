@@ -92,7 +92,7 @@ def test_agree_names_every_unmet_condition(alice, make_card, acme):
     assert answer.status_code == 400
     assert answer.json()["unmet"] == [
         "Set a price: the line items total is zero.",
-        "Set the shipment date.",
+        "Set the promised date (the date promised to the client).",
     ]
 
 

@@ -7,6 +7,7 @@ look like twelve weeks of real work. Running it again changes nothing but the de
 import random
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from processes.definition import process_zone_name
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -96,6 +98,12 @@ LOST_REASONS = [
 ]
 BLOCK_REASONS = ["waiting_stock", "waiting_customer", "waiting_documents", "waiting_supplier"]
 PATH = ["qualify", "price", "agree", "invoice", "fulfil", "close"]
+# Promises: generous ones (14-21 days after agreeing, longer than any demo path to shipment, so
+# kept), two that are missed (promised for the day agreed, shipped days later) among the cards
+# agreed over two weeks ago, and some tight ones among the cards agreed in the last three days
+# (promised for the next day: the typical remaining time makes them at risk).
+MISSED_PROMISES = 2
+TIGHT_SHARE = 0.4
 
 
 class Command(BaseCommand):
@@ -117,6 +125,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo cards already exist: left as they are.")
         else:
             rng = random.Random(seed)
+            self.missed_left = MISSED_PROMISES
             with transaction.atomic():
                 for i in range(cards):
                     self._card(rng, i, process, users, clients, weeks)
@@ -156,6 +165,7 @@ class Command(BaseCommand):
 
     def _card(self, rng, i, process, users, clients, weeks):
         now = timezone.now()
+        zone = ZoneInfo(process_zone_name(process))
         ops, manager = users["ops"], users["manager"]
         at = now - timedelta(days=rng.uniform(0, weeks * 7), hours=rng.uniform(0, 8))
         client = rng.choice(clients)
@@ -173,6 +183,7 @@ class Command(BaseCommand):
             at=at,
         )
         actor = ops
+        late = False  # a promise to be missed: no loss, a slow road to shipment
 
         def step(hours_low, hours_high):
             nonlocal at
@@ -180,9 +191,10 @@ class Command(BaseCommand):
             return at < now
 
         for name in PATH:
-            if not step(6, 90):
+            hours = (30, 48) if late and name == "fulfil" else (6, 90)
+            if not step(*hours):
                 return
-            if rng.random() < 0.04:
+            if rng.random() < 0.04 and not late:
                 card_transition(
                     actor=actor,
                     card=card,
@@ -217,13 +229,21 @@ class Command(BaseCommand):
                     )
             if name == "agree":
                 discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10, 12, 15]))
+                local = at.astimezone(zone).date()
+                promised = local + timedelta(days=rng.randint(14, 21))
+                if self.missed_left and at < now - timedelta(days=14):
+                    self.missed_left -= 1
+                    late, promised = True, local
+                elif at > now - timedelta(days=3) and rng.random() < TIGHT_SHARE:
+                    promised = local + timedelta(days=1)
                 card_update(
                     actor=actor,
                     card=card,
                     at=at,
                     changes={
                         "discount_percent": discount,
-                        "shipment_date": (at + timedelta(days=rng.randint(3, 14))).date(),
+                        "shipment_date": promised,
+                        "promised_on": promised,
                     },
                 )
             if not self._approvals(rng, card, name, users, at):
