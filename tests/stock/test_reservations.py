@@ -70,7 +70,10 @@ def test_shipping_refused_while_short_naming_the_line_and_purchase_card(
     card_update(
         actor=alice,
         card=card,
-        changes={"shipment_date": timezone.now().date(), "promised_on": timezone.now().date()},
+        changes={
+            "shipment_date": timezone.now().date() + timedelta(days=1),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
     )
     card_transition(actor=alice, card=card, name="agree")
     card_transition(actor=alice, card=card, name="invoice")
@@ -134,7 +137,10 @@ def test_shipping_consumes_the_reservation(stock_card, receive, drill, alice):
     card_update(
         actor=alice,
         card=card,
-        changes={"shipment_date": timezone.now().date(), "promised_on": timezone.now().date()},
+        changes={
+            "shipment_date": timezone.now().date() + timedelta(days=1),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
     )
     for name in ["agree", "invoice", "fulfil"]:
         card_transition(actor=alice, card=card, name=name)
