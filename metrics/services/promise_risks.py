@@ -79,12 +79,11 @@ def _scan_batch(process, cards: list[RequestCard], now: datetime) -> tuple[int, 
             RequestCard.objects.filter(pk__in=risky), stamp="promise_risk_since", at=now
         )
         ended = release(RequestCard.objects.filter(pk__in=calm), stamp="promise_risk_since")
-        events = [
-            _event(by_id[pk], EventKind.PROMISE_AT_RISK, promises[pk], now) for pk in started
-        ] + [_event(by_id[pk], EventKind.PROMISE_ON_TRACK, promises[pk], now) for pk in ended]
-        Event.objects.bulk_create(events)
-        if started:
-            _tell(process, [by_id[pk] for pk in started], promises, now)
+        spells = [_event(by_id[pk], EventKind.PROMISE_AT_RISK, promises[pk], now) for pk in started]
+        ends = [_event(by_id[pk], EventKind.PROMISE_ON_TRACK, promises[pk], now) for pk in ended]
+        Event.objects.bulk_create(spells + ends)
+        if spells:
+            _tell(process, spells, promises, now)
     return len(started), len(ended)
 
 
@@ -101,13 +100,15 @@ def _event(card, kind, promise, now) -> Event:
     )
 
 
-def _tell(process, cards: list[RequestCard], promises, now: datetime) -> None:
-    """The responsible person and the accountable, once per spell (the key names it)."""
+def _tell(process, spells: list[Event], promises, now: datetime) -> None:
+    """The responsible person and the accountable, once per spell (the key names the spell's
+    event)."""
     accountable = role_holders(process_ids={process.pk}, kinds={RoleKind.ACCOUNTABLE}).users(
         process.pk, RoleKind.ACCOUNTABLE
     )
     messages = []
-    for card in cards:
+    for spell in spells:
+        card = spell.card
         promise = promises[card.pk]
         ids = set(accountable) | ({card.responsible_id} if card.responsible_id else set())
         messages.append(
@@ -120,7 +121,7 @@ def _tell(process, cards: list[RequestCard], promises, now: datetime) -> None:
                 ),
                 url=reverse("card-detail", args=[card.pk]),
                 subject=f"card:{card.pk}",
-                key=f"promise-risk:{card.pk}:{now.isoformat()}",
+                key=f"promise-risk:{spell.pk}",
                 data={"card": card.pk, "card_title": card.title},
             )
         )

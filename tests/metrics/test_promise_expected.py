@@ -28,9 +28,7 @@ def _card_in(make_card, status, since, promised):
     return RequestCard.objects.select_related("process").get(pk=card.pk)
 
 
-def test_typical_times_are_the_p85_of_the_visits_that_ended_in_the_12_weeks_before(
-    o2c, make_card
-):
+def test_typical_times_are_the_p85_of_the_visits_that_ended_in_the_12_weeks_before(o2c, make_card):
     build_history(make_card)
     typical = typical_times(o2c, NOW)
     assert typical.week == "2026-W47"
@@ -43,9 +41,7 @@ def test_typical_times_are_the_p85_of_the_visits_that_ended_in_the_12_weeks_befo
     assert typical.remaining("fulfilled") is None
 
 
-def test_expected_date_adds_the_remaining_statuses_typical_times_in_business_time(
-    o2c, make_card
-):
+def test_expected_date_adds_the_remaining_statuses_typical_times_in_business_time(o2c, make_card):
     build_history(make_card)
     # Priced since 9:00 today: leaves at 14:00 (5 h), then 8.2 + 2.7 = 10.9 h: 4 h today,
     # 6.9 h on Thursday -> Thursday 15:54.
@@ -57,9 +53,7 @@ def test_expected_date_adds_the_remaining_statuses_typical_times_in_business_tim
     assert promise_of(card, now=NOW).state == AT_RISK
 
 
-def test_expected_date_counts_the_current_status_from_when_the_card_entered_it(
-    o2c, make_card
-):
+def test_expected_date_counts_the_current_status_from_when_the_card_entered_it(o2c, make_card):
     build_history(make_card)
     # Agreed since 9:00 today: leaves at 17:12, then 2.7 h -> Thursday 10:54.
     recent = _card_in(make_card, "agreed", utc(11, 18, 8), date(2026, 11, 18))

@@ -32,9 +32,7 @@ def _short_agreed_card(stock_card, receive, drill, alice, promised):
     return RequestCard.objects.select_related("process").get(pk=card.pk)
 
 
-def test_expected_date_waits_for_the_purchase_cards_date(
-    stock_card, receive, drill, alice, percy
-):
+def test_expected_date_waits_for_the_purchase_cards_date(stock_card, receive, drill, alice, percy):
     card = _short_agreed_card(stock_card, receive, drill, alice, date(2026, 11, 25))
     assert promise_of(card, now=NOW).expected_on == date(2026, 11, 18)  # no date for the stock
     purchase = PurchaseNeed.objects.get().card
