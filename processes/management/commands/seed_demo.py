@@ -98,12 +98,14 @@ LOST_REASONS = [
 ]
 BLOCK_REASONS = ["waiting_stock", "waiting_customer", "waiting_documents", "waiting_supplier"]
 PATH = ["qualify", "price", "agree", "invoice", "fulfil", "close"]
-# Promises: generous ones (14-21 days after agreeing, longer than any demo path to shipment, so
-# kept), two that are missed (promised for the day agreed, shipped days later) among the cards
-# agreed over two weeks ago, and some tight ones among the cards agreed in the last three days
-# (promised for the next day: the typical remaining time makes them at risk).
+# Promises: generous ones (14-25 days after agreeing, longer than any demo path to shipment, so
+# kept), two that are missed (promised for the day agreed after 13:00: shipping takes two moves
+# of at least 6 hours, so it ships on a later day) among the cards agreed over two weeks ago,
+# and some tight ones among the cards agreed in the last three days (promised for the next day:
+# the typical remaining time makes them at risk). No draw from `rng` decides which, so the demo's
+# history (times, losses, blocks) stays as it was.
 MISSED_PROMISES = 2
-TIGHT_SHARE = 0.4
+TIGHT_EVERY = 2  # every other recent card
 
 
 class Command(BaseCommand):
@@ -183,7 +185,7 @@ class Command(BaseCommand):
             at=at,
         )
         actor = ops
-        late = False  # a promise to be missed: no loss, a slow road to shipment
+        late = False  # promised for the day agreed: missed if it ships
 
         def step(hours_low, hours_high):
             nonlocal at
@@ -191,10 +193,9 @@ class Command(BaseCommand):
             return at < now
 
         for name in PATH:
-            hours = (30, 48) if late and name == "fulfil" else (6, 90)
-            if not step(*hours):
+            if not step(6, 90):
                 return
-            if rng.random() < 0.04 and not late:
+            if rng.random() < 0.04:
                 card_transition(
                     actor=actor,
                     card=card,
@@ -230,11 +231,13 @@ class Command(BaseCommand):
             if name == "agree":
                 discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10, 12, 15]))
                 local = at.astimezone(zone).date()
-                promised = local + timedelta(days=rng.randint(14, 21))
-                if self.missed_left and at < now - timedelta(days=14):
-                    self.missed_left -= 1
+                # The same draw as before promises were kept (the rest of the history follows
+                # from the stream), moved on to 14-25 days.
+                promised = local + timedelta(days=rng.randint(3, 14) + 11)
+                afternoon = at.astimezone(zone).hour >= 13
+                if self.missed_left and afternoon and at < now - timedelta(days=14):
                     late, promised = True, local
-                elif at > now - timedelta(days=3) and rng.random() < TIGHT_SHARE:
+                elif at > now - timedelta(days=3) and i % TIGHT_EVERY == 0:
                     promised = local + timedelta(days=1)
                 card_update(
                     actor=actor,
@@ -250,6 +253,8 @@ class Command(BaseCommand):
                 return
             actor = manager if rng.random() < 0.15 else ops
             card_transition(actor=actor, card=card, name=name, at=at)
+            if late and name == "fulfil":
+                self.missed_left -= 1
 
     def _approvals(self, rng, card, name, users, at) -> bool:
         """Decide the card's pending exceptions, as the approvers would within hours; False
