@@ -1,6 +1,5 @@
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, transaction
@@ -8,7 +7,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from opmodel.errors import Forbidden, InvalidInput, Refused
-from processes.definition import process_zone_name
 from processes.errors import CardConflict
 from processes.models import (
     EDITABLE_CARD_FIELDS,
@@ -24,6 +22,7 @@ from processes.models import (
 from processes.services.approvals import approval_requests_sync
 from processes.services.clients import new_client_for_card
 from processes.services.events import event_record
+from processes.services.promises import promise_check
 from processes.sla import sla_reprioritize, sla_start
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
@@ -183,7 +182,7 @@ def card_create(
         _normalize_terms(card)
         _check_responsible(process.pk, responsible)
         _full_clean(card)
-        _check_promise(card, None, now)
+        promise_check(card, None, now)
         sla_start(card, first, now)
         card.save()
         event_record(
@@ -240,32 +239,6 @@ def card_update(
         return _card_change(actor=actor, card=card, changes=changes, now=now, reason=reason)
 
 
-PROMISE_REASON_MAX = 300
-
-
-def _check_promise(card: RequestCard, old: date | None, now: datetime, reason: str = "") -> None:
-    """A promise is set on a day to come, moved with a reason, never withdrawn, and fixed once
-    the card has shipped (kept or missed is then history)."""
-    new = card.promised_on
-    if new == old:
-        return
-    if card.shipped_on is not None:
-        raise InvalidInput(
-            {"promised_on": ["The card has shipped: its promise was kept or missed already."]}
-        )
-    if new is None:
-        raise InvalidInput({"promised_on": ["A promise can be moved, not withdrawn: give a date."]})
-    today = now.astimezone(ZoneInfo(process_zone_name(card.process))).date()
-    if new < today:
-        raise InvalidInput({"promised_on": ["A promised date cannot be in the past."]})
-    if old is not None and not reason:
-        raise InvalidInput({"promise_reason": ["Say why the promised date changes."]})
-    if len(reason) > PROMISE_REASON_MAX:
-        raise InvalidInput(
-            {"promise_reason": [f"Keep the reason under {PROMISE_REASON_MAX} characters."]}
-        )
-
-
 def _client_data(key: str, client: Client | None) -> dict:
     """A client in an event: its name for people, its id for the figures (names may change)."""
     return {key: _as_text(client), f"{key}_id": client.pk if client else None}
@@ -297,7 +270,7 @@ def _card_change(
         _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
     _full_clean(card)
-    _check_promise(card, before["promised_on"], now, reason)
+    promise_check(card, before["promised_on"], now, reason)
     if not changes:
         return card
     if before["priority"] != card.priority:
