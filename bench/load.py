@@ -51,7 +51,11 @@ def _ready_card(*, actor, process, client, title: str) -> int:
         unit_price=Decimal("120.00"),
         unit_cost=Decimal("70.00"),
     )
-    card_update(actor=actor, card=card, changes={"shipment_date": date(2030, 1, 15)})
+    card_update(
+        actor=actor,
+        card=card,
+        changes={"shipment_date": date(2030, 1, 15), "promised_on": date(2030, 1, 15)},
+    )
     return card.pk
 
 

@@ -158,6 +158,22 @@ FIGURES: dict[str, CatalogueMetric] = {
             "conversion", "Conversion to a status (12-week cohort)", "share", UP, "",
             STATUS, "conversion.by_status.share", cards="conversion", cards_by_dimension=True,
         ),
+        # The promise to the client (metrics/promises/figures.py).
+        CatalogueMetric(
+            "on_time_in_full", "On time in full (shipped by the promised date, every line in "
+            "full)", "share", UP, "promise.on_time_in_full_share",
+        ),
+        CatalogueMetric(
+            "promises_at_risk", "Promises at risk", "cards", DOWN, "promise.at_risk",
+        ),
+        CatalogueMetric(
+            "promise_days_late_p50", "Days late of missed promises, 50th percentile", "days",
+            DOWN, "promise.days_late.p50",
+        ),
+        CatalogueMetric(
+            "promise_days_late_p85", "Days late of missed promises, 85th percentile", "days",
+            DOWN, "promise.days_late.p85",
+        ),
     ]
 }  # fmt: skip
 METRICS = {key: metric for key, metric in FIGURES.items() if metric.followed}

@@ -9,6 +9,7 @@ from metrics.services import (
     weekly_snapshots_current,
 )
 from metrics.services.deadlines import deadline_scan
+from metrics.services.promise_risks import promise_risk_scan
 from processes.services.approvals import approvals_escalate
 
 # The scans and the snapshots are idempotent (a unique key or a claim for the scans, a week
@@ -37,6 +38,12 @@ def worker_heartbeat(name: str = "worker") -> str:
 def deadline_scan_task(now: str | None = None, batch_size: int = 2000, throttle: float = 0.0):
     """Run by beat every minute. `now` (ISO 8601) replays the scan at another instant."""
     return deadline_scan(now=_instant(now), batch_size=batch_size, throttle=throttle)
+
+
+@shared_task(name="metrics.tasks.promise_risk_scan", **RETRY)
+def promise_risk_scan_task(now: str | None = None) -> dict:
+    """Run by beat every five minutes: promises at risk told once per spell, spells ended."""
+    return promise_risk_scan(now=_instant(now))
 
 
 @shared_task(name="metrics.tasks.approval_escalation_scan", **RETRY)

@@ -41,6 +41,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Promises whose expected date passed the promised one: told once per spell. Every five
+    # minutes: an expected date moves by days, not seconds, and each run reads every promise.
+    "promise-risk-scan": {
+        "task": "metrics.tasks.promise_risk_scan",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
     "approval-escalation-scan": {
         "task": "metrics.tasks.approval_escalation_scan",
         "schedule": 60.0,

@@ -37,3 +37,27 @@ def claim(rows: QuerySet, *, stamp: str, at: datetime) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(at), *params])
         return [row[0] for row in cursor.fetchall()]
+
+
+def release(rows: QuerySet, *, stamp: str) -> list[int]:
+    """Empty the datetime field `stamp` on those of `rows` where it is set, and return the ids
+    this call emptied: the end of a claimed spell (a card back on track), told once, the same
+    way `claim` starts it."""
+    meta = rows.model._meta
+    quote = connection.ops.quote_name
+    table, column, pk = (
+        quote(meta.db_table),
+        quote(meta.get_field(stamp).column),
+        quote(meta.pk.column),
+    )
+    try:
+        select, params = rows.values_list("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    sql = (
+        f"UPDATE {table} SET {column} = NULL "
+        f"WHERE {column} IS NOT NULL AND {pk} IN ({select}) RETURNING {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]

@@ -33,6 +33,10 @@ def _has_shipment_date(card, **_):
     return None if card.shipment_date else "Set the shipment date."
 
 
+def _has_promised_on(card, **_):
+    return None if card.promised_on else "Set the promised date (the date promised to the client)."
+
+
 def _has_lost_reason(card, lost_reason: str = "", **_):
     return None if (lost_reason or "").strip() else "Give the reason the deal was lost."
 
@@ -52,6 +56,7 @@ CONDITIONS: dict[str, Condition] = {
         Condition("has_line_items", "The card has at least one line item", _has_line_items),
         Condition("has_price", "The line items have a price", _has_price),
         Condition("has_shipment_date", "The card has a shipment date", _has_shipment_date),
+        Condition("has_promised_on", "The card has a promised date", _has_promised_on),
         Condition("has_lost_reason", "A lost reason is given", _has_lost_reason),
         Condition("has_responsible", "The card has a responsible person", _has_responsible),
         Condition("not_blocked", "The card is not blocked", _not_blocked),

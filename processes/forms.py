@@ -57,7 +57,21 @@ class CardForm(forms.Form):
         help_text="Only for deferred terms.",
     )
     shipment_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day the team plans to ship.",
+    )
+    promised_on = forms.DateField(
+        label="Promised date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The date promised to the client; needed to agree.",
+    )
+    promise_reason = forms.CharField(
+        label="Why the promised date moves",
+        max_length=300,
+        required=False,
+        help_text="Needed when a promised date changes.",
     )
     # The version the edit page showed; a create form leaves it empty.
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

@@ -13,12 +13,16 @@ class StockConfig(AppConfig):
         from processes.conditions import condition_register
         from processes.effects import effect_register
         from processes.panels import card_extension_register
+        from processes.promises import promise_estimator_register, promise_shortage_register
         from stock import conditions as c
         from stock.figures import stock_weekly_figures, stock_weekly_html
+        from stock.selectors.arrivals import arrivals_expected, lines_short_at_shipment
         from stock.services.check import stock_health
         from stock.views.cards import card_stock_panel, short_marks
 
         card_extension_register(name="stock", panel=card_stock_panel, tile_marks=short_marks)
+        promise_estimator_register(name="stock_arrival", expected=arrivals_expected)
+        promise_shortage_register(name="stock_short", short_lines=lines_short_at_shipment)
         weekly_section_register(
             name="stock", render=stock_weekly_html, compute=stock_weekly_figures
         )

@@ -119,6 +119,7 @@ def o2c(db) -> Process:
             "0008_order_to_cash_target",
             "0012_order_to_cash_exception_rules",
             "0014_status_outcome",
+            "0025_order_to_cash_promise",
         ]:
             migration = importlib.import_module(f"processes.migrations.{name}")
             migration.install(django_apps, None)
@@ -192,6 +193,7 @@ def _fresh_cache():
     # DRF's throttles count requests in the cache: each test starts with none counted.
     from django.core.cache import cache
 
+    from metrics.promises.typical import typical_times_forget
     from processes.definition import definitions_forget
 
     try:
@@ -200,4 +202,5 @@ def _fresh_cache():
         # The cache is a database table; a test without the database cannot have counted in it.
         pass
     definitions_forget()
+    typical_times_forget()
     yield

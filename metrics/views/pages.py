@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
+from metrics.promises.figures import promise_cards
 from metrics.sections import weekly_sections_html
 from metrics.selectors.health import OK, health_report
 from opmodel.errors import InvalidInput
@@ -253,6 +254,12 @@ def health(request):
 # Weekly dashboard
 
 CARDS_PAGE_SIZE = 50
+# The cards behind the promise figures (metrics/promises/figures.py).
+PROMISE_MEMBERS = {"promise_missed": "missed", "promise_at_risk": "at_risk"}
+PROMISE_LABELS = {
+    "promise_missed": "Promises missed",
+    "promise_at_risk": "Promises at risk",
+}
 
 
 def _week_form_status(choice) -> int:
@@ -302,7 +309,9 @@ def weekly_cards(request):
     metric = request.GET.get("metric", "").strip()
     key = request.GET.get("key", "").strip() or None
     ids, page = [], None
-    if choice.process is not None and not choice.errors:
+    if choice.process is not None and not choice.errors and metric in PROMISE_MEMBERS:
+        ids = promise_cards(process=choice.process, week=choice.week)[PROMISE_MEMBERS[metric]]
+    elif choice.process is not None and not choice.errors:
         try:
             ids = cards_behind(process=choice.process, week=choice.week, metric=metric, key=key)
         except InvalidInput as exc:
@@ -320,7 +329,7 @@ def weekly_cards(request):
     context = {
         "choice": choice,
         "metric": metric,
-        "metric_label": dashboards.METRIC_LABELS.get(metric, metric),
+        "metric_label": PROMISE_LABELS.get(metric) or dashboards.METRIC_LABELS.get(metric, metric),
         "unit_note": dashboards.METRIC_UNITS.get(metric, ""),
         "key": key,
         # The key in words: a status or channel by its name, else as given (a reason, a client).

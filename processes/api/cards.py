@@ -17,6 +17,7 @@ from processes.api.card_comments import CardComments
 from processes.api.card_moves import CardMoves
 from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
+from processes.promises import promises_for
 from processes.selectors import cards_visible_by_roles, cards_visible_to
 from processes.services import card_create, card_item_add, card_update
 
@@ -94,7 +95,9 @@ class CardViewSet(
             raise ValidationError(filters.errors)
         cards = filters.qs
         page = self.paginate_queryset(cards)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # The page's promises at once: the expected dates cost a fixed number of queries.
+        context = {**self.get_serializer_context(), "promises": promises_for(page, now=self.now)}
+        return self.get_paginated_response(s.CardSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         request=inputs.CardCreateSerializer,
@@ -123,7 +126,14 @@ class CardViewSet(
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
-        card = card_update(actor=request.user, card=card, changes=changes, expected_version=version)
+        reason = changes.pop("promise_reason", "")
+        card = card_update(
+            actor=request.user,
+            card=card,
+            changes=changes,
+            promise_reason=reason,
+            expected_version=version,
+        )
         return self._card_response(card)
 
     @extend_schema(

@@ -79,6 +79,12 @@ class CardDataInputSerializer(serializers.Serializer):
         allow_null=True, required=False, min_value=1, max_value=32767
     )
     shipment_date = serializers.DateField(allow_null=True, required=False)
+    promised_on = serializers.DateField(
+        allow_null=True,
+        required=False,
+        help_text="The date promised to the client (required to agree; not in the past). "
+        "Moving it needs promise_reason.",
+    )
 
 
 class CardCreateSerializer(CardDataInputSerializer):
@@ -95,6 +101,7 @@ NOT_PATCHABLE = {
     "block_note": "Block and unblock with POST /api/cards/{id}/block/ and /unblock/.",
     "lost_reason": "The lost reason is given with the mark_lost transition.",
     "items": "Add line items with POST /api/cards/{id}/items/.",
+    "promise": "Set promised_on; the expected date and the state are computed.",
 }
 
 
@@ -102,6 +109,12 @@ class CardUpdateSerializer(CardDataInputSerializer):
     """A partial change of the card's data. `version` is the one the client last saw."""
 
     version = _version_field()
+    promise_reason = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Why the promised date moves (required when promised_on changes a date).",
+    )
 
     def validate(self, attrs):
         errors = {f: [msg] for f, msg in NOT_PATCHABLE.items() if f in self.initial_data}

@@ -25,6 +25,7 @@ from processes.models import (
     StatusOutcome,
     Transition,
 )
+from processes.promises import STATES, promise_of
 from processes.sla import sla_state, target_state
 
 # Large enough for any id either database stores, small enough for every driver to bind.
@@ -176,6 +177,39 @@ class LineItemSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PromiseSerializer(serializers.Serializer):
+    """The promise to the client (processes/promises.py): null when the card has no promised
+    date, or finished without shipping."""
+
+    promised_on = serializers.DateField()
+    expected_on = serializers.DateField(
+        allow_null=True,
+        help_text="Shipped: the day it shipped. Waiting: now plus the typical remaining time, "
+        "not before the expected arrival of stock it is short of (null: nothing to expect).",
+    )
+    state = serializers.ChoiceField(choices=[(s, s) for s in STATES])
+
+
+class PromiseField(serializers.Field):
+    """The card's promise at the request's instant (the view's `now`). A list's promises are
+    computed together by the view (`promises` in the context), a fixed number of queries."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, card):
+        known = self.context.get("promises")
+        promise = (
+            known.get(card.pk) if known is not None else promise_of(card, now=self.context["now"])
+        )
+        if promise is None:
+            return None
+        return PromiseSerializer(promise).data
+
+
+extend_schema_field(PromiseSerializer(allow_null=True))(PromiseField)
+
+
 class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     process = serializers.SlugRelatedField(read_only=True, slug_field="slug")
     client = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -194,6 +228,7 @@ class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     items = LineItemSerializer(many=True, read_only=True)
     sla_state = ClockStateField(sla_state)
     target_state = ClockStateField(target_state)
+    promise = PromiseField()
 
     class Meta:
         model = RequestCard
@@ -212,6 +247,8 @@ class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "payment_terms",
             "deferred_days",
             "shipment_date",
+            "promised_on",
+            "promise",
             "status",
             "version",
             "blocked",
@@ -269,8 +306,12 @@ class EventSerializer(serializers.ModelSerializer):
             "data": {
                 "help_text": "The event's values. created: the values the card started with "
                 "(channel, priority, responsible, client and client_id, discount_percent, "
-                "payment_terms, deferred_days, shipment_date). field_change and assignment: "
-                "field, old, new (a client also old_id, new_id). transition: sla (the deadline "
+                "payment_terms, deferred_days, shipment_date, promised_on). field_change, "
+                "assignment and promise_changed: field, old, new (a client also old_id, "
+                "new_id; promise_changed has its reason in `reason`). promise_at_risk and "
+                "promise_on_track: promised_on, expected_on. promise_outcome: outcome (kept or "
+                "missed), promised_on, shipped_on, days_late, in_full, lines_short. transition: "
+                "sla (the deadline "
                 "of the visit it ends and whether it ended after it). Any event that set or "
                 "moved the status visit's SLA deadline (created, transition, a priority "
                 "change, block, unblock): deadline {old, new}, ISO instants, '' for none."

@@ -131,6 +131,14 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
     )
     deferred_days = models.PositiveSmallIntegerField(null=True, blank=True)
     shipment_date = models.DateField(null=True, blank=True)
+    # The promise to the client (processes/promises.py): the date promised, required to agree;
+    # changed only through card_update with a reason (a promise_changed event). `shipped_on` is
+    # the local day of the move that carries the effect `record_shipment` (kept or missed).
+    promised_on = models.DateField(null=True, blank=True)
+    shipped_on = models.DateField(null=True, blank=True)
+    # The promise-risk scan's claim (metrics/promises/scan.py), written by the scan alone: when
+    # the current spell at risk was announced; cleared when the card is back on track.
+    promise_risk_since = models.DateTimeField(null=True, blank=True)
     status = FSMField(max_length=50, protected=True)
     version = models.PositiveIntegerField(default=1)
     lost_reason = models.CharField(max_length=300, blank=True)
@@ -236,6 +244,12 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
                 name="card_target_risk_due",
                 condition=Q(target_at_risk_at__isnull=False, target_risk_alerted=False),
             ),
+            # The promise-risk scan's work: promised cards not shipped yet.
+            models.Index(
+                fields=["process", "id"],
+                name="card_promise_waiting",
+                condition=Q(promised_on__isnull=False, shipped_on__isnull=True),
+            ),
             models.Index(
                 fields=["target_due_at", "id"],
                 name="card_target_breach_due",
@@ -296,6 +310,7 @@ EDITABLE_CARD_FIELDS = (
     "payment_terms",
     "deferred_days",
     "shipment_date",
+    "promised_on",
 )
 
 

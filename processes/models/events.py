@@ -26,6 +26,12 @@ class EventKind(models.TextChoices):
     APPROVAL_WITHDRAWN = "approval_withdrawn", "Approval withdrawn"
     APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
     COMMENT = "comment", "Comment"
+    # The promise to the client (processes/promises.py): set or changed (with a reason), a
+    # spell at risk announced and ended, kept or missed at shipment.
+    PROMISE_CHANGED = "promise_changed", "Promised date changed"
+    PROMISE_AT_RISK = "promise_at_risk", "Promise at risk"
+    PROMISE_ON_TRACK = "promise_on_track", "Promise back on track"
+    PROMISE_OUTCOME = "promise_outcome", "Promise kept or missed"
 
 
 class EventQuerySet(models.QuerySet):

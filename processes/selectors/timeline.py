@@ -68,6 +68,7 @@ def card_timeline(
         "payment_terms": lambda v: terms.get(v, v),
         "deferred_days": lambda v: f"{v} days",
         "shipment_date": _date_text,
+        "promised_on": _date_text,
         "responsible": lambda v: people.get(v, v),
         "priority": lambda v: priorities.get(v, v),
         "channel": lambda v: channels.get(v, v),
@@ -83,6 +84,7 @@ def card_timeline(
         "payment_terms": "Payment terms",
         "deferred_days": "Deferred days",
         "shipment_date": "Shipment date",
+        "promised_on": "Promised date",
         "responsible": "Responsible",
     }
 
@@ -111,6 +113,24 @@ def card_timeline(
             old, new = field_text(field, data.get("old")), field_text(field, data.get("new"))
             title = f"{field_labels.get(field, field.replace('_', ' ').capitalize())} changed"
             details.append(f"{old} \u2192 {new}")
+        elif event.kind == EventKind.PROMISE_CHANGED:
+            old, new = (
+                field_text("promised_on", data.get("old")),
+                field_text("promised_on", data.get("new")),
+            )
+            details.append(f"{old} \u2192 {new}")
+        elif event.kind in (EventKind.PROMISE_AT_RISK, EventKind.PROMISE_ON_TRACK):
+            details.append(
+                f"Expected {field_text('promised_on', data.get('expected_on'))}, promised "
+                f"{field_text('promised_on', data.get('promised_on'))}"
+            )
+        elif event.kind == EventKind.PROMISE_OUTCOME:
+            title = "Promise kept" if data.get("outcome") == "kept" else "Promise missed"
+            details.append(
+                f"Shipped {field_text('promised_on', data.get('shipped_on'))}, promised "
+                f"{field_text('promised_on', data.get('promised_on'))}"
+                + ("" if data.get("in_full", True) else "; not in full")
+            )
         elif event.kind == EventKind.ITEM_ADDED:
             details.append(
                 f"{data.get('product', '')}: {number_text(data.get('quantity'))} \u00d7 "

@@ -38,6 +38,8 @@ TILE_FIELDS = (
     "block_note",
     "created_at",
     "status_changed_at",
+    "promised_on",
+    "shipped_on",
     *STATUS_CLOCK.fields,
     "client__name",
     "responsible__username",

@@ -23,6 +23,7 @@ from processes.permissions import require_card_editor
 from processes.services.approvals import approval_requests_sync
 from processes.services.clients import new_client_for_card
 from processes.services.events import event_record
+from processes.services.promises import promise_check
 from processes.sla import sla_reprioritize, sla_start
 from roles.permissions import role_map
 
@@ -37,6 +38,7 @@ TRACKED_FIELDS = {
     "payment_terms": EventKind.FIELD_CHANGE,
     "deferred_days": EventKind.FIELD_CHANGE,
     "shipment_date": EventKind.FIELD_CHANGE,
+    "promised_on": EventKind.PROMISE_CHANGED,
     "responsible": EventKind.ASSIGNMENT,
     "client": EventKind.FIELD_CHANGE,
 }
@@ -137,6 +139,7 @@ def card_create(
     responsible=None,
     discount_percent: Decimal = Decimal("0"),
     shipment_date: date | None = None,
+    promised_on: date | None = None,
     at: datetime | None = None,
     by_system: bool = False,
 ) -> RequestCard:
@@ -165,6 +168,7 @@ def card_create(
             responsible=responsible,
             discount_percent=discount_percent,
             shipment_date=shipment_date,
+            promised_on=promised_on,
             status=first.slug,
             created_at=now,
             updated_at=now,
@@ -174,6 +178,7 @@ def card_create(
         _normalize_terms(card)
         _check_responsible(process.pk, responsible)
         _full_clean(card)
+        promise_check(card, None, now)
         sla_start(card, first, now)
         card.save()
         event_record(
@@ -193,6 +198,7 @@ def card_create(
                 "payment_terms": card.payment_terms,
                 "deferred_days": _as_text(card.deferred_days),
                 "shipment_date": _as_text(card.shipment_date),
+                "promised_on": _as_text(card.promised_on),
                 "deadline": deadline_data(None, card.due_at),
             },
         ).save()
@@ -206,11 +212,13 @@ def card_update(
     card: RequestCard,
     changes: dict,
     new_client_name: str = "",
+    promise_reason: str = "",
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> RequestCard:
-    """Change the card's data; discount, terms, shipment date and responsible go to history.
-    A `new_client_name` makes that client the card's, in one transaction with the change."""
+    """Change the card's data; discount, terms, dates and responsible go to history.
+    A `new_client_name` makes that client the card's, in one transaction with the change.
+    Moving the promised date needs a `promise_reason` (docs/design.md, "Decisions")."""
     now = at or timezone.now()
     require_card_editor(actor, card.process_id, "change cards")
     unknown = set(changes) - set(EDITABLE_CARD_FIELDS)
@@ -218,11 +226,13 @@ def card_update(
         raise InvalidInput({f: ["This field cannot be changed here."] for f in sorted(unknown)})
     check_version(card, expected_version)
     _refuse_if_finished(card, "data")
+    reason = (promise_reason or "").strip()
     if not (new_client_name or "").strip():
-        return _card_change(actor=actor, card=card, changes=changes, now=now)
+        return _card_change(actor=actor, card=card, changes=changes, now=now, reason=reason)
     with transaction.atomic():
         client = new_client_for_card(new_client_name, chosen=changes.get("client"))
-        return _card_change(actor=actor, card=card, changes={**changes, "client": client}, now=now)
+        changes = {**changes, "client": client}
+        return _card_change(actor=actor, card=card, changes=changes, now=now, reason=reason)
 
 
 def _client_data(key: str, client: Client | None) -> dict:
@@ -243,7 +253,9 @@ def _change_data(field: str, old, new) -> dict:
     return data
 
 
-def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> RequestCard:
+def _card_change(
+    *, actor, card: RequestCard, changes: dict, now: datetime, reason: str = ""
+) -> RequestCard:
     before = {field: getattr(card, field) for field in TRACKED_FIELDS}
     before_due = card.due_at
     for field, value in changes.items():
@@ -254,6 +266,7 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
         _check_responsible(card.process_id, card.responsible)
     _normalize_terms(card)
     _full_clean(card)
+    promise_check(card, before["promised_on"], now, reason)
     if not changes:
         return card
     if before["priority"] != card.priority:
@@ -265,7 +278,10 @@ def _card_change(*, actor, card: RequestCard, changes: dict, now: datetime) -> R
             data = _change_data(field, old, new)
             if field == "priority":
                 data["deadline"] = deadline_data(before_due, card.due_at)
-            events.append(event_record(card=card, kind=kind, actor=actor, at=now, data=data))
+            why = reason if field == "promised_on" else ""
+            events.append(
+                event_record(card=card, kind=kind, actor=actor, at=now, data=data, reason=why)
+            )
     with transaction.atomic():
         card.updated_at = now
         card_save(card)

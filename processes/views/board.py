@@ -14,6 +14,7 @@ from processes.definition import process_definition, process_zone_name
 from processes.models import Status
 from processes.panels import sle_days_of, tile_marks
 from processes.permissions import may_edit_cards
+from processes.promises import promises_for
 from processes.selectors import work_lists
 from processes.views.board_tiles import TileRenderer
 from processes.views.filtering import page_filters
@@ -66,8 +67,11 @@ def board(request):
     # Open work first, in the process's order; finished columns (recent cards) last.
     columns = [c for c in raw if not c.status.final] + [c for c in raw if c.status.final]
     editor = may_edit_cards(request.user, process.pk)
-    marks = tile_marks([card.pk for column in columns for card in column.cards])
-    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks)
+    drawn = [card for column in columns for card in column.cards]
+    marks = tile_marks([card.pk for card in drawn])
+    # The promises of the cards drawn, at once (the expected dates are set-based).
+    promises = promises_for(drawn, now=now, process=process)
+    tiles = TileRenderer(request, now=now, may_edit=editor, marks=marks, promises=promises)
     # The service level expectation (an app above gives it, processes/panels.py): open cards
     # that started longer ago than it are flagged.
     sle_days = sle_days_of(process)

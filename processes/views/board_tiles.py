@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from opmodel.templatetags.opmodel_ui import age_class, initials, person, since
+from processes.promises import AT_RISK, ON_TRACK
 from processes.sla import sla_state
 from processes.templatetags.process_ui import sla_text
 
@@ -27,9 +28,10 @@ def _e(value) -> str:
 class TileRenderer:
     """Renders tiles for one request: the URLs, the CSRF field and the page's address once."""
 
-    def __init__(self, request, *, now, may_edit: bool, marks: dict | None = None):
+    def __init__(self, request, *, now, may_edit: bool, marks: dict | None = None, promises=None):
         self.now = now
         self.marks = marks or {}  # card id -> texts from the apps above (processes/panels.py)
+        self.promises = promises or {}  # card id -> Promise (processes/promises.py)
         self.may_edit = may_edit
         self.user_id = request.user.pk
         self.detail_url = reverse("card-detail", args=[_ID])
@@ -81,6 +83,18 @@ class TileRenderer:
             parts.append(
                 f'<div class="blocked-mark" title="{_e(card.block_note)}">Blocked: {_e(reason)}'
                 "</div>"
+            )
+        promise = self.promises.get(card.pk)
+        if promise is not None and promise.state != ON_TRACK:
+            expected = (
+                f", expected {promise.expected_on:%b} {promise.expected_on.day}"
+                if (promise.state == AT_RISK and promise.expected_on)
+                else ""
+            )
+            parts.append(
+                f'<div class="promise-mark promise-{promise.state}" data-promise="{promise.state}"'
+                f' title="Promised {promise.promised_on:%Y-%m-%d}">{_e(promise.words)}'
+                f"{_e(expected)}</div>"
             )
         for text in self.marks.get(card.pk, ()):
             parts.append(f'<div class="tile-mark">{_e(text)}</div>')

@@ -26,6 +26,7 @@ from processes.forms import (
 from processes.models import CURRENT_STATUSES, RequestCard
 from processes.panels import card_panels
 from processes.permissions import may_edit_cards
+from processes.promises import promise_of
 from processes.selectors.timeline import card_timeline, people_by_username
 from processes.services.links import card_links
 from processes.sla import sla_state, target_state
@@ -88,6 +89,7 @@ def _render_card(
         "now": now,
         "zone": process_zone_name(card.process),
         "sla_state": sla_state(card, now),
+        "promise": promise_of(card, now=now, process=card.process),
         "target_state": target_state(card, now),
         "status": current,
         "moves": [o for o in options if not o.needs_lost_reason],

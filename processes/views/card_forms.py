@@ -92,6 +92,7 @@ def card_edit(request, card_id: int):
                         card=card,
                         changes=changes,
                         new_client_name=new_client_name,
+                        promise_reason=form.cleaned_data["promise_reason"],
                         expected_version=form.cleaned_data["version"],
                     )
             except InvalidInput as exc:

@@ -29,6 +29,7 @@ from processes.models import (
     SLAState,
     Status,
 )
+from processes.promises import AT_RISK, promises_for
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
 from reviews.models import Decision
@@ -117,6 +118,35 @@ def _status_name(row) -> str:
     return row.status.name if row.status else row.card.status
 
 
+def promises_at_risk(process, *, now: datetime) -> list[dict]:
+    """The open cards whose expected date passed the promised one, latest expected first (the
+    promise to the client comes before the internal deadlines: docs/design.md, Promise)."""
+    waiting = list(
+        open_cards(process)
+        .filter(promised_on__isnull=False, shipped_on__isnull=True)
+        .only("id", "title", "status", "status_changed_at", "promised_on", "shipped_on")
+        .order_by("id")
+    )
+    promises = promises_for(waiting, now=now, process=process)
+    late = [
+        (promises[c.pk].expected_on - promises[c.pk].promised_on, c.pk, c, promises[c.pk])
+        for c in waiting
+        if promises[c.pk].state == AT_RISK
+    ]
+    late.sort(key=lambda row: (-row[0].days, row[1]))
+    return [
+        item(
+            f"card:{c.pk}",
+            f"#{c.pk} {c.title}",
+            f"promised {day_text(p.promised_on)}, expected {day_text(p.expected_on)} "
+            f"({late.days} day{'s' if late.days != 1 else ''} late)",
+            _card_url(c.pk),
+            "worse",
+        )
+        for late, _, c, p in late
+    ]
+
+
 def daily(process, *, now: datetime, today: date) -> list[dict]:
     # The risks page's function (metrics), for the whole process whoever opens the review, every
     # row at once and the cards nobody owns too; the agenda reads the blocked cards longest
@@ -142,6 +172,11 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
         .order_by("due_at", "id")
     )
     return [
+        section(
+            "promises",
+            "Promises to clients at risk, latest first",
+            promises_at_risk(process, now=now),
+        ),
         section(
             "blocked",
             "Blocked cards, longest first",

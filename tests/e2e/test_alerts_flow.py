@@ -30,7 +30,11 @@ def test_an_approval_request_stays_visible_after_a_later_mention(page, screensho
                   unit_price=Decimal("89.00"), unit_cost=Decimal("55.00"))  # fmt: skip
     card_transition(actor=ops, card=card, name="qualify")
     card_transition(actor=ops, card=card, name="price")
-    card_update(actor=ops, card=card, changes={"shipment_date": date(2031, 3, 14)})
+    card_update(
+        actor=ops,
+        card=card,
+        changes={"shipment_date": date(2031, 3, 14), "promised_on": date(2031, 3, 14)},
+    )
     card_update(actor=ops, card=card, changes={"discount_percent": Decimal("15")})
     request = ApprovalRequest.objects.get(card=card, status="pending")
 

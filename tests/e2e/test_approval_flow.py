@@ -41,7 +41,11 @@ def test_a_discount_over_10_percent_waits_for_approval_then_agrees(page, screens
     )
     card_transition(actor=ops, card=card, name="qualify")
     card_transition(actor=ops, card=card, name="price")
-    card_update(actor=ops, card=card, changes={"shipment_date": date(2031, 3, 14)})
+    card_update(
+        actor=ops,
+        card=card,
+        changes={"shipment_date": date(2031, 3, 14), "promised_on": date(2031, 3, 14)},
+    )
 
     log_in(page, "ops")
     page.goto(f"/cards/{card.pk}/")

@@ -107,10 +107,11 @@ def test_ops_moves_a_new_order_from_received_to_closed(page, screenshot, live_se
     expect(page.locator(".blocked-banner")).to_have_count(0)
     move(page, expect, *MOVES[1])
 
-    # Agree needs the shipment date.
-    expect(page.locator("#unmet-agree")).to_contain_text("Set the shipment date.")
+    # Agree needs the date promised to the client.
+    expect(page.locator("#unmet-agree")).to_contain_text("Set the promised date")
     page.get_by_role("link", name="Edit card").click()
     page.get_by_label("Shipment date").fill("2031-03-14")
+    page.get_by_label("Promised date", exact=True).fill("2031-03-14")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".facts")).to_contain_text("Mar 14, 2031")
 

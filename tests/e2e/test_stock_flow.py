@@ -51,7 +51,11 @@ def test_a_short_line_opens_a_purchase_and_a_receipt_lets_the_card_ship(page, sc
     )
     for name in ["qualify", "price"]:
         card_transition(actor=ops, card=card, name=name)
-    card_update(actor=ops, card=card, changes={"shipment_date": date(2031, 3, 14)})
+    card_update(
+        actor=ops,
+        card=card,
+        changes={"shipment_date": date(2031, 3, 14), "promised_on": date(2031, 3, 14)},
+    )
     for name in ["agree", "invoice"]:
         card_transition(actor=ops, card=card, name=name)
 

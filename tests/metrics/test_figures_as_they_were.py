@@ -243,7 +243,12 @@ def _agreeable(o2c, alice, acme, channel, when):
         unit_cost=Decimal("50"),
         at=at(11, 16, 11),
     )
-    card_update(actor=alice, card=card, changes={"shipment_date": at(12, 1).date()}, at=when)
+    card_update(
+        actor=alice,
+        card=card,
+        changes={"shipment_date": at(12, 1).date(), "promised_on": at(12, 1).date()},
+        at=when,
+    )
     card_transition(actor=alice, card=card, name="price", at=at(11, 16, 12))
     return card
 

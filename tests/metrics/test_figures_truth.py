@@ -138,7 +138,10 @@ def history(o2c, alice, bob):
             at=at(11, 16, 11),
         )
         card_update(
-            actor=alice, card=m, changes={"shipment_date": at(12, 1).date()}, at=at(11, 16, 11)
+            actor=alice,
+            card=m,
+            changes={"shipment_date": at(12, 1).date(), "promised_on": at(12, 1).date()},
+            at=at(11, 16, 11),
         )
         move(m, "price", at(11, 16, 12))
         move(m, "agree", at(11, 18))

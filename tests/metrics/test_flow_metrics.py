@@ -83,7 +83,11 @@ def history(o2c, alice, olga):
         card_update(
             actor=alice,
             card=card,
-            changes={"discount_percent": Decimal(discount), "shipment_date": when.date()},
+            changes={
+                "discount_percent": Decimal(discount),
+                "shipment_date": when.date(),
+                "promised_on": when.date(),
+            },
             at=when,
         )
         move(card, "price", when)

@@ -52,5 +52,9 @@ def priced(make_card, alice, acme):
     )
     card_transition(actor=alice, card=card, name="qualify")
     card_transition(actor=alice, card=card, name="price")
-    card_update(actor=alice, card=card, changes={"shipment_date": date(2030, 1, 15)})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={"shipment_date": date(2030, 1, 15), "promised_on": date(2030, 1, 15)},
+    )
     return card

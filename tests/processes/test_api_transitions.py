@@ -92,7 +92,7 @@ def test_agree_names_every_unmet_condition(alice, make_card, acme):
     assert answer.status_code == 400
     assert answer.json()["unmet"] == [
         "Set a price: the line items total is zero.",
-        "Set the shipment date.",
+        "Set the promised date (the date promised to the client).",
     ]
 
 
@@ -225,7 +225,9 @@ def test_a_card_walks_from_received_to_closed_through_the_api(alice, olga, acme)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     card = client.post(
-        CARDS, new_card_payload(client=acme.pk, shipment_date="2030-03-01"), format="json"
+        CARDS,
+        new_card_payload(client=acme.pk, shipment_date="2030-03-01", promised_on="2030-03-01"),
+        format="json",
     ).json()
     url = f"{CARDS}{card['id']}/"
     item = {"product": "Drill", "quantity": "4", "unit_price": "99.90", "unit_cost": "70"}

@@ -176,7 +176,9 @@ def test_deferred_payment_needs_finance_before_awaiting_payment(make_card, alice
     )
     card_transition(actor=alice, card=card, name="qualify")
     card_transition(actor=alice, card=card, name="price")
-    card_update(actor=alice, card=card, changes={"shipment_date": "2030-01-01"})
+    card_update(
+        actor=alice, card=card, changes={"shipment_date": "2030-01-01", "promised_on": "2030-01-01"}
+    )
     card_transition(actor=alice, card=card, name="agree")  # deferred terms do not guard agree
 
     assert refused_reasons(card, alice, "invoice") == [

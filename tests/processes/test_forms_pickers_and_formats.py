@@ -16,7 +16,12 @@ from processes.services.events import event_record
 
 def test_the_form_and_the_api_take_the_editable_card_fields(o2c):
     assert set(CardDataInputSerializer().fields) == set(EDITABLE_CARD_FIELDS)
-    form_fields = set(CardForm(process=o2c).fields) - {"new_client_name", "version"}
+    # The reason for moving a promise goes with the change, it is not a field of the card.
+    form_fields = set(CardForm(process=o2c).fields) - {
+        "new_client_name",
+        "version",
+        "promise_reason",
+    }
     assert form_fields == set(EDITABLE_CARD_FIELDS)
 
 

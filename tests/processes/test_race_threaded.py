@@ -8,6 +8,7 @@ PostgreSQL only: SQLite serializes the writers, so the race this guards against 
 """
 
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -52,7 +53,7 @@ def _move_all_at_once(url: str, token: str) -> list[int]:
 def test_thirty_clients_moving_one_card_get_one_success_and_conflicts(
     live_server, alice, make_card, acme
 ):
-    card = make_card(client=acme, shipment_date="2027-03-01")
+    card = make_card(client=acme, shipment_date="2027-03-01", promised_on=date(2027, 3, 1))
     card_item_add(
         actor=alice,
         card=card,

@@ -90,7 +90,14 @@ def test_waiting_on_customer_status_pauses_and_final_status_stops(priced_card, a
     card = priced_card
     card_transition(actor=alice, card=card, name="qualify")
     card_transition(actor=alice, card=card, name="price")
-    card_update(actor=alice, card=card, changes={"shipment_date": datetime(2027, 1, 5).date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": datetime(2027, 1, 5).date(),
+            "promised_on": datetime(2027, 1, 5).date(),
+        },
+    )
     card_transition(actor=alice, card=card, name="agree")
     card_transition(actor=alice, card=card, name="invoice")
     assert card.status == "awaiting_payment"
@@ -116,7 +123,14 @@ def test_unblock_in_a_waiting_status_keeps_the_clock_paused(priced_card, alice):
     card = priced_card
     for name in ["qualify", "price"]:
         card_transition(actor=alice, card=card, name=name)
-    card_update(actor=alice, card=card, changes={"shipment_date": datetime(2027, 1, 5).date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": datetime(2027, 1, 5).date(),
+            "promised_on": datetime(2027, 1, 5).date(),
+        },
+    )
     card_transition(actor=alice, card=card, name="agree")
     card_transition(actor=alice, card=card, name="invoice")
     card_block(actor=alice, card=card, reason="waiting_customer")
@@ -163,7 +177,14 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
     assert card.target_due_at is not None
     for name in ["qualify", "price"]:
         card_transition(actor=alice, card=card, name=name)
-    card_update(actor=alice, card=card, changes={"shipment_date": datetime(2027, 1, 5).date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": datetime(2027, 1, 5).date(),
+            "promised_on": datetime(2027, 1, 5).date(),
+        },
+    )
     card_transition(actor=alice, card=card, name="agree")
     card_transition(actor=alice, card=card, name="invoice")
     # Awaiting payment waits on the customer: both clocks pause.

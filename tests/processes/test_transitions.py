@@ -36,7 +36,11 @@ def _move_to(card, actor, *names, **kwargs):
 
 def _ready_to_agree(card, actor):
     _move_to(card, actor, "qualify", "price")
-    card_update(actor=actor, card=card, changes={"shipment_date": date(2026, 12, 1)})
+    card_update(
+        actor=actor,
+        card=card,
+        changes={"shipment_date": date(2030, 12, 1), "promised_on": date(2030, 12, 1)},
+    )
     return card
 
 
@@ -88,7 +92,7 @@ def test_price_refused_without_line_items(make_card, alice, acme):
     assert refused.value.unmet == ["Add at least one line item."]
 
 
-def test_agree_refused_names_price_and_shipment_date(make_card, alice, acme):
+def test_agree_refused_names_price_and_promised_date(make_card, alice, acme):
     card = make_card(client=acme)
     card_item_add(
         actor=alice,
@@ -103,16 +107,17 @@ def test_agree_refused_names_price_and_shipment_date(make_card, alice, acme):
         card_transition(actor=alice, card=card, name="agree")
     assert refused.value.unmet == [
         "Set a price: the line items total is zero.",
-        "Set the shipment date.",
+        "Set the promised date (the date promised to the client).",
     ]
-    assert "Set the shipment date." in refused.value.message
+    assert "Set the promised date" in refused.value.message
 
 
-def test_agree_refused_without_shipment_date_only(priced_card, alice):
+def test_agree_refused_without_promised_date_only(priced_card, alice):
     card = _move_to(priced_card, alice, "qualify", "price")
+    card_update(actor=alice, card=card, changes={"shipment_date": date(2030, 1, 15)})
     with pytest.raises(TransitionRefused) as refused:
         card_transition(actor=alice, card=card, name="agree")
-    assert refused.value.unmet == ["Set the shipment date."]
+    assert refused.value.unmet == ["Set the promised date (the date promised to the client)."]
 
 
 def test_mark_lost_needs_a_reason_and_records_it(make_card, alice):

@@ -67,7 +67,14 @@ def test_shipping_refused_while_short_naming_the_line_and_purchase_card(
     card = stock_card(drill, 3)
     card_transition(actor=alice, card=card, name="price")
     need = PurchaseNeed.objects.get()
-    card_update(actor=alice, card=card, changes={"shipment_date": timezone.now().date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": timezone.now().date() + timedelta(days=1),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
+    )
     card_transition(actor=alice, card=card, name="agree")
     card_transition(actor=alice, card=card, name="invoice")
     with pytest.raises(TransitionRefused) as refused:
@@ -127,7 +134,14 @@ def test_shipping_consumes_the_reservation(stock_card, receive, drill, alice):
     receive(drill, 5)
     card = stock_card(drill, 3)
     card_transition(actor=alice, card=card, name="price")
-    card_update(actor=alice, card=card, changes={"shipment_date": timezone.now().date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": timezone.now().date() + timedelta(days=1),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
+    )
     for name in ["agree", "invoice", "fulfil"]:
         card_transition(actor=alice, card=card, name=name)
     assert (_stock(drill).on_hand, _stock(drill).reserved) == (2, 0)

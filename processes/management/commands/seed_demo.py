@@ -7,6 +7,7 @@ look like twelve weeks of real work. Running it again changes nothing but the de
 import random
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.services import emails_withheld
+from processes.definition import process_zone_name
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -97,6 +99,14 @@ LOST_REASONS = [
 ]
 BLOCK_REASONS = ["waiting_stock", "waiting_customer", "waiting_documents", "waiting_supplier"]
 PATH = ["qualify", "price", "agree", "invoice", "fulfil", "close"]
+# Promises: generous ones (14-25 days after agreeing, longer than any demo path to shipment, so
+# kept), two that are missed (promised for the day agreed after 13:00: shipping takes two moves
+# of at least 6 hours, so it ships on a later day) among the cards agreed over two weeks ago,
+# and some tight ones among the cards agreed in the last three days (promised for the next day:
+# the typical remaining time makes them at risk). No draw from `rng` decides which, so the demo's
+# history (times, losses, blocks) stays as it was.
+MISSED_PROMISES = 2
+TIGHT_EVERY = 2  # every other recent card
 
 
 class Command(BaseCommand):
@@ -124,6 +134,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo cards already exist: left as they are.")
         else:
             rng = random.Random(seed)
+            self.missed_left = MISSED_PROMISES
             with transaction.atomic():
                 for i in range(cards):
                     self._card(rng, i, process, users, clients, weeks)
@@ -163,6 +174,7 @@ class Command(BaseCommand):
 
     def _card(self, rng, i, process, users, clients, weeks):
         now = timezone.now()
+        zone = ZoneInfo(process_zone_name(process))
         ops, manager = users["ops"], users["manager"]
         at = now - timedelta(days=rng.uniform(0, weeks * 7), hours=rng.uniform(0, 8))
         client = rng.choice(clients)
@@ -180,6 +192,7 @@ class Command(BaseCommand):
             at=at,
         )
         actor = ops
+        late = False  # promised for the day agreed: missed if it ships
 
         def step(hours_low, hours_high):
             nonlocal at
@@ -224,19 +237,31 @@ class Command(BaseCommand):
                     )
             if name == "agree":
                 discount = Decimal(rng.choice([0, 0, 0, 3, 5, 8, 10, 12, 15]))
+                local = at.astimezone(zone).date()
+                # The same draw as before promises were kept (the rest of the history follows
+                # from the stream), moved on to 14-25 days.
+                promised = local + timedelta(days=rng.randint(3, 14) + 11)
+                afternoon = at.astimezone(zone).hour >= 13
+                if self.missed_left and afternoon and at < now - timedelta(days=14):
+                    late, promised = True, local
+                elif at > now - timedelta(days=3) and i % TIGHT_EVERY == 0:
+                    promised = local + timedelta(days=1)
                 card_update(
                     actor=actor,
                     card=card,
                     at=at,
                     changes={
                         "discount_percent": discount,
-                        "shipment_date": (at + timedelta(days=rng.randint(3, 14))).date(),
+                        "shipment_date": promised,
+                        "promised_on": promised,
                     },
                 )
             if not self._approvals(rng, card, name, users, at):
                 return
             actor = manager if rng.random() < 0.15 else ops
             card_transition(actor=actor, card=card, name=name, at=at)
+            if late and name == "fulfil":
+                self.missed_left -= 1
 
     def _approvals(self, rng, card, name, users, at) -> bool:
         """Decide the card's pending exceptions, as the approvers would within hours; False

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.services import emails_withheld
+from processes.calendars import process_zone
 from processes.models import Client, Process
-from processes.services import card_create, card_transition
+from processes.services import card_create, card_transition, card_update
 from roles.models import ProcessRole, RoleKind
 from stock.models import Product, PurchaseNeed, Warehouse
 from stock.services.lines import stock_item_add
@@ -43,6 +44,10 @@ ORDERS = [
     ("Warehouse fit-out: ladders", [("LDR-3", 6), ("GLV-L", 20)]),
     ("School maintenance", [("DRL-200", 2), ("HLM-W", 10)]),
 ]
+
+
+# Days the suppliers promise for the open purchase cards.
+SUPPLIER_DAYS = 9
 
 
 class Command(BaseCommand):
@@ -130,9 +135,26 @@ class Command(BaseCommand):
         purchase.refresh_from_db()
         card_transition(actor=buyer, card=purchase, name="receive", at=last_week)
         # Today: orders that leave two products short and open their purchase cards.
+        short = []
         for title, lines in ORDERS:
             card = self._order(o2c, ops, client, title, lines, now)
             card_transition(actor=ops, card=card, name="price", at=now)
+            short.append(card)
+        # The supplier's date on the open purchase cards (the stock's expected arrival), and the
+        # first short order promised before it: agreed, its promise is at risk.
+        today = now.astimezone(process_zone(o2c)).date()
+        for need in PurchaseNeed.objects.filter(is_open=True).select_related("card"):
+            card_update(
+                actor=buyer,
+                card=need.card,
+                changes={"promised_on": today + timedelta(days=SUPPLIER_DAYS)},
+                at=now,
+            )
+        promised = today + timedelta(days=SUPPLIER_DAYS - 4)
+        card_update(
+            actor=ops, card=short[0], changes={"promised_on": promised, "shipment_date": promised}
+        )
+        card_transition(actor=ops, card=short[0], name="agree", at=now)
 
     def _order(self, o2c, ops, client, title, lines, at):
         card = card_create(actor=ops, process=o2c, title=title, client=client, at=at)
