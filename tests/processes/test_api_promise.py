@@ -131,13 +131,13 @@ def test_board_with_promises_runs_a_fixed_number_of_queries(
 ):
     _promised_cards(make_card, alice, acme, count)
     client.force_login(alice)
-    # The board's 15 (tests/processes/test_views.py) and, for the promises: stock's expected
+    # The board's 13 (tests/processes/test_views.py) and, for the promises: stock's expected
     # arrivals (one query), and, once a week per worker, the typical times (the statuses of
     # the remaining path and the visits of the 12 weeks before).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         response = client.get(reverse("board"))
     assert response.status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get(reverse("board"))
     # Promised for the 18th, expected the 18th (no history): on track, so no mark on the tile.
     assert response.content.decode().count("data-promise=") == 0

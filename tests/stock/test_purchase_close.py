@@ -47,7 +47,14 @@ def test_a_cancelled_purchase_card_hands_its_shortages_to_a_new_one(
     opened = Notification.objects.filter(user=percy, kind="purchase_opened").order_by("id")
     assert [n.url for n in opened] == [f"/cards/{first.card_id}/", f"/cards/{second.card_id}/"]
     # Shipping names the purchase card that now brings the goods, not the cancelled one.
-    card_update(actor=alice, card=older, changes={"shipment_date": timezone.now().date()})
+    card_update(
+        actor=alice,
+        card=older,
+        changes={
+            "shipment_date": timezone.now().date(),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
+    )
     for name in ["price", "agree", "invoice"]:
         card_transition(actor=alice, card=older, name=name)
     with pytest.raises(TransitionRefused) as refused:

@@ -1,6 +1,7 @@
 """Free-text lines (services, non-stock goods) follow the stock lines' rule: editable and
 removable on the card page and through the API until the card ships, then refused."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -30,7 +31,14 @@ def service_card(make_card, alice, acme, purchasing):
 
 
 def _ship(card, alice):
-    card_update(actor=alice, card=card, changes={"shipment_date": timezone.now().date()})
+    card_update(
+        actor=alice,
+        card=card,
+        changes={
+            "shipment_date": timezone.now().date(),
+            "promised_on": timezone.now().date() + timedelta(days=1),
+        },
+    )
     for name in ["price", "agree", "invoice", "fulfil"]:
         card_transition(actor=alice, card=card, name=name)
     card.refresh_from_db()
