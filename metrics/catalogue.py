@@ -13,9 +13,11 @@ from dataclasses import dataclass
 UP, DOWN = "up", "down"
 CHANNEL, STATUS = "channel", "status"
 # The one vocabulary of units (opmodel.formatting.figure_text writes a figure by it): counts of
-# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days.
+# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days, an amount
+# of money.
 CARDS, CLIENTS, SHARE, PERCENT, DAYS = "cards", "clients", "share", "percent", "days"
-UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS)
+AMOUNT = "amount"
+UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS, AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,17 @@ METRICS: dict[str, CatalogueMetric] = {
         CatalogueMetric(
             "conversion", "Conversion to a status (12-week cohort)", "share", UP, "",
             STATUS, "conversion.by_status.share", cards="conversion", cards_by_dimension=True,
+        ),
+        # The money (finance/definitions.py), kept with the snapshot by finance's section.
+        CatalogueMetric(
+            "days_sales_outstanding", "Days sales outstanding", "days", DOWN, "money.dso",
+        ),
+        CatalogueMetric(
+            "overdue_amount", "Overdue amount at the end of the week", "amount", DOWN,
+            "money.overdue_amount",
+        ),
+        CatalogueMetric(
+            "payments_received", "Payments received", "amount", UP, "money.payments_received",
         ),
     ]
 }  # fmt: skip

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from metrics.flow import week_of, week_shift, weekly_flow_metrics
 from metrics.models import WeeklyFigure, WeeklySnapshot
+from metrics.sections import weekly_sections_stored
 from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
@@ -51,6 +52,8 @@ def weekly_snapshot_compute(*, process_id: int, week: str, now: datetime | None 
     process = Process.objects.get(pk=process_id)
     now = now or timezone.now()
     figures = weekly_flow_metrics(process=process, week=week, now=now)
+    # Apps above metrics may keep figures with the week (the money's: metrics/sections.py).
+    figures.update(weekly_sections_stored(process, week, now))
     rows = _figure_rows(figures)
     with transaction.atomic():
         snapshot, _ = WeeklySnapshot.objects.update_or_create(

@@ -269,4 +269,6 @@ class ApprovalRequest(models.Model):
         spec = RULE_FIELDS.get(self.rule.field)
         if spec and spec.numeric and self.rule.field.endswith("_percent"):
             return f"{self.value}%"
+        if spec and spec.numeric and self.rule.field.endswith("_days"):
+            return f"{self.value} days"
         return self.value
