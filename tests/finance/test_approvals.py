@@ -2,9 +2,9 @@
 
 import pytest
 
+from processes.errors import TransitionRefused
 from processes.models import ApprovalRequest
 from processes.services import card_transition, card_update
-from processes.errors import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 

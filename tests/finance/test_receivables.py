@@ -2,9 +2,9 @@
 daily agenda's overdue list. Today is Wednesday 2026-11-18."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
-from decimal import Decimal
 
 from finance.definitions import aging_bucket
 from finance.selectors import receivables, receivables_summary
