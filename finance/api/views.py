@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from finance.permissions import receivables_process_ids
 from finance.selectors import card_invoice, receivables
 from finance.services import payment_record, process_today
 from opmodel.errors import InvalidInput
+from opmodel.serializers import DetailSerializer
 from processes.calendars import process_zone
 from processes.models import Process
 from processes.selectors import cards_visible_to
@@ -84,7 +85,10 @@ class ReceivablesView(APIView):
             ),
             OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's (id)."),
         ],
-        responses={200: s.ReceivableSerializer(many=True)},
+        responses={
+            200: s.ReceivableSerializer(many=True),
+            404: OpenApiResponse(DetailSerializer, description="Someone who works in no process."),
+        },
     )
     def get(self, request):
         ids = receivables_process_ids(request.user)
