@@ -214,4 +214,6 @@ def settle(card) -> None:
 
     from finance.models import Invoice
 
-    Invoice.objects.filter(card_id=card.pk).update(paid=F("amount"), paid_in_full_on=F("issued_on"))
+    Invoice.objects.filter(card_id=getattr(card, "pk", card)).update(
+        paid=F("amount"), paid_in_full_on=F("issued_on")
+    )

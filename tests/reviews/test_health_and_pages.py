@@ -232,7 +232,7 @@ def test_checklist_names_an_open_status_no_executor_may_leave(o2c):
         transition.save()
     check = next(c for c in model_health(o2c, now=NOW).checklist if c.slug == "roles_set")
     assert check.ok is False
-    assert check.detail.startswith("no executor's move out of Fulfilled")
+    assert check.detail.startswith("no executor's move out of Shipped")
 
 
 def test_the_decision_form_names_rules_and_key_results_of_the_process(o2c):
