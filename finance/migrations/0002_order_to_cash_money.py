@@ -44,24 +44,26 @@ RULE_FAMILY = "deferred_payment"
 
 def install(apps, schema_editor):
     Process = apps.get_model("processes", "Process")
+    Status = apps.get_model("processes", "Status")
+    Transition = apps.get_model("processes", "Transition")
     ExceptionRule = apps.get_model("processes", "ExceptionRule")
     ApprovalRequest = apps.get_model("processes", "ApprovalRequest")
     process = Process.objects.filter(slug="order-to-cash").first()
     if process is None:
         return
-    for status in process.statuses.filter(slug__in=STATUSES):
+    for status in Status.objects.filter(process_id=process.pk, slug__in=STATUSES):
         name, next_action, source = STATUSES[status.slug]
         status.name = name or status.name
         status.next_action = next_action or status.next_action
         status.deadline_source = status.deadline_source if source is None else source
         status.save(update_fields=["name", "next_action", "deadline_source"])
-    for transition in process.transitions.filter(name__in=TRANSITIONS):
+    for transition in Transition.objects.filter(process_id=process.pk, name__in=TRANSITIONS):
         label, conditions, effects = TRANSITIONS[transition.name]
         transition.label = label or transition.label
         transition.conditions = list(dict.fromkeys([*transition.conditions, *conditions]))
         transition.effects = list(dict.fromkeys([*transition.effects, *effects]))
         transition.save(update_fields=["label", "conditions", "effects"])
-    rule = ExceptionRule.objects.filter(process=process, family=RULE_FAMILY).first()
+    rule = ExceptionRule.objects.filter(process_id=process.pk, family=RULE_FAMILY).first()
     if rule is not None and rule.field == "payment_terms":
         rule.name, rule.field, rule.operator, rule.threshold = (
             "Deferred payment (days)",
@@ -73,7 +75,7 @@ def install(apps, schema_editor):
         # A current request stood for "deferred": it now stands for the days the card has.
         current = ApprovalRequest.objects.filter(
             rule__family=RULE_FAMILY,
-            card__process=process,
+            card__process_id=process.pk,
             status__in=["pending", "approved", "rejected"],
         ).select_related("card")
         for request in current:
@@ -89,22 +91,29 @@ def install(apps, schema_editor):
 
 def uninstall(apps, schema_editor):
     Process = apps.get_model("processes", "Process")
+    Status = apps.get_model("processes", "Status")
+    Transition = apps.get_model("processes", "Transition")
     ExceptionRule = apps.get_model("processes", "ExceptionRule")
     process = Process.objects.filter(slug="order-to-cash").first()
     if process is None:
         return
-    for status in process.statuses.filter(slug__in=OLD_STATUSES):
+    for status in Status.objects.filter(process_id=process.pk, slug__in=OLD_STATUSES):
         status.name, status.next_action, status.deadline_source = OLD_STATUSES[status.slug]
         status.save(update_fields=["name", "next_action", "deadline_source"])
-    for transition in process.transitions.filter(name__in=TRANSITIONS):
+    for transition in Transition.objects.filter(process_id=process.pk, name__in=TRANSITIONS):
         _, conditions, effects = TRANSITIONS[transition.name]
         transition.label = OLD_LABELS.get(transition.name, transition.label)
         transition.conditions = [c for c in transition.conditions if c not in conditions]
         transition.effects = [e for e in transition.effects if e not in effects]
         transition.save(update_fields=["label", "conditions", "effects"])
     ExceptionRule.objects.filter(
-        process=process, family=RULE_FAMILY, field="deferred_days"
+        process_id=process.pk, family=RULE_FAMILY, field="deferred_days"
     ).update(name="Deferred payment", field="payment_terms", operator="==", threshold="deferred")
+    apps.get_model("processes", "ApprovalRequest").objects.filter(
+        rule__family=RULE_FAMILY,
+        card__process_id=process.pk,
+        status__in=["pending", "approved", "rejected"],
+    ).update(value="deferred")
     # A new definition version: workers holding the old definition load this one.
     Process.objects.filter(pk=process.pk).update(definition_version=uuid.uuid4())
 

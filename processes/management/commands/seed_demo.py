@@ -234,8 +234,9 @@ class Command(BaseCommand):
                 card_transition(actor=actor, card=card, name=name, at=at)
             except TransitionRefused:
                 # Waiting for its money (prepaid before shipping, any before closing): the
-                # money's demo (seed_demo_finance) pays some and moves them on.
-                return
+                # money's demo (seed_demo_finance) pays some and moves them on. The loop goes
+                # on drawing as before, so the other cards' demo history stays the same.
+                continue
 
     def _approvals(self, rng, card, name, users, at) -> bool:
         """Decide the card's pending exceptions, as the approvers would within hours; False
