@@ -16,7 +16,7 @@ STATUSES = {
     # slug: (name, next action, deadline source); None keeps the current value
     "agreed": (None, "Issue the invoice (deferred terms need finance's approval first).", None),
     "awaiting_payment": (
-        "Invoiced, to ship",
+        "To ship",
         "Ship: prepaid once the invoice is paid in full, deferred at once.",
         "",
     ),

@@ -139,8 +139,8 @@ def test_ops_moves_a_new_order_from_received_to_closed(page, screenshot, live_se
         "Received → Qualified",
         "Qualified → Priced",
         "Priced → Agreed",
-        "Agreed → Invoiced, to ship",
-        "Invoiced, to ship → Shipped",
+        "Agreed → To ship",
+        "To ship → Shipped",
         "Shipped → Closed",
     ]:
         expect(history).to_contain_text(pair)

@@ -99,7 +99,7 @@ def test_invoicing_again_keeps_the_one_invoice(invoiced, alice):
 
 def test_order_to_cash_reads_naturally_for_both_terms(o2c):
     statuses = dict(o2c.statuses.values_list("slug", "name"))
-    assert statuses["awaiting_payment"] == "Invoiced, to ship"
+    assert statuses["awaiting_payment"] == "To ship"
     assert statuses["fulfilled"] == "Shipped"
     fulfilled = o2c.statuses.get(slug="fulfilled")
     assert fulfilled.deadline_source == "invoice_due"
