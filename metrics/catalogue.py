@@ -16,9 +16,11 @@ from dataclasses import dataclass
 UP, DOWN = "up", "down"
 CHANNEL, STATUS = "channel", "status"
 # The one vocabulary of units (opmodel.formatting.figure_text writes a figure by it): counts of
-# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days.
+# cards or of clients, a share (a fraction 0..1), a percentage, a duration in days, an amount
+# of money.
 CARDS, CLIENTS, SHARE, PERCENT, DAYS = "cards", "clients", "share", "percent", "days"
-UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS)
+AMOUNT = "amount"
+UNITS = (CARDS, CLIENTS, SHARE, PERCENT, DAYS, AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,17 @@ FIGURES: dict[str, CatalogueMetric] = {
         CatalogueMetric(
             "promise_days_late_p85", "Days late of missed promises, 85th percentile", "days",
             DOWN, "promise.days_late.p85",
+        ),
+        # The money (finance/definitions.py), kept with the snapshot by finance's section.
+        CatalogueMetric(
+            "days_sales_outstanding", "Days sales outstanding", "days", DOWN, "money.dso",
+        ),
+        CatalogueMetric(
+            "overdue_amount", "Overdue amount at the end of the week", "amount", DOWN,
+            "money.overdue_amount",
+        ),
+        CatalogueMetric(
+            "payments_received", "Payments received", "amount", UP, "money.payments_received",
         ),
     ]
 }  # fmt: skip

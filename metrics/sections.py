@@ -16,6 +16,10 @@ An app registers in its AppConfig.ready():
   (then no section is drawn). Without `compute`, `render` gets `figures=None`.
 
 Registering a name again replaces it (ready() may run twice in tests).
+
+A section registered `stored=True` is also kept with the week's snapshot under its name
+(`money.dso`), as rows the metric catalogue's entries can read; its compute then takes `now=`
+(the snapshot's instant).
 """
 
 from collections.abc import Callable
@@ -27,13 +31,25 @@ class WeeklySection:
     name: str
     render: Callable[..., str]
     compute: Callable[..., dict | None] | None = None
+    stored: bool = False
 
 
 SECTIONS: dict[str, WeeklySection] = {}
 
 
-def weekly_section_register(*, name: str, render, compute=None) -> None:
-    SECTIONS[name] = WeeklySection(name, render, compute)
+def weekly_section_register(*, name: str, render, compute=None, stored: bool = False) -> None:
+    SECTIONS[name] = WeeklySection(name, render, compute, stored)
+
+
+def weekly_sections_stored(process, week: str, now) -> dict[str, dict]:
+    """The figures of the stored sections, for the week's snapshot."""
+    found = {}
+    for section in SECTIONS.values():
+        if section.stored and section.compute is not None:
+            figures = section.compute(process, week, now=now)
+            if figures is not None:
+                found[section.name] = figures
+    return found
 
 
 def weekly_sections_data(process, week: str) -> dict[str, dict]:

@@ -39,6 +39,8 @@ def figure_text(value, unit: str, *, bare: bool = False) -> str:
         return percent_text(percent_round(value))
     if unit == "days":
         return f"{value:.1f}" if bare else f"{value:.1f} d"
+    if unit == "amount":
+        return money_text(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reviews",
     "flow",
     "stock",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("metrics.api.urls")),
     # Before processes: stock extends the card's item endpoints (issue 23, point 8).
     path("api/", include("stock.api.urls")),
+    path("api/", include("finance.api.urls")),
     path("api/", include("processes.api.urls")),
     path("api/", include("goals.api.urls")),
     path("api/", include("reviews.api.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("flow.urls")),
     path("", include("stock.urls")),
+    path("", include("finance.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -88,6 +88,7 @@ class StatusInline(admin.TabularInline):
         "outcome",
         "commitment_point",
         "waiting_on_customer",
+        "deadline_source",
         "next_action",
     ]
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from processes.business_time import WorkingTime
 from processes.calendars import working_time_for
+from processes.deadlines import sourced_deadline
 from processes.definition import process_definition
 from processes.models import ProcessTarget, SLAPolicy, SLAState
 
@@ -80,6 +81,15 @@ class Clock:
         self._set(card, "consumed", 0)
         self._set(card, "resumed_at", None if paused or allowance is None else now)
         self.set_instants(card, wt, now)
+
+    def start_until(self, card, *, deadline: datetime, percent, paused: bool, wt, now) -> None:
+        """A visit whose deadline is an instant given from outside (processes/deadlines.py): the
+        allowance is the business time until then, and the deadline is that very instant, not
+        the end of the last business hour before it (a due date falls due at midnight)."""
+        allowance = wt.between(now, deadline) if deadline > now else 0
+        self.start(card, allowance=allowance, percent=percent, paused=paused, wt=wt, now=now)
+        if self._get(card, "resumed_at") is not None:
+            self._set(card, "due_at", deadline)
 
     def stop(self, card) -> None:
         for name in ("allowance", "resumed_at", "due_at", "at_risk_at"):
@@ -184,13 +194,24 @@ def sla_enter_status(card, status, now: datetime, wt: WorkingTime | None = None)
     wt = wt or working_time_for(card.process)
     policy = policy_for(card, status)
     card.sla_visit = (card.sla_visit or 0) + 1
-    STATUS_CLOCK.start(
-        card,
-        **_terms(policy, final=status.final),
-        paused=_paused(card, status),
-        wt=wt,
-        now=now,
-    )
+    deadline = sourced_deadline(card, status, now)
+    if deadline is not None:
+        STATUS_CLOCK.start_until(
+            card,
+            deadline=deadline,
+            percent=_terms(policy)["percent"],
+            paused=_paused(card, status),
+            wt=wt,
+            now=now,
+        )
+    else:
+        STATUS_CLOCK.start(
+            card,
+            **_terms(policy, final=status.final),
+            paused=_paused(card, status),
+            wt=wt,
+            now=now,
+        )
     if card.target_allowance is None:
         return
     target = target_for(card)
@@ -222,13 +243,14 @@ def sla_reprioritize(card, status, now: datetime) -> None:
     """A new priority may have other allowances; the business time used so far stays used."""
     wt = working_time_for(card.process)
     policy = policy_for(card, status)
-    STATUS_CLOCK.change_allowance(
-        card,
-        **_terms(policy, final=status.final),
-        paused=_paused(card, status),
-        wt=wt,
-        now=now,
-    )
+    if not status.deadline_source:  # a sourced deadline does not depend on the priority
+        STATUS_CLOCK.change_allowance(
+            card,
+            **_terms(policy, final=status.final),
+            paused=_paused(card, status),
+            wt=wt,
+            now=now,
+        )
     if card.target_allowance is None:
         return  # reached, or no target when the card started
     target = target_for(card)

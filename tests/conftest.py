@@ -123,6 +123,9 @@ def o2c(db) -> Process:
         ]:
             migration = importlib.import_module(f"processes.migrations.{name}")
             migration.install(django_apps, None)
+        # Order to cash follows the money (issue 24): invoices, payment conditions, deadlines.
+        money = importlib.import_module("finance.migrations.0002_order_to_cash_money")
+        money.install(django_apps, None)
     return Process.objects.get(slug="order-to-cash")
 
 
@@ -204,3 +207,16 @@ def _fresh_cache():
     definitions_forget()
     typical_times_forget()
     yield
+
+
+def settle(card) -> None:
+    """The card's invoice paid in full, as finance would record it: order to cash ships prepaid
+    goods and closes a card only once its invoice is paid (issue 24). For tests that walk a card
+    along the path; the payments themselves are tested in tests/finance/."""
+    from django.db.models import F
+
+    from finance.models import Invoice
+
+    Invoice.objects.filter(card_id=getattr(card, "pk", card)).update(
+        paid=F("amount"), paid_in_full_on=F("issued_on")
+    )

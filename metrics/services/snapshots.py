@@ -11,6 +11,7 @@ from metrics.flow import week_of, week_shift, weekly_flow_metrics
 from metrics.flow.walk import weekly_flow_walk
 from metrics.models import WeeklyFigure, WeeklySnapshot
 from metrics.promises.figures import promise_weekly_figures
+from metrics.sections import weekly_sections_stored
 from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
@@ -76,6 +77,8 @@ def weekly_snapshots_walk(
 def _snapshot_store(process, figures: dict, now: datetime) -> WeeklySnapshot:
     week = figures["week"]
     figures["promise"] = promise_weekly_figures(process=process, week=week, now=now)
+    # Apps above metrics may keep figures with the week (the money's: metrics/sections.py).
+    figures.update(weekly_sections_stored(process, week, now))
     rows = _figure_rows(figures)
     with transaction.atomic():
         snapshot, _ = WeeklySnapshot.objects.update_or_create(

@@ -279,4 +279,6 @@ class ApprovalRequest(models.Model):
         spec = RULE_FIELDS.get(self.rule.field)
         if spec and spec.numeric and self.rule.field.endswith("_percent"):
             return f"{self.value}%"
+        if spec and spec.numeric and self.rule.field.endswith("_days"):
+            return f"{self.value} days"
         return choice_label(self.rule.field, self.value)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from processes.conditions import CONDITIONS
+from processes.deadlines import DEADLINE_SOURCES
 from processes.effects import EFFECTS
 from roles.models import RoleKind
 
@@ -52,6 +53,12 @@ class Process(models.Model):
         return self.name
 
 
+def _validate_deadline_source(value):
+    if value and value not in DEADLINE_SOURCES:
+        names = ", ".join(DEADLINE_SOURCES) or "none"
+        raise ValidationError(f"Give a deadline source from: {names}.")
+
+
 class StatusOutcome(models.TextChoices):
     WON = "won", "Won"
     LOST = "lost", "Lost"
@@ -82,6 +89,13 @@ class Status(models.Model):
         default=False,
         help_text="A card entering this status is agreed: its margin and discount are measured "
         "here. At most one status per process.",
+    )
+    deadline_source = models.CharField(
+        max_length=50,
+        blank=True,
+        validators=[_validate_deadline_source],
+        help_text="Where the deadline of a visit comes from instead of a fixed allowance "
+        "(e.g. invoice_due: the invoice's due date); blank: the SLA policy.",
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from goals.definitions import SEVERITY, KRState, worst
 from goals.selectors import key_results_for_process
 from metrics.catalogue import headline_metrics
+from metrics.agenda import agenda_lists
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.selectors import risks_for_review
@@ -241,6 +242,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             "Decisions due today",
             [decision_item(d, today) for d in open_decisions(process, due_by=today)],
         ),
+        *agenda_lists("daily", process, now=now, today=today),
     ]
 
 

@@ -94,7 +94,10 @@ def test_a_short_line_opens_a_purchase_and_a_receipt_lets_the_card_ship(page, sc
     screenshot("23_ledger_after_receipt")
     log_out(page)
 
-    # ops sees the line reserved and ships.
+    # ops sees the line reserved and ships (the prepaid invoice paid: tests/finance/).
+    from tests.conftest import settle
+
+    settle(card)
     log_in(page, "ops")
     page.goto(f"/cards/{card.pk}/")
     expect(page.locator(".reserve-state")).to_have_text("full")

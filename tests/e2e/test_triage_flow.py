@@ -97,7 +97,7 @@ def test_ops_finds_filters_assigns_and_drags(page, screenshot, live_server):
     # Drag it to a status it may not reach: refused in words, and it stays.
     moved.drag_to(page.locator('.column[data-status="fulfilled"]'))
     expect(page.locator("#board-message")).to_contain_text("was not moved")
-    expect(page.locator("#board-message")).to_contain_text("Fulfilled")
+    expect(page.locator("#board-message")).to_contain_text("Shipped")
     expect(moved).to_be_visible()
     screenshot("triage_02_refused", full_page=False)
     loose.refresh_from_db()

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from processes.models import EventKind, LineItem, RequestCard
 from processes.services import card_block, card_unblock
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, settle
 from tests.processes.test_api import (
     CARDS,
     api_as,
@@ -241,6 +241,8 @@ def test_a_card_walks_from_received_to_closed_through_the_api(alice, olga, acme)
             assert pending["card"] == card["id"] and pending["family"] == "deferred_payment"
             decided = approver.post(f"/api/approvals/{pending['id']}/approve/", format="json")
             assert decided.status_code == 200, decided.json()
+        if name == "close":
+            settle(card["id"])  # deferred ships at once, closes once paid (tests/finance/)
         answer = client.post(
             f"{url}transitions/{name}/", {"version": version, "comment": name}, format="json"
         )

@@ -38,7 +38,7 @@ def test_order_to_cash_has_its_default_rules(o2c):
         ("discount", 1): ("discount_percent > 10", "manager", "agree"),
         ("discount", 2): ("discount_percent > 20", "owner", "agree"),
         ("margin", 2): ("margin_percent < 12", "owner", "agree"),
-        ("deferred_payment", 1): ("payment_terms == deferred", "finance", "invoice"),
+        ("deferred_payment", 1): ("deferred_days >= 1", "finance", "invoice"),
     }
 
 
@@ -182,7 +182,8 @@ def test_deferred_payment_needs_finance_before_awaiting_payment(make_card, alice
     card_transition(actor=alice, card=card, name="agree")  # deferred terms do not guard agree
 
     assert refused_reasons(card, alice, "invoice") == [
-        "Approval needed: Deferred payment (Deferred) is waiting for the finance-level approver."
+        "Approval needed: Deferred payment (days) (30 days) is waiting for the finance-level "
+        "approver."
     ]
     approval_decide(actor=fiona, approval=request, approve=True)
     card = RequestCard.objects.get(pk=card.pk)

@@ -13,6 +13,7 @@ from processes.services import (
     card_update,
 )
 from processes.sla import sla_state, target_state
+from tests.conftest import settle
 
 
 def utc(*args):
@@ -190,6 +191,7 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
     # Awaiting payment waits on the customer: both clocks pause.
     assert (card.target_resumed_at, card.target_due_at) == (None, None)
     assert card.target_allowance == 45 * 3600
+    settle(card)
     card_transition(actor=alice, card=card, name="fulfil")
     assert (card.target_allowance, card.target_due_at) == (None, None)
     assert target_state(card, card.status_changed_at) is None

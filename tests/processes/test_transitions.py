@@ -13,6 +13,7 @@ from processes.models import Event, EventKind, RequestCard, Transition
 from processes.selectors import cards_visible_to
 from processes.services import card_item_add, card_transition, card_update
 from roles.models import ProcessRole, RoleKind
+from tests.conftest import settle
 
 EXPECTED_GRAPH = {
     ("qualify", "received", "qualified"),
@@ -30,6 +31,8 @@ EXPECTED_GRAPH = {
 
 def _move_to(card, actor, *names, **kwargs):
     for name in names:
+        if name in ("fulfil", "close"):
+            settle(card)  # prepaid ships, and a card closes, paid in full (tests/finance/)
         card_transition(actor=actor, card=card, name=name, **kwargs)
     return card
 

@@ -125,7 +125,7 @@ def test_board_shows_columns_and_tiles(as_alice, make_card, acme, alice):
 
     assert response.status_code == 200
     html = response.content.decode()
-    for status_name in ["Received", "Qualified", "Priced", "Agreed", "Awaiting payment", "Closed"]:
+    for status_name in ["Received", "Qualified", "Priced", "Agreed", "To ship", "Closed"]:
         assert status_name in html
     assert "Drills for Acme" in html
     assert "Acme Tools" in html
@@ -751,8 +751,8 @@ def test_card_page_runs_a_fixed_number_of_queries(
     # requester and decider), role map, the header's unread alerts, and marking the card's
     # alerts and mentions read (opening the card reads them), the assignee picker's people,
     # the linked cards, and stock's panel (its lines with their stock, its purchase cards, the
-    # products to pick from)
-    with django_assert_num_queries(20):
+    # products to pick from), and finance's invoice panel (the card has no invoice: one)
+    with django_assert_num_queries(21):
         response = as_alice.get(card_url(priced_card))
     assert response.status_code == 200
     assert len(response.context["timeline"]) >= 2 + history * 2

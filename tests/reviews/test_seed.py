@@ -10,6 +10,7 @@ from tests.reviews.conftest import TODAY
 
 def test_seed_demo_reviews_is_safe_to_repeat(o2c):
     call_command("seed_demo", cards=40, verbosity=0)
+    call_command("seed_demo_finance", verbosity=0)  # as scripts/run: paid cards move on
     call_command("metrics_backfill", verbosity=0)
     call_command("seed_demo_reviews", verbosity=0)
     call_command("seed_demo_reviews", verbosity=0)

@@ -13,6 +13,7 @@ from stock.models import Movement, PurchaseNeed, Stock, StockLine
 from stock.selectors import card_availability, stock_mismatches
 from stock.services.lines import stock_item_change, stock_item_remove
 from stock.services.reservations import card_lines_reserve
+from tests.conftest import settle
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,8 @@ def test_shipping_consumes_the_reservation(stock_card, receive, drill, alice):
         },
     )
     for name in ["agree", "invoice", "fulfil"]:
+        if name == "fulfil":
+            settle(card)  # prepaid ships once paid (tests/finance/)
         card_transition(actor=alice, card=card, name=name)
     assert (_stock(drill).on_hand, _stock(drill).reserved) == (2, 0)
     shipment = Movement.objects.get(kind="shipment")
