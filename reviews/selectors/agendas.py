@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
 from goals.selectors import key_results_for_process
-from metrics.catalogue import headline_metrics
 from metrics.agenda import agenda_lists
+from metrics.catalogue import headline_metrics
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
 from metrics.selectors import risks_for_review
