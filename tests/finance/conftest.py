@@ -46,6 +46,7 @@ def order(make_card, alice, acme):
             payment_terms=terms,
             deferred_days=days,
             shipment_date=date(2026, 12, 1),
+            promised_on=date(2026, 12, 1),
             discount_percent=Decimal("10"),
         )
         card_item_add(

@@ -219,8 +219,11 @@ def test_processes_show_each_transitions_conditions_and_effects(alice):
     [o2c] = api_as(alice).get("/api/processes/").json()
     moves = {t["name"]: (t["conditions"], t["effects"]) for t in o2c["transitions"]}
     assert moves["price"] == (["has_line_items"], ["reserve_stock"])
-    assert moves["fulfil"] == (["stock_reserved_in_full"], ["record_shipment", "consume_stock"])
-    assert moves["mark_lost"] == (["has_lost_reason"], ["release_stock"])
+    assert moves["fulfil"] == (
+        ["prepaid_paid_in_full", "stock_reserved_in_full"],
+        ["record_shipment", "consume_stock"],
+    )
+    assert moves["mark_lost"] == (["has_lost_reason"], ["void_invoice", "release_stock"])
     assert moves["qualify"] == (["has_client"], [])
     schema = api_as(alice).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     shape = schema.json()["components"]["schemas"]["TransitionDefinition"]["properties"]

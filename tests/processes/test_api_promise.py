@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from processes.models import Event, EventKind, RequestCard
 from processes.services import card_transition, card_update
+from tests.conftest import settle
 from tests.processes.test_api import CARDS, api_as, card_url
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ def test_a_shipped_card_reads_kept_or_missed(alice, priced_card):
     card_update(actor=alice, card=priced_card, changes={"promised_on": date(2026, 11, 18)})
     for name in ["qualify", "price", "agree", "invoice"]:
         card_transition(actor=alice, card=priced_card, name=name)
+    settle(priced_card)
     card_transition(
         actor=alice, card=priced_card, name="fulfil", at=datetime(2026, 11, 19, 9, tzinfo=UTC)
     )

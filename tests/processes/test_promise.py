@@ -11,6 +11,7 @@ from opmodel.errors import InvalidInput
 from processes.models import Event, EventKind, RequestCard
 from processes.promises import KEPT, MISSED, ON_TRACK, promise_of
 from processes.services import card_transition, card_update
+from tests.conftest import settle
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ def _ship(card, alice, promised, shipped_at):
     card_update(actor=alice, card=card, changes={"promised_on": promised})
     for name in ["agree", "invoice"]:
         card_transition(actor=alice, card=card, name=name)
+    settle(card)
     card_transition(actor=alice, card=card, name="fulfil", at=shipped_at)
     return RequestCard.objects.select_related("process").get(pk=card.pk)
 
