@@ -33,6 +33,7 @@ from processes.models.definitions import (
     BlockReason,
     Process,
     Status,
+    StageAssignment,
     StatusOutcome,
     Transition,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "SavedView",
     "SavedViewPage",
     "Status",
+    "StageAssignment",
     "StatusOutcome",
     "Transition",
 ]
