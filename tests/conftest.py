@@ -1,8 +1,8 @@
 """Personas and small builders shared by every test folder, and the suite's clock.
 
 alice is the executor of order to cash (and a member of its stage roles, the groups Warehouse
-and Finance, so that she moves a card along the whole path), bob its accountable, olga its approver, charlie holds no
-role anywhere (the outsider: he must see nothing).
+and Finance, so that she moves a card along the whole path), bob its accountable, olga its
+approver, charlie holds no role anywhere (the outsider: he must see nothing).
 
 OPMODEL_TEST_NOW=2026-12-28T00:30:00+00:00 runs the whole suite as if it started at that
 instant: the clock is moved there (time_machine, ticking) before any test module is imported.

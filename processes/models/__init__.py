@@ -32,8 +32,8 @@ from processes.models.cards import (
 from processes.models.definitions import (
     BlockReason,
     Process,
-    Status,
     StageAssignment,
+    Status,
     StatusOutcome,
     Transition,
 )
