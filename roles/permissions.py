@@ -18,11 +18,15 @@ class RoleMap:
         # {process_id: {group id, ...}}: the user's groups that hold a grant there (a status's
         # stage role is such a group).
         self._groups: dict[int, set[int]] = defaultdict(set)
+        # {(process_id, kind): {group id, or None for a grant to the user}}: where a role comes
+        # from (my queue tells a stage role's members from the other executors).
+        self._sources: dict[tuple[int, str], set[int | None]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
             grants = grants_of(user).values_list("process_id", "kind", "authority", "group_id")
             for process_id, kind, authority, group_id in grants:
                 self._by_process[process_id].add(kind)
                 self._authorities[(process_id, kind)].add(authority)
+                self._sources[(process_id, kind)].add(group_id)
                 if group_id is not None:
                     self._groups[process_id].add(group_id)
 
@@ -37,6 +41,10 @@ class RoleMap:
 
     def may_act(self, process_id: int, allowed_kinds) -> bool:
         return bool(self.kinds(process_id) & set(allowed_kinds))
+
+    def granted_through(self, kind: str) -> dict[int, set[int | None]]:
+        """{process_id: the groups granting the user `kind` there (None: granted to them)}."""
+        return {p: set(groups) for (p, k), groups in self._sources.items() if k == kind}
 
     def in_group(self, process_id: int, group_id: int) -> bool:
         """Whether the user belongs to `group_id`, a group granted a role in the process."""
