@@ -26,6 +26,7 @@ from processes.sla import sla_state
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
 from reviews.models import Decision
+from reviews.selectors.pickups import pickups_section
 
 
 def item(key: str, text: str, detail: str = "", url: str = "", tone: str = "") -> dict:
@@ -182,6 +183,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 if a.is_overdue_at(now)
             ],
         ),
+        pickups_section(process, now=now, names=names),
         section(
             "unassigned",
             "Cards without a responsible person",

@@ -196,8 +196,9 @@ def _grow(make_card, alice, n):
 # Since issue 22: the rhythm's facilitator (who may run it), the attendees, the status (and
 # block reason) names the agenda shows instead of keys, the people twice (picker and
 # attendees) and the calendar's zone named on the page; weekly and monthly read the standard
-# calendar's zone once (held by definition version).
-PAGE_QUERIES = {"daily": 22, "weekly": 24, "monthly": 27}
+# calendar's zone once (held by definition version). Issue 24: the daily agenda's overdue
+# pick-ups (one query).
+PAGE_QUERIES = {"daily": 23, "weekly": 24, "monthly": 27}
 HEALTH_QUERIES = 21
 
 
