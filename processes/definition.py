@@ -40,6 +40,7 @@ class Stage:
 
     status: str
     status_name: str
+    status_id: int
     group_id: int
     group_name: str
     assignment: str
@@ -128,7 +129,9 @@ def _load(process: Process, year: int) -> ProcessDefinition:
         working_time=WorkingTime.for_calendar(calendar, range(year - 1, year + 3)),
         exception_rules=list(ExceptionRule.objects.filter(process_id=process.pk, is_active=True)),
         stages={
-            slug: Stage(slug, s.name, s.stage_group_id, s.stage_group.name, s.stage_assignment)
+            slug: Stage(
+                slug, s.name, s.pk, s.stage_group_id, s.stage_group.name, s.stage_assignment
+            )
             for slug, s in statuses.items()
             if s.stage_group_id
         },
