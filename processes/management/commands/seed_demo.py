@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,7 @@ from processes.services import (
     card_update,
 )
 from processes.services.approvals import approval_decide
+from processes.services.handoffs import card_take
 from roles.models import ProcessRole, RoleKind
 
 DEMO_USERS = [
@@ -47,7 +49,13 @@ DEMO_USERS = [
     # A blank authority: the owner decides every exception, manager-level discounts included.
     ("owner", "Oscar Owner", [(RoleKind.APPROVER, "")], True),
     ("finance", "Fiona Finance", [(RoleKind.APPROVER, "finance")], False),
+    # No grant of their own: executors of their stage through their group (below).
+    ("warehouse", "Wanda Store", [], False),
 ]
+# The stage roles of order to cash (processes/migrations/0025_order_to_cash_stage_roles.py):
+# the warehouse ships (awaiting payment), finance collects (fulfilled), each from its queue.
+DEMO_GROUPS = {"warehouse": "Warehouse", "finance": "Finance"}
+STAGE_PEOPLE = {"fulfil": "warehouse", "close": "finance"}
 CLIENTS = [
     "Acme Tools",
     "Baltic Hardware",
@@ -127,7 +135,8 @@ class Command(BaseCommand):
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
             f"{password!r}): ops (executor), manager (accountable, escalation, manager-level "
             "approver), owner (approver of every exception), finance (approver of deferred "
-            "payment)."
+            "payment; takes shipped cards from the Finance queue), warehouse (ships from the "
+            "Warehouse queue)."
         )
 
     def _users(self, process, password):
@@ -151,6 +160,8 @@ class Command(BaseCommand):
                 ProcessRole.objects.update_or_create(
                     process_id=process.pk, kind=kind, user=user, defaults={"authority": authority}
                 )
+            if username in DEMO_GROUPS:
+                user.groups.add(Group.objects.get_or_create(name=DEMO_GROUPS[username])[0])
             users[username] = user
         return users
 
@@ -180,6 +191,14 @@ class Command(BaseCommand):
             return at < now
 
         for name in PATH:
+            stage_person = users[STAGE_PEOPLE[name]] if name in STAGE_PEOPLE else None
+            if stage_person is not None:
+                # Handed to the stage's group: it waits in their queue until one takes it
+                # (recent cards are still waiting: the warehouse's and finance's queues).
+                if not step(1, 30):
+                    return
+                card_take(actor=stage_person, card=card, at=at)
+                actor = stage_person
             if not step(6, 90):
                 return
             if rng.random() < 0.04:
@@ -228,7 +247,8 @@ class Command(BaseCommand):
                 )
             if not self._approvals(rng, card, name, users, at):
                 return
-            actor = manager if rng.random() < 0.15 else ops
+            chosen = manager if rng.random() < 0.15 else ops
+            actor = stage_person or chosen
             card_transition(actor=actor, card=card, name=name, at=at)
 
     def _approvals(self, rng, card, name, users, at) -> bool:
