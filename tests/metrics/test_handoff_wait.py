@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from metrics.catalogue import METRICS
+from metrics.dashboards import weekly_dashboard
 from metrics.flow.handoffs import handoff_wait_figures
 from metrics.models import WeeklyFigure
 from metrics.services.snapshots import weekly_snapshot_compute
@@ -82,3 +83,21 @@ def test_the_weekly_snapshot_and_the_catalogue_carry_it(history):
             snapshot=snapshot, metric=metric.dimension_figure, dimension="awaiting_payment"
         )
         assert row.value == value
+
+
+def test_the_weekly_dashboard_shows_it_in_hours(history):
+    with time_machine.travel(NOW, tick=False):
+        weekly_snapshot_compute(process_id=history.pk, week="2026-W47", now=NOW)
+        table = weekly_dashboard(process=history, week="2026-W47").table("handoff_wait")
+    assert table.columns == [
+        "Status",
+        "Waits ended",
+        "50th percentile",
+        "85th percentile",
+        "85th, previous week",
+    ]
+    assert [[c.raw for c in row] for row in table.rows] == [
+        [None, 4, 48.0, 72.0, None],
+        [None, 1, 12.0, 12.0, None],
+    ]
+    assert [row[0].text for row in table.rows] == ["Awaiting payment", "Fulfilled"]
