@@ -88,3 +88,23 @@ def test_the_stage_queue_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(13):
         response = client.get(reverse("queue"))
     assert len(response.context["rows"]) == count
+
+
+def test_the_card_page_shows_the_stage_take_it_and_the_history(client, o2c, oliver, wanda, acme):
+    (card,) = _handed(o2c, oliver, acme, 1)
+    client.force_login(wanda)
+    page = client.get(reverse("card-detail", args=[card.pk])).content.decode()
+    assert 'Warehouse: <span class="unassigned">waiting for pick-up</span>' in page
+    assert f'action="{reverse("card-take", args=[card.pk])}"' in page
+    client.post(reverse("card-take", args=[card.pk]), {"version": card.version})
+    response = client.get(reverse("card-detail", args=[card.pk]))
+    titles = [entry["title"] for entry in response.context["timeline"]][:3]
+    assert titles == ["Taken from the queue", "Responsible changed", "Handed to Warehouse"]
+    handed = next(e for e in response.context["timeline"] if e["title"] == "Handed to Warehouse")
+    assert handed["details"] == ["Waiting for pick-up"]
+    assert response.context["may_take"] is False
+    # oliver still reads the card, without Take it.
+    client.force_login(oliver)
+    response = client.get(reverse("card-detail", args=[card.pk]))
+    assert response.status_code == 200
+    assert response.context["may_take"] is False
