@@ -194,9 +194,9 @@ class Command(BaseCommand):
             stage_person = users[STAGE_PEOPLE[name]] if name in STAGE_PEOPLE else None
             if stage_person is not None:
                 # Handed to the stage's group: it waits in their queue until one takes it.
-                # Most cards handed over in the last three days still wait there (the
+                # Most cards handed over in the last six days still wait there (the
                 # warehouse's and finance's queues; the older ones on the daily agenda).
-                if not step(1, 30) or (at > now - timedelta(days=3) and rng.random() < 0.6):
+                if not step(1, 30) or (at > now - timedelta(days=6) and rng.random() < 0.6):
                     return
                 card_take(actor=stage_person, card=card, at=at)
                 actor = stage_person
