@@ -89,6 +89,10 @@ class StatusInline(admin.TabularInline):
         "commitment_point",
         "waiting_on_customer",
         "next_action",
+        # The stage role (docs/design.md, "Handoffs by stage"): Status.clean() asks that the
+        # group hold a role in the process.
+        "stage_group",
+        "stage_assignment",
     ]
 
 

@@ -108,3 +108,33 @@ def test_the_card_page_shows_the_stage_take_it_and_the_history(client, o2c, oliv
     response = client.get(reverse("card-detail", args=[card.pk]))
     assert response.status_code == 200
     assert response.context["may_take"] is False
+
+
+def test_the_card_page_refuses_the_previous_responsible_a_move(client, o2c, oliver, acme):
+    (card,) = _handed(o2c, oliver, acme, 1)
+    client.force_login(oliver)
+    response = client.post(
+        reverse("card-transition", kwargs={"card_id": card.pk, "name": "fulfil"}),
+        {"version": card.version},
+    )
+    assert response.status_code == 403
+    assert (
+        "At “Awaiting payment” the card is with Warehouse: only its members (or the accountable) "
+        "move it on from here." in response.content.decode()
+    )
+    assert RequestCard.objects.get(pk=card.pk).status == "awaiting_payment"
+
+
+def test_the_admin_refuses_a_stage_group_without_a_role_in_the_process(o2c):
+    from django.contrib.auth.models import Group
+    from django.core.exceptions import ValidationError
+
+    from processes.models import Status
+
+    status = Status.objects.get(process=o2c, slug="agreed")
+    status.stage_group = Group.objects.create(name="Drivers")
+    with pytest.raises(ValidationError) as refused:
+        status.full_clean()
+    assert refused.value.message_dict["stage_group"] == [
+        "Grant this group a role in the process first (executor)."
+    ]
