@@ -138,3 +138,16 @@ def test_the_admin_refuses_a_stage_group_without_a_role_in_the_process(o2c):
     assert refused.value.message_dict["stage_group"] == [
         "Grant this group a role in the process first (executor)."
     ]
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_board_with_handed_off_cards_runs_a_fixed_number_of_queries(
+    client, o2c, oliver, wanda, acme, count, django_assert_num_queries
+):
+    _handed(o2c, oliver, acme, count)
+    client.force_login(wanda)
+    # As tests/processes/test_views.py's board: the handoffs add none.
+    with django_assert_num_queries(15):
+        response = client.get(reverse("board"))
+    assert response.status_code == 200
+    assert response.content.decode().count("data-card=") == count
