@@ -157,6 +157,14 @@ FIGURES: dict[str, CatalogueMetric] = {
             "repeat_requests.clients", cards="repeat_requests", judged=False,
         ),
         CatalogueMetric(
+            "handoff_wait_p50", "Handoff wait (to pick-up), 50th percentile", "days", DOWN,
+            "", STATUS, "handoff_wait.by_status.p50",
+        ),
+        CatalogueMetric(
+            "handoff_wait_p85", "Handoff wait (to pick-up), 85th percentile", "days", DOWN,
+            "", STATUS, "handoff_wait.by_status.p85",
+        ),
+        CatalogueMetric(
             "conversion", "Conversion to a status (12-week cohort)", "share", UP, "",
             STATUS, "conversion.by_status.share", cards="conversion", cards_by_dimension=True,
         ),

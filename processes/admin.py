@@ -20,6 +20,7 @@ from processes.models import (
     ProcessTarget,
     RequestCard,
     SLAPolicy,
+    StageAssignment,
     Status,
     Transition,
 )
@@ -76,21 +77,46 @@ class StatusFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError("A process has one commitment point at most.")
 
 
+STATUS_FIELDS = [
+    "order",
+    "slug",
+    "name",
+    "final",
+    "outcome",
+    "commitment_point",
+    "waiting_on_customer",
+    "deadline_source",
+    "next_action",
+    # The stage role (docs/design.md, "Handoffs by stage"): Status.clean() asks that the group
+    # hold a role in the process.
+    "stage_group",
+    "stage_assignment",
+]
+
+
+class StatusForm(forms.ModelForm):
+    """A status row: its stage rule may be left out (rows posted without it wait in the queue,
+    the default)."""
+
+    class Meta:
+        model = Status
+        fields = STATUS_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "stage_assignment" in self.fields:
+            self.fields["stage_assignment"].required = False
+
+    def clean_stage_assignment(self):
+        return self.cleaned_data.get("stage_assignment") or StageAssignment.QUEUE
+
+
 class StatusInline(admin.TabularInline):
     model = Status
+    form = StatusForm
     formset = StatusFormSet
     extra = 1
-    fields = [
-        "order",
-        "slug",
-        "name",
-        "final",
-        "outcome",
-        "commitment_point",
-        "waiting_on_customer",
-        "deadline_source",
-        "next_action",
-    ]
+    fields = STATUS_FIELDS
 
 
 class BlockReasonInline(admin.TabularInline):

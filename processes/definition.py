@@ -17,6 +17,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -34,6 +35,18 @@ from processes.models import (
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A status executed by a stage role: the group it is handed to and how (StageAssignment)."""
+
+    status: str
+    status_name: str
+    status_id: int
+    group_id: int
+    group_name: str
+    assignment: str
+
+
+@dataclass(frozen=True)
 class ProcessDefinition:
     version: uuid.UUID
     year: int  # the working time's public holidays are loaded around this year
@@ -41,6 +54,10 @@ class ProcessDefinition:
     sources: dict[str, frozenset[str]]  # transition name -> the status slugs it starts from
     working_time: WorkingTime
     exception_rules: list[ExceptionRule]  # the active ones
+    # The statuses that a transition starts from or leads to: those executed by a stage role,
+    # and the final ones (read with the transitions, no query of their own).
+    stages: dict[str, Stage]
+    final: frozenset[str]
     _policies: dict[tuple[int, str], SLAPolicy] = field(repr=False)
     _targets: dict[str, ProcessTarget] = field(repr=False)
 
@@ -98,9 +115,11 @@ def process_zone_name(process: Process) -> str:
 def _load(process: Process, year: int) -> ProcessDefinition:
     transitions = list(
         Transition.objects.filter(process_id=process.pk)
-        .select_related("target")
-        .prefetch_related("sources")
+        .select_related("target__stage_group")
+        .prefetch_related(Prefetch("sources", Status.objects.select_related("stage_group")))
     )
+    statuses = {t.target.slug: t.target for t in transitions}
+    statuses |= {s.slug: s for t in transitions for s in t.sources.all()}
     calendar = process.calendar if process.calendar_id else BusinessCalendar.objects.standard()
     return ProcessDefinition(
         version=process.definition_version,
@@ -109,6 +128,14 @@ def _load(process: Process, year: int) -> ProcessDefinition:
         sources={t.name: frozenset(s.slug for s in t.sources.all()) for t in transitions},
         working_time=WorkingTime.for_calendar(calendar, range(year - 1, year + 3)),
         exception_rules=list(ExceptionRule.objects.filter(process_id=process.pk, is_active=True)),
+        stages={
+            slug: Stage(
+                slug, s.name, s.pk, s.stage_group_id, s.stage_group.name, s.stage_assignment
+            )
+            for slug, s in statuses.items()
+            if s.stage_group_id
+        },
+        final=frozenset(slug for slug, s in statuses.items() if s.final),
         _policies={
             (p.status_id, p.priority): p for p in SLAPolicy.objects.filter(process_id=process.pk)
         },

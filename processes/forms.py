@@ -178,6 +178,12 @@ class DocumentForm(VersionForm):
     name = forms.CharField(required=False, max_length=200, help_text="Defaults to the file name.")
 
 
+class TakeForm(forms.Form):
+    """ "Take it": the version of the card the person saw waiting for pick-up."""
+
+    version = forms.IntegerField(required=False, min_value=1)
+
+
 class AssignForm(forms.Form):
     """Who becomes responsible: `me`, a person's id or username, or empty for nobody."""
 

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("cards/<int:card_id>/comments/", card.card_comment, name="card-comment"),
     path("cards/<int:card_id>/assign/", triage.card_assign, name="card-assign"),
+    path("cards/<int:card_id>/take/", triage.card_take_view, name="card-take"),
     path("cards/<int:card_id>/block/", card.card_block, name="card-block"),
     path("cards/<int:card_id>/unblock/", card.card_unblock, name="card-unblock"),
     path("cards/<int:card_id>/items/", card.card_item_add, name="card-item-add"),

@@ -15,10 +15,19 @@ class RoleMap:
         self._by_process: dict[int, set[str]] = defaultdict(set)
         # {(process_id, kind): {authority, ...}}: which exceptions an approver grant decides.
         self._authorities: dict[tuple[int, str], set[str]] = defaultdict(set)
+        # {process_id: {group id, ...}}: the user's groups that hold a grant there (a status's
+        # stage role is such a group).
+        self._groups: dict[int, set[int]] = defaultdict(set)
+        # {(process_id, kind): {group id, or None for a grant to the user}}: where a role comes
+        # from (my queue tells a stage role's members from the other executors).
+        self._sources: dict[tuple[int, str], set[int | None]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
-            for process_id, kind, authority in grant_rows_of(user):
+            for process_id, kind, authority, group_id in grant_rows_of(user):
                 self._by_process[process_id].add(kind)
                 self._authorities[(process_id, kind)].add(authority)
+                self._sources[(process_id, kind)].add(group_id)
+                if group_id is not None:
+                    self._groups[process_id].add(group_id)
 
     def kinds(self, process_id: int) -> set[str]:
         return self._by_process.get(process_id, set())
@@ -31,6 +40,14 @@ class RoleMap:
 
     def may_act(self, process_id: int, allowed_kinds) -> bool:
         return bool(self.kinds(process_id) & set(allowed_kinds))
+
+    def granted_through(self, kind: str) -> dict[int, set[int | None]]:
+        """{process_id: the groups granting the user `kind` there (None: granted to them)}."""
+        return {p: set(groups) for (p, k), groups in self._sources.items() if k == kind}
+
+    def in_group(self, process_id: int, group_id: int) -> bool:
+        """Whether the user belongs to `group_id`, a group granted a role in the process."""
+        return group_id in self._groups.get(process_id, ())
 
     def may_decide(self, process_id: int, kind: str, authority: str) -> bool:
         """Whether a grant of `kind` decides exceptions of `authority` (blank grants: all)."""

@@ -1,7 +1,8 @@
 """Personas and small builders shared by every test folder, and the suite's clock.
 
-alice is the executor of order to cash, bob its accountable, olga its approver, charlie holds no
-role anywhere (the outsider: he must see nothing).
+alice is the executor of order to cash (and a member of its stage roles, the groups Warehouse
+and Finance, so that she moves a card along the whole path), bob its accountable, olga its
+approver, charlie holds no role anywhere (the outsider: he must see nothing).
 
 OPMODEL_TEST_NOW=2026-12-28T00:30:00+00:00 runs the whole suite as if it started at that
 instant: the clock is moved there (time_machine, ticking) before any test module is imported.
@@ -19,6 +20,7 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from opmodel.celery import app as celery_app
 from processes.models import Client, Process
@@ -30,6 +32,8 @@ from roles.models import ProcessRole, RoleKind
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+# Order to cash's stage roles (processes/migrations/0028_order_to_cash_stage_roles.py).
+STAGE_GROUPS = ("Warehouse", "Finance")
 
 TEST_NOW_VARIABLE = "OPMODEL_TEST_NOW"
 # Markers of tests that run against a clock this process cannot move, with the reason.
@@ -120,6 +124,7 @@ def o2c(db) -> Process:
             "0012_order_to_cash_exception_rules",
             "0014_status_outcome",
             "0025_order_to_cash_promise",
+            "0028_order_to_cash_stage_roles",
         ]:
             migration = importlib.import_module(f"processes.migrations.{name}")
             migration.install(django_apps, None)
@@ -139,6 +144,7 @@ def _user(username: str):
 def alice(o2c):
     user = _user("alice")
     ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, user=user)
+    user.groups.add(*Group.objects.filter(name__in=STAGE_GROUPS))
     return user
 
 

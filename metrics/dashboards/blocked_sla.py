@@ -87,3 +87,28 @@ def sla(w: WeekFigures) -> Table:
         "visits ended late count in the week the card left the status. The links list the "
         "cards (a card may have several visits).",
     )
+
+
+def handoff_wait(w: WeekFigures) -> Table:
+    """Waits for pick-up of the cards handed to a stage role (metrics/flow/handoffs.py)."""
+    by = w.f.get("handoff_wait", {}).get("by_status", {})
+    prev = w.p.get("handoff_wait", {}).get("by_status", {})
+    rows = [
+        [
+            Cell(w.status(slug)),
+            cell(v["count"]),
+            cell(_hours(v["p50"]), "days"),
+            cell(_hours(v["p85"]), "days"),
+            cell(_hours(prev[slug]["p85"]) if slug in prev else None, "days"),
+        ]
+        for slug, v in w.in_order(by)
+    ]
+    return Table(
+        "handoff_wait",
+        "Handoff wait by status (hours until someone takes the card)",
+        ["Status", "Waits ended", "50th percentile", "85th percentile", "85th, previous week"],
+        rows,
+        "",
+        "From entering a status executed by a stage role (warehouse, finance) until one of its "
+        "members takes the card, for the waits that ended in the week.",
+    )

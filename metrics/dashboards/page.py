@@ -32,6 +32,7 @@ TABLES = [
     times.time_in_status,
     blocked_sla.blocked,
     blocked_sla.sla,
+    blocked_sla.handoff_wait,
     sales.conversion,
     sales.win_rate,
     sales.margin,

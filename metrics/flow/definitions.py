@@ -141,4 +141,11 @@ DEFINITIONS = [
         "For each day, the number of cards that have reached each status at least once "
         "(lines never go down).",
     ),
+    (
+        "Handoff wait",
+        "For a card handed to a stage role's queue (warehouse, finance) with nobody assigned: "
+        "the time from entering the status until someone took the card, per status, as the "
+        "50th and 85th percentiles of the waits that ended in the week. A handoff the status's "
+        "rule assigned has no wait; a card moved on before anyone took it is not counted.",
+    ),
 ]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, run, week_context
+from metrics.flow.handoffs import handoff_wait_figures
 from metrics.flow.sql import ctes, dialect, figures
 
 
@@ -47,10 +48,16 @@ def weekly_flow_metrics(*, process, week: str, now: datetime | None = None) -> d
      "repeat_requests": {"window_days": 30, "clients": n, "cards": n,
                          "top": [{"client": id, "name": s, "cards": n}]},
      "cumulative_flow": {"days": [iso date x7], "by_status": {status: [n or None x7]}},
+     "handoff_wait": {"by_status": {status: {"count": n, "p50": d, "p85": d}}},
+         # waits for pick-up of cards handed to a stage role, ended in the week (handoffs.py)
      "labels": {"statuses": [[slug, name, final]], "channels": {slug: name},
                 "block_reasons": {slug: name}}}
     """
     ctx = week_context(process=process, week=week, now=now)
     d, n = dialect(), len(ctx.statuses)
     sql = f"WITH {ctes(d, n)}\n" + "\nUNION ALL\n".join(figures(d, n))
-    return assemble(ctx, run(sql, query_params(ctx)))
+    figures_ = assemble(ctx, run(sql, query_params(ctx)))
+    figures_["handoff_wait"] = handoff_wait_figures(
+        process_id=process.pk, start=ctx.start, end=ctx.as_of
+    )
+    return figures_

@@ -14,7 +14,11 @@ from processes.services import (
     card_transition_options,
     card_unblock,
 )
+from processes.services.handoffs import card_take
 
+TAKEN = OpenApiResponse(
+    s.DetailSerializer, description="Taken by someone else already, or not waiting for pick-up."
+)
 TRANSITION_NAME = OpenApiParameter(
     "name", str, OpenApiParameter.PATH, description="Transition name, e.g. qualify."
 )
@@ -104,6 +108,17 @@ class CardMoves:
             expected_version=data.validated_data.pop("version", None),
             **data.validated_data,
         )
+        return self._card_response(card)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.CardSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: TAKEN},
+    )
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """Take a card waiting for pick-up in your stage role's queue: it becomes yours. 403 for
+        anyone outside the stage role; 409 when someone took it first or it is not waiting."""
+        card = card_take(actor=request.user, card=self.get_object())
         return self._card_response(card)
 
     @extend_schema(responses={200: s.EventSerializer(many=True), 404: NOT_FOUND})

@@ -26,6 +26,7 @@ from processes.models import (
     Transition,
 )
 from processes.promises import STATES, promise_of
+from processes.services.handoffs import card_stage, waiting_for_pickup
 from processes.sla import sla_state, target_state
 
 # Large enough for any id either database stores, small enough for every driver to bind.
@@ -229,6 +230,12 @@ class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     sla_state = ClockStateField(sla_state)
     target_state = ClockStateField(target_state)
     promise = PromiseField()
+    stage_role = serializers.SerializerMethodField(
+        help_text="The group that executes the card's status (its stage role), or null."
+    )
+    waiting_for_pickup = serializers.SerializerMethodField(
+        help_text="Handed to the stage role and taken by nobody yet (POST take/ to take it)."
+    )
 
     class Meta:
         model = RequestCard
@@ -269,8 +276,20 @@ class CardSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "at_risk_at",
             "target_state",
             "target_due_at",
+            "stage_role",
+            "waiting_for_pickup",
         ]
         read_only_fields = fields
+
+    # From the process's definition held in memory: no query per card.
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_stage_role(self, card) -> str | None:
+        stage = card_stage(card)
+        return stage.group_name if stage else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_waiting_for_pickup(self, card) -> bool:
+        return waiting_for_pickup(card)
 
 
 class TransitionOptionSerializer(serializers.Serializer):

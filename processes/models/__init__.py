@@ -32,6 +32,7 @@ from processes.models.cards import (
 from processes.models.definitions import (
     BlockReason,
     Process,
+    StageAssignment,
     Status,
     StatusOutcome,
     Transition,
@@ -69,6 +70,7 @@ __all__ = [
     "SavedView",
     "SavedViewPage",
     "Status",
+    "StageAssignment",
     "StatusOutcome",
     "Transition",
 ]

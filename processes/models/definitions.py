@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,7 @@ from django.db.models import Q
 from processes.conditions import CONDITIONS
 from processes.deadlines import DEADLINE_SOURCES
 from processes.effects import EFFECTS
-from roles.models import RoleKind
+from roles.models import ProcessRole, RoleKind
 
 
 class Process(models.Model):
@@ -64,6 +65,11 @@ class StatusOutcome(models.TextChoices):
     LOST = "lost", "Lost"
 
 
+class StageAssignment(models.TextChoices):
+    QUEUE = "queue", "Wait in the stage role's queue (unassigned)"
+    LEAST_LOADED = "least_loaded", "Assign the least loaded holder"
+
+
 class Status(models.Model):
     """A state of the card. Its meaning for the metrics is data too: a final status may be an
     outcome (won or lost), and one status per process may be the commitment point."""
@@ -97,6 +103,24 @@ class Status(models.Model):
         help_text="Where the deadline of a visit comes from instead of a fixed allowance "
         "(e.g. invoice_due: the invoice's due date); blank: the SLA policy.",
     )
+    # The stage role (docs/design.md, "Handoffs by stage"): a group granted a role in the
+    # process executes this status; entering it hands the card to that group.
+    stage_group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The group that executes this status (e.g. Warehouse). Entering it hands the "
+        "card to the group; only its members (and the accountable) move the card on from here. "
+        "The group needs a role in this process.",
+    )
+    stage_assignment = models.CharField(
+        max_length=20,
+        choices=StageAssignment.choices,
+        default=StageAssignment.QUEUE,
+        help_text="With a stage group: who gets a card handed to the group.",
+    )
 
     class Meta:
         ordering = ["process_id", "order", "id"]
@@ -122,6 +146,14 @@ class Status(models.Model):
     def clean(self):
         if self.outcome and not self.final:
             raise ValidationError({"outcome": "Only a final status has an outcome."})
+        if self.stage_group_id and self.process_id:
+            granted = ProcessRole.objects.filter(
+                process_id=self.process_id, group_id=self.stage_group_id
+            )
+            if not granted.exists():
+                raise ValidationError(
+                    {"stage_group": "Grant this group a role in the process first (executor)."}
+                )
 
 
 def _validate_role_kinds(value):

@@ -13,6 +13,7 @@ class EventKind(models.TextChoices):
     BLOCK = "block", "Blocked"
     UNBLOCK = "unblock", "Unblocked"
     ASSIGNMENT = "assignment", "Assignment"
+    HANDOFF = "handoff", "Handed to a stage role"
     FIELD_CHANGE = "field_change", "Field change"
     ITEM_ADDED = "item_added", "Line item added"
     ITEM_CHANGED = "item_changed", "Line item changed"

@@ -108,6 +108,16 @@ def card_timeline(
                 details.append(f"Responsible: {name}")
         elif moved:
             title = "Moved"
+        elif event.kind == EventKind.HANDOFF:
+            title = f"Handed to {data.get('to', '')}"
+            assigned = data.get("assigned")
+            details.append(
+                f"Assigned to {people.get(assigned, assigned)}"
+                if assigned
+                else "Waiting for pick-up"
+            )
+        elif event.kind == EventKind.ASSIGNMENT and data.get("taken"):
+            title = "Taken from the queue"
         elif event.kind in (EventKind.FIELD_CHANGE, EventKind.ASSIGNMENT):
             field = data.get("field", "")
             old, new = field_text(field, data.get("old")), field_text(field, data.get("new"))

@@ -25,7 +25,7 @@ from processes.models.cards import SLA_LEFT
 from processes.selectors import CARD_RELATED, cards_visible_to
 from processes.sla import STATUS_CLOCK
 from roles.models import RoleKind
-from roles.selectors import grants_of
+from roles.permissions import role_map
 
 # What a board tile shows (processes/views/board_tiles.py), and the board's order.
 TILE_FIELDS = (
@@ -185,14 +185,28 @@ def ids_of_slices(slices: list[QuerySet[RequestCard]], limit: int | None = None)
 
 
 def my_queue(*, user) -> QuerySet[RequestCard]:
-    """Open cards where I am responsible, or executor of the process, by time left (see
-    `by_time_left`)."""
-    executor_processes = grants_of(user).filter(kind=RoleKind.EXECUTOR).values("process_id")
-    return by_time_left(
-        cards_visible_to(user)
-        .filter(Q(responsible=user) | Q(process_id__in=executor_processes))
-        .open()
-    )
+    """Open cards where I am responsible, or that I execute, by time left (see `by_time_left`).
+
+    I execute a process's cards in its ordinary statuses when I hold the executor role there
+    myself or through a group that is no stage role; a stage role's members find the cards
+    handed to it, waiting for pick-up (docs/design.md, "Handoffs by stage"). The grants come
+    from the request's role map; one query reads the stage statuses."""
+    grants = role_map(user).granted_through(RoleKind.EXECUTOR)
+    stages: dict[int, dict[str, int]] = {}
+    if grants:
+        for process_id, slug, group_id in Status.objects.filter(
+            process_id__in=set(grants), stage_group__isnull=False
+        ).values_list("process_id", "slug", "stage_group_id"):
+            stages.setdefault(process_id, {})[slug] = group_id
+    executes = Q(responsible=user)
+    for process_id, held in sorted(grants.items()):
+        staged = stages.get(process_id, {})
+        if None in held or held - set(staged.values()):
+            executes |= Q(process_id=process_id) & ~Q(status__in=list(staged))
+        mine = [slug for slug, group in staged.items() if group in held]
+        if mine:
+            executes |= Q(process_id=process_id, status__in=mine, responsible__isnull=True)
+    return by_time_left(cards_visible_to(user).filter(executes).open())
 
 
 # The queue's three kinds of clock, in the order the queue lists them (see `by_time_left`).

@@ -13,6 +13,7 @@ from processes.definition import process_definition, process_zone_name
 from processes.effects import effects_run
 from processes.errors import TransitionRefused
 from processes.models import (
+    Event,
     EventKind,
     ExceptionRule,
     RequestCard,
@@ -29,6 +30,7 @@ from processes.services.approvals import (
 from processes.services.blocks import block_end
 from processes.services.cards import card_save, check_version, deadline_data
 from processes.services.events import event_record
+from processes.services.handoffs import handoff_events, handoff_plan, stage_unmet
 from processes.sla import SLA_FIELDS, sla_enter_status, sla_state
 from roles.models import InformedEvent, RoleKind
 from roles.permissions import role_map
@@ -105,6 +107,9 @@ def card_transition(
             f"Only the {_roles_text(definition.allowed_roles)} of this process may "
             f"{definition.label.lower()} a card."
         )
+    at_stage = stage_unmet(actor, card)
+    if at_stage:
+        raise Forbidden(at_stage)
     check_version(card, expected_version)
     process = process_definition(card.process)
     if card.status not in process.sources[definition.name]:
@@ -143,6 +148,9 @@ def card_transition(
         card.updated_at = now
         sla_enter_status(card, definition.target, now)
         fields = ["status", "status_changed_at", "updated_at", *SLA_FIELDS]
+        handoff = handoff_plan(card, definition.target)
+        if handoff is not None:
+            fields.append("responsible")
         fields += ["is_blocked", "block_reason", "block_note", "blocked_at"]
         if "has_lost_reason" in definition.conditions:
             card.lost_reason = lost_reason.strip()
@@ -160,6 +168,10 @@ def card_transition(
             # How the visit it ends did, and the deadline of the visit it starts.
             data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
         ).save()
+        if handoff is not None:
+            Event.objects.bulk_create(
+                handoff_events(card=card, handoff=handoff, actor=actor, at=now)
+            )
         notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
         if definition.target.outcome == StatusOutcome.LOST:
             _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)
@@ -213,6 +225,7 @@ def card_transition_options(
             .prefetch_related("sources")
         )
     kinds = role_map(user).kinds(card.process_id)
+    at_stage = stage_unmet(user, card)
     options = []
     for definition in definitions:
         if card.status not in {s.slug for s in definition.sources.all()}:
@@ -220,6 +233,8 @@ def card_transition_options(
         unmet = _blocked_unmet(card, definition)
         if not kinds & set(definition.allowed_roles):
             unmet.append(f"Only the {_roles_text(definition.allowed_roles)} may do this.")
+        elif at_stage:
+            unmet.append(at_stage)
         # The lost reason is typed with the move itself, so it is not a blocker here.
         conditions = [c for c in definition.conditions if c != "has_lost_reason"]
         unmet += unmet_conditions(card, conditions)

@@ -28,6 +28,7 @@ from processes.panels import card_panels
 from processes.permissions import may_edit_cards
 from processes.promises import promise_of
 from processes.selectors.timeline import card_timeline, people_by_username
+from processes.services.handoffs import card_stage, may_take
 from processes.services.links import card_links
 from processes.sla import sla_state, target_state
 from processes.templatetags.process_ui import sla_text
@@ -84,6 +85,7 @@ def _render_card(
     known = [card.responsible, card.created_by, *(e.actor for e in card.events.all())]
     known += [p for a in approvals for p in (a.requested_by, a.decided_by)]
     unmet = getattr(error, "unmet", [])
+    stage = card_stage(card)  # from the definition held in memory: no query
     context = {
         "card": card,
         "now": now,
@@ -92,6 +94,11 @@ def _render_card(
         "promise": promise_of(card, now=now, process=card.process),
         "target_state": target_state(card, now),
         "status": current,
+        "stage": stage,
+        "pickup": stage is not None and card.responsible_id is None,
+        "may_take": stage is not None
+        and card.responsible_id is None
+        and may_take(request.user, card, stage),
         "moves": [o for o in options if not o.needs_lost_reason],
         "lost_option": next((o for o in options if o.needs_lost_reason), None),
         "may_edit": editor and not finished,

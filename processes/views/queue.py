@@ -1,4 +1,5 @@
-"""My queue: the open cards I am responsible for, or execute, by time left; filtered."""
+"""My queue: the open cards I am responsible for, or execute, by time left; filtered. A stage
+role's members find there the cards handed to it, waiting for pick-up, with "Take it"."""
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +16,8 @@ QUEUE_PAGE_SIZE = 50
 
 def _status_lookup(process_ids) -> dict[tuple[int, str], Status]:
     """Statuses of several processes in one query, keyed by (process id, slug)."""
-    return {(s.process_id, s.slug): s for s in Status.objects.filter(process_id__in=process_ids)}
+    statuses = Status.objects.filter(process_id__in=process_ids).select_related("stage_group")
+    return {(s.process_id, s.slug): s for s in statuses}
 
 
 @require_safe
@@ -31,21 +33,29 @@ def queue(request):
         filters.cards, request.GET.get("page"), QUEUE_PAGE_SIZE, related=["process__calendar"]
     )
     statuses = _status_lookup({card.process_id for card in cards}) if cards else {}
+    roles = role_map(request.user)
     # The card's link built here, not reversed by the template row by row.
-    rows = [
-        {
-            "card": card,
-            "status": statuses.get((card.process_id, card.status)),
-            "url": reverse("card-detail", args=[card.pk]),
-        }
-        for card in cards
-    ]
+    rows = []
+    for card in cards:
+        status = statuses.get((card.process_id, card.status))
+        stage = status.stage_group_id if status else None
+        pickup = bool(stage) and card.responsible_id is None
+        rows.append(
+            {
+                "card": card,
+                "status": status,
+                "url": reverse("card-detail", args=[card.pk]),
+                # Handed to a stage role, taken by nobody yet; its members may take it.
+                "pickup": pickup,
+                "may_take": pickup and roles.in_group(card.process_id, stage),
+            }
+        )
     context = {
         "page": page,
         "rows": rows,
         "filters": filters,
         "bulk": bulk_choices(request.user) if rows else {},
-        "many_processes": len(role_map(request.user).process_ids()) > 1,
+        "many_processes": len(roles.process_ids()) > 1,
         "now": now,
         "nav": "queue",
     }

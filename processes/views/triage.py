@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from processes import selectors, services
-from processes.forms import AssignForm, BulkForm
+from processes.forms import AssignForm, BulkForm, TakeForm
 from processes.models import SavedView, SavedViewPage
+from processes.services.handoffs import card_take
 from processes.views.card import card_action
 
 
@@ -46,6 +47,23 @@ def card_assign(request, card_id: int):
             expected_version=data["version"],
         ),
         success=success,
+        redirect_to=_next_url(request, reverse("card-detail", args=[card_id])),
+    )
+
+
+@require_POST
+def card_take_view(request, card_id: int):
+    """ "Take it" from a stage role's queue or the card page: the card becomes the taker's.
+    Someone faster, or a member of another stage, is told why on the card page (409, 403)."""
+    return card_action(
+        request,
+        card_id,
+        key="take",
+        form=TakeForm(request.POST),
+        act=lambda card, data: card_take(
+            actor=request.user, card=card, expected_version=data["version"]
+        ),
+        success=lambda card: f"#{card.pk} is yours now.",
         redirect_to=_next_url(request, reverse("card-detail", args=[card_id])),
     )
 

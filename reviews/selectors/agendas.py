@@ -34,6 +34,7 @@ from processes.promises import AT_RISK, promises_for
 from reviews import figures
 from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
 from reviews.models import Decision
+from reviews.selectors.pickups import pickups_section
 
 
 def item(key: str, text: str, detail: str = "", url: str = "", tone: str = "") -> dict:
@@ -224,6 +225,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
                 if a.is_overdue_at(now)
             ],
         ),
+        pickups_section(process, now=now, names=status_names(process)),
         section(
             "unassigned",
             "Cards without a responsible person",

@@ -16,13 +16,13 @@ def grants_of(user) -> QuerySet[ProcessRole]:
     return ProcessRole.objects.filter(Q(user=user) | Q(group__in=user.groups.all()))
 
 
-def grant_rows_of(user) -> list[tuple[int, str, str]]:
-    """(process id, kind, authority) of the grants of `grants_of`, read with one prepared
-    statement: every request that checks a role reads these, and building the ORM's query
-    (a subquery over the user's groups) cost about as much as running it."""
+def grant_rows_of(user) -> list[tuple[int, str, str, int | None]]:
+    """(process id, kind, authority, group id or None) of the grants of `grants_of`, read with
+    one prepared statement: every request that checks a role reads these, and building the
+    ORM's query (a subquery over the user's groups) cost about as much as running it."""
     memberships = get_user_model().groups.through._meta
     sql = (
-        f"SELECT process_id, kind, authority FROM {ProcessRole._meta.db_table}"
+        f"SELECT process_id, kind, authority, group_id FROM {ProcessRole._meta.db_table}"
         f" WHERE user_id = %s OR group_id IN (SELECT {memberships.get_field('group').column}"
         f" FROM {memberships.db_table} WHERE {memberships.get_field('user').column} = %s)"
     )

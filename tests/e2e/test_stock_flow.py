@@ -92,17 +92,19 @@ def test_a_short_line_opens_a_purchase_and_a_receipt_lets_the_card_ship(page, sc
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="DRL-200 Hammer drill 800W")).to_be_visible()
     screenshot("23_ledger_after_receipt")
-    log_out(page)
 
-    # ops sees the line reserved and ships (the prepaid invoice paid: tests/finance/).
+    # The card was handed to the warehouse when invoiced (issue 24): it sees the line reserved,
+    # takes the card and ships (the prepaid invoice paid: tests/finance/).
     from tests.conftest import settle
 
     settle(card)
-    log_in(page, "ops")
     page.goto(f"/cards/{card.pk}/")
     expect(page.locator(".reserve-state")).to_have_text("full")
+    expect(page.get_by_test_id("card-stage")).to_contain_text("Warehouse: waiting for pick-up")
+    page.get_by_role("button", name="Take it").click()
+    expect(page.locator(".flash-success")).to_contain_text("is yours now")
     page.locator('button[data-transition="fulfil"]').click()
-    expect(page.locator('button[data-transition="close"]')).to_be_visible()  # now fulfilled
+    expect(page.get_by_test_id("card-stage")).to_contain_text("Finance")  # now fulfilled
     screenshot("23_card_shipped")
     card.refresh_from_db()
     assert card.status == "fulfilled"

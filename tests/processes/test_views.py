@@ -730,8 +730,9 @@ def test_queue_runs_a_fixed_number_of_queries(
 ):
     _fill(make_card, alice, acme, count)
     # session, user, the filters' people, clients and saved views, count, page of cards,
-    # statuses, role map, the bulk bar's block reasons and statuses, the header's unread alerts
-    with django_assert_num_queries(12):
+    # statuses, role map, the stage statuses (who executes which), the bulk bar's block
+    # reasons and statuses, the header's unread alerts
+    with django_assert_num_queries(13):
         response = as_alice.get(reverse("queue") + query)
     assert response.status_code == 200
     unblocked = count - (count + 2) // 3

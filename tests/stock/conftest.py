@@ -40,6 +40,17 @@ def wanda(purchasing):
 
 
 @pytest.fixture
+def ollie(o2c):
+    """An executor of order to cash outside the Warehouse group: he may not move stock (alice
+    may since issue 24, as a member of the stage roles Warehouse and Finance)."""
+    user = get_user_model().objects.create_user(
+        username="ollie", password=PASSWORD, email="ollie@example.com"
+    )
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, user=user)
+    return user
+
+
+@pytest.fixture
 def percy(purchasing):
     user = get_user_model().objects.create_user(
         username="percy", password=PASSWORD, email="percy@example.com"

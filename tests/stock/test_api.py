@@ -8,10 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_warehouse_role_moves_stock_and_others_may_not(
-    client, wanda, alice, charlie, drill, main_warehouse
+    client, wanda, ollie, charlie, drill, main_warehouse
 ):
     body = {"sku": "DRL-1", "warehouse": "MAIN", "quantity": "5", "kind": "receipt", "reason": "PO"}
-    client.force_login(alice)
+    client.force_login(ollie)
     assert (
         client.post("/api/stock/movements/", body, content_type="application/json").status_code
         == 403
@@ -55,7 +55,7 @@ def test_bad_movement_is_a_400_naming_the_field(
     assert not Movement.objects.exists()
 
 
-def test_products_and_warehouses(client, wanda, alice):
+def test_products_and_warehouses(client, wanda, ollie):
     client.force_login(wanda)
     made = client.post(
         "/api/products/", {"sku": "X1", "name": "X", "unit": "pcs"}, content_type="application/json"
@@ -71,7 +71,7 @@ def test_products_and_warehouses(client, wanda, alice):
         ).status_code
         == 201
     )
-    client.force_login(alice)
+    client.force_login(ollie)
     assert [p["sku"] for p in client.get("/api/products/").json()] == ["X1"]
     assert (
         client.post(

@@ -9,9 +9,9 @@ from stock.services.reservations import card_lines_reserve
 pytestmark = pytest.mark.django_db
 
 
-def test_warehouse_pages_for_the_warehouse_role_only(client, wanda, alice, charlie, receive, drill):
+def test_warehouse_pages_for_the_warehouse_role_only(client, wanda, ollie, charlie, receive, drill):
     receive(drill, 4)
-    for user in (alice, charlie):
+    for user in (ollie, charlie):
         client.force_login(user)
         for url in ["/stock/", "/stock/products/DRL-1/", "/stock/movements/new/"]:
             assert client.get(url).status_code == 404, (user, url)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +38,7 @@ from processes.services import (
     card_update,
 )
 from processes.services.approvals import approval_decide
+from processes.services.handoffs import card_take
 from roles.models import ProcessRole, RoleKind
 
 DEMO_USERS = [
@@ -51,7 +53,13 @@ DEMO_USERS = [
     # A blank authority: the owner decides every exception, manager-level discounts included.
     ("owner", "Oscar Owner", [(RoleKind.APPROVER, "")], True),
     ("finance", "Fiona Finance", [(RoleKind.APPROVER, "finance")], False),
+    # No grant of their own: executors of their stage through their group (below).
+    ("warehouse", "Wanda Store", [], False),
 ]
+# The stage roles of order to cash (processes/migrations/0028_order_to_cash_stage_roles.py):
+# the warehouse ships (awaiting payment), finance collects (fulfilled), each from its queue.
+DEMO_GROUPS = {"warehouse": "Warehouse", "finance": "Finance"}
+STAGE_PEOPLE = {"fulfil": "warehouse", "close": "finance"}
 CLIENTS = [
     "Acme Tools",
     "Baltic Hardware",
@@ -146,7 +154,8 @@ class Command(BaseCommand):
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
             f"{password!r}): ops (executor), manager (accountable, escalation, manager-level "
             "approver), owner (approver of every exception), finance (approver of deferred "
-            "payment)."
+            "payment; takes shipped cards from the Finance queue), warehouse (ships from the "
+            "Warehouse queue)."
         )
 
     def _users(self, process, password):
@@ -170,6 +179,8 @@ class Command(BaseCommand):
                 ProcessRole.objects.update_or_create(
                     process_id=process.pk, kind=kind, user=user, defaults={"authority": authority}
                 )
+            if username in DEMO_GROUPS:
+                user.groups.add(Group.objects.get_or_create(name=DEMO_GROUPS[username])[0])
             users[username] = user
         return users
 
@@ -201,6 +212,15 @@ class Command(BaseCommand):
             return at < now
 
         for name in PATH:
+            stage_person = users[STAGE_PEOPLE[name]] if name in STAGE_PEOPLE else None
+            if stage_person is not None:
+                # Handed to the stage's group: it waits in their queue until one takes it.
+                # Most cards handed over in the last six days still wait there (the
+                # warehouse's and finance's queues; the older ones on the daily agenda).
+                if not step(1, 30) or (at > now - timedelta(days=6) and rng.random() < 0.6):
+                    return
+                card_take(actor=stage_person, card=card, at=at)
+                actor = stage_person
             if not step(6, 90):
                 return
             if rng.random() < 0.04:
@@ -259,7 +279,8 @@ class Command(BaseCommand):
                 )
             if not self._approvals(rng, card, name, users, at):
                 return
-            actor = manager if rng.random() < 0.15 else ops
+            chosen = manager if rng.random() < 0.15 else ops
+            actor = stage_person or chosen
             try:
                 card_transition(actor=actor, card=card, name=name, at=at)
             except TransitionRefused:
