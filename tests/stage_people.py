@@ -44,6 +44,11 @@ def agreed_card(process, actor, client, *, at: datetime | None = None, title="Dr
     )
     card_transition(actor=actor, card=card, name="qualify", at=at)
     card_transition(actor=actor, card=card, name="price", at=at)
-    card_update(actor=actor, card=card, changes={"shipment_date": date(2030, 1, 15)}, at=at)
+    card_update(
+        actor=actor,
+        card=card,
+        changes={"shipment_date": date(2030, 1, 15), "promised_on": date(2030, 1, 15)},
+        at=at,
+    )
     card_transition(actor=actor, card=card, name="agree", at=at)
     return card

@@ -3,7 +3,7 @@ last day, days sales outstanding over the trailing window, payments received in 
 Kept with the week's snapshot (a stored section, metrics/sections.py), so the catalogue's
 `money.*` rows exist for key results and reviews. Three queries whatever the data size."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
@@ -14,6 +14,7 @@ from django.utils import timezone
 from finance.definitions import FIGURE_DEFINITIONS, WINDOW_WEEKS
 from finance.models import Invoice, Payment
 from metrics.weeks import iso_week_bounds
+from opmodel.formatting import day_text
 from processes.calendars import process_zone
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -71,6 +72,12 @@ def money_weekly_figures(process, week: str, now=None) -> dict | None:
 def money_weekly_html(request, process, week, figures) -> str:
     return render_to_string(
         "finance/_weekly_money.html",
-        {"money": figures, "week": week, "definitions": FIGURE_DEFINITIONS},
+        {
+            "money": figures,
+            # The API keeps the ISO day; people read it as every screen writes a day.
+            "day": day_text(date.fromisoformat(figures["day"])),
+            "week": week,
+            "definitions": FIGURE_DEFINITIONS,
+        },
         request=request,
     )

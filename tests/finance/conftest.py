@@ -75,3 +75,14 @@ def invoiced(order, alice, fiona):
         return card_transition(actor=alice, card=card, name="invoice")
 
     return invoiced
+
+
+@pytest.fixture
+def oscar(o2c):
+    """An executor of order to cash through a grant of his own, in no stage group: he works in
+    the process but is not finance (alice, in the Finance group for the stage roles, is)."""
+    user = get_user_model().objects.create_user(
+        username="oscar", password=PASSWORD, email="oscar@example.com"
+    )
+    ProcessRole.objects.create(process_id=o2c.pk, kind=RoleKind.EXECUTOR, user=user)
+    return user

@@ -63,10 +63,10 @@ def test_finance_records_a_payment(invoiced, fiona):
     }
 
 
-def test_anyone_but_finance_is_refused(invoiced, alice, bob, charlie):
+def test_anyone_but_finance_is_refused(invoiced, oscar, bob, charlie):
     card = invoiced("prepaid")
     body = {"amount": "10.00", "paid_on": "2026-11-18"}
-    for person in (alice, bob):
+    for person in (oscar, bob):
         answer = _api(person).post(f"/api/cards/{card.pk}/payments/", body, format="json")
         assert answer.status_code == 403
         assert answer.json() == {"detail": "Only finance may record payments."}
@@ -139,7 +139,7 @@ def owed(make_card, acme):
     return late, early, beta
 
 
-def test_the_receivables(owed, fiona, bob, alice, charlie):
+def test_the_receivables(owed, fiona, bob, oscar, charlie):
     late, early, beta = owed
     answer = _api(fiona).get("/api/receivables/")
     assert answer.status_code == 200
@@ -156,5 +156,5 @@ def test_the_receivables(owed, fiona, bob, alice, charlie):
     assert _api(fiona).get("/api/receivables/", {"state": "paid"}).status_code == 400
     blank = _api(fiona).get("/api/receivables/?client=")
     assert (blank.status_code, list(blank.json())) == (400, ["client"])
-    assert _api(alice).get("/api/receivables/").status_code == 403
+    assert _api(oscar).get("/api/receivables/").status_code == 403
     assert _api(charlie).get("/api/receivables/").status_code == 404

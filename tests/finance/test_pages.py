@@ -26,9 +26,9 @@ def test_finance_records_a_payment_from_the_card_page(client, invoiced, fiona):
     assert 'data-state="partly_paid"' in page and "Wire 9" in page
 
 
-def test_others_see_the_invoice_but_cannot_pay(client, invoiced, alice, charlie):
+def test_others_see_the_invoice_but_cannot_pay(client, invoiced, oscar, charlie):
     card = invoiced("prepaid")
-    client.force_login(alice)
+    client.force_login(oscar)
     page = client.get(f"/cards/{card.pk}/").content.decode()
     assert 'id="invoice"' in page and "Record payment" not in page
     client.post(f"/cards/{card.pk}/payments/", {"amount": "10.00", "paid_on": "2026-11-18"})

@@ -89,7 +89,7 @@ def test_a_process_that_issues_no_invoices_has_no_overdue_list(o2c):
 
 
 def test_finance_and_the_accountable_read_the_page_others_do_not(
-    client, book, fiona, bob, alice, charlie
+    client, book, fiona, bob, oscar, charlie
 ):
     for person in (fiona, bob):
         client.force_login(person)
@@ -104,7 +104,7 @@ def test_finance_and_the_accountable_read_the_page_others_do_not(
     overdue = client.get("/receivables/?state=overdue").content.decode()
     assert "Order B" in overdue and "Order A" not in overdue
     assert client.post("/receivables/").status_code == 405
-    client.force_login(alice)
+    client.force_login(oscar)
     assert client.get("/receivables/").status_code == 403
     client.force_login(charlie)
     assert client.get("/receivables/").status_code == 404

@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from finance.models import Invoice, Payment
 from finance.services import payment_record, process_today
-from processes.errors import TransitionRefused
+from opmodel.errors import Forbidden
+from processes.errors import CardConflict, TransitionRefused
 from processes.models import Process
 from processes.services import card_transition
+from processes.services.handoffs import card_stage, card_take, waiting_for_pickup
 
 
 class Command(BaseCommand):
@@ -28,9 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         process = Process.objects.filter(slug="order-to-cash").first()
-        users = get_user_model().objects.in_bulk(["ops", "finance"], field_name="username")
-        if process is None or len(users) < 2:
-            raise CommandError("Run seed_demo first: it makes order to cash, ops and finance.")
+        users = get_user_model().objects.in_bulk(
+            ["ops", "finance", "warehouse"], field_name="username"
+        )
+        if process is None or len(users) < 3:
+            raise CommandError(
+                "Run seed_demo first: it makes order to cash, ops, finance and warehouse."
+            )
         if Payment.objects.filter(invoice__card__process=process).exists():
             self.stdout.write("Demo payments already exist: left as they are.")
             return
@@ -82,12 +88,17 @@ class Command(BaseCommand):
             now=at,
         )
         if kind == "paid":
-            for name, hours in (("fulfil", 3), ("close", 20)):
+            # Each stage's group moves it on (the warehouse ships, finance closes: the stage
+            # roles), taking it from their queue first when it waits there.
+            for name, who, hours in (("fulfil", "warehouse", 3), ("close", "finance", 20)):
                 at = at + timedelta(hours=hours)
                 if at >= now:
                     break
+                actor = users[who]
                 try:
-                    card = card_transition(actor=users["ops"], card=card, name=name, at=at)
-                except TransitionRefused:
+                    if waiting_for_pickup(card) and card_stage(card):
+                        card = card_take(actor=actor, card=card, at=at)
+                    card = card_transition(actor=actor, card=card, name=name, at=at)
+                except (TransitionRefused, Forbidden, CardConflict):
                     continue  # deferred: already shipped; stock short: it waits
         return kind

@@ -285,9 +285,8 @@ class Command(BaseCommand):
                 card_transition(actor=actor, card=card, name=name, at=at)
             except TransitionRefused:
                 # Waiting for its money (prepaid before shipping, any before closing): the
-                # money's demo (seed_demo_finance) pays some and moves them on. The loop goes
-                # on drawing as before, so the other cards' demo history stays the same.
-                continue
+                # money's demo (seed_demo_finance) pays some and moves them on.
+                return
             if late and name == "fulfil":
                 self.missed_left -= 1
 
