@@ -38,6 +38,7 @@ from processes.models import (
     Status,
     Transition,
 )
+from processes.services import card_update
 from processes.services.approvals import approvals_escalate
 from processes.services.comments import card_comment_add
 from processes.services.transitions import card_transition
@@ -109,6 +110,10 @@ def _everything_happens(now):
         .first()
     )
     deadline_scan(now=risky)
+    # A request left pending to escalate (the demo decides most of its own, and which stay
+    # pending moves with its draws): a discount over 10% on a priced card.
+    priced = RequestCard.objects.filter(process=o2c, status="priced").order_by("id").first()
+    card_update(actor=ops, card=priced, changes={"discount_percent": Decimal("15")}, at=now)
     later = now + timedelta(days=60)
     deadline_scan(now=later)
     approvals_escalate(now=later)

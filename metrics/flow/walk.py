@@ -33,6 +33,7 @@ from django.db import DatabaseError, connection, transaction
 
 from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, week_context
+from metrics.flow.handoffs import handoff_wait_figures
 from metrics.flow.history import events, fold
 from metrics.flow.sql import Dialect, _row, ctes, dialect, figures
 from metrics.weeks import parse_week
@@ -75,7 +76,12 @@ def weekly_flow_walk(
         for ctx in contexts:
             params = query_params(ctx)
             _advance(d, n, params, before)
-            yield ctx.week, assemble(ctx, _run(sql, params))
+            week_figures = assemble(ctx, _run(sql, params))
+            # As weekly_flow_metrics: the handoff waits are read per week (few rows).
+            week_figures["handoff_wait"] = handoff_wait_figures(
+                process_id=process.pk, start=ctx.start, end=ctx.as_of
+            )
+            yield ctx.week, week_figures
             before = params["asof"]
 
 

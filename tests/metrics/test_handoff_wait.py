@@ -15,6 +15,7 @@ from metrics.weeks import iso_week_bounds
 from processes.models import StageAssignment, Status
 from processes.services import card_transition
 from processes.services.handoffs import card_take
+from tests.conftest import settle
 from tests.stage_people import agreed_card, person
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 2026-W47
@@ -35,6 +36,7 @@ def history(o2c, acme):
         def handed(at, title):
             card = agreed_card(o2c, oliver, acme, at=at - HOUR, title=title)
             card_transition(actor=oliver, card=card, name="invoice", at=at)
+            settle(card)  # the prepaid invoice paid: the warehouse may ship
             return card
 
         for wait, title in [(2 * HOUR, "A"), (DAY, "B"), (3 * DAY, "C")]:
@@ -100,4 +102,4 @@ def test_the_weekly_dashboard_shows_it_in_hours(history):
         [None, 4, 48.0, 72.0, None],
         [None, 1, 12.0, 12.0, None],
     ]
-    assert [row[0].text for row in table.rows] == ["Awaiting payment", "Fulfilled"]
+    assert [row[0].text for row in table.rows] == ["To ship", "Shipped"]

@@ -11,6 +11,7 @@ from processes.models import EventKind, RequestCard, StageAssignment, Status
 from processes.selectors import cards_visible_to
 from processes.services import card_transition, card_transition_options
 from processes.services.handoffs import card_take, waiting_for_pickup
+from tests.conftest import settle
 from tests.stage_people import agreed_card, person
 
 
@@ -34,6 +35,7 @@ def handed(o2c, oliver, acme, wanda, wes):
     """A card oliver was responsible for, invoiced: now waiting in Warehouse's queue."""
     card = agreed_card(o2c, oliver, acme)
     card_transition(actor=oliver, card=card, name="invoice")
+    settle(card)  # the prepaid invoice paid: the warehouse may ship
     return RequestCard.objects.get(pk=card.pk)
 
 
@@ -79,16 +81,19 @@ def test_least_loaded_rule_assigns_the_member_with_fewest_open_cards(o2c, oliver
     # A tie (no open card each): the lower id, wanda.
     first = agreed_card(o2c, oliver, acme, title="First")
     card_transition(actor=oliver, card=first, name="invoice")
+    settle(first)  # the prepaid invoice paid: the warehouse may ship
     assert first.responsible == wanda
     # wanda has one open card now, wes none: wes.
     second = agreed_card(o2c, oliver, acme, title="Second")
     card_transition(actor=oliver, card=second, name="invoice")
+    settle(second)  # the prepaid invoice paid: the warehouse may ship
     assert second.responsible == wes
     # A finished card does not count: once wes's card is lost he carries none open again.
     lost = RequestCard.objects.get(pk=second.pk)
     card_transition(actor=wes, card=lost, name="mark_lost", lost_reason="Cancelled")
     third = agreed_card(o2c, oliver, acme, title="Third")
     card_transition(actor=oliver, card=third, name="invoice")
+    settle(third)  # the prepaid invoice paid: the warehouse may ship
     assert third.responsible == wes
     handoff = third.events.get(kind=EventKind.HANDOFF)
     assert (handoff.data["assigned"], handoff.data["rule"]) == ("wes", "least_loaded")
@@ -101,7 +106,7 @@ def test_the_previous_responsible_reads_but_does_not_act(handed, oliver):
     with pytest.raises(Forbidden) as refused:
         card_transition(actor=oliver, card=handed, name="fulfil")
     assert str(refused.value.message) == (
-        "At “Awaiting payment” the card is with Warehouse: only its members (or the "
+        "At “To ship” the card is with Warehouse: only its members (or the "
         "accountable) move it on from here."
     )
     response = _api(oliver).post(f"/api/cards/{handed.pk}/transitions/fulfil/", {}, format="json")

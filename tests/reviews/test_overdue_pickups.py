@@ -1,5 +1,5 @@
 """The daily agenda lists the cards handed to a stage role that nobody took for longer than their
-status's at-risk time (issue 24, point 4). Awaiting payment: 40 business hours allowed, at risk
+status's at-risk time (issue 24, point 4). To ship: 40 business hours allowed, at risk
 at 75%: 30 business hours of the standard calendar (Mon-Fri 9:00-18:00, Europe/Berlin)."""
 
 from datetime import UTC, datetime
@@ -9,6 +9,7 @@ import time_machine
 from processes.services import card_transition
 from processes.services.handoffs import card_take
 from reviews.selectors.agendas import daily
+from tests.conftest import settle
 from tests.stage_people import agreed_card, person
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
@@ -29,6 +30,7 @@ def test_overdue_pick_ups_on_the_daily_agenda(o2c, acme):
         for title, at in [("waiting", MONDAY), ("taken", MONDAY), ("later", AT_RISK)]:
             card = agreed_card(o2c, oliver, acme, at=at, title=title)
             card_transition(actor=oliver, card=card, name="invoice", at=at)
+            settle(card)  # the prepaid invoice paid: the warehouse may ship
             cards[title] = card
         card_take(actor=wanda, card=cards["taken"], at=MONDAY)
         assert _pickups(o2c, datetime(2026, 11, 19, 11, 59, tzinfo=UTC))["items"] == []
@@ -38,7 +40,7 @@ def test_overdue_pick_ups_on_the_daily_agenda(o2c, acme):
         {
             "key": f"card:{cards['waiting'].pk}",
             "text": f"#{cards['waiting'].pk} waiting",
-            "detail": "waiting for pick-up in Awaiting payment for 30.0 business hours "
+            "detail": "waiting for pick-up in To ship for 30.0 business hours "
             "(at risk after 30.0 business hours)",
             "url": f"/cards/{cards['waiting'].pk}/",
             "tone": "worse",
