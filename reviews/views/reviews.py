@@ -125,8 +125,16 @@ def _review_page(request, review, *, form=None, status=200):
 
 
 def _typed(request) -> tuple[dict[str, str], list[str]]:
-    """The notes (blanks too: a cleared note clears) and ticks the review page sent."""
-    notes = {key[5:]: value for key, value in request.POST.items() if key.startswith("note:")}
+    """The notes (blanks too: a cleared note clears) and ticks the review page sent.
+
+    A card can stand in two sections of one agenda (blocked and unassigned, a promise at risk
+    and a deadline): its note field then comes twice under one name, and the one typed in must
+    win over the copy left blank, whichever comes last."""
+    notes = {}
+    for key in request.POST:
+        if key.startswith("note:"):
+            typed = [value for value in request.POST.getlist(key) if value.strip()]
+            notes[key[5:]] = typed[-1] if typed else ""
     return notes, request.POST.getlist("discussed")
 
 

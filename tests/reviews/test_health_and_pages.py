@@ -314,3 +314,21 @@ def test_the_decision_owner_field_does_not_tell_which_usernames_exist(
 
     assert unknown.status_code == no_role.status_code == 400
     assert unknown.json() == no_role.json()
+
+
+@pytest.mark.parametrize("sent", [["", "call them"], ["call them", ""]])
+def test_a_note_typed_in_one_of_a_cards_two_sections_is_kept(
+    client, o2c, rhythms, open_review, make_card, bob, sent
+):
+    # A card in two sections of the agenda (blocked and without a responsible person) has its
+    # note field twice under one name: the copy left blank must not erase the typed one,
+    # whichever comes last in the form.
+    card = make_card("Nobody's")
+    review = open_review("daily")
+    key = f"card:{card.pk}"
+    _login(client, bob)
+    with time_machine.travel(NOW, tick=False):
+        answer = client.post(f"/reviews/{review.pk}/notes/", {f"note:{key}": sent})
+    assert answer.status_code in (200, 302)
+    review.refresh_from_db()
+    assert review.notes == {key: "call them"}

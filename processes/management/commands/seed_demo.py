@@ -149,6 +149,7 @@ class Command(BaseCommand):
                     self._card(rng, i, process, users, clients, weeks)
                     if (i + 1) % 50 == 0:
                         self.stdout.write(f"  {i + 1}/{cards} cards")
+                self._one_pending_exception(process, users)
             self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
         self.stdout.write(
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
@@ -157,6 +158,28 @@ class Command(BaseCommand):
             "payment; takes shipped cards from the Finance queue), warehouse (ships from the "
             "Warehouse queue)."
         )
+
+    def _one_pending_exception(self, process, users) -> None:
+        """The approvals inbox always has something to show: the draws leave recent requests
+        pending only by chance, so when none is, the latest priced card asks for a discount of
+        15% (a manager-level exception, also the owner's to decide)."""
+        pending = ApprovalRequest.objects.filter(
+            card__process=process, status=ApprovalStatus.PENDING
+        )
+        if pending.exists():
+            return
+        card = (
+            RequestCard.objects.filter(process=process, status="priced", is_blocked=False)
+            .order_by("-status_changed_at", "-id")
+            .first()
+        )
+        if card is not None:
+            card_update(
+                actor=users["ops"],
+                card=card,
+                changes={"discount_percent": Decimal("15")},
+                at=max(card.status_changed_at, timezone.now() - timedelta(hours=2)),
+            )
 
     def _users(self, process, password):
         user_model = get_user_model()
