@@ -26,7 +26,9 @@ def test_demo_promises_agreed_cards_some_at_risk_two_missed(o2c, purchasing):
     promises = promises_for(waiting, now=timezone.now(), process=o2c)
     risky = [c for c in waiting if promises[c.pk].state == AT_RISK]
     assert len(risky) >= 2
-    # The short order waits for its purchase card's date, after its promised date.
+    # The short order waits at least for its purchase card's date, 4 days after its promised
+    # date (later when the typical remaining time ends later: around New Year's holidays it
+    # does; tests/stock/test_promise_arrival.py pins the arrival exactly).
     drills = next(c for c in waiting if c.title == "Renovation crew: drills")
-    assert promises[drills.pk].expected_on - promises[drills.pk].promised_on == timedelta(days=4)
+    assert promises[drills.pk].expected_on - promises[drills.pk].promised_on >= timedelta(days=4)
     assert promises[drills.pk].state == AT_RISK
