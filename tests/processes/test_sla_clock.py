@@ -95,8 +95,8 @@ def test_waiting_on_customer_status_pauses_and_final_status_stops(priced_card, a
         actor=alice,
         card=card,
         changes={
-            "shipment_date": datetime(2027, 1, 5).date(),
-            "promised_on": datetime(2027, 1, 5).date(),
+            "shipment_date": datetime(2030, 1, 15).date(),
+            "promised_on": datetime(2030, 1, 15).date(),
         },
     )
     card_transition(actor=alice, card=card, name="agree")
@@ -128,8 +128,8 @@ def test_unblock_in_a_waiting_status_keeps_the_clock_paused(priced_card, alice):
         actor=alice,
         card=card,
         changes={
-            "shipment_date": datetime(2027, 1, 5).date(),
-            "promised_on": datetime(2027, 1, 5).date(),
+            "shipment_date": datetime(2030, 1, 15).date(),
+            "promised_on": datetime(2030, 1, 15).date(),
         },
     )
     card_transition(actor=alice, card=card, name="agree")
@@ -182,8 +182,8 @@ def test_target_pauses_while_blocked_and_stops_at_fulfilled(priced_card, alice):
         actor=alice,
         card=card,
         changes={
-            "shipment_date": datetime(2027, 1, 5).date(),
-            "promised_on": datetime(2027, 1, 5).date(),
+            "shipment_date": datetime(2030, 1, 15).date(),
+            "promised_on": datetime(2030, 1, 15).date(),
         },
     )
     card_transition(actor=alice, card=card, name="agree")
