@@ -19,30 +19,19 @@ def claim(rows: QuerySet, *, stamp: str, at: datetime) -> list[int]:
     a time). RETURNING (PostgreSQL, SQLite 3.35+) says which rows were ours, which a count
     cannot. `rows` may be ordered and sliced (a batch).
     """
-    meta = rows.model._meta
-    quote = connection.ops.quote_name
-    table, column, pk = (
-        quote(meta.db_table),
-        quote(meta.get_field(stamp).column),
-        quote(meta.pk.column),
-    )
-    try:
-        select, params = rows.values_list("pk").query.sql_with_params()
-    except EmptyResultSet:  # filtered on an empty list: nothing to claim
-        return []
-    sql = (
-        f"UPDATE {table} SET {column} = %s "
-        f"WHERE {column} IS NULL AND {pk} IN ({select}) RETURNING {pk}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(at), *params])
-        return [row[0] for row in cursor.fetchall()]
+    return _stamp_swap(rows, stamp=stamp, was_set=False, value=at)
 
 
 def release(rows: QuerySet, *, stamp: str) -> list[int]:
     """Empty the datetime field `stamp` on those of `rows` where it is set, and return the ids
     this call emptied: the end of a claimed spell (a card back on track), told once, the same
     way `claim` starts it."""
+    return _stamp_swap(rows, stamp=stamp, was_set=True, value=None)
+
+
+def _stamp_swap(rows: QuerySet, *, stamp: str, was_set: bool, value) -> list[int]:
+    """One conditional UPDATE ... RETURNING: `stamp` becomes `value` on those of `rows` where it
+    was set (`was_set`) or empty, and the ids changed are returned."""
     meta = rows.model._meta
     quote = connection.ops.quote_name
     table, column, pk = (
@@ -52,12 +41,14 @@ def release(rows: QuerySet, *, stamp: str) -> list[int]:
     )
     try:
         select, params = rows.values_list("pk").query.sql_with_params()
-    except EmptyResultSet:
+    except EmptyResultSet:  # filtered on an empty list: nothing to change
         return []
+    condition = "IS NOT NULL" if was_set else "IS NULL"
     sql = (
-        f"UPDATE {table} SET {column} = NULL "
-        f"WHERE {column} IS NOT NULL AND {pk} IN ({select}) RETURNING {pk}"
+        f"UPDATE {table} SET {column} = %s "
+        f"WHERE {column} {condition} AND {pk} IN ({select}) RETURNING {pk}"
     )
+    new = None if value is None else connection.ops.adapt_datetimefield_value(value)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [new, *params])
         return [row[0] for row in cursor.fetchall()]

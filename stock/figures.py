@@ -15,21 +15,11 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from metrics.weeks import iso_week_bounds
+from opmodel.percentiles import percentile
 from processes.definition import process_definition
 from stock.models import StockLine
 
 TOP_PRODUCTS = 5
-
-
-def _percentile(values: list[float], share: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default, percentile_cont)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = share * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def stock_weekly_figures(process, week: str) -> dict | None:
@@ -55,7 +45,7 @@ def stock_weekly_figures(process, week: str) -> dict | None:
         .annotate(lines=Count("id"))
         .order_by("-lines", "product__sku")[:TOP_PRODUCTS]
     )
-    p50, p85 = _percentile(waits, 0.5), _percentile(waits, 0.85)
+    p50, p85 = percentile(waits, 0.5), percentile(waits, 0.85)
     return {
         "lines_first_reserved": len(rows),
         "lines_short_at_first_reservation": short_count,

@@ -10,19 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from opmodel.percentiles import percentile
 from processes.models import Event, EventKind
 
 _KINDS = (EventKind.HANDOFF, EventKind.ASSIGNMENT, EventKind.TRANSITION)
-
-
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = share * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def handoff_waits(*, process_id: int, start: datetime, end: datetime) -> dict[str, list[float]]:
@@ -63,7 +54,7 @@ def handoff_wait_figures(*, process_id: int, start: datetime, end: datetime) -> 
     ):
         by_status[status] = {
             "count": len(values),
-            "p50": round(_percentile(values, 0.5), 4),
-            "p85": round(_percentile(values, 0.85), 4),
+            "p50": round(percentile(values, 0.5), 4),
+            "p85": round(percentile(values, 0.85), 4),
         }
     return {"by_status": by_status}
