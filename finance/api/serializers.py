@@ -12,6 +12,26 @@ class InvoiceSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["open", "partly_paid", "paid", "overdue"])
 
 
+class InvoicePaymentSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(allow_blank=True)
+
+
+class InvoiceDetailSerializer(InvoiceSerializer):
+    """GET /api/cards/{id}/invoice/: the invoice with what an outside recount of the money's
+    weekly figures needs (finance/definitions.py): the day it was voided and each payment."""
+
+    voided_on = serializers.DateField(
+        allow_null=True,
+        help_text="The day the card was lost and the invoice voided (nothing owed from then), "
+        "or null.",
+    )
+    payments = InvoicePaymentSerializer(
+        many=True, help_text="The payments recorded against it, by the day paid, oldest first."
+    )
+
+
 class PaymentInputSerializer(serializers.Serializer):
     amount = StrictDecimalField(max_digits=14, decimal_places=2)
     paid_on = serializers.DateField()

@@ -39,16 +39,24 @@ def _visible_card(request, pk):
 
 
 class CardInvoiceView(APIView):
-    serializer_class = s.InvoiceSerializer
+    serializer_class = s.InvoiceDetailSerializer
 
-    @extend_schema(responses={200: s.InvoiceSerializer})
+    @extend_schema(responses={200: s.InvoiceDetailSerializer})
     def get(self, request, pk):
         card = _visible_card(request, pk)
         invoice = card_invoice(card)
         if invoice is None:
             raise Http404("This card has no invoice.")
         today = process_today(card, timezone.now())
-        return Response(s.InvoiceSerializer(_invoice_data(invoice, today)).data)
+        body = {
+            **_invoice_data(invoice, today),
+            "voided_on": invoice.voided_on,
+            "payments": [
+                {"amount": p.amount, "paid_on": p.paid_on, "reference": p.reference}
+                for p in invoice.payments.order_by("paid_on", "id")
+            ],
+        }
+        return Response(s.InvoiceDetailSerializer(body).data)
 
 
 class CardPaymentsView(APIView):

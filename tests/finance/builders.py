@@ -17,8 +17,10 @@ def invoice(card, amount, issued, due, *, voided=None) -> Invoice:
     )
 
 
-def payment(inv: Invoice, amount, paid_on) -> Payment:
-    made = Payment.objects.create(invoice=inv, amount=Decimal(amount), paid_on=paid_on)
+def payment(inv: Invoice, amount, paid_on, *, reference="") -> Payment:
+    made = Payment.objects.create(
+        invoice=inv, amount=Decimal(amount), paid_on=paid_on, reference=reference
+    )
     inv.paid += Decimal(amount)
     if inv.paid >= inv.amount:
         inv.paid_in_full_on = paid_on

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from finance.api import views
 from finance.models import Invoice, Payment
 from finance.services import payment_record
-from tests.finance.builders import invoice
+from tests.finance.builders import invoice, payment
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,28 @@ def test_a_cards_invoice(invoiced, make_card, alice, charlie):
         "paid": "0.00",
         "outstanding": "1080.00",
         "state": "open",
+        "voided_on": None,
+        "payments": [],
     }
     assert _api(charlie).get(f"/api/cards/{card.pk}/invoice/").status_code == 404
     bare = make_card(title="Not invoiced")
     assert _api(alice).get(f"/api/cards/{bare.pk}/invoice/").status_code == 404
+
+
+def test_a_cards_invoice_lists_its_payments_and_the_day_it_was_voided(make_card, alice):
+    # What an outside recount of the money's weekly figures needs (tests/metrics/
+    # test_figures_truth_new.py): each payment's day, and when the invoice stopped counting.
+    card = make_card(title="Lost after paying a part")
+    owed = invoice(card, "900.00", date(2026, 10, 1), date(2026, 10, 31), voided=date(2026, 11, 5))
+    payment(owed, "250.00", date(2026, 10, 20), reference="SEPA 9")
+    payment(owed, "100.00", date(2026, 10, 2))
+    body = _api(alice).get(f"/api/cards/{card.pk}/invoice/").json()
+    assert (body["paid"], body["outstanding"]) == ("350.00", "550.00")
+    assert body["voided_on"] == "2026-11-05"
+    assert body["payments"] == [
+        {"amount": "100.00", "paid_on": "2026-10-02", "reference": ""},
+        {"amount": "250.00", "paid_on": "2026-10-20", "reference": "SEPA 9"},
+    ]
 
 
 def test_finance_records_a_payment(invoiced, fiona):
