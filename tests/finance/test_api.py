@@ -42,7 +42,8 @@ def test_a_cards_invoice(invoiced, make_card, alice, charlie):
 
 def test_a_cards_invoice_lists_its_payments_and_the_day_it_was_voided(make_card, alice):
     # What an outside recount of the money's weekly figures needs (tests/metrics/
-    # test_figures_truth_new.py): each payment's day, and when the invoice stopped counting.
+    # test_figures_truth_promise_money.py): each payment's day, and when the invoice stopped
+    # counting.
     card = make_card(title="Lost after paying a part")
     owed = invoice(card, "900.00", date(2026, 10, 1), date(2026, 10, 31), voided=date(2026, 11, 5))
     payment(owed, "250.00", date(2026, 10, 20), reference="SEPA 9")
