@@ -39,6 +39,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from finance.services import payment_record
+from metrics.models import WeeklySnapshot
 from metrics.services import weekly_snapshot_compute
 from metrics.services.promise_risks import promise_risk_scan
 from processes.models import ApprovalRequest, Client
@@ -407,9 +408,11 @@ def test_handoff_waits_recounted_from_the_events(outsider, app_figures):
     assert app_figures["handoff_wait"] == HANDOFF_WAIT
 
 
-def test_money_figures_recounted_from_the_invoices_and_payments(outsider, app_figures):
+def test_money_figures_recounted_from_the_invoices_and_payments(outsider, app_figures, o2c):
     assert outsider.money() == MONEY
     assert app_figures["money"] == MONEY
+    # As kept with the week's snapshot for the catalogue, too.
+    assert WeeklySnapshot.objects.get(process=o2c, week=WEEK).figures["money"] == MONEY
 
 
 def test_the_history_went_as_told(history):
