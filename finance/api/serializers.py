@@ -9,7 +9,7 @@ class InvoiceSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     paid = serializers.DecimalField(max_digits=14, decimal_places=2)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
-    state = serializers.ChoiceField(choices=["open", "partly_paid", "paid", "overdue"])
+    state = serializers.ChoiceField(choices=["open", "partly_paid", "paid", "overdue", "voided"])
 
 
 class InvoicePaymentSerializer(serializers.Serializer):

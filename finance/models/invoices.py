@@ -15,6 +15,7 @@ class InvoiceState(models.TextChoices):
     PARTLY_PAID = "partly_paid", "Partly paid"
     PAID = "paid", "Paid"
     OVERDUE = "overdue", "Overdue"
+    VOIDED = "voided", "Voided"
 
 
 class Invoice(models.Model):
@@ -71,8 +72,11 @@ class Invoice(models.Model):
         return self.amount - self.paid
 
     def state_on(self, today: date) -> str:
-        """Paid once nothing is outstanding; overdue once its due date has passed unpaid;
+        """Voided from the day its card was lost (nothing is owed from then, whatever was
+        paid); paid once nothing is outstanding; overdue once its due date has passed unpaid;
         otherwise partly paid or open."""
+        if self.voided_on is not None and today >= self.voided_on:
+            return InvoiceState.VOIDED
         if self.paid >= self.amount:
             return InvoiceState.PAID
         if today > self.due_on:
@@ -80,7 +84,9 @@ class Invoice(models.Model):
         return InvoiceState.PARTLY_PAID if self.paid > 0 else InvoiceState.OPEN
 
     def days_overdue_on(self, today: date) -> int:
-        return max(0, (today - self.due_on).days) if self.paid < self.amount else 0
+        if self.state_on(today) != InvoiceState.OVERDUE:
+            return 0
+        return (today - self.due_on).days
 
 
 class Payment(models.Model):

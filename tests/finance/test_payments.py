@@ -102,3 +102,16 @@ def test_a_payment_that_a_concurrent_one_made_too_large_is_a_conflict(invoiced, 
     assert "480.00 is outstanding now" in conflict.value.message
     invoice = Invoice.objects.get(card=card)
     assert (invoice.paid, Payment.objects.count()) == (Decimal("600.00"), 1)
+
+
+def test_a_voided_invoice_reads_voided_from_that_day_not_overdue(invoiced, fiona):
+    card = invoiced("deferred", 30)  # 1,080.00 due Dec 18
+    invoice = Invoice.objects.get(card=card)
+    _pay(fiona, card, "300.00")
+    invoice.refresh_from_db()
+    invoice.voided_on = date(2026, 12, 20)
+    assert invoice.state_on(date(2026, 12, 19)) == "overdue"  # owed until the card is lost
+    assert invoice.days_overdue_on(date(2026, 12, 19)) == 1
+    assert invoice.state_on(date(2026, 12, 20)) == "voided"
+    assert invoice.state_on(date(2027, 3, 1)) == "voided"
+    assert invoice.days_overdue_on(date(2027, 3, 1)) == 0
