@@ -237,7 +237,7 @@ def cards_behind(
         if int(variant) >= len(ranked):
             return None
         path = list(ranked[int(variant)][0])
-        ids = read("variant", tuple(path), path=path)
+        ids = read("variant", tuple(path), path=",".join(path))
         return "Path " + " → ".join(path), sorted(ids)
     for kind, title in (("blocked", "Blocked in"), ("breached", "Past the SLA in")):
         if status := params.get(kind):
