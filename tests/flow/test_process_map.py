@@ -222,6 +222,27 @@ def test_bad_windows_get_field_errors(o2c, alice, params, field):
 
 def test_outsiders_get_404(o2c, charlie):
     assert api_as(charlie).get(URL).status_code == 404
+    assert api_as(charlie).get(CARDS, {"rework": 1}).status_code == 404
+
+
+def test_the_map_lists_no_cards_and_each_figure_opens_them(history, alice):
+    """The map carries its figures only; the cards behind one are read when it is opened (a
+    figure that names nothing: 404; a bad window or a blank parameter: 400)."""
+    client = api_as(alice)
+    body = client.get(URL, WINDOW).json()
+    assert all("cards" not in node for node in body["nodes"])
+    assert "card_ids" not in body["rework"] and "deviating_cards" not in body["conformance"]
+    assert client.get(CARDS, {**WINDOW, "status": "nowhere"}).status_code == 404
+    assert client.get(CARDS, {**WINDOW, "variant": "9"}).status_code == 404
+    assert client.get(CARDS, WINDOW).status_code == 404
+    assert client.get(CARDS, {"from": "2026-13-01", "rework": 1}).status_code == 400
+    assert client.get(CARDS, {**WINDOW, "status": ""}).status_code == 400
+    opened = client.get(CARDS, {**WINDOW, "variant": "0"}).json()
+    assert opened == {
+        "title": "Path received → qualified → lost",
+        "total": 2,
+        "cards": sorted([history["A"], history["E"]]),
+    }
 
 
 def test_default_window_is_twelve_weeks(o2c, alice):
