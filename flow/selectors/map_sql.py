@@ -24,10 +24,11 @@ HISTORY_GUESS_DAYS = 400
 
 MOVES_CTE = """
 WITH moved AS (
-    SELECT DISTINCT e.card_id FROM processes_event e
-    JOIN processes_requestcard c ON c.id = e.card_id
-    WHERE c.process_id = %(process)s AND e.kind IN ('created', 'transition')
-        AND e.at >= %(start)s AND e.at < %(end)s
+    SELECT c.id AS card_id FROM processes_requestcard c
+    WHERE c.process_id = %(process)s AND EXISTS (
+        SELECT 1 FROM processes_event e
+        WHERE e.card_id = c.id AND e.at >= %(start)s AND e.at < %(end)s
+            AND e.kind IN ('created', 'transition'))
 ),
 mv AS MATERIALIZED (
     SELECT card_id, at, from_status, to_status, inside, n, x,
