@@ -23,6 +23,17 @@ FIRST, LAST = date(2026, 10, 19), date(2026, 11, 9)
 
 
 def random_history(process, actor, rng):
+    # Begun long before the window (more than the calendar first passed with the statement).
+    card_with(
+        process,
+        actor,
+        "lost",
+        [
+            (at(6, 9, month=1) - timedelta(days=365), None, "received"),
+            (at(26, 11, month=10), "received", "agreed"),
+            (at(27, 15, month=10), "agreed", "lost"),
+        ],
+    )
     for _ in range(60):
         moment = at(12, 9, month=10) + timedelta(hours=rng.uniform(0, 24 * 40))
         moves, status = [(moment, None, "received")], "received"
@@ -51,6 +62,8 @@ def test_postgresql_counts_as_the_python_fold(o2c, alice, monkeypatch, seed):
     in_sql = process_map.process_map(o2c, **window)
     assert in_sql["conformance"]["finished"] > 10 and in_sql["rework"]["cards"] > 0
     assert any(not e["designed"] and e["count"] for e in in_sql["edges"])
+    old = next(e for e in in_sql["edges"] if (e["from"], e["to"]) == ("received", "agreed"))
+    assert old["count"] == 1 and old["p50_hours"] > 3000
     opened = [{"rework": "1"}, *({"deviation": k} for k in ("undesigned", "skipped", "repeated"))]
     opened += [{"status": n["status"]} for n in in_sql["nodes"]]
     opened += [{"move": f"{e['from']}>{e['to']}"} for e in in_sql["edges"]]
