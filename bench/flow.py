@@ -11,10 +11,15 @@ For the map it recreates its own PostgreSQL database (`opmodel_bench_flow` by de
 it and generates, set-based with generate_series, order-to-cash cards of 7 moves each (created,
 then the path received -> ... -> closed; a tenth of the cards go back from priced to qualified,
 a rework loop, and end in fulfilled with 8 moves), spread over 12 weeks; then times
-`flow.selectors.process_map.process_map` over those 12 weeks, median of 3 runs. The database is
-dropped and recreated: its name must contain "bench".
+`flow.selectors.process_map.process_map` over those 12 weeks, median of 3 runs: wall time, this
+process's CPU time and the PostgreSQL backend's CPU time (read from /proc when the server runs on
+this machine; parallel workers, if the planner starts any, are not in it). With `--compare` it
+also times the Python fold over the same moves (the SQLite path, how the map was counted before)
+and checks that both give the same map. The database is dropped and recreated: its name must
+contain "bench".
 """
 
+import os
 import statistics
 import sys
 import time
@@ -91,9 +96,29 @@ def forecast_times() -> dict:
     return {name: round(statistics.median(v), 1) for name, v in runs.items()}
 
 
-def map_time(events: int) -> dict:
+def _backend_cpu(pid: int) -> float | None:
+    """utime + stime of a local PostgreSQL backend, in seconds (None if it is not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(run, backend_pid: int) -> tuple[float, float, float | None, object]:
+    server = _backend_cpu(backend_pid)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    after = _backend_cpu(backend_pid)
+    return wall, cpu, (after - server if server is not None and after is not None else None), result
+
+
+def map_time(events: int, *, compare: bool) -> dict:
     from django.db import connection
 
+    from flow.selectors import map_python
+    from flow.selectors import process_map as module
     from flow.selectors.process_map import process_map
     from processes.models import Event, Process
 
@@ -112,32 +137,66 @@ def map_time(events: int) -> dict:
         cursor.execute(EVENTS_SQL, params)
         cursor.execute(LOOPS_SQL, params)
         cursor.execute("ANALYZE processes_event; ANALYZE processes_requestcard")
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend_pid,) = cursor.fetchone()
     total = Event.objects.count()
-    runs = []
-    for _ in range(3):
-        t = time.perf_counter()
-        the_map = process_map(process, first=FIRST_DAY, last_excluded=LAST_DAY)
-        runs.append(time.perf_counter() - t)
-    return {
+    print(f"Timing the map over {total:,} events...", flush=True)
+
+    def the_map():
+        return process_map(process, first=FIRST_DAY, last_excluded=LAST_DAY)
+
+    runs = [_timed(the_map, backend_pid) for _ in range(3)]
+    result = runs[-1][3]
+    found = {
         "events": total,
-        "map_seconds": round(statistics.median(runs), 2),
-        "finished": the_map["conformance"]["finished"],
-        "rework_cards": the_map["rework"]["cards"],
+        "map_seconds": round(statistics.median(r[0] for r in runs), 2),
+        "map_cpu_seconds_client": round(statistics.median(r[1] for r in runs), 2),
+        "map_cpu_seconds_server": (
+            round(statistics.median(r[2] for r in runs), 2) if runs[0][2] is not None else None
+        ),
+        "runs_seconds": [round(r[0], 2) for r in runs],
+        "finished": result["conformance"]["finished"],
+        "conforming": result["conformance"]["conforming"],
+        "rework_cards": result["rework"]["cards"],
+        "visits": {n["status"]: n["visits"] for n in result["nodes"] if n["visits"]},
     }
+    if compare:
+        print("Timing the Python fold (the SQLite path) over the same moves...", flush=True)
+        original = module._backend
+        module._backend = lambda: map_python
+        try:
+            wall, cpu, server, folded = _timed(the_map, backend_pid)
+        finally:
+            module._backend = original
+        found["python_fold"] = {
+            "seconds": round(wall, 2),
+            "cpu_seconds_client": round(cpu, 2),
+            "cpu_seconds_server": round(server, 2) if server is not None else None,
+            "same_map": folded == result,
+        }
+    return found
 
 
 def main() -> None:
     parser = common.arguments(__doc__, database_url=DEFAULT_DATABASE_URL, results=RESULTS)
     parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--compare", action="store_true", help="Also time the Python fold.")
     args = parser.parse_args()
     common.database_ready(args.database_url, _start)
     report = {"machine": common.machine(), **common.code_version(), "date": time.strftime("%F")}
     report["forecast_ms"] = forecast_times()
-    report["map"] = map_time(args.events)
+    report["map"] = map_time(args.events, compare=args.compare)
     report["goals"] = {"forecast_ms": FORECAST_GOAL_MS, "map_seconds_at_1m": MAP_GOAL_S}
     common.report_write(report, args.output)
     print(f"forecast (10,000 trials), median ms: {report['forecast_ms']}")
-    print(f"map over {report['map']['events']:,} events: {report['map']['map_seconds']} s")
+    found = report["map"]
+    print(
+        f"map over {found['events']:,} events: {found['map_seconds']} s wall, "
+        f"CPU {found['map_cpu_seconds_client']} s here + {found['map_cpu_seconds_server']} s in "
+        f"PostgreSQL (goal {MAP_GOAL_S} s at 1,000,000)"
+    )
+    if "python_fold" in found:
+        print(f"the Python fold over the same moves: {found['python_fold']}")
 
 
 if __name__ == "__main__":

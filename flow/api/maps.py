@@ -1,6 +1,7 @@
 """GET /api/processes/{slug}/map/?from=YYYY-MM-DD&to=YYYY-MM-DD: the process map, designed vs
-actual, over local days [from, to) (default: the last 12 whole weeks up to today). 400 for bad
-dates, 404 for a process the user holds no role in."""
+actual, over local days [from, to) (default: the last 12 whole weeks up to today), and
+GET .../map/cards/?from&to&<figure>: the cards behind one of its figures. 400 for bad dates, 404
+for a process the user holds no role in (and for a figure that names nothing)."""
 
 from datetime import timedelta
 
@@ -8,11 +9,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow.api.forecasts import ANSWERS, visible_process
-from flow.selectors.process_map import process_map
+from flow.selectors.process_map import cards_behind, process_map
 from opmodel.api import refuse_blank
 from opmodel.errors import InvalidInput
 from processes.calendars import working_time_for
@@ -55,7 +57,8 @@ def read_map_window(params, *, today):
 class ProcessMapView(APIView):
     """Per status visits, time in status P50/P85 (business hours) and WIP now; per move the
     count, whether it was designed, and its time P50/P85; the main variants; rework; the
-    conformance of the finished cards with the deviations by kind. Each figure lists its cards."""
+    conformance of the finished cards with the deviations by kind; the problem areas. The cards
+    behind each figure: .../map/cards/."""
 
     @extend_schema(
         tags=["flow"],
@@ -71,3 +74,44 @@ class ProcessMapView(APIView):
         refuse_blank(request.query_params)
         first, last = read_map_window(request.query_params, today=today)
         return Response(process_map(process, first=first, last_excluded=last))
+
+
+FIGURE_PARAMS = [
+    OpenApiParameter("status", str, description="The visits to a status."),
+    OpenApiParameter("move", str, description="The moves from A to B, written A>B."),
+    OpenApiParameter("variant", int, description="The variant at this place (0 = the first)."),
+    OpenApiParameter("rework", str, description="Any value: the cards with rework."),
+    OpenApiParameter(
+        "deviation",
+        str,
+        enum=["undesigned", "skipped", "repeated"],
+        description="The finished cards with this deviation.",
+    ),
+    OpenApiParameter("blocked", str, description="The cards blocked in a status."),
+    OpenApiParameter("breached", str, description="The cards past the SLA in a status."),
+]
+
+
+class ProcessMapCardsView(APIView):
+    """The cards behind one figure of the map over the same window: `{title, total, cards}`
+    (card ids, ascending). The figure is named by one parameter; 404 when it names nothing."""
+
+    @extend_schema(
+        tags=["flow"],
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First local day."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Day after the last."),
+            *FIGURE_PARAMS,
+        ],
+        responses=ANSWERS,
+    )
+    def get(self, request, slug):
+        process = visible_process(request.user, slug)
+        today = timezone.now().astimezone(working_time_for(process).tz).date()
+        refuse_blank(request.query_params)
+        first, last = read_map_window(request.query_params, today=today)
+        chosen = cards_behind(process, request.query_params, first=first, last_excluded=last)
+        if chosen is None:
+            raise NotFound("No such figure on the map.")
+        title, ids = chosen
+        return Response({"title": title, "total": len(ids), "cards": ids})

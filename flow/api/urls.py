@@ -7,6 +7,11 @@ from flow.api import forecasts, maps
 urlpatterns = [
     path("processes/<slug:slug>/map/", maps.ProcessMapView.as_view(), name="api-process-map"),
     path(
+        "processes/<slug:slug>/map/cards/",
+        maps.ProcessMapCardsView.as_view(),
+        name="api-process-map-cards",
+    ),
+    path(
         "processes/<slug:slug>/forecast/",
         forecasts.ForecastView.as_view(),
         name="api-process-forecast",

@@ -80,8 +80,8 @@ def process_flow(request, slug: str):
     )
 
 
-def _map_for(request, slug: str):
-    """The process, its map over the window asked (or the default), and the window's params."""
+def _window_for(request, slug: str):
+    """The process, the window asked (or the default) and its errors."""
     process = get_object_or_404(processes_visible_to(request.user), slug=slug)
     today = timezone.now().astimezone(working_time_for(process).tz).date()
     try:
@@ -90,14 +90,18 @@ def _map_for(request, slug: str):
     except InvalidInput as refused:
         first, last = read_map_window({}, today=today)
         errors = refused.errors
-    window = {"from": first.isoformat(), "to": last.isoformat()}
-    return process, process_map(process, first=first, last_excluded=last), window, errors
+    return process, first, last, errors
+
+
+def _params(first, last) -> dict:
+    return {"from": first.isoformat(), "to": last.isoformat()}
 
 
 @login_required
 @require_safe
 def process_map_page(request, slug: str):
-    process, the_map, window, errors = _map_for(request, slug)
+    process, first, last, errors = _window_for(request, slug)
+    the_map, window = process_map(process, first=first, last_excluded=last), _params(first, last)
     cards_url = reverse("process-map-cards", args=[process.slug])
     names = _status_names(process)
     return render(
@@ -127,8 +131,9 @@ def process_map_page(request, slug: str):
 @login_required
 @require_safe
 def process_map_cards(request, slug: str):
-    process, the_map, window, _ = _map_for(request, slug)
-    chosen = cards_behind(the_map, request.GET)
+    process, first, last, _ = _window_for(request, slug)
+    window = _params(first, last)
+    chosen = cards_behind(process, request.GET, first=first, last_excluded=last)
     if chosen is None:
         raise Http404("No such figure on the map.")
     title, ids = chosen

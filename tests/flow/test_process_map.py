@@ -24,6 +24,7 @@ from tests.flow.conftest import BERLIN
 from tests.processes.test_api import api_as
 
 URL = "/api/processes/order-to-cash/map/"
+CARDS = "/api/processes/order-to-cash/map/cards/"
 WINDOW = {"from": "2026-11-02", "to": "2026-11-14"}
 
 
@@ -105,9 +106,17 @@ def history(o2c, alice):
     return cards
 
 
+def cards_of(client, **figure) -> list[int]:
+    """The cards behind one figure, read when it is opened (not with the map)."""
+    body = client.get(CARDS, {**WINDOW, **figure}).json()
+    assert body["total"] == len(body["cards"])
+    return body["cards"]
+
+
 def test_map_counts_times_and_conformance(history, alice):
     A, B, C, D, E = (history[k] for k in "ABCDE")
-    body = api_as(alice).get(URL, WINDOW).json()
+    client = api_as(alice)
+    body = client.get(URL, WINDOW).json()
     nodes = {n["status"]: n for n in body["nodes"]}
     assert {
         s: (n["visits"], n["p50_hours"], n["p85_hours"], n["wip_now"])
@@ -121,7 +130,8 @@ def test_map_counts_times_and_conformance(history, alice):
         "agreed": (1, None, None, 1),  # D, still there
         "lost": (4, None, None, 0),
     }
-    assert nodes["received"]["cards"] == sorted([A, B, C, D])
+    assert cards_of(client, status="received") == sorted([A, B, C, D])
+    assert cards_of(client, status="qualified") == sorted([A, B])
     edges = {(e["from"], e["to"]): e for e in body["edges"]}
     used = {
         pair: (e["count"], e["designed"], e["p50_hours"], e["p85_hours"])
@@ -139,16 +149,24 @@ def test_map_counts_times_and_conformance(history, alice):
     }
     # Designed moves nobody made are listed with no count.
     assert edges[("priced", "agreed")]["count"] == 0 and edges[("priced", "agreed")]["designed"]
-    assert edges[("priced", "qualified")]["cards"] == [B]
-    assert body["rework"] == {"cards": 1, "share": 0.2, "card_ids": [B]}
+    assert cards_of(client, move="priced>qualified") == [B]
+    assert cards_of(client, move="qualified>lost") == sorted([A, B, E])
+    assert cards_of(client, move="priced>agreed") == []  # designed, never used
+    assert body["rework"] == {"cards": 1, "share": 0.2}
+    assert cards_of(client, rework=1) == [B]
     assert body["conformance"] == {
         "finished": 4,
         "conforming": 2,  # A and E
         "rate": 0.5,
         "deviations": {"undesigned": 1, "skipped": 1, "repeated": 1},
-        "deviating_cards": {"undesigned": [B], "skipped": [C], "repeated": [B]},
     }
-    variants = [(v["path"], v["cards"], v["share"], v["card_ids"]) for v in body["variants"]]
+    assert {
+        kind: cards_of(client, deviation=kind) for kind in ("undesigned", "skipped", "repeated")
+    } == {"undesigned": [B], "skipped": [C], "repeated": [B]}
+    variants = [
+        (v["path"], v["cards"], v["share"], cards_of(client, variant=k))
+        for k, v in enumerate(body["variants"])
+    ]
     assert variants == [
         (["received", "qualified", "lost"], 2, 0.5, sorted([A, E])),
         (["received", "priced", "lost"], 1, 0.25, [C]),
@@ -204,6 +222,27 @@ def test_bad_windows_get_field_errors(o2c, alice, params, field):
 
 def test_outsiders_get_404(o2c, charlie):
     assert api_as(charlie).get(URL).status_code == 404
+    assert api_as(charlie).get(CARDS, {"rework": 1}).status_code == 404
+
+
+def test_the_map_lists_no_cards_and_each_figure_opens_them(history, alice):
+    """The map carries its figures only; the cards behind one are read when it is opened (a
+    figure that names nothing: 404; a bad window or a blank parameter: 400)."""
+    client = api_as(alice)
+    body = client.get(URL, WINDOW).json()
+    assert all("cards" not in node for node in body["nodes"])
+    assert "card_ids" not in body["rework"] and "deviating_cards" not in body["conformance"]
+    assert client.get(CARDS, {**WINDOW, "status": "nowhere"}).status_code == 404
+    assert client.get(CARDS, {**WINDOW, "variant": "9"}).status_code == 404
+    assert client.get(CARDS, WINDOW).status_code == 404
+    assert client.get(CARDS, {"from": "2026-13-01", "rework": 1}).status_code == 400
+    assert client.get(CARDS, {**WINDOW, "status": ""}).status_code == 400
+    opened = client.get(CARDS, {**WINDOW, "variant": "0"}).json()
+    assert opened == {
+        "title": "Path received → qualified → lost",
+        "total": 2,
+        "cards": sorted([history["A"], history["E"]]),
+    }
 
 
 def test_default_window_is_twelve_weeks(o2c, alice):

@@ -1,0 +1,75 @@
+"""The map counted in PostgreSQL (flow/selectors/map_sql.py) equals the Python fold over the
+same moves (flow/selectors/map_python.py, the SQLite path) on a random history: ties at the same
+instant, rework loops, undesigned and skipping moves, visits across nights, weekends and the
+DST change (25 October 2026 in Berlin), cards begun before the window and still moving after it;
+and so do the cards behind every figure."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from flow.selectors import map_python, process_map
+from flow.selectors.process_map import cards_behind
+from tests.flow.test_process_map import at, card_with
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="compares PostgreSQL's counting (CI runs it)"
+)
+
+PATHS = ["received", "qualified", "priced", "agreed", "awaiting_payment", "fulfilled", "closed"]
+FIRST, LAST = date(2026, 10, 19), date(2026, 11, 9)
+
+
+def random_history(process, actor, rng):
+    # Begun long before the window (more than the calendar first passed with the statement).
+    card_with(
+        process,
+        actor,
+        "lost",
+        [
+            (at(6, 9, month=1) - timedelta(days=365), None, "received"),
+            (at(26, 11, month=10), "received", "agreed"),
+            (at(27, 15, month=10), "agreed", "lost"),
+        ],
+    )
+    for _ in range(60):
+        moment = at(12, 9, month=10) + timedelta(hours=rng.uniform(0, 24 * 40))
+        moves, status = [(moment, None, "received")], "received"
+        for _ in range(rng.randint(0, 7)):
+            if rng.random() < 0.2:
+                pass  # a tie: the same instant as the move before
+            else:
+                moment += timedelta(minutes=rng.choice([7, 90, 600, 1500, 4000, 9000]))
+            k = PATHS.index(status)
+            target = rng.choice(
+                [PATHS[min(k + 1, 6)]] * 4 + [PATHS[max(k - 1, 0)], PATHS[min(k + 2, 6)], "lost"]
+            )
+            if target == status:
+                continue
+            moves.append((moment, status, target))
+            status = target
+            if status in ("closed", "lost"):
+                break
+        card_with(process, actor, status, moves)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_postgresql_counts_as_the_python_fold(o2c, alice, monkeypatch, seed):
+    random_history(o2c, alice, random.Random(seed))
+    window = {"first": FIRST, "last_excluded": LAST}
+    in_sql = process_map.process_map(o2c, **window)
+    assert in_sql["conformance"]["finished"] > 10 and in_sql["rework"]["cards"] > 0
+    assert any(not e["designed"] and e["count"] for e in in_sql["edges"])
+    old = next(e for e in in_sql["edges"] if (e["from"], e["to"]) == ("received", "agreed"))
+    assert old["count"] == 1 and old["p50_hours"] > 3000
+    opened = [{"rework": "1"}, *({"deviation": k} for k in ("undesigned", "skipped", "repeated"))]
+    opened += [{"status": n["status"]} for n in in_sql["nodes"]]
+    opened += [{"move": f"{e['from']}>{e['to']}"} for e in in_sql["edges"]]
+    opened += [{"variant": str(k)} for k in range(len(in_sql["variants"]))]
+    cards_sql = [cards_behind(o2c, figure, **window) for figure in opened]
+
+    monkeypatch.setattr(process_map, "_backend", lambda: map_python)
+    assert process_map.process_map(o2c, **window) == in_sql
+    assert [cards_behind(o2c, figure, **window) for figure in opened] == cards_sql
