@@ -1,8 +1,9 @@
 """The reactivation process (repeat sales): a card for a client who has not ordered within its
 segment's usual interval, opened by the scan (sales.services.reactivation_scan) for the
 client's account manager, worked until the client orders again (won, the order linked) or
-plainly will not (lost, no order, with the reason). Its roles start as order to cash's executors
-and accountables: the people who sell are those who win clients back."""
+plainly will not (lost, no order, with the reason). Its roles start as the people (not the
+groups: those are order to cash's stage roles, the warehouse and finance) who are order to
+cash's executors and accountables: the people who sell are those who win clients back."""
 
 from django.db import migrations
 
@@ -85,11 +86,11 @@ def install(apps, schema_editor):
     for order, (slug, name) in enumerate(BLOCK_REASONS):
         BlockReason.objects.create(process=process, slug=slug, name=name, order=order)
     if orders is not None:
-        for grant in ProcessRole.objects.filter(process_id=orders.pk, kind__in=COPIED_KINDS):
-            ProcessRole.objects.create(
-                process_id=process.pk, kind=grant.kind, user_id=grant.user_id,
-                group_id=grant.group_id,
-            )
+        sellers = ProcessRole.objects.filter(
+            process_id=orders.pk, kind__in=COPIED_KINDS, user__isnull=False
+        )
+        for grant in sellers:
+            ProcessRole.objects.create(process_id=process.pk, kind=grant.kind, user_id=grant.user_id)
 
 
 def uninstall(apps, schema_editor):

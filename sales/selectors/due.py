@@ -25,9 +25,11 @@ class DueClient:
     due_since: datetime  # the instant the interval ran out
 
 
-def _last_order_subquery():
+def _last_order_subquery(now: datetime):
     return Subquery(
-        RequestCard.objects.filter(client_id=OuterRef("pk"), process__slug=ORDER_PROCESS_SLUG)
+        RequestCard.objects.filter(
+            client_id=OuterRef("pk"), process__slug=ORDER_PROCESS_SLUG, created_at__lte=now
+        )
         .order_by()
         .values("client_id")
         .annotate(last=Max("created_at"))
@@ -38,18 +40,19 @@ def _last_order_subquery():
 def clients_due(*, now: datetime) -> list[DueClient]:
     """The clients due at `now` with no open reactivation, in one query (the interval's
     arithmetic in Python: a client's row is small and the rule reads alike on both
-    databases)."""
+    databases). What happened after `now` is not read, so a scan replayed at a past instant
+    sees what a scan then saw."""
     last_closed = Subquery(
-        Reactivation.objects.filter(client_id=OuterRef("pk"))
+        Reactivation.objects.filter(client_id=OuterRef("pk"), closed_at__lte=now)
         .order_by()
         .values("client_id")
         .annotate(last=Max("closed_at"))
         .values("last")
     )
     rows = (
-        Client.objects.filter(segment__isnull=False)
+        Client.objects.filter(segment__isnull=False, created_at__lte=now)
         .exclude(Exists(Reactivation.objects.filter(client_id=OuterRef("pk"), closed_at=None)))
-        .annotate(last_order=_last_order_subquery(), last_closed=last_closed)
+        .annotate(last_order=_last_order_subquery(now), last_closed=last_closed)
         .values_list("pk", "segment__order_interval_days", "created_at", "last_order", "last_closed")
         .order_by("pk")
     )

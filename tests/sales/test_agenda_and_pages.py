@@ -23,8 +23,8 @@ def _section(process, now):
 def test_weekly_agenda_lists_the_open_reactivations(
     make_client, wholesale, retail, sam, order, o2c, reactivation
 ):
-    north = make_client("Northwind", wholesale, sam)
-    delta = make_client("Delta", retail, sam)
+    north = make_client("Northwind", wholesale, sam, since=T0 - 100 * DAY)
+    delta = make_client("Delta", retail, sam, since=T0 - 100 * DAY)
     order(north, T0 - 40 * DAY)
     order(delta, T0 - 70 * DAY)
     opened = reactivation_scan(now=T0)["opened"]

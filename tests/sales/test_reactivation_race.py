@@ -28,7 +28,11 @@ T0 = datetime(2030, 2, 4, 10, tzinfo=UTC)
 def test_two_scans_at_once_open_one_card_per_client(
     make_client, wholesale, retail, sam, order, reactivation, monkeypatch
 ):
-    clients = [make_client("Northwind", wholesale, sam), make_client("Delta", retail, sam)]
+    since = T0 - timedelta(days=200)
+    clients = [
+        make_client("Northwind", wholesale, sam, since=since),
+        make_client("Delta", retail, sam, since=since),
+    ]
     for client in clients:
         order(client, T0 - timedelta(days=90))
     both_read = threading.Barrier(SCANS, timeout=30)

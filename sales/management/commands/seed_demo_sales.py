@@ -41,18 +41,9 @@ class Command(BaseCommand):
             return super().execute(*args, **options)
 
     def handle(self, *args, **options):
-        process = reactivation_process()
         users = get_user_model().objects.in_bulk(list(ROLES), field_name="username")
-        if process is None or len(users) < len(ROLES):
-            raise CommandError("Run seed_demo first (ops, manager) and migrate (reactivation).")
-        for username, kinds in ROLES.items():
-            for kind in kinds:
-                ProcessRole.objects.get_or_create(
-                    process_id=process.pk, kind=kind, user=users[username]
-                )
-        if process.owner_id is None:
-            orders = Process.objects.filter(slug=ORDER_PROCESS_SLUG).first()
-            Process.objects.filter(pk=process.pk).update(owner_id=orders and orders.owner_id)
+        if len(users) < len(ROLES):
+            raise CommandError("Run seed_demo first: it makes ops and manager.")
         segments = {
             name: ClientSegment.objects.get_or_create(
                 name=name, defaults={"order_interval_days": days}
@@ -68,6 +59,18 @@ class Command(BaseCommand):
                 segments["Key accounts" if key else "Regular"],
                 users["manager" if key else "ops"],
             )
+        process = reactivation_process()
+        if process is None:
+            self.stdout.write("No reactivation process (migrate sales): no reactivation cards.")
+            return
+        for username, kinds in ROLES.items():
+            for kind in kinds:
+                ProcessRole.objects.get_or_create(
+                    process_id=process.pk, kind=kind, user=users[username]
+                )
+        if process.owner_id is None:
+            orders = Process.objects.filter(slug=ORDER_PROCESS_SLUG).first()
+            Process.objects.filter(pk=process.pk).update(owner_id=orders and orders.owner_id)
         if Reactivation.objects.exists():
             self.stdout.write("Demo reactivations already exist: left as they are.")
             return
