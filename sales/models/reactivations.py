@@ -20,9 +20,7 @@ class Reactivation(models.Model):
     it and the later one's card is rolled back (sales.services.reactivation_scan)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="reactivations")
-    card = models.OneToOneField(
-        RequestCard, on_delete=models.CASCADE, related_name="reactivation"
-    )
+    card = models.OneToOneField(RequestCard, on_delete=models.CASCADE, related_name="reactivation")
     # The segment when the card was opened: the figures by segment read it as it was then.
     segment = models.ForeignKey(
         ClientSegment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -53,7 +53,9 @@ def clients_due(*, now: datetime) -> list[DueClient]:
         Client.objects.filter(segment__isnull=False, created_at__lte=now)
         .exclude(Exists(Reactivation.objects.filter(client_id=OuterRef("pk"), closed_at=None)))
         .annotate(last_order=_last_order_subquery(now), last_closed=last_closed)
-        .values_list("pk", "segment__order_interval_days", "created_at", "last_order", "last_closed")
+        .values_list(
+            "pk", "segment__order_interval_days", "created_at", "last_order", "last_closed"
+        )
         .order_by("pk")
     )
     due = []

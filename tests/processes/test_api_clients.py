@@ -35,9 +35,7 @@ def test_clients_list_shows_them_and_nulls(alice, bob, wholesale, acme):
     assert rows["Globex"]["account_manager_username"] == "bob"
 
 
-def test_account_manager_without_a_role_in_order_to_cash_is_a_field_error(
-    alice, charlie, acme
-):
+def test_account_manager_without_a_role_in_order_to_cash_is_a_field_error(alice, charlie, acme):
     answer = api_as(alice).post(
         "/api/clients/", {"name": "Globex", "account_manager": charlie.pk}, format="json"
     )

@@ -60,8 +60,11 @@ def order(o2c, alice):
 
     def make(client, at):
         return card_create(
-            actor=alice, process=o2c, title=f"Order of {client.name if client else 'nobody'}",
-            client=client, at=at,
+            actor=alice,
+            process=o2c,
+            title=f"Order of {client.name if client else 'nobody'}",
+            client=client,
+            at=at,
         )
 
     return make

@@ -51,7 +51,8 @@ def test_weekly_agenda_lists_the_open_reactivations(
         at=now,
     )
     with time_machine.travel(now, tick=False):
-        assert [i["text"] for i in _section(o2c, now)["items"]] == [f"#{cards['Delta']} Delta, Retail"]
+        texts = [i["text"] for i in _section(o2c, now)["items"]]
+    assert texts == [f"#{cards['Delta']} Delta, Retail"]
 
 
 def _row(card_id):

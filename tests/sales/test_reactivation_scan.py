@@ -137,5 +137,3 @@ def test_the_task_runs_the_scan_at_the_instant_given(northwind, reactivation):
 
     result = reactivation_scan_task.delay(now=(T0 + 31 * DAY).isoformat()).get()
     assert len(result["opened"]) == 1
-
-
