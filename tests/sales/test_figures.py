@@ -128,3 +128,40 @@ def test_the_snapshot_keeps_them_for_key_results(history, o2c):
     assert rows[(won.figure_for("Wholesale"), "Wholesale")] == 1.0
     assert rows[(won.figure_for("Retail"), "Retail")] == 0.0
     assert dimension_values(repeat, o2c) == ["Retail", "Wholesale"]
+
+
+def test_a_key_result_follows_repeat_orders_by_segment(history, o2c, bob):
+    from datetime import date
+
+    from goals.models import KeyResultWeek
+    from goals.services import goal_create, key_result_create
+
+    weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=at(12))
+    goal = goal_create(
+        actor=bob,
+        title="Grow repeat sales",
+        starts_on=date(2030, 3, 4),
+        ends_on=date(2030, 8, 31),
+        owner=bob,
+        cadence="weekly",
+        processes=[o2c],
+        now=at(12),
+    )
+    made = {
+        dimension: key_result_create(
+            actor=bob,
+            goal=goal,
+            process=o2c,
+            metric="repeat_orders",
+            kind="target",
+            target=5,
+            dimension=dimension,
+            deadline=date(2030, 8, 31),
+            now=at(12),
+        )
+        for dimension in ("", "Wholesale", "Retail")
+    }
+    values = {
+        d: KeyResultWeek.objects.get(key_result=kr, week=WEEK).value for d, kr in made.items()
+    }
+    assert values == {"": 3.0, "Wholesale": 2.0, "Retail": 1.0}
