@@ -31,3 +31,11 @@ FIGURE_DEFINITIONS = [
         "when its card was opened.",
     ),
 ]
+
+FIGURE_LABELS = {
+    "orders": "Orders",
+    "repeat_orders": "Repeat orders",
+    "reactivations_opened": "Reactivations opened",
+    "reactivations_won": "Reactivations won",
+    "reactivations_lost": "Reactivations closed without an order",
+}

@@ -6,8 +6,9 @@ process, so the catalogue's `sales.*` rows exist for key results. Three queries.
 from collections import Counter
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from metrics.weeks import iso_week_bounds
@@ -19,6 +20,7 @@ from sales.definitions import (
     REACTIVATION_SLUG,
 )
 from sales.models import Reactivation, ReactivationOutcome
+from sales.selectors.cards import earlier_order
 
 COUNTS = ("orders", "repeat_orders", "reactivations_opened", "reactivations_won")
 
@@ -27,17 +29,11 @@ def _orders(start: datetime, end: datetime) -> list[tuple[str | None, bool]]:
     """(segment name, repeat) of each order card created in [start, end). A repeat order is
     one whose client had an order card created before it (by (time, id): of two at the same
     instant, the later written is the repeat)."""
-    earlier = RequestCard.objects.filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-        process__slug=ORDER_PROCESS_SLUG,
-        client_id=OuterRef("client_id"),
-    )
     return list(
         RequestCard.objects.filter(
             process__slug=ORDER_PROCESS_SLUG, created_at__gte=start, created_at__lt=end
         )
-        .annotate(repeat=Exists(earlier))
+        .annotate(repeat=Exists(earlier_order()))
         .values_list("client__segment__name", "repeat")
     )
 
@@ -84,6 +80,11 @@ def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dic
 def repeat_sales_html(request, process, week, figures) -> str:
     return render_to_string(
         "sales/_weekly_repeat_sales.html",
-        {"sales": figures, "week": week, "definitions": FIGURE_DEFINITIONS},
+        {
+            "sales": figures,
+            "week": week,
+            "definitions": FIGURE_DEFINITIONS,
+            "cards": f"{reverse('repeat-sales-cards')}?process={process.slug}&week={week}",
+        },
         request=request,
     )

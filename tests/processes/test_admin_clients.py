@@ -6,9 +6,7 @@ from django.contrib.auth import get_user_model
 from processes.models import Client, ClientSegment
 
 
-def test_admin_sets_segment_and_refuses_an_account_manager_without_a_role(
-    client, alice, charlie
-):
+def test_admin_sets_segment_and_refuses_an_account_manager_without_a_role(client, alice, charlie):
     root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345")
     client.force_login(root)
     segment = ClientSegment.objects.create(name="Wholesale", order_interval_days=30)

@@ -2,7 +2,9 @@
 reactivations (the nearest deadline first, won-ready ones marked); the card page shows the
 client's segment and account manager; the weekly dashboard shows the figures by segment."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from html import unescape as html_unescape
 
 import time_machine
 
@@ -81,7 +83,7 @@ def test_weekly_dashboard_shows_repeat_sales_by_segment(
 ):
     north = make_client("Northwind", wholesale, sam)
     order(north, datetime(2030, 3, 4, 12, tzinfo=UTC))
-    order(north, datetime(2030, 3, 5, 12, tzinfo=UTC))
+    second = order(north, datetime(2030, 3, 5, 12, tzinfo=UTC))
     from metrics.services import weekly_snapshot_compute
 
     now = datetime(2030, 3, 12, 12, tzinfo=UTC)
@@ -93,7 +95,17 @@ def test_weekly_dashboard_shows_repeat_sales_by_segment(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Repeat sales" in html
-    assert (
-        '<tr data-segment="Wholesale"><th scope="row">Wholesale</th><td>2</td><td>1</td>'
-        "<td>0</td><td>0</td><td>0</td></tr>"
-    ) in html
+    row = html.split('<tr data-segment="Wholesale">', 1)[1].split("</tr>", 1)[0]
+    base = "/sales/week/cards/?process=order-to-cash&amp;week=2030-W10&amp;figure="
+    assert re.findall(r'<td><a href="([^"]+)">(\d+)</a></td>', row) == [
+        (f"{base}orders&amp;segment=Wholesale", "2"),
+        (f"{base}repeat_orders&amp;segment=Wholesale", "1"),
+        (f"{base}reactivations_opened&amp;segment=Wholesale", "0"),
+        (f"{base}reactivations_won&amp;segment=Wholesale", "0"),
+        (f"{base}reactivations_lost&amp;segment=Wholesale", "0"),
+    ]
+    # Every number links to the cards behind it: the repeat order is the second one.
+    with time_machine.travel(now, tick=False):
+        cards = client.get(html_unescape(f"{base}repeat_orders&amp;segment=Wholesale"))
+    assert cards.status_code == 200
+    assert [c.pk for c in cards.context["cards"]] == [second.pk]

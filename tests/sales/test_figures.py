@@ -5,6 +5,7 @@ snapshot of order to cash, where the catalogue's entries (and key results) read 
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from metrics.catalogue import METRICS, dimension_values
 from metrics.models import WeeklyFigure
@@ -165,3 +166,35 @@ def test_a_key_result_follows_repeat_orders_by_segment(history, o2c, bob):
         d: KeyResultWeek.objects.get(key_result=kr, week=WEEK).value for d, kr in made.items()
     }
     assert values == {"": 3.0, "Wholesale": 2.0, "Retail": 1.0}
+
+
+def test_the_cards_behind_each_number(history, o2c, alice, sam, charlie, client):
+    from django.urls import reverse
+
+    url = reverse("repeat-sales-cards")
+    params = {"process": "order-to-cash", "week": WEEK}
+    with time_machine.travel(at(12), tick=False):
+        client.force_login(sam)  # works in order to cash and in reactivation
+
+        def titles(**extra):
+            answer = client.get(url, {**params, **extra})
+            assert answer.status_code == 200
+            return [(c.client.name if c.client else None) for c in answer.context["cards"]]
+
+        assert titles(figure="repeat_orders") == ["A", "A", "C"]
+        assert titles(figure="repeat_orders", segment="Wholesale") == ["A", "A"]
+        assert titles(figure="orders", segment="No segment") == ["D", None]
+        assert titles(figure="reactivations_won") == ["B"]
+        assert titles(figure="reactivations_lost", segment="Retail") == ["E"]
+        assert titles(figure="reactivations_opened", segment="Retail") == ["E"]
+        assert client.get(url, {**params, "figure": "nonsense"}).status_code == 400
+        bad_week = {**params, "figure": "orders", "week": "2030-W99"}
+        assert client.get(url, bad_week).status_code == 400
+        assert client.get(url, {**params, "figure": "orders", "process": "nope"}).status_code == 404
+        assert client.post(url, {**params, "figure": "orders"}).status_code == 405
+        # Only the cards one may see: alice works in order to cash alone.
+        client.force_login(alice)
+        assert titles(figure="reactivations_won") == []
+        assert titles(figure="repeat_orders", segment="Wholesale") == ["A", "A"]
+        client.force_login(charlie)
+        assert client.get(url, {**params, "figure": "orders"}).status_code == 404
