@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 UP, DOWN = "up", "down"
-CHANNEL, STATUS = "channel", "status"
+CHANNEL, STATUS, SEGMENT = "channel", "status", "segment"
 # The one vocabulary of units (opmodel.formatting.figure_text writes a figure by it): counts of
 # cards or of clients, a share (a fraction 0..1), a percentage, a duration in days, an amount
 # of money.
@@ -30,7 +30,7 @@ class CatalogueMetric:
     unit: str  # days, cards, share (a fraction 0..1), percent, clients
     better: str  # up or down
     figure: str  # WeeklyFigure.metric of the process total ("" when a dimension is required)
-    dimension: str = ""  # what the metric splits by: channel or status ("" none)
+    dimension: str = ""  # what the metric splits by: channel, status or segment ("" none)
     dimension_figure: str = ""  # WeeklyFigure.metric of the split; its dimension is the value
     cards: str = ""  # the drill-down's metric (metrics.flow_sql.MEMBERS)
     cards_by_dimension: bool = False  # the drill-down's key is the dimension value
@@ -184,6 +184,16 @@ FIGURES: dict[str, CatalogueMetric] = {
             "promise_days_late_p85", "Days late of missed promises, 85th percentile", "days",
             DOWN, "promise.days_late.p85",
         ),
+        # Repeat sales (sales/definitions.py), kept with the snapshot by sales' section, by
+        # client segment (processes.ClientSegment's names).
+        CatalogueMetric(
+            "repeat_orders", "Repeat orders (from clients who ordered before)", "cards", UP,
+            "sales.repeat_orders", SEGMENT, "sales.by_segment.repeat_orders",
+        ),
+        CatalogueMetric(
+            "reactivations_won", "Reactivations won (the client ordered again)", "cards", UP,
+            "sales.reactivations_won", SEGMENT, "sales.by_segment.reactivations_won",
+        ),
         # The money (finance/definitions.py), kept with the snapshot by finance's section.
         CatalogueMetric(
             "days_sales_outstanding", "Days sales outstanding", "days", DOWN, "money.dso",
@@ -260,10 +270,12 @@ def metric_words(key: str, expected: str = "") -> str:
 
 def dimension_values(metric: CatalogueMetric, process) -> list[str]:
     """The values a key result on `metric` may split by in `process` (one query for statuses)."""
-    from processes.models import Channel, Status
+    from processes.models import Channel, ClientSegment, Status
 
     if metric.dimension == CHANNEL:
         return list(Channel.values)
+    if metric.dimension == SEGMENT:
+        return list(ClientSegment.objects.order_by("name").values_list("name", flat=True))
     if metric.dimension == STATUS:
         return list(
             Status.objects.filter(process=process)
@@ -276,9 +288,10 @@ def dimension_values(metric: CatalogueMetric, process) -> list[str]:
 def catalogue_data(statuses: list[str]) -> list[dict]:
     """The API's catalogue: `dimensions` lists the values each metric splits by (channels, or
     the statuses of the processes the user sees); `dimension_kind` says which."""
-    from processes.models import Channel
+    from processes.models import Channel, ClientSegment
 
-    values = {CHANNEL: list(Channel.values), STATUS: statuses, "": []}
+    segments = list(ClientSegment.objects.order_by("name").values_list("name", flat=True))
+    values = {CHANNEL: list(Channel.values), STATUS: statuses, SEGMENT: segments, "": []}
     return [
         {
             "metric": m.key,

@@ -84,6 +84,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Clients past their segment's usual interval between orders get a reactivation card
+    # (one open card per client: a unique index); hourly, as intervals run in days.
+    "sales-reactivation-scan": {
+        "task": "sales.tasks.reactivation_scan",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
     # Owners of decisions past their due date, told once per decision.
     "reviews-decisions-overdue": {
         "task": "reviews.tasks.decisions_overdue_notify",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("flow.urls")),
     path("", include("stock.urls")),
     path("", include("finance.urls")),
+    path("", include("sales.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

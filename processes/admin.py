@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from opmodel.errors import InvalidInput
 from processes.admin_grants import RoleInline
 from processes.conditions import condition_choices
 from processes.effects import effect_choices
@@ -9,6 +10,7 @@ from processes.models import (
     BlockReason,
     BusinessCalendar,
     Client,
+    ClientSegment,
     Document,
     Event,
     ExceptionRule,
@@ -25,6 +27,7 @@ from processes.models import (
 )
 from processes.models.calendars import WEEKDAYS
 from processes.services import document_remove
+from processes.services.clients import check_account_manager
 from roles.models import RoleKind
 
 
@@ -145,9 +148,31 @@ class TransitionAdmin(admin.ModelAdmin):
     filter_horizontal = ["sources"]
 
 
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "segment", "account_manager"]
+
+    def clean_account_manager(self):
+        manager = self.cleaned_data.get("account_manager")
+        try:
+            check_account_manager(manager)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.errors["account_manager"]) from exc
+        return manager
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
+    form = ClientForm
+    list_display = ["name", "segment", "account_manager"]
+    list_filter = ["segment"]
     search_fields = ["name"]
+
+
+@admin.register(ClientSegment)
+class ClientSegmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "order_interval_days"]
 
 
 class LineItemInline(admin.TabularInline):

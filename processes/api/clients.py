@@ -6,9 +6,10 @@ from rest_framework.response import Response
 
 from processes.api import inputs
 from processes.api import serializers as s
-from processes.api.base import FIELD_ERRORS, FORBIDDEN
+from processes.api.base import FIELD_ERRORS, FORBIDDEN, NOT_FOUND
 from processes.models import Client
 from processes.services import client_create
+from processes.services.clients import client_update
 from roles.permissions import CARD_EDITOR_KINDS, role_map
 
 
@@ -26,7 +27,11 @@ class EditsSomeProcess(permissions.BasePermission):
 
 @extend_schema(tags=["clients"])
 class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Clients, with the segment and the account manager that repeat sales follow."""
+
     serializer_class = s.ClientSerializer
+    # No PUT (the name stays) and no DELETE (cards name their client).
+    http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [permissions.IsAuthenticated, EditsSomeProcess]
     queryset = Client.objects.none()
 
@@ -36,7 +41,7 @@ class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
         if not role_map(self.request.user).process_ids():
             # An outsider with no role anywhere sees nothing.
             return Client.objects.none()
-        return Client.objects.order_by("name", "id")
+        return Client.objects.select_related("segment", "account_manager").order_by("name", "id")
 
     @extend_schema(
         request=inputs.ClientInputSerializer,
@@ -45,5 +50,16 @@ class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
     def create(self, request, *args, **kwargs):
         data = inputs.ClientInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        client = client_create(name=data.validated_data["name"])
+        client = client_create(**data.validated_data)
         return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=inputs.ClientChangeInputSerializer,
+        responses={200: s.ClientSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        client = self.get_object()
+        data = inputs.ClientChangeInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        client = client_update(client=client, changes=dict(data.validated_data))
+        return Response(s.ClientSerializer(client).data)

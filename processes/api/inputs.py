@@ -17,6 +17,7 @@ from processes.models import (
     ApprovalStatus,
     Channel,
     Client,
+    ClientSegment,
     PaymentTerms,
     Priority,
 )
@@ -57,8 +58,30 @@ def _version_field():
     )
 
 
-class ClientInputSerializer(serializers.Serializer):
+class ClientRepeatSalesInput(serializers.Serializer):
+    """The repeat-sales fields a client may be given or changed (the sales app follows them)."""
+
+    segment = serializers.PrimaryKeyRelatedField(
+        queryset=ClientSegment.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The client segment's id (its usual interval between orders); null: none.",
+    )
+    account_manager = serializers.PrimaryKeyRelatedField(
+        queryset=_user_queryset(),
+        allow_null=True,
+        required=False,
+        help_text="The user who looks after the client's repeat orders; must hold a role in "
+        "order to cash (400 otherwise).",
+    )
+
+
+class ClientInputSerializer(ClientRepeatSalesInput):
     name = StrictCharField(max_length=200)
+
+
+class ClientChangeInputSerializer(ClientRepeatSalesInput):
+    pass
 
 
 class CardDataInputSerializer(serializers.Serializer):

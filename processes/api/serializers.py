@@ -61,10 +61,25 @@ class OverdueField(serializers.BooleanField):
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    segment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    segment_name = serializers.CharField(source="segment.name", read_only=True, allow_null=True)
+    account_manager = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    account_manager_username = serializers.CharField(
+        source="account_manager.username", read_only=True, allow_null=True
+    )
+
     class Meta:
         model = Client
-        fields = ["id", "name", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "created_at",
+            "segment",
+            "segment_name",
+            "account_manager",
+            "account_manager_username",
+        ]
+        read_only_fields = fields
 
 
 class LineItemSerializer(FieldsBuiltOnce, serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 """The processes app's data, one concept a module; import the classes from here.
 
 - definitions: a process as data (Process, Status, Transition, BlockReason);
-- cards: the request card with its client, line items and documents;
+- clients: clients and their segments (repeat sales);
+- cards: the request card with its line items and documents;
 - events: the card's append-only history;
 - approvals: exception rules and approval requests;
 - sla: SLA policies, whole-process targets and the clock's states;
@@ -22,13 +23,13 @@ from processes.models.calendars import BusinessCalendar, Holiday
 from processes.models.cards import (
     EDITABLE_CARD_FIELDS,
     Channel,
-    Client,
     Document,
     LineItem,
     PaymentTerms,
     Priority,
     RequestCard,
 )
+from processes.models.clients import Client, ClientSegment
 from processes.models.definitions import (
     BlockReason,
     Process,
@@ -53,6 +54,7 @@ __all__ = [
     "CardLink",
     "Channel",
     "Client",
+    "ClientSegment",
     "Document",
     "Event",
     "EventKind",

@@ -17,18 +17,8 @@ from django_fsm import (
 )
 
 from opmodel.rounding import HUNDRED, margin_percent, money_round
+from processes.models.clients import Client
 from processes.models.definitions import BlockReason, Process, Status, Transition
-
-
-class Client(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Channel(models.TextChoices):

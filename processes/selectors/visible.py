@@ -87,7 +87,9 @@ def card_page(*, user, card_id: int):
     """The card with everything its page shows, in a fixed number of queries."""
     return (
         cards_visible_to(user)
-        .select_related("created_by", "process__calendar")
+        .select_related(
+            "created_by", "process__calendar", "client__segment", "client__account_manager"
+        )
         .prefetch_related(
             "items",
             "documents",

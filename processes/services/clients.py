@@ -3,18 +3,50 @@
 from django.db import IntegrityError, transaction
 
 from opmodel.errors import InvalidInput
-from processes.models import Client
+from processes.models import Client, ClientSegment, Process
+from roles.permissions import role_map
+
+# The process whose orders an account manager follows (repeat sales, the sales app).
+ORDER_PROCESS_SLUG = "order-to-cash"
+ACCOUNT_MANAGER_REFUSED = "An account manager holds a role in order to cash."
 
 
-def client_create(*, name: str) -> Client:
+def check_account_manager(user) -> None:
+    """An account manager follows the client's orders, so must hold a role in order to cash.
+    The refusal names no one (the id may be a user the asker is not to learn of)."""
+    if user is None:
+        return
+    process = Process.objects.filter(slug=ORDER_PROCESS_SLUG).only("pk").first()
+    if process is None or not user.is_active or not role_map(user).may_see_process(process.pk):
+        raise InvalidInput({"account_manager": [ACCOUNT_MANAGER_REFUSED]})
+
+
+def client_create(
+    *, name: str, segment: ClientSegment | None = None, account_manager=None
+) -> Client:
     name = (name or "").strip()
     if not name:
         raise InvalidInput({"name": ["Give the client's name."]})
+    check_account_manager(account_manager)
     try:
         with transaction.atomic():
-            return Client.objects.create(name=name)
+            return Client.objects.create(
+                name=name, segment=segment, account_manager=account_manager
+            )
     except IntegrityError as exc:
         raise InvalidInput({"name": [f"A client named {name!r} already exists."]}) from exc
+
+
+def client_update(*, client: Client, changes: dict) -> Client:
+    """Set the client's `segment` and `account_manager` (the keys given)."""
+    if "account_manager" in changes:
+        check_account_manager(changes["account_manager"])
+    fields = [f for f in ("segment", "account_manager") if f in changes]
+    for field in fields:
+        setattr(client, field, changes[field])
+    if fields:
+        client.save(update_fields=fields)
+    return client
 
 
 def new_client_for_card(name: str, *, chosen: Client | None) -> Client:

@@ -365,4 +365,5 @@ def weekly(process, *, now: datetime, today: date) -> list[dict]:
                 for d in open_decisions(process, due_by=today + timedelta(days=6))
             ],
         ),
+        *agenda_lists("weekly", process, now=now, today=today),
     ]

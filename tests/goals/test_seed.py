@@ -21,9 +21,9 @@ def test_seed_demo_goals_is_safe_to_repeat(o2c):
     call_command("seed_demo_goals", verbosity=0)
 
     assert Goal.objects.count() == 4
-    assert KeyResult.objects.count() == 5
+    assert KeyResult.objects.count() == 6
     assert KeyResult.objects.filter(baseline__isnull=True).count() == 0
-    assert KeyResultWeek.objects.filter(complete=True).count() == 5 * 8
-    assert CheckIn.objects.count() == 4 * 8 + 6
+    assert KeyResultWeek.objects.filter(complete=True).count() == 6 * 8
+    assert CheckIn.objects.count() == 4 * 8 + 2 * 6
     slogan = Goal.objects.get(title="Be the customer's first choice")
     assert slogan.key_results.count() == 0 and slogan.owner is None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                         self.stdout.write(f"  {i + 1}/{cards} cards")
                 self._one_pending_exception(process, users)
             self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
+        call_command("seed_demo_sales", stdout=self.stdout)  # segments, reactivations (sales)
         self.stdout.write(
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
             f"{password!r}): ops (executor), manager (accountable, escalation, manager-level "

@@ -1,0 +1,37 @@
+"""Where sales takes part in the apps below it (called once from SalesConfig.ready)."""
+
+
+def sales_register() -> None:
+    from metrics.agenda import agenda_list_register
+    from metrics.sections import weekly_section_register
+    from processes.conditions import condition_register
+    from processes.effects import effect_register
+    from sales import conditions as c
+    from sales.selectors.agenda import reactivation_agenda_items
+    from sales.selectors.figures import repeat_sales_figures, repeat_sales_html
+
+    condition_register(
+        name="client_ordered_since_opened",
+        label="The client placed an order since the reactivation card was opened",
+        check=c.client_ordered,
+    )
+    effect_register(
+        name="reactivation_won",
+        label="Close the reactivation as won, linking the client's order",
+        run=c.reactivation_won,
+    )
+    effect_register(
+        name="reactivation_lost",
+        label="Close the reactivation without an order",
+        run=c.reactivation_lost,
+    )
+    weekly_section_register(
+        name="sales", compute=repeat_sales_figures, render=repeat_sales_html, stored=True
+    )
+    agenda_list_register(
+        name="reactivations",
+        level="weekly",
+        title="Reactivations: clients past their usual interval between orders",
+        items=reactivation_agenda_items,
+        empty="No reactivation is open.",
+    )

@@ -1,0 +1,200 @@
+"""Repeat sales' weekly figures on a hand-built history, every value written out: orders and
+repeat orders, reactivations opened, won and lost, by client segment; kept with the week's
+snapshot of order to cash, where the catalogue's entries (and key results) read them."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from metrics.catalogue import METRICS, dimension_values
+from metrics.models import WeeklyFigure
+from metrics.services import weekly_snapshot_compute
+from processes.models import RequestCard
+from processes.services import card_transition
+from sales.models import Reactivation
+from sales.selectors.figures import repeat_sales_figures
+from sales.services import reactivation_scan
+
+WEEK = "2030-W10"  # Monday 2030-03-04 to Sunday 2030-03-10 (Europe/Berlin)
+
+
+def at(day, hour=12):
+    return datetime(2030, 3, day, hour, tzinfo=UTC)
+
+
+@pytest.fixture
+def history(make_client, wholesale, retail, sam, order, reactivation):
+    """Clients since 2030-01-01. A and B wholesale (30 days), C and E retail (60 days), D none.
+    Before the week: A ordered on Feb 20, C on Mar 1 (W09), E on Jan 1.
+    The scan of Monday 09:00 opens B (never ordered: due since Jan 31) and E (due Mar 2).
+    In the week: A orders Tuesday and Wednesday (both repeat), B Tuesday (its first), C Thursday
+    (repeat), D Thursday (its first), and a card without a client Thursday. B's reactivation is
+    won on Wednesday (its order linked), E's lost on Friday."""
+    a, b = make_client("A", wholesale, sam), make_client("B", wholesale, sam)
+    c, e = make_client("C", retail, sam), make_client("E", retail, sam)
+    d = make_client("D")
+    order(a, datetime(2030, 2, 20, 12, tzinfo=UTC))
+    order(c, at(1))
+    order(e, datetime(2030, 1, 1, 12, tzinfo=UTC))
+    opened = reactivation_scan(now=at(4, 9))["opened"]
+    assert sorted(RequestCard.objects.get(pk=i).client.name for i in opened) == ["B", "E"]
+    order(a, at(5))
+    order(b, at(5, 13))
+    order(a, at(6))
+    order(c, at(7))
+    order(d, at(7))
+    order(None, at(7))
+    cards = {r.client.name: r.card for r in Reactivation.objects.select_related("card", "client")}
+    card_transition(actor=sam, card=cards["B"], name="win", at=at(6, 15))
+    card_transition(
+        actor=sam, card=cards["E"], name="mark_lost", lost_reason="Closed the shop", at=at(8)
+    )
+    # After the week: a later order and win count in W11, not here.
+    order(d, at(11))
+
+
+def test_weekly_figures_by_segment(history, o2c):
+    figures = repeat_sales_figures(o2c, WEEK, now=at(12))
+    assert figures == {
+        "orders": 6,
+        "repeat_orders": 3,
+        "reactivations_opened": 2,
+        "reactivations_won": 1,
+        "reactivations_lost": 1,
+        "repeat_share": 0.5,
+        "by_segment": {
+            "No segment": {
+                "orders": 2,
+                "repeat_orders": 0,
+                "reactivations_opened": 0,
+                "reactivations_won": 0,
+                "reactivations_lost": 0,
+            },
+            "Retail": {
+                "orders": 1,
+                "repeat_orders": 1,
+                "reactivations_opened": 1,
+                "reactivations_won": 0,
+                "reactivations_lost": 1,
+            },
+            "Wholesale": {
+                "orders": 3,
+                "repeat_orders": 2,
+                "reactivations_opened": 1,
+                "reactivations_won": 1,
+                "reactivations_lost": 0,
+            },
+        },
+    }
+    # The week before: C's order of Mar 1 is its first; no reactivation yet.
+    before = repeat_sales_figures(o2c, "2030-W09", now=at(12))
+    assert (before["orders"], before["repeat_orders"], before["reactivations_opened"]) == (1, 0, 0)
+    # The week in progress counts up to now only: Tuesday noon.
+    so_far = repeat_sales_figures(o2c, WEEK, now=at(5, 12).replace(minute=30))
+    assert (so_far["orders"], so_far["repeat_orders"], so_far["reactivations_won"]) == (1, 1, 0)
+
+
+def test_a_tie_at_the_same_instant_counts_the_later_written_as_the_repeat(
+    make_client, wholesale, order, o2c
+):
+    client = make_client("Twin", wholesale)
+    order(client, at(5))
+    order(client, at(5))
+    figures = repeat_sales_figures(o2c, WEEK, now=at(12))
+    assert (figures["orders"], figures["repeat_orders"]) == (2, 1)
+
+
+def test_other_processes_have_no_repeat_sales_section(history, reactivation, o2c):
+    from processes.models import Process
+
+    other = Process.objects.create(slug="hiring", name="Hiring")
+    assert repeat_sales_figures(other, WEEK, now=at(12)) is None
+    assert repeat_sales_figures(reactivation, WEEK, now=at(12))["reactivations_won"] == 1
+
+
+def test_the_snapshot_keeps_them_for_key_results(history, o2c):
+    weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=at(12))
+    rows = {
+        (f.metric, f.dimension): f.value
+        for f in WeeklyFigure.objects.filter(
+            snapshot__process=o2c, snapshot__week=WEEK, metric__startswith="sales."
+        )
+    }
+    repeat, won = METRICS["repeat_orders"], METRICS["reactivations_won"]
+    assert rows[(repeat.figure, "")] == 3.0
+    assert rows[(repeat.figure_for("Wholesale"), "Wholesale")] == 2.0
+    assert rows[(repeat.figure_for("Retail"), "Retail")] == 1.0
+    assert rows[(won.figure, "")] == 1.0
+    assert rows[(won.figure_for("Wholesale"), "Wholesale")] == 1.0
+    assert rows[(won.figure_for("Retail"), "Retail")] == 0.0
+    assert dimension_values(repeat, o2c) == ["Retail", "Wholesale"]
+
+
+def test_a_key_result_follows_repeat_orders_by_segment(history, o2c, bob):
+    from datetime import date
+
+    from goals.models import KeyResultWeek
+    from goals.services import goal_create, key_result_create
+
+    weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=at(12))
+    goal = goal_create(
+        actor=bob,
+        title="Grow repeat sales",
+        starts_on=date(2030, 3, 4),
+        ends_on=date(2030, 8, 31),
+        owner=bob,
+        cadence="weekly",
+        processes=[o2c],
+        now=at(12),
+    )
+    made = {
+        dimension: key_result_create(
+            actor=bob,
+            goal=goal,
+            process=o2c,
+            metric="repeat_orders",
+            kind="target",
+            target=5,
+            dimension=dimension,
+            deadline=date(2030, 8, 31),
+            now=at(12),
+        )
+        for dimension in ("", "Wholesale", "Retail")
+    }
+    values = {
+        d: KeyResultWeek.objects.get(key_result=kr, week=WEEK).value for d, kr in made.items()
+    }
+    assert values == {"": 3.0, "Wholesale": 2.0, "Retail": 1.0}
+
+
+def test_the_cards_behind_each_number(history, o2c, alice, sam, charlie, client):
+    from django.urls import reverse
+
+    url = reverse("repeat-sales-cards")
+    params = {"process": "order-to-cash", "week": WEEK}
+    with time_machine.travel(at(12), tick=False):
+        client.force_login(sam)  # works in order to cash and in reactivation
+
+        def titles(**extra):
+            answer = client.get(url, {**params, **extra})
+            assert answer.status_code == 200
+            return [(c.client.name if c.client else None) for c in answer.context["cards"]]
+
+        assert titles(figure="repeat_orders") == ["A", "A", "C"]
+        assert titles(figure="repeat_orders", segment="Wholesale") == ["A", "A"]
+        assert titles(figure="orders", segment="No segment") == ["D", None]
+        assert titles(figure="reactivations_won") == ["B"]
+        assert titles(figure="reactivations_lost", segment="Retail") == ["E"]
+        assert titles(figure="reactivations_opened", segment="Retail") == ["E"]
+        assert client.get(url, {**params, "figure": "nonsense"}).status_code == 400
+        bad_week = {**params, "figure": "orders", "week": "2030-W99"}
+        assert client.get(url, bad_week).status_code == 400
+        assert client.get(url, {**params, "figure": "orders", "process": "nope"}).status_code == 404
+        assert client.post(url, {**params, "figure": "orders"}).status_code == 405
+        # Only the cards one may see: alice works in order to cash alone.
+        client.force_login(alice)
+        assert titles(figure="reactivations_won") == []
+        assert titles(figure="repeat_orders", segment="Wholesale") == ["A", "A"]
+        client.force_login(charlie)
+        assert client.get(url, {**params, "figure": "orders"}).status_code == 404
