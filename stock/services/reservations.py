@@ -1,6 +1,7 @@
 """Reserving, releasing and consuming a card's stock lines (docs/design.md, "Vocabulary": product,
-stock, reservation). Every function runs in one transaction with the stock rows locked in id order
-(services/locking.py); what a line cannot get is its shortage, waiting oldest first."""
+stock, reservation). Counters and lines always move together in one transaction with the stock
+rows locked in id order (services/locking.py); what a line cannot get is its shortage, waiting
+oldest first. A reservation's take is one statement on PostgreSQL (services/taking.py)."""
 
 from datetime import datetime
 from decimal import Decimal

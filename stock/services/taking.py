@@ -1,20 +1,22 @@
-"""A card's reservation as ONE statement on PostgreSQL (issue 23: 50 clients on one product).
+"""A card's reservation in ONE round trip on PostgreSQL (issue 23: 50 clients on one product).
 
 The stock rows are the hot spot: every reservation of a product queues on its one row. Here the
-row is held only by the statement that needs it, committed at once (autocommit), so no client
-round trip, no Python and no second statement run while it is held: the hold is the statement's
-own work after the lock plus its commit.
+row is held only by one query string sent at once and committed at once (autocommit), so no
+client round trip and no Python run while it is held: the hold is the server's own work after
+the lock plus the commit.
 
-The statement (data-modifying CTEs, all in one transaction):
-1. `held`: the stock rows of the card's open lines, locked in id order (services/locking.py's
-   order; a row changed while waiting is re-read at its latest, PostgreSQL's EvalPlanQual);
-2. `lines`: the card's open lines, locked AFTER their place's row (each line row leaves the
-   join only once its stock row is locked): re-read at their latest too, since a receipt or a
-   release may have filled one while this statement waited for the stock row;
-3. `plan`: what each line takes, oldest line of a place first (a running sum of the needs);
-4. `changed` writes the lines that change, `bumped` moves each stock counter by what its lines
-   took: lines and counters move in the same transaction, so `stock_check` never sees them
-   differ, even after a crash.
+Two statements sent as one query string (one round trip; PostgreSQL runs them as one implicit
+transaction and commits after the second, or they join the caller's transaction):
+1. the stock rows of the card's open lines, locked in id order (services/locking.py's order);
+2. with a snapshot taken after those locks (READ COMMITTED: each statement takes its own), so
+   it reads the rows and the card's lines at their latest (every write of a line holds its
+   place's row): `plan`, what each line takes, oldest line of a place first (a running sum of
+   the needs); `changed` writes the lines that change, `bumped` moves each stock counter by
+   what its lines took. Lines and counters move in one transaction: `stock_check` never sees
+   them differ, even after a crash.
+Why not one statement with `FOR UPDATE` in a CTE: its snapshot is older than the lock it waits
+for, and an UPDATE of the row in the same statement then builds the new row from the version
+that snapshot saw (tests/stock/test_take.py has the case: a receipt while the take waits).
 The same rules as `reservations.line_take` (short_since, went_short_at, filled_at, first_*).
 """
 
@@ -25,6 +27,14 @@ from django.db import connection
 from stock.models import StockLine
 
 TAKE_SQL = """
+SELECT s.id FROM stock_stock s
+WHERE (s.product_id, s.warehouse_id) IN (
+    SELECT product_id, warehouse_id FROM stock_stockline
+    WHERE card_id = %(card)s AND NOT consumed
+)
+ORDER BY s.id
+FOR UPDATE OF s;
+
 WITH open_lines AS (
     SELECT product_id, warehouse_id FROM stock_stockline
     WHERE card_id = %(card)s AND NOT consumed
@@ -33,8 +43,6 @@ held AS (
     SELECT s.id, s.product_id, s.warehouse_id, s.on_hand - s.reserved AS available
     FROM stock_stock s
     WHERE (s.product_id, s.warehouse_id) IN (SELECT product_id, warehouse_id FROM open_lines)
-    ORDER BY s.id
-    FOR UPDATE OF s
 ),
 lines AS (
     SELECT l.id, l.item_id, l.product_id, l.warehouse_id, l.quantity, l.reserved, l.short,
@@ -42,7 +50,6 @@ lines AS (
     FROM stock_stockline l
     JOIN held h ON h.product_id = l.product_id AND h.warehouse_id = l.warehouse_id
     WHERE l.card_id = %(card)s AND NOT l.consumed
-    FOR UPDATE OF l
 ),
 plan AS (
     SELECT id, item_id, product_id, warehouse_id, stock_id, short, first_reserved_at,
