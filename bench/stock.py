@@ -1,20 +1,32 @@
-"""Benchmark of reservations under contention (issue 23): `--clients` threads, each with its own
-database connection, reserve one unit for their own card at once, over and over, against a
-product with little stock, through the reservation service (rows locked in id order).
+"""Benchmark of reservations under contention (issue 23): `--clients` clients, each a process
+with its own database connection (as web workers are), reserve one unit for their own card at
+once, over and over, against a product with little stock, through `card_lines_reserve`.
 
-    .venv/bin/python bench/stock.py [--clients 50] [--rounds 5] [--database-url URL]
+    .venv/bin/python bench/stock.py [--clients 50] [--rounds 5] [--threads] [--database-url URL]
 
 It recreates its own PostgreSQL database (`opmodel_bench_stock` by default; the name must contain
-"bench"), prints reservations per second and the p50/p95 latency of one reservation (goal: p95
-under 100 ms), checks that nothing was oversold and that stock_check agrees, and writes
-bench/results/stock.json. It also measures, first, each reservation alone (one after another:
-wall and CPU time, SQL statements sent (BEGIN and COMMIT not counted), how long the stock row
-is held) and, under load, how long each holder keeps the stock row (lock to commit): the
-figures that say where the time goes.
-`--processes` runs each client in a forked process instead of a thread of this one (threads
-share one GIL, so Python work queues on one core).
+"bench"), checks that nothing was oversold and that stock_check agrees, and writes
+bench/results/stock.json.
+
+What it times (the latency, p50/p95, goal: p95 under 100 ms): one client's call of
+`card_lines_reserve` for its card, from the barrier's release to its return, i.e. what a
+request to reserve waits for: the statement that takes the stock (services/taking.py, committed
+at once) AND the bookkeeping after it (the card's event; for a short line, its purchase card,
+link and the need's recount, committed). Not timed: Django's request handling around it.
+
+Where the time goes, also reported:
+- alone (the 50 reservations one after another, no contention): wall and CPU time of each, the
+  SQL statements it sends (BEGIN and COMMIT not counted), and the take statement's own time
+  (sent to answered, its commit included): the most the stock row can be held, as the lock is
+  taken inside that statement and released by its commit;
+- under contention: the take statement's latency (queueing on the stock row included) and the
+  gaps between consecutive takes' answers in a round: with every client queued on the one row,
+  a gap is one holder's hold plus the hand-over to the next.
+`--threads` runs the clients as threads of this process instead (they share one GIL: Python
+work queues on one core, which no web server deployment does).
 """
 
+import itertools
 import os
 import statistics
 import sys
@@ -37,9 +49,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument(
-        "--processes",
+        "--threads",
         action="store_true",
-        help="a forked process per client instead of a thread (no shared GIL)",
+        help="threads of this process as clients, instead of a forked process each (the "
+        "default, as web workers are processes)",
     )
     parser.add_argument(
         "--async-commit",
@@ -103,29 +116,29 @@ def main() -> None:
         cards.append(card)
     connection.close()
 
-    holds = _lock_hold_recorder()
+    takes = _take_recorder()
 
     # Alone: one reservation after another, no contention: what one costs (wall and CPU of
-    # this process), its queries, and how long it holds the stock row.
+    # this process), its statements, and the take statement's own time.
     solo = {"full": [], "short": []}
     queries = {}
     for index, card in enumerate(cards):
         kind = "full" if index < args.units else "short"
-        holds.clear()
+        takes.clear()
         statements = []
         with connection.execute_wrapper(partial(_counted, statements)):
             started, cpu = time.perf_counter(), time.thread_time()
             card_lines_reserve(actor=ops, card=card, now=timezone.now())
-            solo[kind].append(
-                (time.perf_counter() - started, time.thread_time() - cpu, holds.taken()[0])
-            )
+            took, cpu = time.perf_counter() - started, time.thread_time() - cpu
+        begun, ended = takes.taken()[0]
+        solo[kind].append((took, cpu, ended - begun))
         queries[kind] = len(statements)  # the last card's: the purchase card is open by then
     for card in cards:
         card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench solo")
     connection.close()
 
     latencies, errors, lock = [], [], threading.Lock()
-    holds.clear()
+    take_times, gaps = [], []
 
     def client(card, barrier):
         from django.db import connection as own
@@ -145,12 +158,8 @@ def main() -> None:
 
     wall = 0.0
     for _ in range(args.rounds):
-        if args.processes:
-            took, failed = _round_in_processes(cards, ops, holds)
-            latencies += took
-            errors += failed
-            wall += max(took, default=0.0)
-        else:
+        takes.clear()
+        if args.threads:
             barrier = threading.Barrier(args.clients)
             threads = [threading.Thread(target=client, args=(c, barrier)) for c in cards]
             started = time.perf_counter()
@@ -159,11 +168,19 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             wall += time.perf_counter() - started
+            round_takes = takes.taken()
+        else:
+            took, failed, round_takes = _round_in_processes(cards, ops, takes)
+            latencies += took
+            errors += failed
+            wall += max(took, default=0.0)
+        take_times += [ended - begun for begun, ended in round_takes]
+        answered = sorted(ended for _, ended in round_takes)
+        gaps += [later - earlier for earlier, later in itertools.pairwise(answered)]
         stock = Stock.objects.get()
         assert stock.reserved == args.units and stock.reserved <= stock.on_hand, stock
         for card in cards:
             card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench round")
-    contended_holds = holds.taken()
     ordered = sorted(latencies)
     solo_full = _summary([wall for wall, _, _ in solo["full"]])
     solo_short = _summary([wall for wall, _, _ in solo["short"]])
@@ -173,11 +190,13 @@ def main() -> None:
         "code": common.code_version(),
         "date": timezone.now().isoformat(timespec="seconds"),
         "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
         "clients": args.clients,
         "rounds": args.rounds,
         "units": args.units,
-        "mode": "processes" if args.processes else "threads",
+        "mode": "threads" if args.threads else "processes",
         "synchronous_commit": "off" if args.async_commit else "on",
+        "timed": "card_lines_reserve per client: the take statement and the bookkeeping after it",
         "reservations": len(latencies),
         "errors": errors,
         "reservations_per_second": round(len(latencies) / wall, 1) if wall else None,
@@ -190,25 +209,31 @@ def main() -> None:
             "full_cpu_ms": _summary([cpu for _, cpu, _ in solo["full"]]),
             "short_cpu_ms": _summary([cpu for _, cpu, _ in solo["short"]]),
             "queries": queries,
-            "stock_lock_held_ms": _summary([hold for kind in solo.values() for *_, hold in kind]),
+            "take_statement_ms": _summary([hold for kind in solo.values() for *_, hold in kind]),
             "one_burst_one_after_another_ms": round(burst_alone_ms, 1),
         },
-        "contended_stock_lock_held_ms": _summary(contended_holds),
+        "contended_take_statement_ms": _summary(take_times),
+        "contended_gap_between_takes_ms": _summary(gaps),
         "oversold": StockLine.objects.filter(reserved__gt=1).exists(),
         "stock_check_mismatches": stock_mismatches(),
     }
     common.report_write(report, args.output)
+    alone = report["alone"]
     print(
         f"{report['reservations']} reservations by {args.clients} clients "
-        f"({report['mode']}): {report['reservations_per_second']}/s, p50 {report['p50_ms']} ms, "
+        f"({report['mode']}), load {load_at_start[0]:.1f}: "
+        f"{report['reservations_per_second']}/s, p50 {report['p50_ms']} ms, "
         f"p95 {report['p95_ms']} ms (goal < 100 ms), errors {len(errors)}, "
         f"mismatches {len(report['stock_check_mismatches'])}\n"
-        f"alone: full {solo_full['p50']} ms ({queries.get('full')} queries), short "
-        f"{solo_short['p50']} ms ({queries.get('short')} queries), stock row held "
-        f"{report['alone']['stock_lock_held_ms']['p50']} ms; the {args.clients} of one burst "
-        f"one after another: {report['alone']['one_burst_one_after_another_ms']} ms\n"
-        f"contended: stock row held p50 {report['contended_stock_lock_held_ms']['p50']} ms, "
-        f"p95 {report['contended_stock_lock_held_ms']['p95']} ms"
+        f"alone: full {solo_full['p50']} ms, CPU {alone['full_cpu_ms']['p50']} ms "
+        f"({queries.get('full')} statements); short {solo_short['p50']} ms, CPU "
+        f"{alone['short_cpu_ms']['p50']} ms ({queries.get('short')} statements); take "
+        f"statement {alone['take_statement_ms']['p50']} ms; the {args.clients} of one burst one "
+        f"after another: {alone['one_burst_one_after_another_ms']} ms\n"
+        f"contended: take statement p50 {report['contended_take_statement_ms']['p50']} ms, p95 "
+        f"{report['contended_take_statement_ms']['p95']} ms; gap between takes p50 "
+        f"{report['contended_gap_between_takes_ms']['p50']} ms, p95 "
+        f"{report['contended_gap_between_takes_ms']['p95']} ms"
     )
 
 
@@ -233,56 +258,46 @@ def _summary(seconds: list[float]) -> dict:
     }
 
 
-class _LockHolds:
-    """How long each reservation held its stock rows: from the locking statement's answer to
-    the commit of the transaction (its on_commit hook), per thread."""
+class _Takes:
+    """When each take statement (services/taking.py's `card_take`) was sent and answered
+    (time.perf_counter: the monotonic clock, the same in every process of the machine)."""
 
     def __init__(self):
-        self.local = threading.local()
-        self.held: list[float] = []
+        self.seen: list[tuple[float, float]] = []
         self.guard = threading.Lock()
 
     def clear(self) -> None:
         with self.guard:
-            self.held.clear()
+            self.seen.clear()
 
-    def taken(self) -> list[float]:
+    def taken(self) -> list[tuple[float, float]]:
         with self.guard:
-            return list(self.held)
+            return list(self.seen)
 
-    def locked(self) -> None:
-        from django.db import transaction
-
-        at = time.perf_counter()
-
-        def done():
-            with self.guard:
-                self.held.append(time.perf_counter() - at)
-
-        transaction.on_commit(done)
+    def add(self, begun: float, ended: float) -> None:
+        with self.guard:
+            self.seen.append((begun, ended))
 
 
-def _lock_hold_recorder() -> _LockHolds:
+def _take_recorder() -> _Takes:
     from stock.services import reservations
 
-    holds = _LockHolds()
-    # The reservation's locking statement: `_card_stocks_lock`, or `stocks_lock` in commits
-    # before it (to measure them with this script).
-    name = "_card_stocks_lock" if hasattr(reservations, "_card_stocks_lock") else "stocks_lock"
-    original = getattr(reservations, name)
+    takes = _Takes()
+    original = reservations.card_take
 
-    def locking(*args, **kwargs):
-        rows = original(*args, **kwargs)
-        holds.locked()
-        return rows
+    def timed(*args, **kwargs):
+        begun = time.perf_counter()
+        answer = original(*args, **kwargs)
+        takes.add(begun, time.perf_counter())
+        return answer
 
-    setattr(reservations, name, locking)
-    return holds
+    reservations.card_take = timed
+    return takes
 
 
-def _round_in_processes(cards, ops, holds) -> tuple[list[float], list[str]]:
-    """One round with a forked process per client (each its own interpreter and connection):
-    the clients no longer share one GIL, only the machine's cores."""
+def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list]:
+    """One round with a forked process per client (each its own interpreter and connection, as
+    web workers): the clients share only the machine's cores."""
     import multiprocessing
 
     from django.db import connection
@@ -296,12 +311,12 @@ def _round_in_processes(cards, ops, holds) -> tuple[list[float], list[str]]:
     answers = context.Queue()
 
     def client(card):
-        holds.clear()  # a forked copy: only this client's own hold goes back
+        takes.clear()  # a forked copy: only this client's own take goes back
         try:
             barrier.wait()
             started = time.perf_counter()
             card_lines_reserve(actor=ops, card=card, now=timezone.now())
-            answers.put(("ok", time.perf_counter() - started, holds.taken()))
+            answers.put(("ok", time.perf_counter() - started, takes.taken()))
         except Exception as exc:  # counted and reported: the goal is none
             answers.put(("error", repr(exc), []))
         finally:
@@ -313,9 +328,11 @@ def _round_in_processes(cards, ops, holds) -> tuple[list[float], list[str]]:
     results = [answers.get(timeout=300) for _ in workers]
     for worker in workers:
         worker.join()
-    with holds.guard:
-        holds.held += [hold for _, _, held in results for hold in held]
-    return [v for k, v, _ in results if k == "ok"], [v for k, v, _ in results if k == "error"]
+    return (
+        [v for k, v, _ in results if k == "ok"],
+        [v for k, v, _ in results if k == "error"],
+        [seen for _, _, taken in results for seen in taken],
+    )
 
 
 if __name__ == "__main__":

@@ -3,15 +3,12 @@ waiting), and the people concerned hear of it at once (docs/design.md, "Vocabula
 card)."""
 
 from datetime import datetime
-from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
 
 from notifications.services import notify
 from processes.definition import process_zone_name
-from processes.models import Process, RequestCard
+from processes.models import CardLink, Process, RequestCard
 from processes.services.cards import card_create
 from processes.services.links import card_link
 from roles.models import RoleKind
@@ -30,19 +27,26 @@ def needs_recount(*, product_ids, locked: bool = False) -> None:
     """Each open purchase need's quantity: what the lines waiting for its product lack, in
     one UPDATE. The needs are locked first (unless the caller holds them: `locked`), so that
     of two recounts at once the later one's UPDATE, a statement of its own, reads what the
-    earlier committed (READ COMMITTED: each statement sees the latest)."""
+    earlier committed (READ COMMITTED: each statement sees the latest). Plain SQL: on the
+    reservation's path for every short line, where the ORM's compiling cost more CPU than the
+    database's work (bench/stock.py)."""
     if not product_ids:
         return
-    open_needs = PurchaseNeed.objects.filter(product_id__in=product_ids, is_open=True)
-    if not locked:
-        list(open_needs.select_for_update().order_by("id").values_list("pk", flat=True))
-    short = (
-        StockLine.objects.filter(product_id=OuterRef("product_id"), short__gt=0, consumed=False)
-        .values("product_id")
-        .annotate(total=Sum("short"))
-        .values("total")
-    )
-    open_needs.update(quantity=Coalesce(Subquery(short), Value(Decimal(0))))
+    ids = sorted(product_ids)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        if not locked and connection.features.has_select_for_update:
+            cursor.execute(
+                f"SELECT id FROM stock_purchaseneed WHERE is_open AND product_id IN ({marks}) "
+                "ORDER BY id FOR UPDATE",
+                ids,
+            )
+        cursor.execute(
+            "UPDATE stock_purchaseneed SET quantity = COALESCE((SELECT SUM(l.short) "
+            "FROM stock_stockline l WHERE l.product_id = stock_purchaseneed.product_id "
+            f"AND l.short > 0 AND NOT l.consumed), 0) WHERE is_open AND product_id IN ({marks})",
+            ids,
+        )
 
 
 def _purchase_open(*, actor, process, line, now) -> PurchaseNeed:
@@ -76,15 +80,12 @@ def shortages_to_purchase(
     if not lines:
         return []
     products = {line.product_id: line for line in lines}
-    # The open needs are locked here, in id order, for the recount below (one query for both).
+    # Read without a lock: the recount at the end locks the needs for its own two statements
+    # only, so that shortages of one product at once queue on its need for those alone.
     needs = {
         n.product_id: n
-        for n in PurchaseNeed.objects.select_for_update(of=("self",))
-        .filter(product_id__in=products, is_open=True)
-        .select_related("card")
-        .order_by("id")
+        for n in PurchaseNeed.objects.filter(product_id__in=products, is_open=True).order_by("id")
     }
-    all_locked = True
     opened = []
     process = None
     for product_id, line in products.items():
@@ -95,23 +96,36 @@ def shortages_to_purchase(
             need = _purchase_open(actor=actor, process=process, line=line, now=now)
             if getattr(need, "opened", False):
                 opened.append(need)
-            else:
-                all_locked = False  # a concurrent opener's need, read without a lock
             needs[product_id] = need
     order_cards = {}
     for line in lines:
         order_cards.setdefault(line.card_id, set()).add(line.product_id)
-    cards = {card.pk: card} if card is not None else RequestCard.objects.in_bulk(order_cards)
-    for card_id, product_ids in order_cards.items():
-        for product_id in product_ids:
+    wanted = {
+        (card_id, needs[product_id].card_id)
+        for card_id, product_ids in order_cards.items()
+        for product_id in product_ids
+    }
+    # Only the links still missing load their cards (a card that waits again has its link).
+    missing = wanted - set(
+        CardLink.objects.filter(
+            source_id__in=order_cards,
+            target_id__in={target for _, target in wanted},
+            kind=LINK_KIND,
+        ).values_list("source_id", "target_id")
+    )
+    if missing:
+        given = {card.pk: card} if card is not None else {}
+        cards = given | RequestCard.objects.in_bulk(
+            {pk for pair in missing for pk in pair} - set(given)
+        )
+        for source_id, target_id in sorted(missing):
             card_link(
                 actor=actor,
-                source=cards[card_id],
-                target=needs[product_id].card,
+                source=cards[source_id],
+                target=cards[target_id],
                 kind=LINK_KIND,
                 now=now,
             )
-    needs_recount(product_ids=set(products), locked=all_locked)
     if opened:
         holders = role_holders(process_ids=[process.pk], kinds=[RoleKind.EXECUTOR])
         users = holders.users(process.pk, RoleKind.EXECUTOR)
@@ -127,6 +141,8 @@ def shortages_to_purchase(
                 zone=process_zone_name(process),
                 now=now,
             )
+    # Last: from here to the caller's commit the needs stay locked.
+    needs_recount(product_ids=set(products))
     return [needs[p].card_id for p in products]
 
 

@@ -1,17 +1,19 @@
 """Reserving, releasing and consuming a card's stock lines (docs/design.md, "Vocabulary": product,
-stock, reservation). Every function runs in one transaction with the stock rows locked in id order
-(services/locking.py); what a line cannot get is its shortage, waiting oldest first."""
+stock, reservation). Counters and lines always move together in one transaction with the stock
+rows locked in id order (services/locking.py); what a line cannot get is its shortage, waiting
+oldest first. A reservation's take is one statement on PostgreSQL (services/taking.py)."""
 
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 
 from processes.models import EventKind, RequestCard
 from processes.services.events import event_record
 from stock.models import Movement, MovementKind, Stock, StockLine
 from stock.services.locking import stocks_lock
+from stock.services.taking import card_take
 
 LINE_FIELDS = [
     "reserved",
@@ -85,26 +87,62 @@ def waiting_fill(stock: Stock, now: datetime, *, exclude_card_id: int | None = N
 
 
 def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[StockLine]:
-    """Reserve what is available for every open line of the card, in one transaction; the
-    lines left short open or join their product's purchase card. Returns the card's lines.
+    """Reserve what is available for every open line of the card; the lines left short open
+    or join their product's purchase card. Returns the card's lines as left.
 
     The stock rows are held only while the counters change (bench/stock.py measures that
-    hold): their places are locked with the one query that finds them, each counter moves by
-    one UPDATE of its own (`reserved + taken`), each changed line by one UPDATE, and the card's
-    event is the last write. The purchase cards, links and notifications of the shortages
-    follow in a transaction of their own (inside the caller's when a move reserves)."""
-    from stock.services.purchasing import shortages_to_purchase
+    hold). On PostgreSQL one statement takes the rows, the lines and the counters and commits
+    at once (services/taking.py): nothing else runs while a row is held. The card's event and
+    the shortages' purchase cards, links and notifications follow in a transaction of their
+    own, without the stock rows (inside the caller's when a move reserves)."""
+    if connection.vendor == "postgresql":
+        lines = _card_take(card, now)
+        changed = [line for line in lines if line.changed]
+    else:
+        lines, changed = _card_take_in_python(card, now)
+    short = [line for line in lines if line.short > 0]
+    if changed or short:
+        from stock.services.purchasing import shortages_to_purchase
 
+        with transaction.atomic():
+            if changed:
+                _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
+            shortages_to_purchase(actor=actor, lines=short, now=now, card=card)
+    return lines
+
+
+def _card_take(card, now) -> list[StockLine]:
+    open_count, lines = card_take(card.pk, now)
+    if len(lines) < open_count and _places_stock(card):
+        # A place never stocked (lines made before stock_item_add created its row) got its row
+        # at zero: the statement runs again, now finding it.
+        open_count, lines = card_take(card.pk, now)
+    return lines
+
+
+def _places_stock(card) -> bool:
+    """Create the missing stock rows of the card's open lines; True when one was missing."""
+    places = _card_places(card)
+    missing = places - set(
+        Stock.objects.filter(
+            product_id__in={p for p, _ in places}, warehouse_id__in={w for _, w in places}
+        ).values_list("product_id", "warehouse_id")
+    )
+    Stock.objects.bulk_create(
+        [Stock(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
+    )
+    return bool(missing)
+
+
+def _card_take_in_python(card, now) -> tuple[list[StockLine], list[StockLine]]:
+    """The same reservation as services/taking.py, for SQLite (which serialises writers): the
+    stock rows locked in id order, the lines read under them, counters and lines written."""
     with transaction.atomic():
         stocks = _card_stocks_lock(card)
-        # Every write of a line's counters holds its place's stock row: read under it, the
-        # lines need no lock of their own.
         lines = list(StockLine.objects.filter(card=card, consumed=False).order_by("id"))
         if not lines:
-            return []
+            return [], []
         if {_place(line) for line in lines} - set(stocks):
-            # A place never stocked (lines made before stock_item_add created its row): its row
-            # is created and every row locked again in id order.
             stocks = stocks_lock({_place(line) for line in lines})
         taken: dict[tuple[int, int], Decimal] = {}
         changed = []
@@ -121,13 +159,7 @@ def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[Stock
             StockLine.objects.filter(pk=line.pk).update(
                 **{field: getattr(line, field) for field in LINE_FIELDS}
             )
-        if changed:
-            _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
-    short = [line for line in lines if line.short > 0]
-    if short:
-        with transaction.atomic():
-            shortages_to_purchase(actor=actor, lines=short, now=now, card=card)
-    return lines
+    return lines, changed
 
 
 def _card_stocks_lock(card) -> dict:
