@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from processes.permissions import may_create_process
 from processes.rules import process_rules
 from processes.selectors import process_participants, processes_visible_to
 from processes.summaries import process_summaries
@@ -26,7 +27,11 @@ def process_list(request):
         }
         for p in processes
     ]
-    return render(request, "processes/process_list.html", {"rows": rows, "nav": "processes"})
+    return render(
+        request,
+        "processes/process_list.html",
+        {"rows": rows, "nav": "processes", "may_create": may_create_process(request.user)},
+    )
 
 
 @login_required
