@@ -9,6 +9,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from opmodel.encodable import encodable
 from processes.api import serializers as s
 from processes.api.base import FORBIDDEN
 from processes.api.blueprints import (
@@ -108,7 +109,9 @@ class ProcessViewSet(viewsets.ReadOnlyModelViewSet):
                 data["definition"], slug=data["slug"], name=data["name"], by=request.user
             )
         except DocumentInvalid as invalid:
-            return Response({"problems": invalid.problems}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"problems": encodable(invalid.problems)}, status=status.HTTP_400_BAD_REQUEST
+            )
         process = self.get_queryset().get(pk=process.pk)
         body = self.get_serializer(process, context=self._context([process])).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -25,6 +25,7 @@ from processes.models.approvals import RULE_FIELDS
 from roles.models import RoleKind
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, lone surrogates
 PARTS = [
     "format_version",
     "description",
@@ -41,6 +42,16 @@ PARTS = [
     "block_reasons",
 ]
 PRIORITIES = [ANY_PRIORITY, *Priority.values]
+
+
+MAX_INT = 2**31 - 1  # the database's integer columns
+MAX_SMALL = 2**15 - 1
+
+
+def _key(value):
+    """A value as a key of a set or dict: text as it is, anything else in its repr (a list
+    where a slug belongs must not raise, it is named as a problem)."""
+    return value if isinstance(value, str | int | type(None)) else repr(value)
 
 
 class DocumentInvalid(Exception):
@@ -76,6 +87,9 @@ class _Items:
         if not blank and not value.strip():
             self.problems.append(f"{where}: {key} is empty.")
             return None
+        if UNSTORABLE.search(value):
+            self.problems.append(f"{where}: {key} holds a character that cannot be stored.")
+            return None
         if max_length and len(value) > max_length:
             self.problems.append(f"{where}: {key} is longer than {max_length} characters.")
         if slug and not SLUG.match(value):
@@ -91,10 +105,10 @@ class _Items:
             return None
         return value
 
-    def number(self, where, row, key, *, low=1, high=None) -> int | None:
+    def number(self, where, row, key, *, low=1, high=MAX_INT) -> int | None:
         value = row.get(key)
-        if type(value) is not int or value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        if type(value) is not int or value < low or value > high:
+            span = f"from {low} to {high}" if high != MAX_INT else f"of at least {low}"
             self.problems.append(f"{where}: {key} must be a whole number {span}.")
             return None
         return value
@@ -184,9 +198,9 @@ def document_problems(document) -> list[str]:
         if key not in PARTS and key not in DOCUMENT_SECTIONS:
             problems.append(f"The document has a part the app does not know: {key!r}.")
     top = _Items(problems, {"top": [document]}, "top")
-    for key in ("description", "input", "output"):
+    for key, length in (("description", None), ("input", 200), ("output", 200)):
         if key in document:
-            top.text("The document", document, key, blank=True, max_length=None)
+            top.text("The document", document, key, blank=True, max_length=length)
     top.boolean("The document", document, "documents_when_finished")
     _calendar_problems(problems, document.get("calendar"))
 
@@ -212,7 +226,7 @@ def document_problems(document) -> list[str]:
         if statuses.boolean(where, row, "commitment_point"):
             commitment.append(slug)
         statuses.boolean(where, row, "waiting_on_customer")
-        source = row.get("deadline_source", "")
+        source = _key(row.get("deadline_source", ""))
         if source and source not in DEADLINE_SOURCES:
             problems.append(f"{where}: the app knows no deadline source {source!r}.")
         group = row.get("stage_group")
@@ -245,7 +259,7 @@ def document_problems(document) -> list[str]:
         sources = transitions.names(where, row, "from", known, "status")
         if not sources:
             problems.append(f"{where}: give the statuses it starts from.")
-        target = row.get("to")
+        target = _key(row.get("to"))
         if target not in known:
             problems.append(f"{where}: it leads to {target!r}, a status the process does not have.")
         else:
@@ -294,7 +308,7 @@ def document_problems(document) -> list[str]:
         seen: set = set()
         what = "SLA" if part == "sla" else "Target"
         for where, row in clocks.rows:
-            status = row.get("status")
+            status = _key(row.get("status"))
             if status not in known:
                 problems.append(f"{what} for {status!r}: the process has no such status.")
             elif part == "sla" and status in final:
@@ -309,7 +323,7 @@ def document_problems(document) -> list[str]:
     seen = set()
     for where, row in rules.rows:
         family = rules.text(where, row, "family", max_length=50, slug=True)
-        level = rules.number(where, row, "level")
+        level = rules.number(where, row, "level", high=MAX_SMALL)
         if family is not None and level is not None:
             where = f"Exception rule {family} level {level}"
             rules.unique(where, (family, level), seen, "its family and level")
@@ -328,7 +342,7 @@ def document_problems(document) -> list[str]:
                 problems.append(f"{where}: {field} is compared with == or != only.")
         rules.choice(where, row, "approver", RoleKind.values)
         rules.text(where, row, "authority", max_length=50, blank=True)
-        if row.get("guards") not in names:
+        if _key(row.get("guards")) not in names:
             problems.append(
                 f"{where}: it guards {row.get('guards')!r}, a transition the process does not have."
             )

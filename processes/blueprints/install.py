@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from processes.blueprints.checks import DocumentInvalid, document_problems
+from processes.blueprints.checks import UNSTORABLE, DocumentInvalid, document_problems
 from processes.blueprints.export import ANY_PRIORITY, process_document
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
@@ -44,6 +44,8 @@ def _name_problems(slug, name) -> list[str]:
         problems.append("name: give the process a name.")
     elif len(name) > Process._meta.get_field("name").max_length:
         problems.append("name: at most 120 characters.")
+    elif UNSTORABLE.search(name):
+        problems.append("name: it holds a character that cannot be stored.")
     return problems
 
 

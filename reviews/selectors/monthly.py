@@ -15,6 +15,7 @@ from metrics.weeks import last_complete_week
 from opmodel.formatting import day_text, person_text
 from processes.calendars import process_zone
 from processes.models import ApprovalRequest, ApprovalStatus, ExceptionRule, SLAPolicy
+from processes.versions import BASELINE
 from reviews import figures
 from reviews.definitions import (
     EFFECT_WEEKS,
@@ -192,6 +193,8 @@ def rule_change_items(process, *, now: datetime, today: date) -> list[dict]:
     zone = process_zone(process)
     out = []
     for v in versions:
+        if v.changes == [BASELINE]:
+            continue  # the record of the definition as it stood, not a change
         who = person_text(v.by) if v.by_id else "outside the recorded paths"
         decision = linked.get(v.pk)
         out.append(

@@ -199,13 +199,13 @@ def decision_done(
             process_id=decision.process_id, number=version_number
         ).first()
     if version_number is not None and version is None:
-        errors["version"] = [f"The process has no version {version_number}."]
+        errors["version_number"] = [f"The process has no version {version_number}."]
     elif version is not None and reason:
         errors["no_version_reason"] = ["Link a version or give a reason, not both."]
     elif decision.changes == Changes.RULE and version is None and not reason:
-        errors["version"] = [NO_VERSION]
+        errors["version_number"] = [NO_VERSION]
     elif decision.changes != Changes.RULE and version is not None:
-        errors["version"] = ["Only a decision that changes a rule links a version."]
+        errors["version_number"] = ["Only a decision that changes a rule links a version."]
     if errors:
         raise InvalidInput(errors)
     return _close(actor=actor, decision=decision, state=DecisionState.DONE, note=note.strip(),

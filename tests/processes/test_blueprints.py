@@ -246,3 +246,32 @@ def test_a_calendar_of_the_same_name_with_other_hours_is_a_problem(o2c_full, bob
     made = process_from_document(document, slug="other", name="Other", by=bob)
     assert made.calendar.name == "Short days" and made.calendar.day_end.hour == 17
     assert made.calendar.holidays.count() == 1
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d["transitions"][0].update(to=["a", "list"]),
+        lambda d: d["sla"][0].update(status={"a": 1}),
+        lambda d: d["statuses"][0].update(deadline_source=[1]),
+        lambda d: d["statuses"][0].update(name="Re\x00ceived"),
+        lambda d: d["statuses"][0].update(name="Re\ud800ceived"),
+        lambda d: d["sla"][0].update(allowance_minutes=2**40),
+        lambda d: d.update(statuses="all of them"),
+        lambda d: d.update(calendar={"name": 1}),
+    ],
+    ids=["list-target", "dict-status", "list-source", "nul", "surrogate", "huge", "text", "cal"],
+)
+def test_hostile_documents_are_problems_not_crashes(o2c, bob, mutate):
+    document = process_document(o2c)
+    mutate(document)
+    with pytest.raises(DocumentInvalid) as refused:
+        process_from_document(document, slug="hostile", name="Hostile", by=bob)
+    assert refused.value.problems
+    assert not Process.objects.filter(slug="hostile").exists()
+
+
+def test_a_document_that_is_not_an_object_is_one_problem(db, bob):
+    with pytest.raises(DocumentInvalid) as refused:
+        process_from_document(["not", "a", "document"], slug="x", name="X", by=bob)
+    assert refused.value.problems == ["The document must be a JSON object."]
