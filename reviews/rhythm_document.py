@@ -93,12 +93,12 @@ def rhythm_schema():
     from rest_framework import serializers
 
     class RhythmDocSerializer(serializers.Serializer):
-        level = serializers.ChoiceField(choices=Level.values)
+        level = serializers.ChoiceField(choices=Level.choices)
         time_of_day = serializers.CharField(help_text="Local time on the calendar, HH:MM.")
         weekday = serializers.IntegerField(allow_null=True, min_value=1, max_value=7)
         nth = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
         duration_minutes = serializers.IntegerField(min_value=1)
-        facilitator_role = serializers.ChoiceField(choices=RoleKind.values)
+        facilitator_role = serializers.ChoiceField(choices=RoleKind.choices)
         active = serializers.BooleanField()
 
     return RhythmDocSerializer(many=True)

@@ -37,7 +37,7 @@ class StatusDocSerializer(serializers.Serializer):
     waiting_on_customer = serializers.BooleanField()
     deadline_source = serializers.CharField(allow_blank=True)
     stage_group = serializers.CharField(allow_null=True, help_text="A group's name, or null.")
-    stage_assignment = serializers.ChoiceField(choices=StageAssignment.values)
+    stage_assignment = serializers.ChoiceField(choices=StageAssignment.choices)
 
 
 class TransitionDocSerializer(serializers.Serializer):
@@ -45,20 +45,25 @@ class TransitionDocSerializer(serializers.Serializer):
     label = serializers.CharField()
     locals()["from"] = serializers.ListField(child=serializers.SlugField())  # a Python keyword
     to = serializers.SlugField()
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=RoleKind.values))
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=RoleKind.choices))
     conditions = serializers.ListField(child=serializers.CharField())
     effects = serializers.ListField(child=serializers.CharField())
 
 
 class GroupRoleDocSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RoleKind.values)
+    kind = serializers.ChoiceField(choices=RoleKind.choices)
     group = serializers.CharField()
     authority = serializers.CharField(allow_blank=True)
 
 
 class ClockDocSerializer(serializers.Serializer):
     status = serializers.SlugField()
-    priority = serializers.ChoiceField(choices=["any", *Priority.values])
+    # A pattern, not an enum: the set differs from the cards' priorities by "any", and an enum
+    # of the same field name would collide with theirs in the schema's components.
+    priority = serializers.RegexField(
+        "^(" + "|".join(["any", *Priority.values]) + ")$",
+        help_text="The card priority it is for: any, " + ", ".join(Priority.values) + ".",
+    )
     allowance_minutes = serializers.IntegerField(min_value=1)
     at_risk_percent = serializers.IntegerField(min_value=1, max_value=99)
 
@@ -68,9 +73,9 @@ class ExceptionRuleDocSerializer(serializers.Serializer):
     level = serializers.IntegerField(min_value=1)
     name = serializers.CharField()
     field = serializers.ChoiceField(choices=list(RULE_FIELDS))
-    operator = serializers.ChoiceField(choices=Operator.values)
+    operator = serializers.ChoiceField(choices=Operator.choices)
     threshold = serializers.CharField()
-    approver = serializers.ChoiceField(choices=RoleKind.values)
+    approver = serializers.ChoiceField(choices=RoleKind.choices)
     authority = serializers.CharField(allow_blank=True)
     guards = serializers.SlugField()
     decision_sla_hours = serializers.IntegerField(min_value=1)
