@@ -123,3 +123,15 @@ def test_versions_api_lists_them_newest_first_for_role_holders_only(o2c, bob, ch
          "decision": None},
     ]  # fmt: skip
     assert api_as(charlie).get("/api/processes/order-to-cash/versions/").status_code == 404
+
+
+def test_the_rules_page_shows_the_rule_history(o2c, bob, charlie, client):
+    _shorten_priced(o2c, bob, AT)
+    client.force_login(bob)
+    page = client.get("/processes/order-to-cash/").content.decode()
+    assert (
+        '<tr data-version="2"><th scope="row">2</th><td>Jan 14, 2030 10:00</td><td>bob</td>' in page
+    )
+    assert "SLA of Priced: 16 -&gt; 8 business hours" in page
+    client.force_login(charlie)
+    assert client.get("/processes/order-to-cash/").status_code == 404
