@@ -7,7 +7,8 @@ first time a row of a process's definition is about to change inside it (pre_sav
 the transition sources' m2m pre_* signals: `definition_touched`), the process's document as it
 stands is kept; when the block ends without an error, each touched process gets ONE version
 whose words are the difference between that document and the one after, in the block's
-transaction (the process row is locked, so two editors get numbers one after the other).
+transaction (the process row is locked from the first change on, so two editors of one process
+change it one after the other, and their versions say each one's change).
 
 Changes made outside such a block (a data migration, the shell) are not lost: the next recorded
 change first writes a version "changed outside the recorded paths" with their words, by nobody.
@@ -83,7 +84,15 @@ def definition_touched(process_id: int | None) -> None:
     unit = _unit.get()
     if unit is None or not process_id or process_id in unit.before:
         return
-    process = Process.objects.filter(pk=process_id).select_related("calendar").first()
+    # The process row is locked first: of two editors of one process, the second waits here
+    # for the first's commit and reads the definition as the first left it (its words then
+    # name its own change only).
+    process = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("calendar")
+        .filter(pk=process_id)
+        .first()
+    )
     if process is not None:
         unit.before[process_id] = process_document(process)
 
