@@ -192,7 +192,8 @@ def document_problems(document) -> list[str]:
     problems: list[str] = []
     if not isinstance(document, dict):
         return ["The document must be a JSON object."]
-    if document.get("format_version") != FORMAT_VERSION:
+    version = document.get("format_version")
+    if type(version) is not int or version != FORMAT_VERSION:
         problems.append(f"format_version must be {FORMAT_VERSION}.")
     for key in document:
         if key not in PARTS and key not in DOCUMENT_SECTIONS:
