@@ -110,3 +110,15 @@ def test_the_monthly_agenda_lists_the_rule_changes_since_the_last_monthly_review
             f"Oct 14, 2026, by bob; carried out decision #{decision.pk}",
         )
     ]
+
+
+def test_a_rhythm_change_is_a_rule_version_in_words(o2c, rhythms, bob):
+    from datetime import time
+
+    with definition_changes(by=bob, now=CHANGED_AT):
+        weekly = next(r for r in rhythms if r.level == "weekly")
+        weekly.time_of_day = time(11)
+        weekly.save()
+    latest = o2c.versions.order_by("-number").first()
+    assert (latest.by, latest.changes) == (bob, ["Rhythm weekly: time of day 10:00 -> 11:00"])
+    assert [r["time_of_day"] for r in latest.document["rhythm"]] == ["09:30", "11:00", "10:00"]
