@@ -3,13 +3,16 @@ document"), in a fixed key and list order, so that export -> import -> export gi
 document. The process's slug and name are not in it: an import names the new process.
 
 The calendar is carried whole (name, hours, country holidays and its own days off), or null for
-the standard office hours of the installation; an import uses the calendar of that name when
-one exists with the same contents and makes it when none does (checks.py).
+the standard office hours of the installation (referenced, never copied: each installation
+edits its own); an import uses the calendar of that name when one exists with the same
+contents, makes it when none does, and refuses one of that name with other contents
+(checks.py).
 """
 
 from django.db.models import Prefetch
 
 from processes.blueprints.sections import DOCUMENT_SECTIONS
+from processes.models.calendars import STANDARD_CALENDAR_NAME
 from processes.models import (
     BlockReason,
     ExceptionRule,
@@ -45,7 +48,11 @@ def calendar_document(calendar) -> dict:
 
 
 def _calendar(process) -> dict | None:
-    return calendar_document(process.calendar) if process.calendar_id else None
+    # The standard office hours are referenced, not copied: each installation has its own
+    # (edited in its admin), and a process on them counts on that one wherever it is imported.
+    if not process.calendar_id or process.calendar.name == STANDARD_CALENDAR_NAME:
+        return None
+    return calendar_document(process.calendar)
 
 
 def _clock(policy, status_slug: str) -> dict:

@@ -107,3 +107,18 @@ def test_api_definition_and_create(installed, bob, charlie):
         "name: give it as text.",
         "definition: give the process document.",
     ]
+
+
+def test_the_standard_hours_are_referenced_so_an_edited_standard_calendar_takes_any_template(
+    installed, bob
+):
+    from processes.models import BusinessCalendar
+
+    assert PROCESS_TEMPLATES["order-to-cash"].document()["calendar"] is None
+    standard = BusinessCalendar.objects.standard()
+    standard.day_end = standard.day_end.replace(hour=17)
+    standard.save()
+    made = process_from_document(
+        PROCESS_TEMPLATES["order-to-cash"].document(), slug="o2c-x", name="X", by=bob
+    )
+    assert made.calendar_id is None  # it counts on this installation's standard hours
