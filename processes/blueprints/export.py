@@ -12,7 +12,6 @@ contents, makes it when none does, and refuses one of that name with other conte
 from django.db.models import Prefetch
 
 from processes.blueprints.sections import DOCUMENT_SECTIONS
-from processes.models.calendars import STANDARD_CALENDAR_NAME
 from processes.models import (
     BlockReason,
     ExceptionRule,
@@ -22,6 +21,7 @@ from processes.models import (
     Status,
     Transition,
 )
+from processes.models.calendars import STANDARD_CALENDAR_NAME
 from roles.models import ProcessRole, RoleKind
 
 FORMAT_VERSION = 1
