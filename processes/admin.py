@@ -28,6 +28,7 @@ from processes.models import (
 from processes.models.calendars import WEEKDAYS
 from processes.services import document_remove
 from processes.services.clients import check_account_manager
+from processes.versions import VersionedAdmin
 from roles.models import RoleKind
 
 
@@ -134,14 +135,14 @@ class BlockReasonInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatusInline, BlockReasonInline, RoleInline]
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(VersionedAdmin, admin.ModelAdmin):
     form = TransitionForm
     list_display = ["process", "name", "label", "target", "order"]
     list_filter = ["process"]
@@ -261,7 +262,7 @@ class BusinessCalendarForm(forms.ModelForm):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(VersionedAdmin, admin.ModelAdmin):
     """Public holidays come from the country; the inline adds the calendar's own days off."""
 
     form = BusinessCalendarForm
@@ -271,7 +272,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["process", "status", "priority", "allowance_minutes", "at_risk_percent"]
     list_filter = ["process"]
 
@@ -282,7 +283,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessTarget)
-class ProcessTargetAdmin(admin.ModelAdmin):
+class ProcessTargetAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["process", "target_status", "priority", "allowance_minutes", "at_risk_percent"]
     list_filter = ["process"]
 
@@ -293,7 +294,7 @@ class ProcessTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExceptionRule)
-class ExceptionRuleAdmin(admin.ModelAdmin):
+class ExceptionRuleAdmin(VersionedAdmin, admin.ModelAdmin):
     """Exception rules are data: a new rule works on the next change of a card, no code."""
 
     list_display = [

@@ -8,6 +8,7 @@ from django.contrib.admin.checks import InlineModelAdminChecks
 from django.db.models import OuterRef, Subquery
 
 from processes.models import Process
+from processes.versions import VersionedAdmin
 from roles.models import InformedEvent, ProcessRole
 
 
@@ -92,7 +93,7 @@ class RoleGrantForm(forms.ModelForm):
 
 
 @admin.register(ProcessRole)
-class ProcessRoleAdmin(admin.ModelAdmin):
+class ProcessRoleAdmin(VersionedAdmin, admin.ModelAdmin):
     form = RoleGrantForm
     list_display = ["process_name", "kind", "authority", "user", "group", "granted_at"]
     list_filter = ["kind"]

@@ -11,6 +11,7 @@ HISTORY_FIELDS = [
     ("ApprovalRequest", "decided_by"),
     ("Document", "uploaded_by"),
     ("RequestCard", "created_by"),
+    ("DefinitionVersion", "by"),
 ]
 
 

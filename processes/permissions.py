@@ -16,3 +16,14 @@ def require_card_editor(actor, process_id: int, action: str) -> None:
     "Only the executor or accountable of this process may <action>."."""
     if not may_edit_cards(actor, process_id):
         raise Forbidden(f"Only the executor or accountable of this process may {action}.")
+
+
+def may_create_process(user) -> bool:
+    """Who may create a process (from a document, a template or a clone): a superuser, or a
+    person who is accountable (owns the outcome) in some process already."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = role_map(user)
+    return any("accountable" in roles.kinds(p) for p in roles.process_ids())

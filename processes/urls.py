@@ -1,12 +1,22 @@
 from django.urls import path
 
-from processes.views import approvals, board, card, card_forms, overview, queue, triage
+from processes.views import (
+    approvals,
+    board,
+    card,
+    card_forms,
+    new_process,
+    overview,
+    queue,
+    triage,
+)
 
 urlpatterns = [
     path("", board.board, name="board"),
     path("board/column/<slug:status>/", board.board_column, name="board-column"),
     path("queue/", queue.queue, name="queue"),
     path("processes/", overview.process_list, name="process-list"),
+    path("processes/new/", new_process.process_new, name="process-new"),
     path("processes/<slug:slug>/", overview.process_rules_page, name="process-rules"),
     path("cards/bulk/", triage.cards_bulk, name="cards-bulk"),
     path("views/", triage.saved_view_create, name="saved-view-create"),

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from processes.versions import VersionedAdmin
 from reviews.models import Decision, Review, Rhythm
 
 
 @admin.register(Rhythm)
-class RhythmAdmin(admin.ModelAdmin):
+class RhythmAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ["process", "level", "time_of_day", "weekday", "nth", "facilitator_kind"]
     list_filter = ["process", "level"]
 

@@ -87,6 +87,11 @@ def sla_policy_text(policy) -> str:
 
 class DoneForm(forms.Form):
     note = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 2}))
+    # A decision that changes a rule: the rule version that carried it out, or why none did.
+    version_number = forms.IntegerField(label="Rule version", required=False, min_value=1)
+    no_version_reason = forms.CharField(
+        label="Why no rule version", required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
 
 
 class DropForm(forms.Form):

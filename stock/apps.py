@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 
 
@@ -13,6 +15,7 @@ class StockConfig(AppConfig):
         from processes.conditions import condition_register
         from processes.effects import effect_register
         from processes.panels import card_extension_register
+        from processes.process_templates import document_file, process_template_register
         from processes.promises import promise_estimator_register, promise_shortage_register
         from stock import conditions as c
         from stock.figures import stock_weekly_figures, stock_weekly_html
@@ -21,6 +24,13 @@ class StockConfig(AppConfig):
         from stock.views.cards import card_stock_panel, short_marks
 
         card_extension_register(name="stock", panel=card_stock_panel, tile_marks=short_marks)
+        process_template_register(
+            "purchasing",
+            "Purchasing",
+            "Buying what order cards wait for: requested, ordered, received or cancelled, with a "
+            "receipt to close.",
+            document_file(Path(__file__).parent / "process_documents" / "purchasing.json"),
+        )
         promise_estimator_register(name="stock_arrival", expected=arrivals_expected)
         promise_shortage_register(name="stock_short", short_lines=lines_short_at_shipment)
         weekly_section_register(

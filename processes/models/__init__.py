@@ -8,7 +8,8 @@
 - sla: SLA policies, whole-process targets and the clock's states;
 - calendars: business calendars and their days off;
 - links: links between cards (a purchase card and the order cards waiting for it);
-- saved_views: a person's named filters of the board, queue and risks pages.
+- saved_views: a person's named filters of the board, queue and risks pages;
+- versions: the rule history, one version per recorded change to a definition.
 """
 
 from processes.models.approvals import (
@@ -42,6 +43,7 @@ from processes.models.events import Event, EventKind
 from processes.models.links import CardLink
 from processes.models.saved_views import SavedView, SavedViewPage
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
+from processes.models.versions import DefinitionVersion
 
 __all__ = [
     "CURRENT_STATUSES",
@@ -55,6 +57,7 @@ __all__ = [
     "Channel",
     "Client",
     "ClientSegment",
+    "DefinitionVersion",
     "Document",
     "Event",
     "EventKind",

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from processes.models import DefinitionVersion
+from processes.permissions import may_create_process
 from processes.rules import process_rules
 from processes.selectors import process_participants, processes_visible_to
 from processes.summaries import process_summaries
@@ -26,7 +28,14 @@ def process_list(request):
         }
         for p in processes
     ]
-    return render(request, "processes/process_list.html", {"rows": rows, "nav": "processes"})
+    return render(
+        request,
+        "processes/process_list.html",
+        {"rows": rows, "nav": "processes", "may_create": may_create_process(request.user)},
+    )
+
+
+HISTORY_SHOWN = 20
 
 
 @login_required
@@ -50,5 +59,11 @@ def process_rules_page(request, slug: str):
             "rules": rules,
             "moves": moves,
             "participants": process_participants([process.pk]).get(process.pk, []),
+            # The rule history's latest versions (processes/versions.py), one query.
+            "versions": list(
+                DefinitionVersion.objects.filter(process=process)
+                .select_related("by")
+                .order_by("-number")[:HISTORY_SHOWN]
+            ),
         },
     )

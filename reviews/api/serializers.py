@@ -23,6 +23,12 @@ class DecisionOutSerializer(serializers.Serializer):
     done_on_time = serializers.BooleanField(allow_null=True)
     note = serializers.CharField()
     reason = serializers.CharField()
+    version = serializers.IntegerField(
+        source="version_number",
+        allow_null=True,
+        help_text="The process's rule version this decision carried out (a rule change), or null.",
+    )
+    no_version_reason = serializers.CharField(allow_blank=True)
     effect = serializers.CharField(allow_blank=True)
 
 
@@ -96,6 +102,20 @@ class DecisionFilterSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
+    version_number = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A decision that changes a rule: the number of the process's rule version "
+        "that carried it out (GET /api/processes/{slug}/versions/).",
+    )
+    no_version_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="A decision that changes a rule, done without a version: why.",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):

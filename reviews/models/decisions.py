@@ -47,6 +47,18 @@ class Decision(models.Model):
     note = models.TextField(blank=True, help_text="Done: what was done.")
     reason = models.TextField(blank=True, help_text="Dropped: why.")
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    # A decision that changes a rule links the version of the definition that carried it out
+    # (processes' rule history), or says why there is none, when it is marked done.
+    version = models.ForeignKey(
+        "processes.DefinitionVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    no_version_reason = models.TextField(
+        blank=True, help_text="Done without a version: why no rule version carried it out."
+    )
     effect = models.CharField(max_length=10, choices=Effect.choices, blank=True)
     effect_reviewed_in = models.ForeignKey(
         "reviews.Review", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,6 +111,10 @@ class Decision(models.Model):
         if self.key_result_id and self.expected:
             return f"{self.key_result.label}: expected {self.get_expected_display().lower()}"
         return ""
+
+    @property
+    def version_number(self) -> int | None:
+        return self.version.number if self.version_id else None
 
     @property
     def tracks_metric(self) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from metrics.catalogue import METRICS
 from metrics.models import WeeklyFigure
+from processes.calendars import process_zone
 from reviews.definitions import Effect, effect_of, effect_ready_on, effect_weeks
 
 
@@ -36,16 +37,26 @@ def _figure(decision) -> tuple[int, str, str] | None:
     return process_id, metric.figure_for(dimension), dimension
 
 
+def pivot_day(decision) -> date | None:
+    """The day the weeks before and after are counted from: the local day of the rule version
+    the decision carried out when it links one (the rule changed then), else the day it was
+    marked done."""
+    if decision.version_id:
+        return decision.version.at.astimezone(process_zone(decision.process)).date()
+    return decision.closed_on
+
+
 def effects(decisions, *, today: date) -> dict[int, Measured]:
     """Each done decision with a metric and a direction: its effect, or PENDING until the
-    weeks after are complete. One query for all of them (select_related key_result)."""
+    weeks after are complete. One query for all of them (select_related key_result), and one
+    for the versions the rule changes link."""
     wanted = {}
     for d in decisions:
         if d.state != "done" or not d.tracks_metric or d.closed_on is None:
             continue
         figure = _figure(d)
         if figure is not None:
-            wanted[d.pk] = (d, figure, *effect_weeks(d.closed_on))
+            wanted[d.pk] = (d, figure, *effect_weeks(pivot_day(d)))
     if not wanted:
         return {}
     match = Q()
@@ -67,7 +78,7 @@ def effects(decisions, *, today: date) -> dict[int, Measured]:
     for pk, (d, figure, before, after) in wanted.items():
         b = [(w, values.get((*figure, w))) for w in before]
         a = [(w, values.get((*figure, w))) for w in after]
-        if today < effect_ready_on(d.closed_on):
+        if today < effect_ready_on(pivot_day(d)):
             effect = Effect.PENDING
         else:
             expected = d.expected

@@ -13,12 +13,23 @@ from django.urls import reverse
 from metrics.flow import week_shift
 from metrics.weeks import last_complete_week
 from opmodel.formatting import day_text, person_text
+from processes.calendars import process_zone
 from processes.models import ApprovalRequest, ApprovalStatus, ExceptionRule, SLAPolicy
+from processes.versions import BASELINE
 from reviews import figures
-from reviews.definitions import EFFECT_WEEKS, Changes, DecisionState, Effect, effect_ready_on
-from reviews.models import Decision
+from reviews.definitions import (
+    EFFECT_WEEKS,
+    Changes,
+    DecisionState,
+    Effect,
+    Level,
+    ReviewState,
+    effect_ready_on,
+)
+from reviews.models import Decision, Review
 from reviews.selectors.agendas import figure_rows, goal_items, item, open_cards, section
-from reviews.selectors.effect import effects
+from reviews.selectors.effect import effects, pivot_day
+from reviews.selectors.versions import decisions_of_versions, rule_changes_since
 from roles.models import ProcessRole, RoleKind
 
 RULE_DAYS = 28  # rules' costs are counted over the last four weeks
@@ -140,9 +151,9 @@ def effect_due(process, *, today: date) -> list[Decision]:
             closed_on__isnull=False,
         )
         .exclude(expected="")
-        .select_related("owner", "key_result")
+        .select_related("owner", "key_result", "version", "process__calendar")
     )
-    return [d for d in done if d.tracks_metric and effect_ready_on(d.closed_on) <= today]
+    return [d for d in done if d.tracks_metric and effect_ready_on(pivot_day(d)) <= today]
 
 
 def effect_items(process, *, today: date) -> list[dict]:
@@ -166,8 +177,45 @@ def effect_items(process, *, today: date) -> list[dict]:
     return out
 
 
+def rule_change_items(process, *, now: datetime, today: date) -> list[dict]:
+    """The versions of the definition written since the last monthly review closed (all of
+    them before the first), oldest first: who changed what, and the decision it carried out."""
+    since = (
+        Review.objects.filter(
+            process=process, level=Level.MONTHLY, state=ReviewState.CLOSED, held_on__lt=today
+        )
+        .order_by("-held_on")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    versions = rule_changes_since(process, since, now)
+    linked = decisions_of_versions([v.pk for v in versions])
+    zone = process_zone(process)
+    out = []
+    for v in versions:
+        if v.changes == [BASELINE]:
+            continue  # the record of the definition as it stood, not a change
+        who = person_text(v.by) if v.by_id else "outside the recorded paths"
+        decision = linked.get(v.pk)
+        out.append(
+            item(
+                f"version:{v.pk}",
+                f"Version {v.number}: " + "; ".join(v.changes),
+                f"{day_text(v.at.astimezone(zone).date())}, by {who}; "
+                + (f"carried out decision #{decision}" if decision else "no decision linked"),
+                reverse("decision-list") if decision else "",
+            )
+        )
+    return out
+
+
 def monthly(process, *, now: datetime, today: date) -> list[dict]:
     return [
+        section(
+            "rule_changes",
+            "Rule changes since the last monthly review",
+            rule_change_items(process, now=now, today=today),
+        ),
         section("sla_policies", "SLA policies and their breach rate", sla_items(process, now=now)),
         section(
             "exception_rules",

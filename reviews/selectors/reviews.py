@@ -19,7 +19,7 @@ def reviews_visible_to(user) -> QuerySet[Review]:
 
 def decisions_visible_to(user) -> QuerySet[Decision]:
     return restrict_reviews(
-        Decision.objects.select_related("owner", "review", "process", "key_result"), user
+        Decision.objects.select_related("owner", "review", "process", "key_result", "version"), user
     )
 
 

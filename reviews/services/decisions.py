@@ -15,7 +15,7 @@ from notifications.services import Message, notifications_acted, notify, notify_
 from opmodel.errors import Conflict, Forbidden, InvalidInput
 from opmodel.formatting import day_text, person_text
 from processes.definition import process_zone_name
-from processes.models import ExceptionRule, SLAPolicy, Status, Transition
+from processes.models import DefinitionVersion, ExceptionRule, SLAPolicy, Status, Transition
 from reviews.definitions import Changes, DecisionState, Expected, RuleKind
 from reviews.models import Decision, Review
 from reviews.permissions import may_close_decision, may_run
@@ -174,11 +174,42 @@ def _close(*, actor, decision: Decision, state: str, now: datetime, **fields) ->
     return decision
 
 
-def decision_done(*, actor, decision: Decision, note: str, now: datetime) -> Decision:
+NO_VERSION = "Link the rule version that carried it out, or say why there is none."
+
+
+def decision_done(
+    *,
+    actor,
+    decision: Decision,
+    note: str,
+    now: datetime,
+    version_number: int | None = None,
+    no_version_reason: str = "",
+) -> Decision:
+    """Mark done. A decision that changes a rule links the version of the process's definition
+    that carried it out, by its number (its "did it work?" then reads the weeks around that
+    version), or says why there is none."""
+    errors: dict[str, list[str]] = {}
     if not (note or "").strip():
-        raise InvalidInput({"note": ["Say what was done."]})
+        errors["note"] = ["Say what was done."]
+    reason = (no_version_reason or "").strip()
+    version = None
+    if version_number is not None:
+        version = DefinitionVersion.objects.filter(
+            process_id=decision.process_id, number=version_number
+        ).first()
+    if version_number is not None and version is None:
+        errors["version_number"] = [f"The process has no version {version_number}."]
+    elif version is not None and reason:
+        errors["no_version_reason"] = ["Link a version or give a reason, not both."]
+    elif decision.changes == Changes.RULE and version is None and not reason:
+        errors["version_number"] = [NO_VERSION]
+    elif decision.changes != Changes.RULE and version is not None:
+        errors["version_number"] = ["Only a decision that changes a rule links a version."]
+    if errors:
+        raise InvalidInput(errors)
     return _close(actor=actor, decision=decision, state=DecisionState.DONE, note=note.strip(),
-                  now=now)  # fmt: skip
+                  version=version, no_version_reason=reason, now=now)  # fmt: skip
 
 
 def decision_drop(*, actor, decision: Decision, reason: str, now: datetime) -> Decision:

@@ -55,7 +55,11 @@ def _close(request, decision_id: int, form_class, action, field: str, words: str
         action(actor=request.user, decision=decision, now=timezone.now(), **form.cleaned_data)
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except (InvalidInput, Conflict) as exc:
+    except InvalidInput as exc:
+        # The fields' own words (a rule decision asks for its version or a reason).
+        words = " ".join(m for errors in exc.errors.values() for m in errors)
+        messages.error(request, f"Decision #{decision.pk}: {words or exc.message}")
+    except Conflict as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Decision marked {words}.")

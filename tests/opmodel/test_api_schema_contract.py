@@ -75,6 +75,10 @@ def test_reserving_takes_no_body(schema):
         ("/api/cards/{id}/items/{item_id}/", "delete", {"204", "400", "403", "404", "409"}),
         ("/api/cards/{id}/reserve/", "post", {"200", "400", "403", "404", "409"}),
         ("/api/auth/token/", "post", {"200", "400", "429"}),
+        # issue 26: a process from a document, its definition and its rule history
+        ("/api/processes/", "post", {"201", "400", "401", "403", "413"}),
+        ("/api/processes/{slug}/definition/", "get", {"200", "401", "404"}),
+        ("/api/processes/{slug}/versions/", "get", {"200", "401", "404"}),
     ],
 )
 def test_error_codes_are_documented(schema, path, method, codes):
@@ -94,6 +98,18 @@ def test_a_key_results_history_is_an_array_without_pages(schema):
 
     assert answer["type"] == "array"
     assert "page" not in [p["name"] for p in operation.get("parameters", [])]
+
+
+def test_a_process_rule_history_is_an_array_without_pages_and_names_its_nulls(schema):
+    operation = schema["paths"]["/api/processes/{slug}/versions/"]["get"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["type"] == "array"
+    assert "page" not in [p["name"] for p in operation.get("parameters", [])]
+    version = _component(schema, "Version")["properties"]
+    assert version["by"].get("nullable") is True and version["decision"].get("nullable") is True
+    document = _component(schema, "ProcessDocument")["properties"]
+    assert document["calendar"].get("nullable") is True
+    assert {"statuses", "transitions", "sla", "exception_rules", "rhythm"} <= set(document)
 
 
 @pytest.mark.parametrize("action", ["done", "drop"])

@@ -271,9 +271,12 @@ def test_processes_cost_the_same_queries_with_more_processes(
 
 
 def test_processes_cannot_be_changed_through_the_api(bob):
+    # A process is created from a document (POST /api/processes/, issue 26: see
+    # tests/processes/test_process_templates.py), never changed or deleted here.
     client = api_as(bob)
-    assert client.post("/api/processes/", {}, format="json").status_code == 405
+    assert client.post("/api/processes/", {}, format="json").status_code == 400
     assert client.delete("/api/processes/order-to-cash/").status_code == 405
+    assert client.put("/api/processes/order-to-cash/", {}, format="json").status_code == 405
 
 
 # /api/clients/ -------------------------------------------------------------------------------

@@ -147,6 +147,10 @@ class Command(BaseCommand):
                         decision=decision,
                         now=done_at,
                         note="Done as agreed." if not late else "Done, late.",
+                        # The demo's rule change predates its process's rule history.
+                        no_version_reason="Changed in the admin before the rule history began."
+                        if decision.changes == "rule"
+                        else "",
                     )
             # The meeting went through each section but its last item, which carries over.
             sections = compute_agenda(review, now=at)["sections"]

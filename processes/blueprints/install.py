@@ -1,0 +1,206 @@
+"""A new process from a checked document, in one transaction (checks.py first: any problem and
+nothing is written). Clone = export then import under a new slug."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from processes.blueprints.checks import UNSTORABLE, DocumentInvalid, document_problems
+from processes.blueprints.export import ANY_PRIORITY, process_document
+from processes.blueprints.sections import DOCUMENT_SECTIONS
+from processes.models import (
+    BlockReason,
+    BusinessCalendar,
+    ExceptionRule,
+    Holiday,
+    Process,
+    ProcessTarget,
+    SLAPolicy,
+    Status,
+    Transition,
+)
+from roles.models import ProcessRole, RoleKind
+
+RESERVED_SLUGS = {"new"}  # /processes/new/ is the "New process" page
+
+
+def _name_problems(slug, name) -> list[str]:
+    problems = []
+    field = Process._meta.get_field("slug")
+    try:
+        field.clean(slug, None)
+    except ValidationError as error:
+        problems += [f"slug: {m}" for m in error.messages]
+    else:
+        if slug in RESERVED_SLUGS:
+            problems.append(f"slug: {slug!r} names a page; choose another.")
+        elif Process.objects.filter(slug=slug).exists():
+            problems.append(f"slug: a process {slug!r} exists already.")
+    if not isinstance(name, str) or not name.strip():
+        problems.append("name: give the process a name.")
+    elif len(name) > Process._meta.get_field("name").max_length:
+        problems.append("name: at most 120 characters.")
+    elif UNSTORABLE.search(name):
+        problems.append("name: it holds a character that cannot be stored.")
+    return problems
+
+
+def _calendar(row: dict | None) -> BusinessCalendar | None:
+    if row is None:
+        return None
+    calendar, created = BusinessCalendar.objects.get_or_create(
+        name=row["name"],
+        defaults={
+            "timezone": row["timezone"],
+            "working_days": row["working_days"],
+            "day_start": time.fromisoformat(row["day_start"]),
+            "day_end": time.fromisoformat(row["day_end"]),
+            "holiday_country": row["holiday_country"],
+            "holiday_subdivision": row["holiday_subdivision"],
+        },
+    )
+    if created:
+        Holiday.objects.bulk_create(
+            Holiday(calendar=calendar, date=date.fromisoformat(h["date"]), name=h["name"])
+            for h in row.get("holidays", [])
+        )
+    return calendar
+
+
+def _priority(row) -> str:
+    priority = row.get("priority", ANY_PRIORITY)
+    return "" if priority == ANY_PRIORITY else priority
+
+
+def _install(process: Process, document: dict) -> None:
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in sorted({row["group"] for row in document.get("roles", [])})
+    }
+    for row in document.get("roles", []):
+        ProcessRole.objects.create(
+            process_id=process.pk,
+            kind=row["kind"],
+            group=groups[row["group"]],
+            authority=row.get("authority", ""),
+        )
+    statuses = {}
+    for order, row in enumerate(document["statuses"]):
+        statuses[row["slug"]] = Status.objects.create(
+            process=process,
+            slug=row["slug"],
+            name=row["name"],
+            order=order,
+            final=row.get("final", False),
+            next_action=row.get("next_action", ""),
+            waiting_on_customer=row.get("waiting_on_customer", False),
+            outcome=row.get("outcome", ""),
+            commitment_point=row.get("commitment_point", False),
+            deadline_source=row.get("deadline_source", ""),
+            stage_group=groups[row["stage_group"]] if row.get("stage_group") else None,
+            stage_assignment=row.get("stage_assignment", "queue"),
+        )
+    transitions = {}
+    for order, row in enumerate(document.get("transitions", [])):
+        transition = Transition.objects.create(
+            process=process,
+            name=row["name"],
+            label=row["label"],
+            target=statuses[row["to"]],
+            allowed_roles=list(row["roles"]),
+            conditions=list(row.get("conditions", [])),
+            effects=list(row.get("effects", [])),
+            order=order,
+        )
+        transition.sources.set([statuses[s] for s in row["from"]])
+        transitions[row["name"]] = transition
+    SLAPolicy.objects.bulk_create(
+        SLAPolicy(
+            process=process,
+            status=statuses[row["status"]],
+            priority=_priority(row),
+            allowance_minutes=row["allowance_minutes"],
+            at_risk_percent=row["at_risk_percent"],
+        )
+        for row in document.get("sla", [])
+    )
+    ProcessTarget.objects.bulk_create(
+        ProcessTarget(
+            process=process,
+            target_status=statuses[row["status"]],
+            priority=_priority(row),
+            allowance_minutes=row["allowance_minutes"],
+            at_risk_percent=row["at_risk_percent"],
+        )
+        for row in document.get("targets", [])
+    )
+    ExceptionRule.objects.bulk_create(
+        ExceptionRule(
+            process=process,
+            family=row["family"],
+            level=row["level"],
+            name=row["name"],
+            field=row["field"],
+            operator=row["operator"],
+            threshold=row["threshold"],
+            approver_kind=row["approver"],
+            authority=row.get("authority", ""),
+            guards=transitions[row["guards"]],
+            decision_sla_hours=row["decision_sla_hours"],
+            is_active=row.get("active", True),
+        )
+        for row in document.get("exception_rules", [])
+    )
+    BlockReason.objects.bulk_create(
+        BlockReason(process=process, slug=row["slug"], name=row["name"], order=order)
+        for order, row in enumerate(document.get("block_reasons", []))
+    )
+    for name, section in sorted(DOCUMENT_SECTIONS.items()):
+        section.install(process, document.get(name, section.empty()))
+
+
+def process_from_document(
+    document, *, slug: str, name: str, by, words: str = "Created from a document.", now=None
+) -> Process:
+    """A new process `slug` named `name` from `document`, owned by `by`, who is granted its
+    accountable role; its version 1 says `words`. Raises DocumentInvalid with every problem in
+    words, and then nothing is written."""
+    # processes.versions reads documents with this package: imported here, not at the top.
+    from processes.versions import definition_changes, definition_quiet, version_record
+
+    problems = _name_problems(slug, name) + document_problems(document)
+    if problems:
+        raise DocumentInvalid(problems)
+    try:
+        with definition_changes(by=by, now=now):
+            process = Process.objects.create(
+                slug=slug,
+                name=name,
+                description=document.get("description", ""),
+                input=document.get("input", ""),
+                output=document.get("output", ""),
+                documents_when_finished=document.get("documents_when_finished", True),
+                calendar=_calendar(document.get("calendar")),
+                owner=by if getattr(by, "is_authenticated", False) else None,
+            )
+            definition_quiet(process.pk)
+            _install(process, document)
+            if getattr(by, "is_authenticated", False):
+                ProcessRole.objects.get_or_create(
+                    process_id=process.pk, kind=RoleKind.ACCOUNTABLE, user=by
+                )
+            version_record(process.pk, before=None, by=process.owner, words=[words], now=now)
+    except IntegrityError as error:  # a process of that slug made at the same moment
+        raise DocumentInvalid([f"slug: a process {slug!r} exists already."]) from error
+    return process
+
+
+def process_clone(process: Process, *, slug: str, name: str, by) -> Process:
+    """A copy of `process` under a new slug and name: its export imported."""
+    return process_from_document(
+        process_document(process), slug=slug, name=name, by=by, words=f"Cloned from {process.name}."
+    )
