@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "flow",
     "stock",
     "finance",
+    "service",
 ]
 
 MIDDLEWARE = [
