@@ -58,7 +58,7 @@ def complaint_create(
             errors["client"] = [
                 "The order is another client's: leave the client out or give the order's."
             ]
-    if client is None and "client" not in errors:
+    if client is None and not errors.keys() & {"client", "order"}:
         errors["client"] = ["Name the client who complains (or the order, whose client it is)."]
     if errors:
         raise InvalidInput(errors)
