@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -158,6 +159,7 @@ class Command(BaseCommand):
             "payment; takes shipped cards from the Finance queue), warehouse (ships from the "
             "Warehouse queue)."
         )
+        call_command("seed_demo_service", stdout=self.stdout)  # customer service (issue 26)
 
     def _one_pending_exception(self, process, users) -> None:
         """The approvals inbox always has something to show: the draws leave recent requests
