@@ -1,9 +1,11 @@
 """The quality figures of a process that ships (service/definitions.py, FIGURE_DEFINITIONS):
 complaints per 100 shipped orders of the week, repeat complaints per client over the trailing
 window, the top complaint reasons. Kept with the week's snapshot (a stored section,
-metrics/sections.py). Four queries whatever the data size; `quality_cards` selects the cards
+metrics/sections.py). Two queries whatever the data size (the window's complaints, the week's
+shipments); `quality_cards` selects the cards
 behind each number with the same filters."""
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count
@@ -54,15 +56,25 @@ def quality_weekly_figures(process, week: str, now=None) -> dict | None:
     if not ships(process):
         return None
     start, end, monday, sunday, window = _bounds(process, week)
-    reasons = list(
+    # The repeat window's complaints hold the week's: one read for both.
+    rows = list(
         complaints_about(process)
-        .filter(created_at__gte=start, created_at__lt=end)
-        .values_list("complaint__reason", flat=True)
+        .filter(created_at__gte=window, created_at__lt=end)
+        .values_list("created_at", "complaint__reason", "client_id", "client__name")
     )
+    reasons = [reason for at, reason, _, _ in rows if at >= start]
     shipped = RequestCard.objects.filter(
         process=process, shipped_on__gte=monday, shipped_on__lte=sunday
     ).count()
-    repeat = _repeat_rows(process, window, end)
+    per_client = Counter((client, name) for _, _, client, name in rows if client is not None)
+    repeat = sorted(
+        (
+            {"client": client, "name": name, "complaints": n}
+            for (client, name), n in per_client.items()
+            if n > 1
+        ),
+        key=lambda r: (-r["complaints"], r["name"]),
+    )
     order = {value: n for n, value in enumerate(Reason.values)}
     counts = {r: reasons.count(r) for r in sorted(set(reasons), key=order.get)}
     ranked = sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))

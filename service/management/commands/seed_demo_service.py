@@ -139,9 +139,7 @@ class Command(BaseCommand):
             if at >= now or n >= steps:
                 return
             if name == "investigate" and rng.random() < 0.1:
-                card_transition(
-                    actor=user, card=card, name="reject", lost_reason=REJECTION, at=at
-                )
+                card_transition(actor=user, card=card, name="reject", lost_reason=REJECTION, at=at)
                 return
             card = card_transition(actor=user, card=card, name=name, at=at)
         at += timedelta(hours=rng.uniform(8, 72))
