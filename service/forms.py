@@ -25,3 +25,8 @@ class ComplaintForm(forms.Form):
         max_length=200, required=False, help_text="Blank: the reason and the order or client."
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+
+
+class ComplaintChangeForm(forms.Form):
+    reason = forms.ChoiceField(choices=Reason.choices)
+    returned = forms.CharField(max_length=300, required=False, label="What is returned")

@@ -5,10 +5,12 @@ from datetime import datetime
 
 from django.db import transaction
 
-from opmodel.errors import Forbidden, InvalidInput
-from processes.models import Client, Priority, Process, RequestCard
+from opmodel.errors import Forbidden, InvalidInput, Refused
+from processes.definition import process_definition
+from processes.models import Client, Event, EventKind, Priority, Process, RequestCard
 from processes.permissions import require_card_editor
 from processes.services import card_create
+from processes.services.events import event_record
 from processes.services.links import card_link
 from service.definitions import LINK_KIND, PROCESS_SLUG, Reason
 from service.models import Complaint
@@ -79,3 +81,35 @@ def complaint_create(
         if order is not None:
             card_link(actor=actor, source=card, target=order, kind=LINK_KIND, now=now)
     return card
+
+
+def complaint_change(
+    *, actor, card: RequestCard, now: datetime, reason: str | None = None, returned=None
+) -> Complaint:
+    """Change a complaint's reason or what is returned (found out later: the goods come back
+    after all); each change goes into the card's history. Refused on a finished complaint."""
+    require_card_editor(actor, card.process_id, "change complaints")
+    if card.status in process_definition(card.process).final:
+        raise Refused("This complaint is finished: it can no longer change.")
+    if reason is not None and reason not in Reason.values:
+        raise InvalidInput({"reason": [f"Choose one of: {', '.join(Reason.values)}."]})
+    changes = {"reason": reason, "returned": None if returned is None else returned.strip()}
+    with transaction.atomic():
+        # Two changes at once: the second reads the first's values, so its history is true.
+        complaint = Complaint.objects.select_for_update().filter(card_id=card.pk).first()
+        if complaint is None:
+            raise InvalidInput({"card": ["This card is not a complaint."]})
+        events = []
+        for field, new in changes.items():
+            old = getattr(complaint, field)
+            if new is None or new == old:
+                continue
+            setattr(complaint, field, new)
+            data = {"field": f"complaint_{field}", "old": old, "new": new}
+            events.append(
+                event_record(card=card, kind=EventKind.FIELD_CHANGE, actor=actor, at=now, data=data)
+            )
+        if events:
+            complaint.save(update_fields=["reason", "returned"])
+            Event.objects.bulk_create(events)
+    return complaint

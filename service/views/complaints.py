@@ -2,24 +2,28 @@
 page about that order), and what the card page shows of complaints (on an order card: its
 complaints and the link to add one; on a complaint: its reason, what is returned, its order)."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from opmodel.errors import DomainError, InvalidInput
 from opmodel.forms import service_errors
+from processes.definition import process_definition
 from processes.models import Process
 from processes.permissions import may_edit_cards
 from processes.selectors import cards_visible_to
 from roles.permissions import role_map
-from service.definitions import LINK_KIND, PROCESS_SLUG
-from service.forms import ComplaintForm
+from service.definitions import LINK_KIND, PROCESS_SLUG, Reason
+from service.forms import ComplaintChangeForm, ComplaintForm
 from service.models import Complaint
 from service.selectors import complaints_of_order
 from service.selectors.figures import ships
-from service.services import complaint_create
+from service.services import complaint_change, complaint_create
 
 
 def _service_process(user) -> Process:
@@ -87,9 +91,16 @@ def card_complaint_panel(request, card, *, may_edit: bool):
             .filter(links_in__source=card, links_in__kind=LINK_KIND)
             .first()
         )
+        final = card.status in process_definition(card.process).final
         return render_to_string(
             "service/_card_complaint.html",
-            {"complaint": complaint, "order": order},
+            {
+                "card": card,
+                "complaint": complaint,
+                "order": order,
+                "may_change": may_edit and not final,
+                "reasons": Reason.choices,
+            },
             request=request,
         )
     # No query for those who hold roles in no other process (customer service's not among
@@ -109,3 +120,30 @@ def card_complaint_panel(request, card, *, may_edit: bool):
         },
         request=request,
     )
+
+
+@require_POST
+def complaint_change_view(request, card_id: int):
+    """The complaint's reason or what is returned, changed from its card's page."""
+    card = cards_visible_to(request.user).filter(pk=card_id).first()
+    if card is None:
+        raise Http404("No such card.")
+    form = ComplaintChangeForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+    else:
+        try:
+            complaint_change(actor=request.user, card=card, now=timezone.now(), **form.cleaned_data)
+        except InvalidInput as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    messages.error(request, f"{field}: {error}")
+        except DomainError as exc:
+            if exc.http_status == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Complaint changed.")
+    return redirect(reverse("card-detail", args=[card.pk]) + "#complaint")

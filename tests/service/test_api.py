@@ -89,3 +89,11 @@ def test_the_schema_documents_the_endpoint():
     assert body["required"] == ["reason"]
     assert body["properties"]["reason"]["$ref"].endswith("/ComplaintReasonEnum")
     assert schema["components"]["schemas"]["Complaint"]["properties"]["order"]["nullable"]
+
+
+@pytest.mark.parametrize("field", ["client", "order"])
+@pytest.mark.parametrize("value", [2**63, -1, 0, True, "x"])
+def test_ids_out_of_range_are_field_errors(o2c, maggie, field, value):
+    answer = _api(maggie).post("/api/complaints/", {field: value, "reason": "late"}, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()) == [field]

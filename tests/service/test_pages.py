@@ -92,3 +92,33 @@ def test_the_weekly_dashboard_shows_quality_and_its_cards(client, o2c, alice, ma
         "/dashboards/weekly/cards/?process=order-to-cash&week=2030-W10&metric=quality.repeat"
     ).content.decode()
     assert f"#{c1.pk} " in repeat and f"#{c2.pk} " in repeat
+
+
+def test_the_complaint_changes_on_its_page_into_its_history(client, o2c, sam, charlie, maggie):
+    from processes.models import Event, EventKind
+    from processes.services import card_transition
+
+    card = complaint(sam, "late", local(2030, 3, 5), who=named("Acme Tools"))
+    client.force_login(sam)
+    assert "Save the complaint" in client.get(f"/cards/{card.pk}/").content.decode()
+    answer = client.post(
+        f"/cards/{card.pk}/complaint/", {"reason": "damaged", "returned": " 1 grinder "}
+    )
+    assert answer.status_code == 302 and answer["Location"] == f"/cards/{card.pk}/#complaint"
+    card.complaint.refresh_from_db()
+    assert (card.complaint.reason, card.complaint.returned) == ("damaged", "1 grinder")
+    changes = Event.objects.filter(card=card, kind=EventKind.FIELD_CHANGE).order_by("id")
+    assert [(e.data["field"], e.data["old"], e.data["new"]) for e in changes] == [
+        ("complaint_reason", "late", "damaged"),
+        ("complaint_returned", "", "1 grinder"),
+    ]
+    assert "Complaint reason changed" in client.get(f"/cards/{card.pk}/").content.decode()
+    client.force_login(charlie)
+    assert client.post(f"/cards/{card.pk}/complaint/", {"reason": "other"}).status_code == 404
+    card = card_transition(actor=sam, card=card, name="reject", lost_reason="Not ours")
+    client.force_login(sam)
+    page = client.get(f"/cards/{card.pk}/").content.decode()
+    assert "Save the complaint" not in page
+    client.post(f"/cards/{card.pk}/complaint/", {"reason": "other", "returned": ""})
+    card.complaint.refresh_from_db()
+    assert card.complaint.reason == "damaged"  # a finished complaint keeps its data
