@@ -20,6 +20,11 @@ Registering a name again replaces it (ready() may run twice in tests).
 A section registered `stored=True` is also kept with the week's snapshot under its name
 (`money.dso`), as rows the metric catalogue's entries can read; its compute then takes `now=`
 (the snapshot's instant).
+
+`cards(process, week, figure, key) -> {"label", "key_label", "ids"} | None` (optional): the
+cards behind one of the section's numbers, so that its links open the dashboard's cards page
+(`/dashboards/weekly/cards/?metric=<name>.<figure>&key=...`) as the flow figures' do; None: no
+such figure.
 """
 
 from collections.abc import Callable
@@ -32,13 +37,26 @@ class WeeklySection:
     render: Callable[..., str]
     compute: Callable[..., dict | None] | None = None
     stored: bool = False
+    cards: Callable[..., dict | None] | None = None
 
 
 SECTIONS: dict[str, WeeklySection] = {}
 
 
-def weekly_section_register(*, name: str, render, compute=None, stored: bool = False) -> None:
-    SECTIONS[name] = WeeklySection(name, render, compute, stored)
+def weekly_section_register(
+    *, name: str, render, compute=None, stored: bool = False, cards=None
+) -> None:
+    SECTIONS[name] = WeeklySection(name, render, compute, stored, cards)
+
+
+def weekly_section_cards(process, week: str, metric: str, key: str | None) -> dict | None:
+    """The cards behind a section's number named `<section>.<figure>`, or None when no
+    section answers for that name."""
+    name, _, figure = metric.partition(".")
+    section = SECTIONS.get(name)
+    if section is None or section.cards is None or not figure:
+        return None
+    return section.cards(process, week, figure, key)
 
 
 def weekly_sections_stored(process, week: str, now) -> dict[str, dict]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "stock",
     "finance",
     "sales",
+    "service",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "StockMovementKindEnum": "stock.api.serializers.MovableKind",
         "EventKindEnum": "processes.models.EventKind",
         "RoleKindEnum": "roles.models.RoleKind",
+        "ComplaintReasonEnum": "service.definitions.Reason",
     },
     # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
     "POSTPROCESSING_HOOKS": [

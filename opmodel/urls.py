@@ -12,6 +12,7 @@ urlpatterns = [
     # Before processes: stock extends the card's item endpoints (issue 23, point 8).
     path("api/", include("stock.api.urls")),
     path("api/", include("finance.api.urls")),
+    path("api/", include("service.api.urls")),
     path("api/", include("processes.api.urls")),
     path("api/", include("goals.api.urls")),
     path("api/", include("reviews.api.urls")),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("stock.urls")),
     path("", include("finance.urls")),
     path("", include("sales.urls")),
+    path("", include("service.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -12,6 +12,8 @@ An app registers once, in its AppConfig.ready(), with what it adds; each part is
   whole board page at once (one query per page, never one per tile).
 - `sle_days(process) -> days | None`: the process's service level expectation; the board flags
   the open cards shown that started longer ago (the first app that answers one gives it).
+- `board_actions(process) -> [(label, url)]`: buttons beside the board's "New card" for a user
+  who may create cards in the process (customer service's "New complaint"); no query.
 
 Registering a name again replaces the parts it gives and keeps the others (ready() may run twice
 in tests; an app may also register its parts in separate calls).
@@ -25,6 +27,7 @@ from django.utils.safestring import SafeString
 Panel = Callable[..., SafeString]
 TileMarks = Callable[[list[int]], dict[int, str]]
 SLEDays = Callable[..., float | None]
+BoardActions = Callable[..., list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class CardExtension:
     panel: Panel | None = None
     tile_marks: TileMarks | None = None
     sle_days: SLEDays | None = None
+    board_actions: BoardActions | None = None
 
 
 EXTENSIONS: dict[str, CardExtension] = {}
@@ -44,8 +48,14 @@ def card_extension_register(
     panel: Panel | None = None,
     tile_marks: TileMarks | None = None,
     sle_days: SLEDays | None = None,
+    board_actions: BoardActions | None = None,
 ) -> None:
-    given = {"panel": panel, "tile_marks": tile_marks, "sle_days": sle_days}
+    given = {
+        "panel": panel,
+        "tile_marks": tile_marks,
+        "sle_days": sle_days,
+        "board_actions": board_actions,
+    }
     held = EXTENSIONS.get(name, CardExtension(name))
     EXTENSIONS[name] = replace(held, **{k: v for k, v in given.items() if v is not None})
 
@@ -71,3 +81,13 @@ def sle_days_of(process) -> float | None:
         if extension.sle_days and (days := extension.sle_days(process)) is not None:
             return days
     return None
+
+
+def board_actions_of(process) -> list[tuple[str, str]]:
+    """(label, url) of the buttons the apps above add to the process's board."""
+    return [
+        action
+        for extension in EXTENSIONS.values()
+        if extension.board_actions
+        for action in extension.board_actions(process)
+    ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from metrics import dashboards, selectors
 from metrics.flow import DEFINITIONS, cards_behind
 from metrics.promises.figures import promise_cards
-from metrics.sections import weekly_sections_html
+from metrics.sections import weekly_section_cards, weekly_sections_html
 from metrics.selectors.health import OK, health_report
 from opmodel.errors import InvalidInput
 from opmodel.formatting import duration_text, moment_text
@@ -308,8 +308,13 @@ def weekly_cards(request):
     choice = dashboards.week_choice(user=request.user, params=request.GET)
     metric = request.GET.get("metric", "").strip()
     key = request.GET.get("key", "").strip() or None
-    ids, page = [], None
-    if choice.process is not None and not choice.errors and metric in PROMISE_MEMBERS:
+    ids, page, section = [], None, None
+    if choice.process is not None and not choice.errors and "." in metric:
+        # A number of a section an app above adds (metrics/sections.py): its cards are its own.
+        section = weekly_section_cards(choice.process, choice.week, metric, key)
+    if section is not None:
+        ids = section["ids"]
+    elif choice.process is not None and not choice.errors and metric in PROMISE_MEMBERS:
         ids = promise_cards(process=choice.process, week=choice.week)[PROMISE_MEMBERS[metric]]
     elif choice.process is not None and not choice.errors:
         try:
@@ -329,11 +334,16 @@ def weekly_cards(request):
     context = {
         "choice": choice,
         "metric": metric,
-        "metric_label": PROMISE_LABELS.get(metric) or dashboards.METRIC_LABELS.get(metric, metric),
+        "metric_label": (section or {}).get("label")
+        or PROMISE_LABELS.get(metric)
+        or dashboards.METRIC_LABELS.get(metric, metric),
         "unit_note": dashboards.METRIC_UNITS.get(metric, ""),
         "key": key,
         # The key in words: a status or channel by its name, else as given (a reason, a client).
-        "key_label": names.get(key) or dict(Channel.choices).get(key) or key,
+        "key_label": (section or {}).get("key_label")
+        or names.get(key)
+        or dict(Channel.choices).get(key)
+        or key,
         "page": page,
         "cards": cards,
         "total": len(ids),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from processes import selectors
 from processes.definition import process_definition, process_zone_name
 from processes.models import Status
-from processes.panels import sle_days_of, tile_marks
+from processes.panels import board_actions_of, sle_days_of, tile_marks
 from processes.permissions import may_edit_cards
 from processes.promises import promises_for
 from processes.selectors import work_lists
@@ -97,6 +97,7 @@ def board(request):
         "blocked_count": sum(c.blocked_count for c in open_columns),
         "unassigned_count": sum(c.unassigned_count for c in open_columns),
         "may_create": editor,
+        "board_actions": board_actions_of(process) if editor else [],
         "moves": _moves(process) if editor else {},
         "finished_days": FINISHED_DAYS,
         "sle_days": sle_days,

@@ -60,6 +60,7 @@ def demo(db):
         "card": RequestCard.objects.filter(status="priced").order_by("pk").first()
         or RequestCard.objects.order_by("pk").first(),
         "closed_review": Review.objects.filter(closed_at__isnull=False).order_by("-pk").first(),
+        "complaint": RequestCard.objects.filter(process__slug="customer-service").first(),
     }
 
 
@@ -108,6 +109,9 @@ def test_every_main_page_passes_the_current_axe(browser, live_server, demo, widt
             ("my requests", "/approvals/?show=mine"),
             ("model health", "/model-health/"),
             ("closed review", f"/reviews/{demo['closed_review'].pk}/"),
+            # Customer service (issue 26): the owner holds an approver's role there too.
+            ("new complaint", "/complaints/new/"),
+            ("complaint", f"/cards/{demo['complaint'].pk}/"),
         ]:
             page.goto(url)
             problems[name] = violations(page)

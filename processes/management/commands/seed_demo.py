@@ -160,6 +160,7 @@ class Command(BaseCommand):
             "payment; takes shipped cards from the Finance queue), warehouse (ships from the "
             "Warehouse queue)."
         )
+        call_command("seed_demo_service", stdout=self.stdout)  # customer service (issue 26)
 
     def _one_pending_exception(self, process, users) -> None:
         """The approvals inbox always has something to show: the draws leave recent requests

@@ -35,6 +35,30 @@ WEEKLY_DECISIONS = [
 ]
 
 
+# Customer service's rhythm (issue 26; the process comes from service's migration 0002): the
+# complaints at risk each morning, the quality figures on Thursdays, the rules on the first
+# Wednesday of the month with the approvers. (level, local time, weekday, nth, facilitator)
+SERVICE_RHYTHM = [
+    ("daily", time(9, 15), None, None, RoleKind.ACCOUNTABLE),
+    ("weekly", time(11), 4, None, RoleKind.ACCOUNTABLE),
+    ("monthly", time(11), 3, 1, RoleKind.APPROVER),
+]
+
+
+def service_rhythm() -> None:
+    """Customer service's rhythm, kept as written (safe to repeat); nothing without it."""
+    process = Process.objects.filter(slug="customer-service").first()
+    if process is None:
+        return
+    for level, at, weekday, nth, facilitator in SERVICE_RHYTHM:
+        Rhythm.objects.update_or_create(
+            process=process,
+            level=level,
+            defaults={"time_of_day": at, "weekday": weekday, "nth": nth,
+                      "facilitator_kind": facilitator},
+        )  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Create the demo rhythm, reviews and decisions (safe to repeat)."
 
@@ -51,6 +75,7 @@ class Command(BaseCommand):
             self.manager, self.ops, self.owner = users["manager"], users["ops"], users["owner"]
         except (Process.DoesNotExist, KeyError) as exc:
             raise CommandError("Run seed_demo first: no order to cash or no demo users.") from exc
+        service_rhythm()  # customer service's own rhythm (issue 26), whatever the reviews
         if Review.objects.filter(process=process).exists():
             self.stdout.write("Demo reviews exist already: nothing added.")
             return

@@ -1,0 +1,3 @@
+from service.models.complaints import Complaint
+
+__all__ = ["Complaint"]

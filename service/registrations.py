@@ -1,0 +1,31 @@
+"""Where customer service takes part in the apps below it (called once from
+ServiceConfig.ready)."""
+
+
+def service_register() -> None:
+    from metrics.sections import weekly_section_register
+    from processes.conditions import condition_register
+    from processes.panels import card_extension_register
+    from service import conditions as c
+    from service.selectors.figures import (
+        quality_cards,
+        quality_weekly_figures,
+        quality_weekly_html,
+    )
+    from service.views.complaints import card_complaint_panel, service_board_actions
+
+    condition_register(
+        name="complaint_has_return",
+        label="The complaint says what is returned",
+        check=c.complaint_has_return,
+    )
+    card_extension_register(
+        name="service", panel=card_complaint_panel, board_actions=service_board_actions
+    )
+    weekly_section_register(
+        name="quality",
+        compute=quality_weekly_figures,
+        render=quality_weekly_html,
+        stored=True,
+        cards=quality_cards,
+    )
