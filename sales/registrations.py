@@ -2,6 +2,9 @@
 
 
 def sales_register() -> None:
+    from pathlib import Path
+
+    from processes.process_templates import document_file, process_template_register
     from metrics.agenda import agenda_list_register
     from metrics.sections import weekly_section_register
     from processes.conditions import condition_register
@@ -34,4 +37,11 @@ def sales_register() -> None:
         title="Reactivations: clients past their usual interval between orders",
         items=reactivation_agenda_items,
         empty="No reactivation is open.",
+    )
+    process_template_register(
+        "reactivation",
+        "Reactivation",
+        "Repeat sales: a client quiet for longer than its segment's usual interval is contacted "
+        "by its account manager until it orders again or says no.",
+        document_file(Path(__file__).parent / "process_documents" / "reactivation.json"),
     )

@@ -3,6 +3,9 @@ ServiceConfig.ready)."""
 
 
 def service_register() -> None:
+    from pathlib import Path
+
+    from processes.process_templates import document_file, process_template_register
     from metrics.sections import weekly_section_register
     from processes.conditions import condition_register
     from processes.panels import card_extension_register
@@ -28,4 +31,11 @@ def service_register() -> None:
         render=quality_weekly_html,
         stored=True,
         cards=quality_cards,
+    )
+    process_template_register(
+        "customer-service",
+        "Customer service",
+        "Complaints and returns: each appeal of a client a card linked to its client and to the "
+        "order it is about, with its reason, SLAs and block reasons.",
+        document_file(Path(__file__).parent / "process_documents" / "customer_service.json"),
     )

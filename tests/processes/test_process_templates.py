@@ -17,17 +17,25 @@ from tests.processes.test_api import api_as
 
 @pytest.fixture
 def installed(o2c):
-    """Order to cash and purchasing as the migrations leave them (a transactional test before
-    may have flushed them: the o2c fixture and stock's migration install them again)."""
+    """The shipped templates' processes as the migrations leave them (a transactional test
+    before may have flushed them: the o2c fixture and the apps' migrations install them
+    again)."""
     importlib.import_module("stock.migrations.0002_purchasing_and_order_to_cash").install(
         django_apps, None
     )
+    _install_again("service.migrations.0002_customer_service_process")
+    _install_again("sales.migrations.0002_reactivation_process")
     return {p.slug: p for p in Process.objects.filter(slug__in=PROCESS_TEMPLATES)}
 
 
+def _install_again(migration: str) -> None:
+    importlib.import_module(migration).install(django_apps, None)
+
+
 def test_each_shipped_template_equals_the_export_of_the_installed_process(installed, bob):
-    assert set(PROCESS_TEMPLATES) >= {"order-to-cash", "purchasing"}
-    for slug in ("order-to-cash", "purchasing"):
+    shipped = ("order-to-cash", "purchasing", "customer-service", "reactivation")
+    assert set(PROCESS_TEMPLATES) >= set(shipped)
+    for slug in shipped:
         document = PROCESS_TEMPLATES[slug].document()
         assert document_problems(document) == []
         assert document == process_document(installed[slug]), slug
