@@ -4,11 +4,11 @@
 def sales_register() -> None:
     from pathlib import Path
 
-    from processes.process_templates import document_file, process_template_register
     from metrics.agenda import agenda_list_register
     from metrics.sections import weekly_section_register
     from processes.conditions import condition_register
     from processes.effects import effect_register
+    from processes.process_templates import document_file, process_template_register
     from sales import conditions as c
     from sales.selectors.agenda import reactivation_agenda_items
     from sales.selectors.figures import repeat_sales_figures, repeat_sales_html

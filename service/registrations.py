@@ -5,10 +5,10 @@ ServiceConfig.ready)."""
 def service_register() -> None:
     from pathlib import Path
 
-    from processes.process_templates import document_file, process_template_register
     from metrics.sections import weekly_section_register
     from processes.conditions import condition_register
     from processes.panels import card_extension_register
+    from processes.process_templates import document_file, process_template_register
     from service import conditions as c
     from service.selectors.figures import (
         quality_cards,
