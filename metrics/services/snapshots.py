@@ -16,7 +16,7 @@ from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
 # Dicts in the figures whose keys are a dimension (a channel, a status), not a metric name.
-_DIMENSION_KEYS = {"by_channel", "by_status", "aging_wip", "time_in_status"}
+_DIMENSION_KEYS = {"by_channel", "by_status", "aging_wip", "time_in_status", "by_reason"}
 
 
 def _figure_rows(figures: dict) -> dict[tuple[str, str], float | None]:

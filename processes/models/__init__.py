@@ -11,10 +11,12 @@
 """
 
 from processes.models.approvals import (
+    AD_HOC_FAMILY,
     CURRENT_STATUSES,
     RULE_FIELDS,
     ApprovalRequest,
     ApprovalStatus,
+    ExceptionReason,
     ExceptionRule,
     Operator,
 )
@@ -43,6 +45,7 @@ from processes.models.saved_views import SavedView, SavedViewPage
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 
 __all__ = [
+    "AD_HOC_FAMILY",
     "CURRENT_STATUSES",
     "EDITABLE_CARD_FIELDS",
     "RULE_FIELDS",
@@ -56,6 +59,7 @@ __all__ = [
     "Document",
     "Event",
     "EventKind",
+    "ExceptionReason",
     "ExceptionRule",
     "Holiday",
     "LineItem",

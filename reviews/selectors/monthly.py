@@ -19,6 +19,7 @@ from reviews.definitions import EFFECT_WEEKS, Changes, DecisionState, Effect, ef
 from reviews.models import Decision
 from reviews.selectors.agendas import figure_rows, goal_items, item, open_cards, section
 from reviews.selectors.effect import effects
+from reviews.selectors.exceptions import ad_hoc_exception_items
 from roles.models import ProcessRole, RoleKind
 
 RULE_DAYS = 28  # rules' costs are counted over the last four weeks
@@ -173,6 +174,11 @@ def monthly(process, *, now: datetime, today: date) -> list[dict]:
             "exception_rules",
             "Exception rules: volume, approval rate, waiting time",
             exception_items(process, now=now),
+        ),
+        section(
+            "ad_hoc_exceptions",
+            "Exceptions no rule foresees, by reason: a frequent one can become a rule",
+            ad_hoc_exception_items(process, now=now, days=RULE_DAYS),
         ),
         section("role_grants", "Role grants and load per person", grant_items(process)),
         section("goals", "Goals' states", goal_items(process, today)),

@@ -37,6 +37,7 @@ from processes.services import (
     card_unblock,
     card_update,
 )
+from processes.management.demo_exceptions import seed_demo_exceptions
 from processes.services.approvals import approval_decide
 from processes.services.handoffs import card_take
 from roles.models import ProcessRole, RoleKind
@@ -150,6 +151,7 @@ class Command(BaseCommand):
                     if (i + 1) % 50 == 0:
                         self.stdout.write(f"  {i + 1}/{cards} cards")
                 self._one_pending_exception(process, users)
+                seed_demo_exceptions(process=process, asker=users["ops"], owner=users["owner"])
             self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
         self.stdout.write(
             "Demo logins (password from OPMODEL_DEMO_PASSWORD, here "
@@ -318,7 +320,7 @@ class Command(BaseCommand):
         leaves a recent one pending before the move it guards (the card waits there, and the
         approvals inbox has something to show)."""
         pending = ApprovalRequest.objects.filter(
-            card=card, status=ApprovalStatus.PENDING
+            card=card, status=ApprovalStatus.PENDING, rule__isnull=False
         ).select_related("rule", "card", "rule__guards")
         for request in pending:
             recent = at > timezone.now() - timedelta(days=2)
