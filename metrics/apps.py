@@ -8,8 +8,8 @@ class MetricsConfig(AppConfig):
     def ready(self):
         from metrics.exceptions.figures import exception_weekly_figures, exception_weekly_html
         from metrics.headlines import process_headlines
-        from metrics.sections import weekly_section_register
         from metrics.promises.expected import typical_expected
+        from metrics.sections import weekly_section_register
         from processes.promises import promise_estimator_register
         from processes.summaries import register_process_summary
 

@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 
 from processes.models import (
-    ExceptionReason,
     EDITABLE_CARD_FIELDS,
     Channel,
     Client,
+    ExceptionReason,
     PaymentTerms,
     Priority,
     Process,

@@ -35,9 +35,7 @@ urlpatterns = [
         name="card-transition",
     ),
     path("cards/<int:card_id>/comments/", card.card_comment, name="card-comment"),
-    path(
-        "cards/<int:card_id>/exceptions/", card_exceptions.card_exception, name="card-exception"
-    ),
+    path("cards/<int:card_id>/exceptions/", card_exceptions.card_exception, name="card-exception"),
     path("cards/<int:card_id>/assign/", triage.card_assign, name="card-assign"),
     path("cards/<int:card_id>/take/", triage.card_take_view, name="card-take"),
     path("cards/<int:card_id>/block/", card.card_block, name="card-block"),

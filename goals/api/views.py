@@ -11,12 +11,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from goals.services.tree import goal_parent_of
 from goals import selectors, services
 from goals.api import serializers as s
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
 from goals.selectors.chance import key_result_chance, new_seed
+from goals.services.tree import goal_parent_of
 from metrics.catalogue import catalogue_data
 from opmodel.api import VisibleViewSet
 from opmodel.errors import InvalidInput

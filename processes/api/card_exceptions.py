@@ -49,4 +49,5 @@ class CardExceptions:
         data = ExceptionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         asked = exception_ask(actor=request.user, card=card, now=self.now, **data.validated_data)
-        return Response(s.ApprovalSerializer(asked).data, status=status.HTTP_201_CREATED)
+        data = s.ApprovalSerializer(asked, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -40,9 +40,7 @@ def seed_demo_exceptions(*, process, asker, owner) -> int:
     for card, (days, reason, ask, why, approved) in zip(cards, ASKS, strict=False):
         at = max(now - timedelta(days=days, hours=3), card.created_at + timedelta(minutes=5))
         at = min(at, now - timedelta(minutes=30))
-        request = exception_ask(
-            actor=asker, card=card, ask=ask, why=why, reason=reason, now=at
-        )
+        request = exception_ask(actor=asker, card=card, ask=ask, why=why, reason=reason, now=at)
         made += 1
         if approved is not None:
             approval_decide(

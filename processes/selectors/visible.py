@@ -24,8 +24,8 @@ from processes.models import (
     StatusOutcome,
     Transition,
 )
-from roles.models import ProcessRole, RoleKind
 from processes.models.approvals import AD_HOC_AUTHORITY
+from roles.models import ProcessRole, RoleKind
 from roles.permissions import restrict_to_roles_read, restrict_to_visible, role_map
 from roles.selectors import people_holding
 

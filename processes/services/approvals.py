@@ -164,7 +164,8 @@ def approval_requests_withdraw(*, card: RequestCard, actor, now: datetime, why: 
     ).update(status=ApprovalStatus.WITHDRAWN, closed_at=now)
     notifications_acted(keys=_asking_keys(open_requests), now=now)
     Event.objects.bulk_create(
-        approval_event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why) for r in open_requests
+        approval_event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why)
+        for r in open_requests
     )
     return len(open_requests)
 
@@ -189,9 +190,7 @@ def approval_unmet(
             .exclude(family=AD_HOC_FAMILY)
             .select_related("rule", "decided_by")
         )
-    current = {
-        r.family: r for r in requests if r.status in CURRENT_STATUSES and not r.is_ad_hoc
-    }
+    current = {r.family: r for r in requests if r.status in CURRENT_STATUSES and not r.is_ad_hoc}
     unmet = []
     for rule in sorted(needed, key=lambda r: (r.family, r.level)):
         request = current.get(rule.family)
@@ -324,9 +323,7 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
 
 def approval_deciders_notify(*, card: RequestCard, requests: list[ApprovalRequest], now) -> None:
     """Tell whoever may decide each new request, except its requester."""
-    holders = role_holders(
-        process_ids={card.process_id}, kinds={r.approver_kind for r in requests}
-    )
+    holders = role_holders(process_ids={card.process_id}, kinds={r.approver_kind for r in requests})
     messages = []
     for request in requests:
         ids = holders.users(card.process_id, request.approver_kind, request.authority)

@@ -79,8 +79,7 @@ def test_no_cycles_and_the_400_names_the_field(tree, bob):
         )
     assert refused.value.errors == {
         "parent": [
-            "“Pick faster” already serves this goal: a goal cannot serve one of its own "
-            "sub-goals."
+            "“Pick faster” already serves this goal: a goal cannot serve one of its own sub-goals."
         ]
     }
     client = api(bob)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from notifications.services import emails_withheld
 from processes.definition import process_zone_name
 from processes.errors import TransitionRefused
+from processes.management.demo_exceptions import seed_demo_exceptions
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -37,7 +38,6 @@ from processes.services import (
     card_unblock,
     card_update,
 )
-from processes.management.demo_exceptions import seed_demo_exceptions
 from processes.services.approvals import approval_decide
 from processes.services.handoffs import card_take
 from roles.models import ProcessRole, RoleKind
