@@ -73,7 +73,8 @@ class Tree:
         return n
 
 
-def goal_tree() -> Tree:
+def goal_tree(*, key_results: bool = True) -> Tree:
+    """The whole tree; without `key_results`, one query (no states to roll up)."""
     goals = Goal.objects.annotate(n_processes=Count("processes")).values_list(
         "pk", "parent_id", "state", "n_processes", "title"
     )
@@ -84,6 +85,8 @@ def goal_tree() -> Tree:
     for pk, parent in tree.parent.items():
         if parent is not None:
             tree.children.setdefault(parent, []).append(pk)
+    if not key_results:
+        return tree
     latest = KeyResultWeek.objects.filter(key_result=OuterRef("pk"), complete=True).order_by(
         "-week_start"
     )
