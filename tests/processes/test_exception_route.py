@@ -102,6 +102,7 @@ def test_the_owner_level_inbox_lists_it_and_the_manager_inbox_does_not(asked, os
         client.force_login(oscar)
         page = client.get("/approvals/").content.decode()
         assert "Ship before the payment arrives" in page
+        assert "Payment terms: The client&#x27;s payment run is on Tuesday" in page
         client.force_login(mike)
         assert "Ship before the payment arrives" not in client.get("/approvals/").content.decode()
 
