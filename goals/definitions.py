@@ -9,7 +9,7 @@ from django.db import models
 
 from opmodel.weeks import iso_week
 
-MAX_ACTIVE_GOALS = 5  # "3-5 management goals": a sixth active on any day is refused
+MAX_ACTIVE_GOALS = 5  # "3-5 management goals": a sixth company goal active on a day is refused
 AT_RISK_POINTS_BEHIND = 15
 OFF_TRACK_POINTS_BEHIND = 30
 BASELINE_WEEKS = 4
@@ -107,7 +107,23 @@ DEFINITIONS = [
         "today. Seeded, so it can be replayed; no answer below 10 working days of history or "
         "without a finish. Other key results (intake, WIP, times, shares) are not forecast.",
     ),
-    ("Goal state", "Its worst key result's state in the latest complete week."),
+    (
+        "Goal state",
+        "The worst of its key results' states in the latest complete week and of its "
+        "sub-goals' states (active or done ones), worst first: off track and broken, then at "
+        "risk, no data, on track and holding, achieved.",
+    ),
+    (
+        "Company goal",
+        "A top-level goal (it serves no other) with sub-goals or no process of its own; its "
+        f"sub-goals are process goals. At most {MAX_ACTIVE_GOALS} company goals are active on "
+        "any day; sub-goals do not count.",
+    ),
+    (
+        "Process goal",
+        "Any other goal tied to a process. It serves a company goal when going up the goals it "
+        "serves ends at an active goal; model health lists the ones that do not.",
+    ),
     (
         "Check-ins",
         f"The goal's owner checks in on each key result at the goal's cadence (daily 1 day, "

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from goals.definitions import Cadence, GoalState, KeyResultKind
+from goals.models import Goal
 from metrics.catalogue import METRICS, target_from_entry
 from processes.models import Channel, Status
 
@@ -33,10 +34,18 @@ class GoalForm(forms.Form):
         choices=[("", "None yet"), *Cadence.choices], required=False, label="Review cadence"
     )
     state = forms.ChoiceField(choices=GoalState.choices, initial=GoalState.ACTIVE)
+    parent = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="None: a company goal",
+        label="Serves",
+        help_text="The goal this one serves (a process goal serves a company goal).",
+    )
 
-    def __init__(self, *args, processes, **kwargs):
+    def __init__(self, *args, processes, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["processes"].queryset = processes
+        self.fields["parent"].queryset = parents if parents is not None else Goal.objects.none()
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(is_active=True)

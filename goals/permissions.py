@@ -1,7 +1,8 @@
 """Who may see and change goals, asked of roles.permissions' one role map.
 
 See: a goal of a process where the user holds any role (a goal with several processes: any of
-them), or one they own or made; staff see all. Create and edit: the accountable role of the
+them), a goal such a goal serves (its parent or the parent's parent), or one they own or made;
+staff see all. Create and edit: the accountable role of the
 processes concerned, and staff. The owner holds a role in one of the goal's processes. Check in:
 the goal's owner alone, while they hold such a role.
 """
@@ -21,7 +22,12 @@ def goals_visible_filter(user) -> Q:
         "process_id"
     )
     links = Goal.processes.through.objects.filter(goal_id=OuterRef("pk"), process_id__in=held)
-    return Q(Exists(links)) | Q(owner=user) | Q(created_by=user)
+    # A goal one of these serves, up to two levels above (goals/selectors/tree.py): the tree
+    # reads from the company goal down to the process goals.
+    served = Goal.processes.through.objects.filter(process_id__in=held).filter(
+        Q(goal__parent_id=OuterRef("pk")) | Q(goal__parent__parent_id=OuterRef("pk"))
+    )
+    return Q(Exists(links)) | Q(Exists(served)) | Q(owner=user) | Q(created_by=user)
 
 
 def restrict_goals(queryset: QuerySet, user) -> QuerySet:

@@ -321,7 +321,7 @@ class ExceptionRuleAdmin(VersionedAdmin, admin.ModelAdmin):
 class ApprovalRequestAdmin(admin.ModelAdmin):
     """Read-only: requests are made by card changes and decided in the inbox or the API."""
 
-    list_display = ["id", "card", "rule", "value", "status", "requested_by", "decided_by"]
+    list_display = ["id", "card", "rule", "value", "ask", "status", "requested_by", "decided_by"]
     list_filter = ["status", "family"]
 
     def has_change_permission(self, request, obj=None):

@@ -10,6 +10,7 @@ from processes.models import (
     EDITABLE_CARD_FIELDS,
     Channel,
     Client,
+    ExceptionReason,
     PaymentTerms,
     Priority,
     Process,
@@ -142,6 +143,24 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ExceptionForm(forms.Form):
+    """An exception no rule foresees (processes/services/exceptions.py)."""
+
+    ask = forms.CharField(
+        label="What is asked",
+        max_length=200,
+        help_text="e.g. Ship before the payment arrives.",
+    )
+    reason = forms.ChoiceField(
+        label="About", choices=ExceptionReason.choices, initial=ExceptionReason.OTHER
+    )
+    why = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "exception_%s")
         super().__init__(*args, **kwargs)
 
 

@@ -67,11 +67,27 @@ class GoalOutSerializer(serializers.Serializer):
     starts_on = serializers.DateField(source="goal.starts_on")
     ends_on = serializers.DateField(source="goal.ends_on")
     state = serializers.CharField(source="goal.state", help_text=STATE_HELP)
-    health = serializers.CharField(allow_null=True, help_text="The worst key result's state.")
+    health = serializers.CharField(
+        allow_null=True, help_text="The worst of its key results' and its sub-goals' states."
+    )
+    parent = serializers.SerializerMethodField(
+        help_text="The goal it serves (one the user may see); null: none."
+    )
+    children = serializers.SerializerMethodField(help_text="Its sub-goals the user may see.")
+    company = serializers.BooleanField(
+        source="is_company",
+        help_text="A company goal: top-level, with sub-goals or no process of its own.",
+    )
     cadence = serializers.CharField(source="goal.cadence")
     processes = serializers.SerializerMethodField()
     slogan = serializers.ListField(child=serializers.CharField())
     key_results = KeyResultOutSerializer(many=True)
+
+    def get_parent(self, view) -> int | None:
+        return view.parent[0] if view.parent else None
+
+    def get_children(self, view) -> list[int]:
+        return [pk for pk, _ in view.children]
 
     def get_owner_username(self, view) -> str | None:
         return view.goal.owner.get_username() if view.goal.owner else None
@@ -98,6 +114,13 @@ class GoalInputSerializer(serializers.Serializer):
     )
     processes = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     state = StrictCharField(required=False, help_text=STATE_HELP)
+    parent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The id of the goal it serves; null: none (a company goal). No cycles.",
+    )
 
 
 class KeyResultInputSerializer(serializers.Serializer):

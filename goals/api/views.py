@@ -16,6 +16,7 @@ from goals.api import serializers as s
 from goals.models import Goal, KeyResult
 from goals.permissions import restrict_goals
 from goals.selectors.chance import key_result_chance, new_seed
+from goals.services.tree import goal_parent_of
 from metrics.catalogue import catalogue_data
 from opmodel.api import VisibleViewSet
 from opmodel.errors import InvalidInput
@@ -81,6 +82,7 @@ class GoalViewSet(VisibleViewSet):
     def create(self, request):
         fields = self.body(s.GoalInputSerializer)
         fields["processes"] = _processes(request.user, fields.get("processes", []))
+        fields["parent"] = goal_parent_of(actor=request.user, parent_id=fields.get("parent"))
         goal = services.goal_create(actor=request.user, now=timezone.now(), **fields)
         return Response(s.GoalOutSerializer(_goal_view(request, goal.pk)).data, status=201)
 
@@ -98,6 +100,8 @@ class GoalViewSet(VisibleViewSet):
         for name in ("why", "cadence"):
             if name not in request.data:
                 changes.pop(name, None)  # the serializer's defaults are not changes
+        if "parent" in changes:
+            changes["parent"] = goal_parent_of(actor=request.user, parent_id=changes["parent"])
         services.goal_update(actor=request.user, goal=goal, changes=changes, now=timezone.now())
         return Response(s.GoalOutSerializer(_goal_view(request, goal.pk)).data)
 

@@ -22,6 +22,14 @@ class Goal(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     processes = models.ManyToManyField("processes.Process", blank=True, related_name="goals")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The goal this one serves; blank: a company goal (goals/selectors/tree.py).",
+    )
     cadence = models.CharField(
         max_length=10, choices=Cadence.choices, blank=True, help_text="The review that looks at it."
     )

@@ -14,6 +14,7 @@ from goals.charts import IN_PROGRESS, key_result_chart
 from goals.definitions import GoalState, KRState, worst
 from goals.models import CheckIn, Goal, KeyResult, KeyResultWeek
 from goals.permissions import may_check_in, may_edit_goal, restrict_goals
+from goals.selectors.tree import goal_tree
 from goals.services.reminders import WorkingTimes, check_in_due
 from metrics.catalogue import METRICS
 from metrics.charts import ChartPoint
@@ -146,10 +147,18 @@ class GoalView:
     slogan: list[str]
     may_edit: bool = False
     accountable: dict = field(default_factory=dict)  # process id -> [user]
+    # The goal tree (goals/selectors/tree.py): its state there, its parent and sub-goals.
+    tree_health: str | None = None
+    parent: tuple[int, str] | None = None  # (id, title)
+    children: list[tuple[int, str]] = field(default_factory=list)
+    is_company: bool = False
+    depth: int = 0
 
     @property
     def health(self) -> str | None:
-        return worst(kr.state for kr in self.key_results)
+        """The worst of its key results' and its sub-goals' states (the tree's)."""
+        own = worst(kr.state for kr in self.key_results)
+        return worst([own, self.tree_health])
 
     @property
     def health_label(self) -> str:
@@ -160,14 +169,17 @@ class GoalView:
         return [kr for kr in self.key_results if kr.overdue]
 
 
-def slogan_gaps(*, goal: Goal, processes: list, key_results: list) -> list[str]:
-    """What a goal lacks to be more than a slogan (docs/design.md, "Vocabulary": Goal)."""
+def slogan_gaps(
+    *, goal: Goal, processes: list, key_results: list, sub_goals: bool = False
+) -> list[str]:
+    """What a goal lacks to be more than a slogan (docs/design.md, "Vocabulary": Goal). A goal
+    with sub-goals changes processes through them, and is measured by them too."""
     gaps = []
-    if not processes:
+    if not processes and not sub_goals:
         gaps.append("No process: which stream of work does it change?")
     if goal.owner_id is None:
         gaps.append("No owner: who answers for it?")
-    if not key_results:
+    if not key_results and not sub_goals:
         gaps.append("No key result backed by a metric: how will it be measured?")
     if not goal.cadence:
         gaps.append("No review cadence: which review looks at it?")
@@ -215,6 +227,9 @@ def goals_for(
     if process:
         goals = goals.filter(processes__slug=process)
     working_times = WorkingTimes()
+    tree = goal_tree()
+    # Parents and sub-goals are named only where the user may see them.
+    seen = set(restrict_goals(Goal.objects.all(), user).values_list("pk", flat=True))
     views = []
     for goal in goals.order_by("starts_on", "id"):
         processes = list(goal.processes.all())
@@ -224,13 +239,26 @@ def goals_for(
             kr.goal = goal
             kr.process = by_id.get(kr.process_id, kr.process)
             krs.append(_key_result_view(kr, goal, user, working_times, now, check_ins))
+        children = [c for c in tree.children.get(goal.pk, []) if c in seen]
+        parent = tree.parent.get(goal.pk)
+        parent = parent if parent in seen else None
         views.append(
             GoalView(
                 goal=goal,
                 processes=processes,
                 key_results=krs,
-                slogan=slogan_gaps(goal=goal, processes=processes, key_results=krs),
+                slogan=slogan_gaps(
+                    goal=goal,
+                    processes=processes,
+                    key_results=krs,
+                    sub_goals=bool(tree.children.get(goal.pk)),
+                ),
                 may_edit=may_edit_goal(user, goal, set(by_id)),
+                tree_health=tree.health(goal.pk),
+                parent=(parent, tree.title[parent]) if parent is not None else None,
+                children=[(c, tree.title[c]) for c in children],
+                is_company=tree.is_company(goal.pk),
+                depth=tree.depth(goal.pk),
             )
         )
     return views

@@ -30,12 +30,16 @@ from goals.permissions import (
     may_edit_goal,
 )
 from goals.services import history
+from goals.services.tree import goal_parent_check, goal_tree_lock
 from metrics.catalogue import METRICS, dimension_values
 from opmodel.errors import Forbidden, InvalidInput
+from roles.permissions import role_map
 
 logger = logging.getLogger(__name__)
 
-GOAL_FIELDS = {"title", "why", "owner", "starts_on", "ends_on", "cadence", "processes", "state"}
+GOAL_FIELDS = {
+    "title", "why", "owner", "starts_on", "ends_on", "cadence", "processes", "state", "parent"
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,20 +71,31 @@ def _check_goal(*, title, starts_on, ends_on, cadence, state) -> None:
 
 
 def _check_owner(*, owner, processes) -> None:
-    if owner is not None and not holds_a_role_in_any(owner, [p.pk for p in processes]):
+    """The owner holds a role in one of the goal's processes; a goal of no process (a company
+    goal, goals/selectors/tree.py) in any process."""
+    if owner is None:
+        return
+    process_ids = [p.pk for p in processes] or list(role_map(owner).process_ids())
+    if not holds_a_role_in_any(owner, process_ids):
         raise InvalidInput(
             {"owner": ["The owner must hold a role in one of the goal's processes."]}
         )
 
 
 def _check_active_limit(*, goal_id: int | None, starts_on: date, ends_on: date) -> None:
-    """Refuse a goal active on a day when MAX_ACTIVE_GOALS others already are."""
+    """Refuse a company goal (top-level) active on a day when MAX_ACTIVE_GOALS others already
+    are: the "3-5 management goals"; the sub-goals that serve them do not count."""
     if connection.vendor == "postgresql":
         # Two goals activated at once would each count the other's absence; one at a time.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('opmodel.goals.active'))")
     others = (
-        Goal.objects.filter(state=GoalState.ACTIVE, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        Goal.objects.filter(
+            state=GoalState.ACTIVE,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+            parent__isnull=True,
+        )
         .exclude(pk=goal_id)
         .values_list("starts_on", "ends_on")
     )
@@ -114,6 +129,7 @@ def goal_create(
     cadence: str = "",
     processes=(),
     state: str = GoalState.ACTIVE,
+    parent: Goal | None = None,
     now: datetime,
 ) -> Goal:
     processes = list(processes)
@@ -124,9 +140,11 @@ def goal_create(
     _check_goal(title=title, starts_on=starts_on, ends_on=ends_on, cadence=cadence, state=state)
     _check_owner(owner=owner, processes=processes)
     with transaction.atomic():
-        if state == GoalState.ACTIVE:
+        goal_parent_check(actor=actor, goal=None, parent=parent)
+        if state == GoalState.ACTIVE and parent is None:
             _check_active_limit(goal_id=None, starts_on=starts_on, ends_on=ends_on)
         goal = Goal.objects.create(
+            parent=parent,
             title=title.strip(),
             why=why,
             owner=owner,
@@ -174,11 +192,16 @@ def goal_update(*, actor, goal: Goal, changes: dict, now: datetime) -> Goal:
         )
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        parent = fields.get("parent", goal.parent)
+        if "parent" in fields:
+            goal_tree_lock()
+            goal_parent_check(actor=actor, goal=goal, parent=parent)
         period_changed = (merged["starts_on"], merged["ends_on"]) != (goal.starts_on, goal.ends_on)
+        becomes_top = parent is None and goal.parent_id is not None
         activates = merged["state"] == GoalState.ACTIVE and (
-            goal.state != GoalState.ACTIVE or period_changed
+            goal.state != GoalState.ACTIVE or period_changed or becomes_top
         )
-        if activates:
+        if activates and parent is None:
             _check_active_limit(
                 goal_id=goal.pk, starts_on=merged["starts_on"], ends_on=merged["ends_on"]
             )

@@ -15,6 +15,7 @@ from goals.forms import CheckInForm, GoalForm, KeyResultForm
 from goals.models import Goal, KeyResult
 from goals.permissions import may_create_goals, may_edit_goal, restrict_goals
 from goals.selectors.chance import key_result_chance
+from goals.selectors.tree import tree_order
 from metrics.forecasts import FORECAST_METRICS
 from opmodel.formatting import times_note
 from opmodel.forms import service_errors
@@ -36,6 +37,7 @@ def goal_list(request):
     now = timezone.now()
     today = timezone.localdate(now)
     views = selectors.goals_for(user=request.user, now=now)
+    views = tree_order(views)  # each goal under the goal it serves
     active = [
         v
         for v in views
@@ -83,6 +85,12 @@ def goal_detail(request, goal_id: int):
     return _goal_page(request, goal_id)
 
 
+def _parents(request):
+    """The goals a goal may serve: those the user sees, not dropped."""
+    goals = restrict_goals(Goal.objects.all(), request.user)
+    return goals.exclude(state=GoalState.DROPPED).order_by("title", "id")
+
+
 def _goal_form_page(request, form, goal=None, status=200):
     context = {"form": form, "goal": goal, "nav": "goals"}
     return render(request, "goals/goal_form.html", context, status=status)
@@ -93,14 +101,16 @@ def goal_create(request):
     if not may_create_goals(request.user):
         raise PermissionDenied("Only a process's accountable role (or staff) sets goals.")
     processes = processes_visible_to(request.user).order_by("name")
+    parents = _parents(request)
     if request.method != "POST":
         today = timezone.localdate()
         form = GoalForm(
             processes=processes,
+            parents=parents,
             initial={"owner": request.user.pk, "starts_on": today, "cadence": "weekly"},
         )
         return _goal_form_page(request, form)
-    form = GoalForm(request.POST, processes=processes)
+    form = GoalForm(request.POST, processes=processes, parents=parents)
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form) as call:
@@ -122,8 +132,10 @@ def goal_edit(request, goal_id: int):
         # The form is not shown to whoever may not save it (the save would be refused anyway).
         raise PermissionDenied("Only the accountable role of the goal's processes (or staff).")
     processes = processes_visible_to(request.user).order_by("name")
+    parents = _parents(request).exclude(pk=goal.pk)
     if request.method != "POST":
         initial = {
+            "parent": goal.parent_id,
             "title": goal.title,
             "why": goal.why,
             "owner": goal.owner_id,
@@ -133,8 +145,9 @@ def goal_edit(request, goal_id: int):
             "cadence": goal.cadence,
             "state": goal.state,
         }
-        return _goal_form_page(request, GoalForm(processes=processes, initial=initial), goal)
-    form = GoalForm(request.POST, processes=processes)
+        form = GoalForm(processes=processes, parents=parents, initial=initial)
+        return _goal_form_page(request, form, goal)
+    form = GoalForm(request.POST, processes=processes, parents=parents)
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form) as call:

@@ -16,7 +16,14 @@ from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
 # Dicts in the figures whose keys are a dimension (a channel, a status), not a metric name.
-_DIMENSION_KEYS = {"by_channel", "by_status", "by_segment", "aging_wip", "time_in_status"}
+_DIMENSION_KEYS = {
+    "by_channel",
+    "by_status",
+    "by_segment",
+    "by_reason",
+    "aging_wip",
+    "time_in_status",
+}
 
 
 def _figure_rows(figures: dict) -> dict[tuple[str, str], float | None]:

@@ -14,6 +14,7 @@ from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
 from processes.api.card_comments import CardComments
+from processes.api.card_exceptions import CardExceptions
 from processes.api.card_moves import CardMoves
 from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
@@ -55,6 +56,7 @@ class CardViewSet(
     RequestClock,
     CardMoves,
     CardComments,
+    CardExceptions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,

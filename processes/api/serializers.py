@@ -271,10 +271,14 @@ class ApprovalSerializer(serializers.ModelSerializer):
     deferred_days = serializers.IntegerField(
         source="card.deferred_days", read_only=True, allow_null=True
     )
-    rule = serializers.CharField(source="rule.name", read_only=True)
-    condition = serializers.CharField(source="rule.condition_text", read_only=True)
-    level = serializers.IntegerField(source="rule.level", read_only=True)
-    authority = serializers.CharField(source="rule.authority", read_only=True)
+    rule = serializers.CharField(
+        source="name", read_only=True, help_text="The rule's name, or the exception route's."
+    )
+    condition = serializers.CharField(
+        source="condition_text", read_only=True, help_text="Blank for an ad-hoc exception."
+    )
+    level = serializers.IntegerField(read_only=True, help_text="0 for an ad-hoc exception.")
+    authority = serializers.CharField(read_only=True)
     requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
     decided_by = serializers.SlugRelatedField(
         read_only=True, slug_field="username", allow_null=True
@@ -298,6 +302,9 @@ class ApprovalSerializer(serializers.ModelSerializer):
             "level",
             "authority",
             "value",
+            "ask",
+            "why",
+            "reason",
             "status",
             "requested_by",
             "requested_at",

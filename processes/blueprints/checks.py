@@ -21,7 +21,7 @@ from processes.conditions import CONDITIONS
 from processes.deadlines import DEADLINE_SOURCES
 from processes.effects import EFFECTS
 from processes.models import BusinessCalendar, Operator, Priority, StageAssignment, StatusOutcome
-from processes.models.approvals import RULE_FIELDS
+from processes.models.approvals import AD_HOC_FAMILY, RULE_FIELDS
 from roles.models import RoleKind
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -324,6 +324,10 @@ def document_problems(document) -> list[str]:
     seen = set()
     for where, row in rules.rows:
         family = rules.text(where, row, "family", max_length=50, slug=True)
+        if family == AD_HOC_FAMILY:
+            problems.append(
+                f"{where}: family {AD_HOC_FAMILY} is kept for exceptions no rule foresees."
+            )
         level = rules.number(where, row, "level", high=MAX_SMALL)
         if family is not None and level is not None:
             where = f"Exception rule {family} level {level}"

@@ -13,10 +13,12 @@
 """
 
 from processes.models.approvals import (
+    AD_HOC_FAMILY,
     CURRENT_STATUSES,
     RULE_FIELDS,
     ApprovalRequest,
     ApprovalStatus,
+    ExceptionReason,
     ExceptionRule,
     Operator,
 )
@@ -46,6 +48,7 @@ from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 from processes.models.versions import DefinitionVersion
 
 __all__ = [
+    "AD_HOC_FAMILY",
     "CURRENT_STATUSES",
     "EDITABLE_CARD_FIELDS",
     "RULE_FIELDS",
@@ -61,6 +64,7 @@ __all__ = [
     "Document",
     "Event",
     "EventKind",
+    "ExceptionReason",
     "ExceptionRule",
     "Holiday",
     "LineItem",

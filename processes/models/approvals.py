@@ -199,6 +199,8 @@ class ExceptionRule(models.Model):
                 errors["operator"] = f"{spec.label} is compared with == or != only."
             if self.threshold not in spec.choices:
                 errors["threshold"] = f"Choose one of: {', '.join(spec.choices)}."
+        if self.family == AD_HOC_FAMILY:
+            errors["family"] = f"{AD_HOC_FAMILY} is the family of exceptions no rule foresees."
         if self.guards_id and self.process_id and self.guards.process_id != self.process_id:
             errors["guards"] = "The transition belongs to another process."
         if errors:
@@ -216,6 +218,29 @@ class ApprovalStatus(models.TextChoices):
 # A card has at most one of these per family: the request that decides the guarded move.
 CURRENT_STATUSES = [ApprovalStatus.PENDING, ApprovalStatus.APPROVED, ApprovalStatus.REJECTED]
 
+# The exception route (README "Approvals (exceptions)"): an exception no rule foresees, asked by
+# hand from a card. Its requests have no rule and this family; the process's owner-level
+# approver decides (a grant of the approver role with the authority "owner", or a blank one),
+# within the decision SLA below, and they escalate as a rule's do. They guard no move: the
+# decision is the record. One may wait at a time per card.
+AD_HOC_FAMILY = "ad-hoc"
+AD_HOC_NAME = "Exception no rule foresees"
+AD_HOC_AUTHORITY = "owner"
+AD_HOC_DECISION_SLA_HOURS = 8
+
+
+class ExceptionReason(models.TextChoices):
+    """What an ad-hoc exception is about, beside its free-text why: the figures count them by
+    it, so that the monthly review sees which one is frequent enough to become a rule."""
+
+    PRICE = "price", "Price or discount"
+    PAYMENT = "payment", "Payment terms"
+    DELIVERY = "delivery", "Delivery date or way"
+    STOCK = "stock", "Stock or a substitute"
+    SCOPE = "scope", "What is ordered"
+    DOCUMENTS = "documents", "Documents or paperwork"
+    OTHER = "other", "Something else"
+
 
 class ApprovalRequest(models.Model):
     """One request for one exception of one card, at one level, for the value it had then."""
@@ -223,8 +248,25 @@ class ApprovalRequest(models.Model):
     card = models.ForeignKey(
         "processes.RequestCard", on_delete=models.CASCADE, related_name="approval_requests"
     )
-    rule = models.ForeignKey(ExceptionRule, on_delete=models.PROTECT, related_name="requests")
+    rule = models.ForeignKey(
+        ExceptionRule,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        null=True,
+        blank=True,
+        help_text="Blank for an exception no rule foresees (the family is ad-hoc).",
+    )
     family = models.SlugField(max_length=50)
+    ask = models.CharField(
+        max_length=200, blank=True, help_text="An ad-hoc exception: what is asked."
+    )
+    why = models.TextField(blank=True, help_text="An ad-hoc exception: why.")
+    reason = models.CharField(
+        max_length=20,
+        choices=ExceptionReason.choices,
+        blank=True,
+        help_text="An ad-hoc exception: what it is about.",
+    )
     value = models.CharField(max_length=40, help_text="The card's value when requested.")
     status = models.CharField(
         max_length=12, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
@@ -253,8 +295,17 @@ class ApprovalRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["card", "family"],
-                condition=Q(status__in=CURRENT_STATUSES),
+                condition=Q(status__in=CURRENT_STATUSES) & ~Q(family=AD_HOC_FAMILY),
                 name="approval_one_current_per_card_family",
+            ),
+            models.UniqueConstraint(
+                fields=["card"],
+                condition=Q(status=ApprovalStatus.PENDING, family=AD_HOC_FAMILY),
+                name="approval_one_pending_ad_hoc_per_card",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__isnull=False) | Q(family=AD_HOC_FAMILY),
+                name="approval_rule_or_ad_hoc",
             ),
         ]
         indexes = [
@@ -268,14 +319,46 @@ class ApprovalRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule} on card {self.card_id}: {self.status}"
+        return f"{self.name} on card {self.card_id}: {self.status}"
 
     def is_overdue_at(self, now) -> bool:
         return self.status == ApprovalStatus.PENDING and self.due_at <= now
 
+    # What decides the request: its rule's, or the exception route's for an ad-hoc one.
+    @property
+    def is_ad_hoc(self) -> bool:
+        return self.rule_id is None
+
+    @property
+    def name(self) -> str:
+        return AD_HOC_NAME if self.rule is None else self.rule.name
+
+    @property
+    def approver_kind(self) -> str:
+        return RoleKind.APPROVER if self.rule is None else self.rule.approver_kind
+
+    @property
+    def authority(self) -> str:
+        return AD_HOC_AUTHORITY if self.rule is None else self.rule.authority
+
+    @property
+    def level(self) -> int:
+        return 0 if self.rule is None else self.rule.level
+
+    @property
+    def condition_text(self) -> str:
+        return "" if self.rule is None else self.rule.condition_text
+
+    @property
+    def approver_text(self) -> str:
+        return "the owner-level approver" if self.rule is None else self.rule.approver_text
+
     @property
     def value_text(self) -> str:
-        """The value as a person reads it: "15%", "1200", a choice by its label ("Deferred")."""
+        """The value as a person reads it: "15%", "1200", a choice by its label ("Deferred");
+        an ad-hoc exception's ask."""
+        if self.rule is None:
+            return self.ask
         spec = RULE_FIELDS.get(self.rule.field)
         if spec and spec.numeric and self.rule.field.endswith("_percent"):
             return f"{self.value}%"

@@ -24,7 +24,8 @@ from processes.models import (
     StatusOutcome,
     Transition,
 )
-from roles.models import ProcessRole
+from processes.models.approvals import AD_HOC_AUTHORITY
+from roles.models import ProcessRole, RoleKind
 from roles.permissions import restrict_to_roles_read, restrict_to_visible, role_map
 from roles.selectors import people_holding
 
@@ -147,6 +148,9 @@ def approvals_decidable_by(user) -> QuerySet[ApprovalRequest]:
         if authority:
             scope &= Q(rule__authority__in=["", authority])
         scopes |= scope
+        if kind == RoleKind.APPROVER and authority in ("", AD_HOC_AUTHORITY):
+            # The exception route's requests (no rule): the owner-level approver's.
+            scopes |= Q(card__process_id=process_id, rule__isnull=True)
     return (
         approvals_visible_to(user)
         .filter(scopes, status=ApprovalStatus.PENDING)

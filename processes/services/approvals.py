@@ -15,6 +15,7 @@ from processes.calendars import working_time_for
 from processes.definition import process_zone_name
 from processes.errors import CardConflict
 from processes.models import (
+    AD_HOC_FAMILY,
     CURRENT_STATUSES,
     ApprovalRequest,
     ApprovalStatus,
@@ -61,16 +62,18 @@ def _unchanged(request: ApprovalRequest, rule: ExceptionRule, card) -> bool:
     return request.rule_id == rule.pk and request.value == rule.text_of(card)
 
 
-def _event(card, kind, actor, now, request: ApprovalRequest, **extra) -> Event:
+def approval_event(card, kind, actor, now, request: ApprovalRequest, **extra) -> Event:
     data = {
         "request": request.pk,
-        "rule": request.rule.name,
+        "rule": request.name,
         "family": request.family,
-        "level": request.rule.level,
-        "field": request.rule.field,
+        "level": request.level,
+        "field": request.rule.field if request.rule else "",
         "value": request.value_text,
         **extra.pop("data", {}),
     }
+    if request.is_ad_hoc:
+        data.update(why=request.why, exception_reason=request.reason)
     return event_record(card=card, kind=kind, actor=actor, at=now, data=data, **extra)
 
 
@@ -90,9 +93,9 @@ def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[A
     )
     current = {
         r.family: r
-        for r in ApprovalRequest.objects.filter(
-            card=card, status__in=CURRENT_STATUSES
-        ).select_related("rule")
+        for r in ApprovalRequest.objects.filter(card=card, status__in=CURRENT_STATUSES)
+        .exclude(family=AD_HOC_FAMILY)
+        .select_related("rule")
     }
     if not rules and not current:
         return []
@@ -115,7 +118,7 @@ def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[A
             closed = ApprovalStatus.WITHDRAWN if rule is None else ApprovalStatus.SUPERSEDED
             closing.append((request, closed))
             events.append(
-                _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, request, reason=why)
+                approval_event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, request, reason=why)
             )
         if rule is not None:
             made.append(
@@ -138,10 +141,10 @@ def approval_requests_sync(*, card: RequestCard, actor, now: datetime) -> list[A
         notifications_acted(keys=_asking_keys(r for r, _ in closing), now=now)
     for request in made:
         request.save()
-        events.append(_event(card, EventKind.APPROVAL_REQUESTED, actor, now, request))
+        events.append(approval_event(card, EventKind.APPROVAL_REQUESTED, actor, now, request))
     Event.objects.bulk_create(events)
     if made:
-        _notify_deciders(card=card, requests=made, now=now)
+        approval_deciders_notify(card=card, requests=made, now=now)
     return made
 
 
@@ -161,7 +164,8 @@ def approval_requests_withdraw(*, card: RequestCard, actor, now: datetime, why: 
     ).update(status=ApprovalStatus.WITHDRAWN, closed_at=now)
     notifications_acted(keys=_asking_keys(open_requests), now=now)
     Event.objects.bulk_create(
-        _event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why) for r in open_requests
+        approval_event(card, EventKind.APPROVAL_WITHDRAWN, actor, now, r, reason=why)
+        for r in open_requests
     )
     return len(open_requests)
 
@@ -181,10 +185,12 @@ def approval_unmet(
     if not needed:
         return []
     if requests is None:
-        requests = ApprovalRequest.objects.filter(
-            card=card, status__in=CURRENT_STATUSES
-        ).select_related("rule", "decided_by")
-    current = {r.family: r for r in requests if r.status in CURRENT_STATUSES}
+        requests = (
+            ApprovalRequest.objects.filter(card=card, status__in=CURRENT_STATUSES)
+            .exclude(family=AD_HOC_FAMILY)
+            .select_related("rule", "decided_by")
+        )
+    current = {r.family: r for r in requests if r.status in CURRENT_STATUSES and not r.is_ad_hoc}
     unmet = []
     for rule in sorted(needed, key=lambda r: (r.family, r.level)):
         request = current.get(rule.family)
@@ -220,13 +226,13 @@ def approval_decide(
     """Approve or reject a pending request. Of two deciders at once, one wins; the other (and
     anyone deciding a request no longer pending) gets CardConflict."""
     now = at or timezone.now()
-    rule, card = approval.rule, approval.card
+    card = approval.card
     if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
         raise Forbidden(
             "You made the change that raised this request: someone else must decide it."
         )
-    if not role_map(actor).may_decide(card.process_id, rule.approver_kind, rule.authority):
-        raise Forbidden(f"Only {rule.approver_text} of this process may decide this.")
+    if not role_map(actor).may_decide(card.process_id, approval.approver_kind, approval.authority):
+        raise Forbidden(f"Only {approval.approver_text} of this process may decide this.")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise InvalidInput({"comment": ["Say why: a rejection needs a comment."]})
@@ -240,7 +246,7 @@ def approval_decide(
         approval.refresh_from_db(fields=["status", "decided_by", "decided_at", "comment"])
         if not won:
             raise CardConflict(_no_longer_pending(approval))
-        _event(
+        approval_event(
             card,
             EventKind.APPROVAL_DECIDED,
             actor,
@@ -252,12 +258,12 @@ def approval_decide(
         ).save()
         notifications_acted(keys=_asking_keys([approval]), now=now)
         verb = "Approved" if approve else "Rejected"
-        text = f"{verb}: #{card.pk} {card.title}: {rule.name} ({approval.value_text})"
+        text = f"{verb}: #{card.pk} {card.title}: {approval.name} ({approval.value_text})"
         informed = role_holders(process_ids={card.process_id}, kinds={RoleKind.INFORMED})
         told = informed.informed(card.process_id, InformedEvent.APPROVAL_DECIDED)
         told |= {approval.requested_by_id} if approval.requested_by_id else set()
         told.discard(actor.pk)
-        notify_many(messages=[_message(card, text, told, approval, "decided")], now=now)
+        notify_many(messages=[approval_message(card, text, told, approval, "decided")], now=now)
     return approval
 
 
@@ -292,16 +298,16 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
                 )
             )
             Event.objects.bulk_create(
-                _event(r.card, EventKind.APPROVAL_ESCALATED, None, now, r) for r in requests
+                approval_event(r.card, EventKind.APPROVAL_ESCALATED, None, now, r) for r in requests
             )
             holders = role_holders(
                 process_ids={r.card.process_id for r in requests}, kinds={RoleKind.ESCALATION}
             )
             messages = [
-                _message(
+                approval_message(
                     r.card,
-                    f"Overdue approval: #{r.card.pk} {r.card.title}: {r.rule.name} "
-                    f"({r.value_text}) waits for {r.rule.approver_text} since "
+                    f"Overdue approval: #{r.card.pk} {r.card.title}: {r.name} "
+                    f"({r.value_text}) waits for {r.approver_text} since "
                     f"{moment_text(r.requested_at, process_zone_name(r.card.process))}.",
                     holders.users(r.card.process_id, RoleKind.ESCALATION),
                     r,
@@ -315,21 +321,18 @@ def approvals_escalate(*, now: datetime | None = None, batch_size: int = 500) ->
             return escalated
 
 
-def _notify_deciders(*, card: RequestCard, requests: list[ApprovalRequest], now) -> None:
+def approval_deciders_notify(*, card: RequestCard, requests: list[ApprovalRequest], now) -> None:
     """Tell whoever may decide each new request, except its requester."""
-    holders = role_holders(
-        process_ids={card.process_id}, kinds={r.rule.approver_kind for r in requests}
-    )
+    holders = role_holders(process_ids={card.process_id}, kinds={r.approver_kind for r in requests})
     messages = []
     for request in requests:
-        rule = request.rule
-        ids = holders.users(card.process_id, rule.approver_kind, rule.authority)
+        ids = holders.users(card.process_id, request.approver_kind, request.authority)
         ids.discard(request.requested_by_id)
         text = (
-            f"Approval needed: #{card.pk} {card.title}: {rule.name} ({request.value_text}), "
+            f"Approval needed: #{card.pk} {card.title}: {request.name} ({request.value_text}), "
             f"asked by {_person(request.requested_by)}."
         )
-        messages.append(_message(card, text, ids, request, "requested"))
+        messages.append(approval_message(card, text, ids, request, "requested"))
     notify_many(messages=messages, now=now)
 
 
@@ -338,7 +341,7 @@ def _asking_keys(requests) -> list[str]:
     return [f"approval:{r.pk}:requested" for r in requests]
 
 
-def _message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> Message:
+def approval_message(card, text: str, user_ids, request: ApprovalRequest, step: str) -> Message:
     """News of a request's step (requested, decided, escalated), once per user and step: the
     request asks its deciders to act until it is decided or withdrawn; the decision is news
     for its requester only."""

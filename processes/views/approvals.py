@@ -97,5 +97,5 @@ def approval_decide_view(request, approval_id: int):
     except DomainError as exc:
         return _refused(request, approval_id, exc, comment)
     verb = "Approved" if approve else "Rejected"
-    messages.success(request, f"{verb}: {approval.rule.name} on #{approval.card_id}.")
+    messages.success(request, f"{verb}: {approval.name} on #{approval.card_id}.")
     return _back_to_inbox(request)

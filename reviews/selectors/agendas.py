@@ -216,7 +216,7 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
             [
                 item(
                     f"approval:{a.pk}",
-                    f"{a.rule.name} on #{a.card_id} {a.card.title}",
+                    f"{a.name} on #{a.card_id} {a.card.title}",
                     f"due {moment_text(a.due_at, zone)}",
                     _card_url(a.card_id),
                     "worse",

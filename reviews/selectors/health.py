@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from goals.definitions import GoalState, KRState
 from goals.models import Goal
 from goals.selectors import key_results_for_process
+from goals.selectors.tree import goal_tree
 from opmodel.formatting import person_text
 from processes.calendars import process_calendar
 from processes.models import BlockReason, Event, SLAPolicy, Status, Transition
@@ -95,6 +96,7 @@ def model_health(process, *, now: datetime) -> Health:
         Goal.objects.filter(state=GoalState.ACTIVE, starts_on__lte=today, ends_on__gte=today)
         .annotate(n_processes=Count("processes", distinct=True))
         .annotate(n_krs=Count("key_results", distinct=True))
+        .annotate(n_children=Count("children", distinct=True))
         .annotate(
             mine=Exists(Goal.processes.through.objects.filter(goal_id=OuterRef("pk"),
                                                               process_id=process.pk))
@@ -153,7 +155,24 @@ def model_health(process, *, now: datetime) -> Health:
                sum(1 for m in judged if m.effect == Effect.MOVED), len(judged), done_url,
                "the decisions and their effect"),
     ]  # fmt: skip
-    return Health(figures=figures, checklist=_checklist(process, goals, rhythms, decisions))
+    checklist = _checklist(process, goals, rhythms, decisions)
+    checklist.insert(3, _serves_check(own_goals))
+    return Health(figures=figures, checklist=checklist)
+
+
+def _serves_check(own_goals) -> Check:
+    """Every process goal of the process serves a company goal (goals/selectors/tree.py)."""
+    tree = goal_tree(key_results=False)
+    process_goals = [g for g in own_goals if not tree.is_company(g.pk)]
+    orphans = [g.title for g in process_goals if not tree.serves_company_goal(g.pk)]
+    return Check(
+        "goals_serve", "Every process goal serves a company goal",
+        bool(process_goals) and not orphans,
+        f"serving none: {', '.join(orphans)}" if orphans
+        else f"{len(process_goals)} process goals, each serving a company goal"
+        if process_goals else "no process goal",
+        reverse("goal-list"),
+    )  # fmt: skip
 
 
 def _transition_figure(process, since) -> Figure:
@@ -205,8 +224,9 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
         open_cards(process).model.objects.filter(process=process)
         .filter(status__in=[s.slug for s in statuses if s.final]).count()
     )  # fmt: skip
-    n_goals = len(goals)
-    no_process = [g for g in goals if not g.n_processes]
+    # Company goals are the top-level ones; a goal with sub-goals is tied through them.
+    n_goals = len([g for g in goals if g.parent_id is None])
+    no_process = [g for g in goals if not g.n_processes and not g.n_children]
     missing_sla = [s.name for s in open_statuses if s.pk not in with_sla]
     stuck = [s.name for s in open_statuses if s.pk not in movers]
     # Every open status needs someone to act (an executor's move) and someone who answers for
@@ -219,7 +239,8 @@ def _checklist(process, goals, rhythms, decisions) -> list[Check]:
         Check("owner", "The process has an owner", owner is not None,
               f"owned by {person_text(owner)}" if owner else "nobody owns it",
               where=NO_PAGE.format("Processes, its owner")),
-        Check("goals_set", "3-5 goals set", 3 <= n_goals <= 5, f"{n_goals} active goals",
+        Check("goals_set", "3-5 goals set", 3 <= n_goals <= 5,
+              f"{n_goals} active company goals",
               reverse("goal-list")),
         Check("goals_tied", "Every goal tied to a process", n_goals > 0 and not no_process,
               f"{len(no_process)} without a process" if no_process else f"{n_goals} tied",

@@ -29,6 +29,7 @@ from reviews.definitions import (
 from reviews.models import Decision, Review
 from reviews.selectors.agendas import figure_rows, goal_items, item, open_cards, section
 from reviews.selectors.effect import effects, pivot_day
+from reviews.selectors.exceptions import ad_hoc_exception_items
 from reviews.selectors.versions import decisions_of_versions, rule_changes_since
 from roles.models import ProcessRole, RoleKind
 
@@ -221,6 +222,11 @@ def monthly(process, *, now: datetime, today: date) -> list[dict]:
             "exception_rules",
             "Exception rules: volume, approval rate, waiting time",
             exception_items(process, now=now),
+        ),
+        section(
+            "ad_hoc_exceptions",
+            "Exceptions no rule foresees, by reason: a frequent one can become a rule",
+            ad_hoc_exception_items(process, now=now, days=RULE_DAYS),
         ),
         section("role_grants", "Role grants and load per person", grant_items(process)),
         section("goals", "Goals' states", goal_items(process, today)),

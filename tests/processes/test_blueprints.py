@@ -197,6 +197,10 @@ INVALID = {
         lambda d: d["exception_rules"][0].update(guards="teleport"),
         "it guards 'teleport', a transition the process does not have.",
     ),
+    "rule in the family of exceptions no rule foresees": (
+        lambda d: d["exception_rules"][0].update(family="ad-hoc"),
+        "family ad-hoc is kept for exceptions no rule foresees.",
+    ),
     "stage group without a role": (
         lambda d: d.update(roles=[]),
         "its stage group 'Warehouse' needs a role in the process",

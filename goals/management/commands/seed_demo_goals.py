@@ -117,6 +117,7 @@ class Command(BaseCommand):
                             now=now - timedelta(weeks=week, hours=rng.randint(0, 30)),
                         )
             made += 1
+        seed_demo_goal_tree(manager=manager, starts_on=starts_on, ends_on=ends_on, now=now)
         self.stdout.write(self.style.SUCCESS(f"Created {made} demo goal(s)."))
 
     def _key_result(self, manager, goal, process, metric, kind, target, ends_on, now):
@@ -140,3 +141,29 @@ class Command(BaseCommand):
             deadline=ends_on if kind == "target" else None,
             now=now,
         )
+
+
+COMPANY_GOAL = (
+    "Grow profitably with the clients we have",
+    "The company's goal for the half-year; the process goals below it say how order to cash "
+    "serves it.",
+)
+SERVING = ["Raise profitability without adding staff", "End the chaos in shipments",
+           "Grow repeat sales"]  # fmt: skip
+
+
+def seed_demo_goal_tree(*, manager, starts_on, ends_on, now) -> None:
+    """The goal tree (goals/selectors/tree.py): a company goal of no process that three demo
+    goals serve; "Be the customer's first choice" stays on its own, so model health shows a
+    process goal serving none. Safe to repeat: a goal that already has a parent keeps it."""
+    title, why = COMPANY_GOAL
+    company = Goal.objects.filter(title=title).first()
+    if company is None:
+        company = services.goal_create(
+            actor=manager, title=title, why=why, owner=manager, starts_on=starts_on,
+            ends_on=ends_on, cadence="monthly", processes=[], state="draft", now=now,
+        )  # fmt: skip
+    for goal in Goal.objects.filter(title__in=SERVING, parent__isnull=True):
+        services.goal_update(actor=manager, goal=goal, changes={"parent": company}, now=now)
+    if company.state == "draft":  # active once the others serve it: within the five
+        services.goal_update(actor=manager, goal=company, changes={"state": "active"}, now=now)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from notifications.services import emails_withheld
 from processes.definition import process_zone_name
 from processes.errors import TransitionRefused
+from processes.management.demo_exceptions import seed_demo_exceptions
 from processes.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                     if (i + 1) % 50 == 0:
                         self.stdout.write(f"  {i + 1}/{cards} cards")
                 self._one_pending_exception(process, users)
+                seed_demo_exceptions(process=process, asker=users["ops"], owner=users["owner"])
             self.stdout.write(self.style.SUCCESS(f"Created {cards} demo cards."))
         call_command("seed_demo_sales", stdout=self.stdout)  # segments, reactivations (sales)
         self.stdout.write(
@@ -321,7 +323,7 @@ class Command(BaseCommand):
         leaves a recent one pending before the move it guards (the card waits there, and the
         approvals inbox has something to show)."""
         pending = ApprovalRequest.objects.filter(
-            card=card, status=ApprovalStatus.PENDING
+            card=card, status=ApprovalStatus.PENDING, rule__isnull=False
         ).select_related("rule", "card", "rule__guards")
         for request in pending:
             recent = at > timezone.now() - timedelta(days=2)
