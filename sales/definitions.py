@@ -12,7 +12,8 @@ FIGURE_DEFINITIONS = [
     (
         "Repeat orders",
         "Of those, the orders of clients who had an order card created before (whatever became "
-        "of it).",
+        "of it), each card read with its client as at the week's end: a client given later "
+        "changes no past week.",
     ),
     (
         "Reactivations opened",

@@ -3,11 +3,11 @@ here): the same definitions as sales.selectors.figures, as card querysets."""
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from processes.models import RequestCard
-from sales.definitions import NO_SEGMENT, ORDER_PROCESS_SLUG
+from sales.definitions import NO_SEGMENT
 from sales.models import Reactivation, ReactivationOutcome
+from sales.selectors.orders import week_orders
 
 FIGURES = (
     "orders",
@@ -16,16 +16,6 @@ FIGURES = (
     "reactivations_won",
     "reactivations_lost",
 )
-
-
-def earlier_order():
-    """An order card of the same client created before the outer one, by (time, id)."""
-    return RequestCard.objects.filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-        process__slug=ORDER_PROCESS_SLUG,
-        client_id=OuterRef("client_id"),
-    )
 
 
 def _segment_q(field: str, segment: str | None) -> Q:
@@ -41,13 +31,13 @@ def figure_cards(
 ) -> QuerySet:
     """Of `cards` (e.g. those the user may see), the ones one figure counts in [start, end)."""
     if figure in ("orders", "repeat_orders"):
-        found = cards.filter(
-            _segment_q("client__segment", segment),
-            process__slug=ORDER_PROCESS_SLUG,
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        return found.filter(Exists(earlier_order())) if figure == "repeat_orders" else found
+        ids = [
+            order.card_id
+            for order in week_orders(start, end)
+            if (order.repeat or figure == "orders")
+            and (segment is None or (order.segment or NO_SEGMENT) == segment)
+        ]
+        return cards.filter(pk__in=ids)
     rows = Reactivation.objects.filter(_segment_q("segment", segment))
     if figure == "reactivations_opened":
         rows = rows.filter(opened_at__gte=start, opened_at__lt=end)

@@ -1,18 +1,19 @@
 """Repeat sales' weekly figures (sales/definitions.py): the week's orders and repeat orders,
 reactivations opened, won and lost, in total and by client segment. Kept with the week's
 snapshot (a stored section, metrics/sections.py) of order to cash and of the reactivation
-process, so the catalogue's `sales.*` rows exist for key results. Three queries."""
+process, so the catalogue's `sales.*` rows exist for key results. Six queries (the orders
+read with their clients as at the week's end: sales/selectors/orders.py)."""
 
 from collections import Counter
 from datetime import datetime
 
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from metrics.weeks import iso_week_bounds
-from processes.models import ClientSegment, RequestCard
+from processes.models import ClientSegment
 from sales.definitions import (
     FIGURE_DEFINITIONS,
     NO_SEGMENT,
@@ -20,22 +21,9 @@ from sales.definitions import (
     REACTIVATION_SLUG,
 )
 from sales.models import Reactivation, ReactivationOutcome
-from sales.selectors.cards import earlier_order
+from sales.selectors.orders import week_orders
 
 COUNTS = ("orders", "repeat_orders", "reactivations_opened", "reactivations_won")
-
-
-def _orders(start: datetime, end: datetime) -> list[tuple[str | None, bool]]:
-    """(segment name, repeat) of each order card created in [start, end). A repeat order is
-    one whose client had an order card created before it (by (time, id): of two at the same
-    instant, the later written is the repeat)."""
-    return list(
-        RequestCard.objects.filter(
-            process__slug=ORDER_PROCESS_SLUG, created_at__gte=start, created_at__lt=end
-        )
-        .annotate(repeat=Exists(earlier_order()))
-        .values_list("client__segment__name", "repeat")
-    )
 
 
 def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dict | None:
@@ -52,10 +40,10 @@ def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dic
     def add(segment: str | None, key: str) -> None:
         counts.setdefault(segment or NO_SEGMENT, Counter())[key] += 1
 
-    for segment, repeat in _orders(start, end):
-        add(segment, "orders")
-        if repeat:
-            add(segment, "repeat_orders")
+    for order in week_orders(start, end):
+        add(order.segment, "orders")
+        if order.repeat:
+            add(order.segment, "repeat_orders")
     rows = Reactivation.objects.filter(
         Q(opened_at__gte=start, opened_at__lt=end) | Q(closed_at__gte=start, closed_at__lt=end)
     ).values_list("segment__name", "opened_at", "closed_at", "outcome")

@@ -198,3 +198,40 @@ def test_the_cards_behind_each_number(history, o2c, alice, sam, charlie, client)
         assert titles(figure="repeat_orders", segment="Wholesale") == ["A", "A"]
         client.force_login(charlie)
         assert client.get(url, {**params, "figure": "orders"}).status_code == 404
+
+
+def test_a_client_given_a_week_later_changes_no_past_week(history, o2c, alice, client):
+    """The card of Thursday without a client is given D the week after (and A's Wednesday
+    order is moved to B): the week's figures and cards read the clients as at its end."""
+    from django.urls import reverse
+
+    from processes.models import Client
+    from processes.services import card_update
+
+    before = repeat_sales_figures(o2c, WEEK, now=at(12))
+    nobody = RequestCard.objects.get(client__isnull=True, process=o2c)
+    a_wednesday = RequestCard.objects.get(client__name="A", created_at=at(6))
+    card_update(actor=alice, card=nobody, changes={"client": Client.objects.get(name="D")},
+                at=at(12))  # fmt: skip
+    card_update(actor=alice, card=a_wednesday, changes={"client": Client.objects.get(name="B")},
+                at=at(12))  # fmt: skip
+    assert repeat_sales_figures(o2c, WEEK, now=at(13)) == before
+    with time_machine.travel(at(13), tick=False):
+        client.force_login(alice)
+        answer = client.get(
+            reverse("repeat-sales-cards"),
+            {"process": "order-to-cash", "week": WEEK, "figure": "repeat_orders"},
+        )
+    assert sorted(c.pk for c in answer.context["cards"]) == sorted(
+        RequestCard.objects.filter(
+            pk__in=[
+                a_wednesday.pk,
+                *RequestCard.objects.filter(
+                    client__name__in=["A", "C"], created_at__gte=at(5), created_at__lt=at(8)
+                ).values_list("pk", flat=True),
+            ]
+        ).values_list("pk", flat=True)
+    )
+    # The week after counts them as they are now: D's card of Mar 11 is now its third order.
+    after = repeat_sales_figures(o2c, "2030-W11", now=at(13))
+    assert (after["orders"], after["repeat_orders"]) == (1, 1)

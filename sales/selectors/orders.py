@@ -1,0 +1,92 @@
+"""The week's order cards with each one's client as it was at the week's end, and whether it
+was a repeat order (sales/definitions.py), so that a later edit changes no past week (the rule
+the flow figures follow, docs/design.md "Metric definitions": the client given to a card a week
+later does not move that week's repeat orders).
+
+A card's client at an instant is the old value of its first client change at or after that
+instant, else its client now (the change events carry `old_id` and `new_id`). A repeat order is
+one whose client, so read, had an order card created before it, by (time, id), whose client at
+the week's end was the same. Four queries, whatever the history's length: the client changes
+after the week, the week's cards, the first order of each of their clients, their segments."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Min, Q
+
+from processes.models import Client, Event, EventKind, RequestCard
+from sales.definitions import ORDER_PROCESS_SLUG
+
+
+@dataclass(frozen=True)
+class Order:
+    card_id: int
+    client_id: int | None  # as at the week's end
+    segment: str | None  # that client's segment now
+    repeat: bool
+
+
+def _client_changes_since(end: datetime) -> dict[int, int | None]:
+    """Order card id -> the client it had before its first client change at or after `end`."""
+    first: dict[int, int | None] = {}
+    rows = (
+        Event.objects.filter(
+            kind=EventKind.FIELD_CHANGE,
+            data__field="client",
+            at__gte=end,
+            card__process__slug=ORDER_PROCESS_SLUG,
+        )
+        .order_by("card_id", "at", "id")
+        .values_list("card_id", "data")
+    )
+    for card_id, data in rows:
+        first.setdefault(card_id, data.get("old_id"))
+    return first
+
+
+def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime) -> dict:
+    """Client id -> (created_at, id) of its first order card created before `end`, each card
+    read with its client at `end`."""
+    orders = RequestCard.objects.filter(process__slug=ORDER_PROCESS_SLUG, created_at__lt=end)
+    firsts: dict[int, tuple] = {}
+
+    def offer(client, key):
+        if client in clients and (client not in firsts or key < firsts[client]):
+            firsts[client] = key
+
+    unchanged = orders.filter(client_id__in=clients).exclude(pk__in=list(later))
+    earliest = dict(
+        unchanged.values("client_id").annotate(at=Min("created_at")).values_list("client_id", "at")
+    )
+    if earliest:
+        tied = Q()
+        for client, at in earliest.items():
+            tied |= Q(client_id=client, created_at=at)
+        for client, at, pk in unchanged.filter(tied).values_list("client_id", "created_at", "pk"):
+            offer(client, (at, pk))
+    for pk, at in orders.filter(pk__in=list(later)).values_list("pk", "created_at"):
+        offer(later[pk], (at, pk))
+    return firsts
+
+
+def week_orders(start: datetime, end: datetime) -> list[Order]:
+    """The order cards created in [start, end), each with its client at `end`."""
+    later = _client_changes_since(end)
+    week = [
+        (pk, at, later[pk] if pk in later else client)
+        for pk, at, client in RequestCard.objects.filter(
+            process__slug=ORDER_PROCESS_SLUG, created_at__gte=start, created_at__lt=end
+        ).values_list("pk", "created_at", "client_id")
+    ]
+    clients = {client for _, _, client in week if client is not None}
+    firsts = _first_orders(clients, later, end)
+    segments = dict(Client.objects.filter(pk__in=clients).values_list("pk", "segment__name"))
+    return [
+        Order(
+            card_id=pk,
+            client_id=client,
+            segment=segments.get(client),
+            repeat=client is not None and firsts.get(client, (at, pk)) < (at, pk),
+        )
+        for pk, at, client in week
+    ]
