@@ -86,9 +86,10 @@ def test_the_walk_reads_the_history_once_however_many_weeks(edited, o2c):
     for captured in (two, all_weeks):
         assert len([sql for sql in statements(captured) if HISTORY_SCAN in sql]) == 1
     # Then a constant per week: the week's context (statuses, outcome statuses, margin floor),
-    # folding its events, its figures, its labels and its handoff waits (metrics/flow/handoffs.py,
-    # a read of the week's handoff events alone).
-    assert len(statements(all_weeks)) - len(statements(two)) == (len(WEEKS) - 2) * 7
+    # folding its events, its figures, the values at the carried samples' ranks, the repeat
+    # clients' names, its labels and its handoff waits (metrics/flow/handoffs.py, a read of the
+    # week's handoff events alone).
+    assert len(statements(all_weeks)) - len(statements(two)) == (len(WEEKS) - 2) * 9
 
 
 def test_a_walk_left_half_way_leaves_no_table_behind(edited, o2c):
