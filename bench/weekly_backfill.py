@@ -49,6 +49,9 @@ def data_ready(url: str, n: int, reuse: bool) -> tuple[dict | None, float | None
 
             if RequestCard.objects.count() == n:
                 print(f"Reusing the {n:,} cards already in the bench database.", flush=True)
+                from django.core.management import call_command
+
+                call_command("migrate", verbosity=0)  # the code's indexes, if it has new ones
                 return None, None
             print("--reuse: the database holds another number of cards; generating.")
         except Exception as exc:  # noqa: BLE001 (no such database yet: generate it)

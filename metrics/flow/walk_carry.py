@@ -29,6 +29,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from decimal import Decimal, localcontext
 
+import numpy
+
 from metrics.flow.definitions import AGING_POINTS_PER_STATUS, PERCENTILES
 
 # The columns of a card's row (metrics/flow/walk.py, RETURNED), reach_0 ... after them.
@@ -48,65 +50,73 @@ class Carried:
         self.wip: Counter = Counter()
         self.open: Counter = Counter()
         self.unassigned: Counter = Counter()
-        self.wip_cards: dict[int, tuple] = {}  # card -> (status, started)
+        self.wip_cards: dict[str, dict[int, object]] = defaultdict(dict)  # status: card: started
         self.cohort: list[int] = [0] * len(bounds)
         self.cohort_reach: list[list[int]] = [[0] * n for _ in bounds]
         self.reached: list[int] = [0] * n
-        self.finished: list[set] = [set() for _ in bounds]
+        self.finished: list[dict] = [{} for _ in bounds]  # card: (cycle key, lead key)
+        self.finished_arrays: dict[int, tuple] = {}  # of a week's finished cards, until it changes
         self.created: list = []  # creation instants, in order, and the cards beside them
         self.created_cards: list[int] = []
         self.clients = clients  # card -> [(at, id, old client)] of its client changes
+        self.client_known: dict[int, int | None] = {}  # the client of a card whose events name it
         self.week_rows: list[tuple] = []
-
-    def _bucket(self, instant) -> int:
-        return bisect_right(self.bounds, instant) - 1
 
     def _count(self, card: tuple, sign: int) -> None:
         created = card[CREATED]
         if created is None:
             return
-        finished = card[FINISHED]
+        finished, state = card[FINISHED], card[STATE]
         if finished is None:
-            state = card[STATE]
             self.open[state] += sign
             if not card[RESP]:
                 self.unassigned[state] += sign
             if card[STARTED] is not None:
                 self.wip[state] += sign
                 if sign > 0:
-                    self.wip_cards[card[CARD]] = (state, card[STARTED])
+                    self.wip_cards[state][card[CARD]] = card[STARTED]
                 else:
-                    del self.wip_cards[card[CARD]]
+                    del self.wip_cards[state][card[CARD]]
         else:
-            b = self._bucket(finished)
+            b = bisect_right(self.bounds, finished) - 1
             if b >= 0:
-                (self.finished[b].add if sign > 0 else self.finished[b].discard)(card[CARD])
-        b = self._bucket(created)
+                if sign > 0:
+                    self.finished[b][card[CARD]] = (card[CYCLE], card[LEAD])
+                else:
+                    del self.finished[b][card[CARD]]
+                self.finished_arrays.pop(b, None)
         reach = card[REACH:]
+        b = bisect_right(self.bounds, created) - 1
         if b >= 0:
             self.cohort[b] += sign
             counts = self.cohort_reach[b]
-            for k, at in enumerate(reach):
-                if at is not None:
-                    counts[k] += sign
+        else:
+            counts = None
+        reached = self.reached
         for k, at in enumerate(reach):
             if at is not None:
-                self.reached[k] += sign
+                reached[k] += sign
+                if counts is not None:
+                    counts[k] += sign
 
     def update(self, rows: list[tuple]) -> None:
         """The cards the week's fold changed, with their new state."""
         new = []
+        cards, known = self.cards, self.client_known
         for row in rows:
-            old = self.cards.get(row[CARD])
-            if old is None:
-                if row[CREATED] is not None:
-                    new.append((row[CREATED], row[CARD]))
-            else:
+            card = row[CARD]
+            old = cards.get(card)
+            if old is not None:
                 self._count(old, -1)
-                if old[CREATED] is None and row[CREATED] is not None:
-                    new.append((row[CREATED], row[CARD]))
-            self.cards[row[CARD]] = row
+            if row[CREATED] is not None and (old is None or old[CREATED] is None):
+                new.append((row[CREATED], card))
+            cards[card] = row
             self._count(row, 1)
+            client = row[CLI]
+            if client is not None:
+                known[card] = None if client == "" else int(client)
+            else:
+                known.pop(card, None)
         new.sort()
         if new and self.created and new[0][0] < self.created[-1]:  # not in order: merge
             new = sorted([*zip(self.created, self.created_cards, strict=True), *new])
@@ -119,6 +129,7 @@ class Carried:
         """The week's long rows (metric, dim, ref, value, extra) of the carried figures.
         `values_of(cards)`: {card: (cycle, lead, age)} by the statement's expressions."""
         start, asof = self.stamp(params["start"]), self.stamp(params["asof"])
+        self.wip_cards = defaultdict(dict, {s: c for s, c in self.wip_cards.items() if c})
         out = [("wip", s, None, c, None) for s, c in self.wip.items() if c]
         out += [("open", s, None, c, self.unassigned[s]) for s, c in self.open.items() if c]
         out += self._intake(start)
@@ -146,76 +157,102 @@ class Carried:
 
     def _cumulative_flow(self, params: dict, start, statuses: list[str]) -> list[tuple]:
         ends = [self.stamp(params[f"day{d}"]) for d in range(1, 8)]
+        days = [Counter() for _ in statuses]
+        for row in self.week_rows:
+            if row[CREATED] is None:
+                continue
+            for k, at in enumerate(row[REACH:]):
+                if at is not None and not at < start:
+                    days[k][bisect_right(ends, at) + 1] += 1
         out = []
         for k, status in enumerate(statuses):
-            days: Counter = Counter()
-            for row in self.week_rows:
-                at = row[REACH + k]
-                if row[CREATED] is not None and at is not None and not at < start:
-                    days[next((d for d, end in enumerate(ends, 1) if at < end), 8)] += 1
-            before = self.reached[k] - sum(days.values())
+            before = self.reached[k] - sum(days[k].values())
             if before:
-                days[0] = before
-            out += [("cfd", status, bucket, c, None) for bucket, c in days.items()]
+                days[k][0] = before
+            out += [("cfd", status, bucket, c, None) for bucket, c in days[k].items()]
         return out
 
-    def _client(self, card: tuple, asof) -> int | None:
-        client = card[CLI]
-        if client is None:
-            later = [old for at, _, old in self.clients.get(card[CARD], ()) if not at < asof]
-            client = later[0] if later else card[CARD_CLIENT]
+    def _client(self, card: int, asof) -> int | None:
+        """The card's client as of the week's end when no event up to it named one."""
+        later = [old for at, _, old in self.clients.get(card, ()) if not at < asof]
+        client = later[0] if later else self.cards[card][CARD_CLIENT]
         return None if client is None or client == "" else int(client)
 
     def _repeat(self, since, asof, client_names) -> list[tuple]:
-        clients = Counter(
-            self._client(self.cards[card], asof)
-            for card in self.created_cards[bisect_left(self.created, since) :]
-        )
+        known, unknown = self.client_known, object()
+        window = self.created_cards[bisect_left(self.created, since) :]
+        clients = Counter(known.get(card, unknown) for card in window)
+        if unknown in clients:
+            del clients[unknown]
+            clients.update(self._client(c, asof) for c in window if c not in known)
         clients.pop(None, None)
         repeat = {client: n for client, n in clients.items() if n >= 2}
         names = client_names(list(repeat))
         return [("repeat_client", names[c], c, n, None) for c, n in repeat.items() if c in names]
 
-    def _ranked(self, pairs: list[tuple]) -> list[tuple]:
-        """(key, card) ranked by key, nulls where the database puts them."""
-        nulls = [p for p in pairs if p[0] is None]
-        ranked = sorted((p for p in pairs if p[0] is not None), key=lambda p: p[0])
-        return ranked + nulls if self.nulls_last else nulls + ranked
+    def _finished_arrays(self, b: int) -> tuple:
+        """(cards, cycle keys, lead keys) of the cards finished in week b, nulls as NaN (the
+        keys are microseconds below 2**53, or SQLite's doubles: exact as doubles)."""
+        if b not in self.finished_arrays:
+            items = self.finished[b]
+            keys = [(numpy.nan if c is None else c, numpy.nan if lead is None else lead)
+                    for c, lead in items.values()]  # fmt: skip
+            self.finished_arrays[b] = (
+                numpy.fromiter(items.keys(), dtype=numpy.int64, count=len(items)),
+                numpy.array([k[0] for k in keys], dtype=numpy.float64),
+                numpy.array([k[1] for k in keys], dtype=numpy.float64),
+            )
+        return self.finished_arrays[b]
+
+    def _ranked(self, cards, keys) -> numpy.ndarray:
+        """The cards ranked by key, nulls where the database puts them."""
+        null = numpy.isnan(keys)
+        ranked = cards[~null][numpy.argsort(keys[~null], kind="stable")]
+        nulls = cards[null]
+        return numpy.concatenate([ranked, nulls] if self.nulls_last else [nulls, ranked])
 
     def _samples(self, week: int, first: int, values_of) -> list[tuple]:
-        week_cards = [self.cards[c] for c in self.finished[week]]
-        trail_cards = [self.cards[c] for b in range(first, week + 1) for c in self.finished[b]]
-        samples = {
-            "cycle_week": (1, [(c[CYCLE], c[CARD]) for c in week_cards]),
-            "lead_week": (2, [(c[LEAD], c[CARD]) for c in week_cards]),
-            "cycle_12w": (1, [(c[CYCLE], c[CARD]) for c in trail_cards]),
-            "lead_12w": (2, [(c[LEAD], c[CARD]) for c in trail_cards]),
+        trail = [self._finished_arrays(b) for b in range(first, week + 1)]
+        cards = numpy.concatenate([t[0] for t in trail])
+        cycle = numpy.concatenate([t[1] for t in trail])
+        lead = numpy.concatenate([t[2] for t in trail])
+        wcards, wcycle, wlead = self._finished_arrays(week)
+        ranked = {
+            "cycle_week": (1, self._ranked(wcards, wcycle)),
+            "lead_week": (2, self._ranked(wcards, wlead)),
+            "cycle_12w": (1, self._ranked(cards, cycle)),
+            "lead_12w": (2, self._ranked(cards, lead)),
         }
-        ranked = {name: (column, self._ranked(pairs)) for name, (column, pairs) in samples.items()}
         # Age: the older the earlier started; of the same age, the lower card first (aging).
-        wip = sorted(self.wip_cards.items())
-        wip.sort(key=lambda item: item[1][1], reverse=True)
-        ranked["age"] = (3, [(None, card) for card, _ in wip])
-        aging = defaultdict(list)
-        for card, (state, _) in wip:
-            aging[state].append(card)
-        shown = {
-            state: [c for i, c in enumerate(cards, 1) if _evenly(i, len(cards))]
-            for state, cards in aging.items()
-        }
+        shown, ages = {}, []
+        for state, started_of in self.wip_cards.items():
+            if not started_of:
+                continue
+            wip = numpy.fromiter(started_of.keys(), dtype=numpy.int64, count=len(started_of))
+            started = numpy.array(list(started_of.values()))
+            order = numpy.lexsort((-wip, started))[::-1]  # started late first, then by card
+            ages.append((started, wip))
+            n = len(order)
+            i = numpy.arange(1, n + 1)
+            keep = ((i - 1) * AGING_POINTS_PER_STATUS) // n < (i * AGING_POINTS_PER_STATUS) // n
+            shown[state] = [int(c) for c in wip[order[keep]]]
+        if ages:
+            started = numpy.concatenate([a[0] for a in ages])
+            wip = numpy.concatenate([a[1] for a in ages])
+            ranked["age"] = (3, wip[numpy.argsort(started, kind="stable")[::-1]])
+        else:
+            ranked["age"] = (3, numpy.array([], dtype=numpy.int64))
         wanted = {c for cards in shown.values() for c in cards}
         picks = {}
         for name, (column, ranked_cards) in ranked.items():
             n = len(ranked_cards)
             for p in PERCENTILES:
                 rank = ((n - 1) * p) // 100
-                pick = [ranked_cards[rank][1]] if n else []
-                if rank + 1 < n:
-                    pick.append(ranked_cards[rank + 1][1])
+                pick = [int(c) for c in ranked_cards[rank : rank + 2]] if n else []
                 picks[(name, p)] = (column, pick, ((n - 1) * p) % 100)
                 wanted.update(pick)
         values = values_of(sorted(wanted))
-        out = [("count", name, None, len(r), None) for name, (_, r) in ranked.items() if r]
+        out = [("count", name, None, len(r), None) for name, (_, r) in ranked.items() if len(r)]
         for (name, p), (column, pick, frac) in picks.items():
             if pick:
                 out.append(("pct", name, p, _between([values[c][column] for c in pick], frac),
@@ -223,11 +260,6 @@ class Carried:
         for state, cards in shown.items():
             out += [("aging_card", state, c, _double(values[c][3]), None) for c in cards]
         return out
-
-
-def _evenly(i: int, n: int) -> bool:
-    total = AGING_POINTS_PER_STATUS
-    return ((i - 1) * total) // n < (i * total) // n
 
 
 def _double(value):
