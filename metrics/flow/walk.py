@@ -6,18 +6,21 @@ metrics read into temporary tables (their JSON taken apart once), then goes forw
 week, folding only the week's new events into a table of per-card state and merging them with
 what it carried (every column of the fold is a MIN, a MAX or the latest by (at, id), and the
 week's events all come after the carried ones, so the merge equals a fold of everything up to
-the week's end). Each week's figures are then the same statement as `weekly_flow_metrics`
-(metrics/flow/sql.py, its `figures` and all but six of its expressions, word for word) with
-those six reading the carried tables instead of the whole history:
+the week's end). The fold returns the rows of the cards it changed, and the figures over every
+card a week can see (work in progress and its ages, open cards, intake, conversion, the
+cumulative flow, repeat clients, the trailing cycle and lead times) are carried in Python from
+week to week (metrics/flow/walk_carry.py), so no week reads or ranks those populations again.
+The rest are the same statement as `weekly_flow_metrics` (metrics/flow/sql.py, `figures`
+narrowed to STATEMENT_FIGURES, its expressions word for word but these) reading the carried
+tables instead of the whole history:
 
-- `card`: the carried state of the cards a week's figures can see: open at the week's end, or
-  finished or created in the trailing 12 weeks. Any other card finished before the trailing
-  window began, so it reached every status before the week: it counts only in the cumulative
-  flow's line before the week, added by `walk_old` (a row of counts) below;
+- `cs`: the carried state of the cards the week moved (finished or agreed in it): the cards its
+  figures read;
+- `agr`: the agreed cards' channel read from the state by its key;
 - `ev`: the week's events only (what the SLA visits and the agreed cards read);
-- `cla`, `brk`, `bk`, `bk2`: the client changes, the deadlines that passed, the blocks (each
-  paired once with the next block or unblock of its card; the pair counts only if that next
-  event is before the week's end, as when the week pairs them itself), read by time.
+- `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
+  block or unblock of its card; the pair counts only if that next event is before the week's
+  end, as when the week pairs them itself), read by time.
 
 `weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
 bench/weekly_backfill.py compare every figure of every week walked with it.
