@@ -6,18 +6,21 @@ metrics read into temporary tables (their JSON taken apart once), then goes forw
 week, folding only the week's new events into a table of per-card state and merging them with
 what it carried (every column of the fold is a MIN, a MAX or the latest by (at, id), and the
 week's events all come after the carried ones, so the merge equals a fold of everything up to
-the week's end). Each week's figures are then the same statement as `weekly_flow_metrics`
-(metrics/flow/sql.py, its `figures` and all but six of its expressions, word for word) with
-those six reading the carried tables instead of the whole history:
+the week's end). The fold returns the rows of the cards it changed, and the figures over every
+card a week can see (work in progress and its ages, open cards, intake, conversion, the
+cumulative flow, repeat clients, the trailing cycle and lead times) are carried in Python from
+week to week (metrics/flow/walk_carry.py), so no week reads or ranks those populations again.
+The rest are the same statement as `weekly_flow_metrics` (metrics/flow/sql.py, `figures`
+narrowed to STATEMENT_FIGURES, its expressions word for word but these) reading the carried
+tables instead of the whole history:
 
-- `card`: the carried state of the cards a week's figures can see: open at the week's end, or
-  finished or created in the trailing 12 weeks. Any other card finished before the trailing
-  window began, so it reached every status before the week: it counts only in the cumulative
-  flow's line before the week, added by `walk_old` (a row of counts) below;
+- `cs`: the carried state of the cards the week moved (finished or agreed in it): the cards its
+  figures read;
+- `agr`: the agreed cards' channel read from the state by its key;
 - `ev`: the week's events only (what the SLA visits and the agreed cards read);
-- `cla`, `brk`, `bk`, `bk2`: the client changes, the deadlines that passed, the blocks (each
-  paired once with the next block or unblock of its card; the pair counts only if that next
-  event is before the week's end, as when the week pairs them itself), read by time.
+- `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
+  block or unblock of its card; the pair counts only if that next event is before the week's
+  end, as when the week pairs them itself), read by time.
 
 `weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
 bench/weekly_backfill.py compare every figure of every week walked with it.
@@ -25,18 +28,22 @@ bench/weekly_backfill.py compare every figure of every week walked with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import DatabaseError, connection, transaction
 
 from metrics.flow.assemble import assemble
-from metrics.flow.context import query_params, week_context
+from metrics.flow.context import query_params, trailing_start, week_context
+from metrics.flow.definitions import TRAILING_WEEKS
 from metrics.flow.handoffs import handoff_wait_figures
 from metrics.flow.history import events, fold
-from metrics.flow.sql import Dialect, _row, ctes, dialect, figures
-from metrics.weeks import parse_week
+from metrics.flow.sql import DAY, Dialect, ctes, dialect, figures
+from metrics.flow.walk_carry import Carried
+from metrics.weeks import iso_week_bounds, parse_week, week_shift
+from processes.models import Client
 
 EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
     "flow_walk_ev",
@@ -50,8 +57,23 @@ EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
 # the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
 # statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
 TEMP_BUFFERS, WORK_MEM = "256MB", "64MB"
-# A card the week's figures can see (see the module's docstring).
-SEEN = "(finished_at IS NULL OR finished_at >= %(trail_start)s OR created_at >= %(trail_start)s)"
+
+
+# The figures the week's statement computes (of the cards it touched: finished or agreed in the
+# week, their moves and blocks, the week's deadlines); the others are carried (walk_carry.py).
+STATEMENT_FIGURES = (
+    "throughput",
+    "cycle_point",
+    "time_in_status",
+    "flow_efficiency",
+    "blocked",
+    "blocked_cards",
+    "sla",
+    "sla_due",
+    "finished_by_channel",
+    "margin",
+    "discount",
+)
 
 
 def weekly_flow_walk(
@@ -68,15 +90,28 @@ def weekly_flow_walk(
     if not contexts:
         return
     d, n = dialect(), len(contexts[0].statuses)
-    sql = f"WITH {ctes(d, n, swap=_swap(d, n))},\n{_old(n)}\n" + "\nUNION ALL\n".join(
-        [*figures(d, n), *_old_cfd(n)]
-    )
-    with _tables(d, n, query_params(contexts[0])):
+    kept = [f for f in figures(d, n) if _metric(f) in STATEMENT_FIGURES]
+    sql = f"WITH {ctes(d, n, swap=_swap(d, n))}\n" + "\nUNION ALL\n".join(kept)
+    stamp = _stamper(d)
+    with _tables(d, n, query_params(contexts[0])) as clients:
+        carried = Carried(
+            n=n,
+            bounds=[stamp(b) for b in _week_starts(contexts)],
+            stamp=stamp,
+            nulls_last=d.name == "postgresql",
+            clients=clients,
+        )
         before = None
         for ctx in contexts:
             params = query_params(ctx)
-            _advance(d, n, params, before)
-            week_figures = assemble(ctx, _run(sql, params))
+            carried.update(_advance(d, n, params, before))
+            rows = _run(sql, params) + carried.rows(
+                params,
+                ctx.order,
+                values_of=lambda cards, params=params: _values(d, cards, params),
+                client_names=_client_names,
+            )
+            week_figures = assemble(ctx, rows)
             # As weekly_flow_metrics: the handoff waits are read per week (few rows).
             week_figures["handoff_wait"] = handoff_wait_figures(
                 process_id=process.pk, start=ctx.start, end=ctx.as_of
@@ -85,24 +120,100 @@ def weekly_flow_walk(
             before = params["asof"]
 
 
+def _metric(figure_sql: str) -> str:
+    return re.match(r"SELECT '(\w+)' AS metric", figure_sql).group(1)
+
+
+def _week_starts(contexts) -> list:
+    """The starts of the weeks from the first one's trailing window to the last week, adapted
+    as the statement's parameters are."""
+    adapt = connection.ops.adapt_datetimefield_value
+    week, last = week_shift(contexts[0].week, -(TRAILING_WEEKS - 1)), contexts[-1].week
+    assert iso_week_bounds(contexts[0].process, week)[0] == trailing_start(contexts[0])
+    starts = []
+    while parse_week(week) <= parse_week(last):
+        starts.append(adapt(iso_week_bounds(contexts[0].process, week)[0]))
+        week = week_shift(week, 1)
+    return starts
+
+
+def _stamper(d: Dialect):
+    """A parameter's instant as the carried rows give instants (`_stamp`)."""
+    if d.name == "postgresql":
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        return lambda value: (value - epoch) // timedelta(microseconds=1)
+    return lambda value: value  # SQLite: the text the statement compares
+
+
+def _stamp(d: Dialect, column: str) -> str:
+    """An instant as Python compares it like the statement: microseconds since 1970 on
+    PostgreSQL (integers, cheaper to read than timestamps), the stored text on SQLite."""
+    if d.name == "postgresql":  # date_part: a double, cheaper than EXTRACT's numeric; below
+        # 2**53 microseconds, rounding it back to microseconds is exact
+        return f"CAST(date_part('epoch', {column}) * 1000000 AS BIGINT)"
+    return column
+
+
+def _span(d: Dialect, later: str, earlier: str) -> str:
+    """A time's key for ranking, in the statement's order: microseconds on PostgreSQL, the
+    statement's own double in days on SQLite."""
+    if d.name == "postgresql":
+        return f"CAST(date_part('epoch', {later} - {earlier}) * 1000000 AS BIGINT)"
+    return f"{d.seconds(later, earlier)} / {DAY}"
+
+
+def _returned(d: Dialect, n: int) -> str:
+    """The columns of a card's carried row (walk_carry.py: CARD, CREATED, ...)."""
+    reach = "".join(f", {_stamp(d, f'reach_{k}')}" for k in range(n))
+    return f"""card_id, {_stamp(d, "created_at")}, {_stamp(d, "started_at")},
+        {_stamp(d, "finished_at")}, state, resp, COALESCE(created_channel, card_channel), cli,
+        card_client, {_span(d, "finished_at", "started_at")},
+        {_span(d, "finished_at", "created_at")}{reach}"""
+
+
+def _values(d: Dialect, cards: list[int], params: dict) -> dict[int, tuple]:
+    """{card: (card, cycle, lead, age)} by the statement's expressions (metrics/flow/sql.py)."""
+    if not cards:
+        return {}
+    ids = {f"c{i}": card for i, card in enumerate(cards)}
+    secs = d.seconds
+    sql = f"""SELECT card_id, {secs("finished_at", "started_at")} / {DAY},
+        {secs("finished_at", "created_at")} / {DAY}, {secs("%(asof)s", "started_at")} / {DAY}
+        FROM {STATE} WHERE card_id IN ({", ".join(f"%({k})s" for k in ids)})"""
+    return {row[0]: row for row in _run(sql, {"asof": params["asof"], **ids})}
+
+
+def _client_names(ids: list[int]) -> dict[int, str]:
+    """The names of the repeat clients (one query a week, none named or many)."""
+    named = {f"c{i}": client for i, client in enumerate(ids)}
+    among = ", ".join(f"%({k})s" for k in named) or "NULL"
+    return dict(_run(f"SELECT id, name FROM {Client._meta.db_table} WHERE id IN ({among})", named))
+
+
 def _swap(d: Dialect, n: int) -> dict[str, str]:
-    width = d.event_key("at", "id")[1]
     reach = "".join(f", reach_{k}" for k in range(n))
     return {
         "ev": f"SELECT * FROM {EVENTS} WHERE at >= %(start)s AND at < %(asof)s",
-        # The state carries the card's own channel and client (read once, when the card is
-        # first folded), so that a week does not join every card again.
+        # The state carries the card's own channel (read once, when the card is first folded),
+        # so that a week does not join every card again. Only the cards the week moved: those
+        # finished or agreed in it (the figures it computes; the client is read in Python).
         "card": f"SELECT card_id FROM {STATE} WHERE 1 = 0",  # cs reads the state itself
         "cs": f"""SELECT card_id, created_at, started_at, moved_at, state, resp, created_channel,
-        cli{reach}, COALESCE(created_channel, card_channel) AS channel,
-        CASE WHEN COALESCE(s.cli, cla.cli_after) IS NULL THEN s.card_client
-            WHEN COALESCE(s.cli, cla.cli_after) = '' THEN NULL
-            ELSE CAST(COALESCE(s.cli, cla.cli_after) AS BIGINT) END AS client_id
-    FROM {STATE} s LEFT JOIN cla USING (card_id)
-    WHERE s.created_at IS NOT NULL AND {SEEN}""",
-        "cla": f"""SELECT card_id,
-        {d.earliest("cli_old", "cli_old IS NOT NULL", width)} AS cli_after
-    FROM {CLIENTS} WHERE at >= %(asof)s GROUP BY card_id""",
+        cli{reach}, COALESCE(created_channel, card_channel) AS channel, NULL AS client_id
+    FROM {STATE} s
+    WHERE s.created_at IS NOT NULL AND s.moved_at >= %(start)s""",
+        "cla": f"SELECT card_id, NULL AS cli_after FROM {STATE} WHERE 1 = 0",
+        # The agreed cards' channel from the state through its index: joined to the materialized
+        # cf, misestimated, the planner loops over all of cf for each agreed card.
+        "agr": f"""SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
+        CAST(discount_text AS DOUBLE PRECISION) AS discount,
+        CAST(ROUND(price * 100) AS BIGINT) AS price_c,
+        CAST(ROUND(CAST(discount_text AS DOUBLE PRECISION) * 100) AS BIGINT) AS discount_h,
+        CAST(ROUND(cost * 100) AS BIGINT) AS cost_c
+    FROM asg LEFT JOIN (
+        SELECT card_id, COALESCE(created_channel, card_channel) AS channel FROM {STATE}
+        WHERE created_at IS NOT NULL
+    ) cf ON cf.card_id = asg.card_id""",
         # A block whose unblock came before the week lies outside it: only the cards finished
         # in the week need those (their blocked time inside the cycle).
         "bk": f"""SELECT card_id, kind, at, reason,
@@ -122,22 +233,6 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     WHERE c.process_id = %(process)s AND c.sla_allowance IS NOT NULL
         AND c.status_changed_at < %(asof)s AND c.due_at >= %(start)s AND c.due_at < %(asof)s""",
     }
-
-
-def _old(n: int) -> str:
-    counts = ", ".join(f"COUNT(reach_{k}) AS c{k}" for k in range(n))
-    return f"""walk_old AS (  -- the cards out of sight: how many reached each status, all before
-                 -- the week
-    SELECT {counts} FROM {STATE} WHERE created_at IS NOT NULL AND NOT {SEEN}
-)"""
-
-
-def _old_cfd(n: int) -> list[str]:
-    """The cumulative flow's line before the week, of the cards out of sight (assemble adds
-    the rows of one bucket)."""
-    return [
-        _row("cfd", f"%(s{k})s", "0", f"c{k}") + f" FROM walk_old WHERE c{k} > 0" for k in range(n)
-    ]
 
 
 @contextmanager
@@ -173,19 +268,32 @@ def _tables(d: Dialect, n: int, params: dict):
                         SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
                     ) f ON c.id = f.card_id""",
                 f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
+                f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
                 *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS),
             ],
             params,
         )
-        yield
+        yield _clients(d)
     finally:
         _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
 
 
-def _advance(d: Dialect, n: int, params: dict, before) -> None:
+def _clients(d: Dialect) -> dict[int, list[tuple]]:
+    """{card: [(at, id, old client)]} of the client changes that name the client before, in
+    order (a card's client as of a week's end, before its first change after it)."""
+    clients: dict[int, list[tuple]] = {}
+    sql = f"""SELECT card_id, {_stamp(d, "at")}, id, cli_old FROM {CLIENTS}
+        WHERE cli_old IS NOT NULL ORDER BY card_id, at, id"""
+    for card, at, id_, old in _run(sql, {}):
+        clients.setdefault(card, []).append((at, id_, old))
+    return clients
+
+
+def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
-    replaced by the week's if it has any."""
+    replaced by the week's if it has any. Returns the rows of the cards it changed
+    (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -203,17 +311,19 @@ def _advance(d: Dialect, n: int, params: dict, before) -> None:
     statements = [
         f"""INSERT INTO {STATE}
         SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
-            c.channel, c.client_id
+            (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id),
+            (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id)
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
-            JOIN processes_requestcard c ON c.id = f.card_id
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
         WHERE 1 = 1
-        ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}"""
+        ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
+        RETURNING {_returned(d, n)}"""
     ]
+    rows = _run(statements[0], {**params, "before": before})
     if before is None:
-        statements += _analyze(d, STATE)  # the planner's estimates of the table just filled
-    _execute(statements, {**params, "before": before})
+        _execute(_analyze(d, STATE), {})  # the planner's estimates of the table just filled
+    return rows
 
 
 def _analyze(d: Dialect, *tables: str) -> list[str]:

@@ -67,7 +67,12 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["card", "at"], name="event_card_at")]
+        indexes = [
+            models.Index(fields=["card", "at"], name="event_card_at"),
+            # The events of a kind in a week: promise outcomes and risks, assignments (the
+            # weekly figures read them each week; without it, every event of every card).
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} on card {self.card_id} at {self.at:%Y-%m-%d %H:%M}"

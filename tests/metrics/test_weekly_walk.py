@@ -5,6 +5,7 @@ fact, and on a card blocked across week 53 of 2026 into 2027. The history is rea
 many weeks are walked; a new week walked alone, or a catch-up of several weeks, equals the
 weeks recomputed one by one."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,8 +21,14 @@ from metrics.services import (
     weekly_snapshots_catch_up,
     weekly_snapshots_walk,
 )
-from processes.models import Client
-from processes.services import card_block, card_create, card_transition, card_unblock
+from processes.models import Client, Event
+from processes.services import (
+    card_block,
+    card_create,
+    card_transition,
+    card_unblock,
+    card_update,
+)
 from tests.metrics.test_figures_truth import (  # noqa: F401 (a fixture)
     NOW,
     at,
@@ -86,9 +93,10 @@ def test_the_walk_reads_the_history_once_however_many_weeks(edited, o2c):
     for captured in (two, all_weeks):
         assert len([sql for sql in statements(captured) if HISTORY_SCAN in sql]) == 1
     # Then a constant per week: the week's context (statuses, outcome statuses, margin floor),
-    # folding its events, its figures, its labels and its handoff waits (metrics/flow/handoffs.py,
-    # a read of the week's handoff events alone).
-    assert len(statements(all_weeks)) - len(statements(two)) == (len(WEEKS) - 2) * 7
+    # folding its events, its figures, the values at the carried samples' ranks, the repeat
+    # clients' names, its labels and its handoff waits (metrics/flow/handoffs.py, a read of the
+    # week's handoff events alone).
+    assert len(statements(all_weeks)) - len(statements(two)) == (len(WEEKS) - 2) * 9
 
 
 def test_a_walk_left_half_way_leaves_no_table_behind(edited, o2c):
@@ -173,3 +181,41 @@ def test_the_backfill_command_walks_and_equals_each_week_alone(edited, o2c):
 
     assert len({row[0] for row in walked}) == 9  # W40 .. W48
     assert _figure_rows() == walked
+
+
+@pytest.fixture
+def client_named_later(o2c, alice):
+    """D1 and D2 come in for delta in 2026-W45; D1's created event is older than the client in
+    the history (no client_id), and on Nov 18 (2026-W47) D1 moves to epsilon: up to then its
+    client is the one that change replaced (delta), after it epsilon."""
+    delta, epsilon = Client.objects.create(name="delta"), Client.objects.create(name="epsilon")
+    cards = {}
+    for name, day in (("D1", 2), ("D2", 3)):
+        cards[name] = card_create(
+            actor=alice,
+            process=o2c,
+            title=name,
+            client=delta,
+            channel="email",
+            responsible=alice,
+            at=at(11, day, 10),
+        )
+    created = Event.objects.get(card=cards["D1"], kind="created")
+    older = {k: v for k, v in created.data.items() if k != "client_id"}
+    with connection.cursor() as cursor:  # events are append-only: as an older event was written
+        cursor.execute(
+            "UPDATE processes_event SET data = %s WHERE id = %s", [json.dumps(older), created.pk]
+        )
+    card_update(actor=alice, card=cards["D1"], changes={"client": epsilon}, at=at(11, 18, 10))
+    return delta
+
+
+def test_the_walk_reads_a_client_from_the_change_after_the_week(edited, client_named_later, o2c):
+    weeks = ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    walked = dict(weekly_flow_walk(process=o2c, weeks=weeks, now=NOW))
+
+    for week in weeks:
+        assert walked[week] == weekly_flow_metrics(process=o2c, week=week, now=NOW), week
+    delta = {"client": client_named_later.pk, "name": "delta", "cards": 2}
+    assert delta in walked["2026-W46"]["repeat_requests"]["top"]
+    assert [c for c in walked["2026-W47"]["repeat_requests"]["top"] if c["name"] == "delta"] == []
