@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0029_event_kinds_promise_and_handoff'),
+        ('processes', '0032_approval_ad_hoc_exceptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
