@@ -323,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "processes.models.EventKind",
         "RoleKindEnum": "roles.models.RoleKind",
         "ComplaintReasonEnum": "service.definitions.Reason",
+        "ExceptionReasonEnum": "processes.models.approvals.ExceptionReason",
+        "InvoiceStateEnum": "finance.models.InvoiceState",
     },
     # The framework's error answers (400, 401, 403, 404, 409, 413, 429), documented once.
     "POSTPROCESSING_HOOKS": [

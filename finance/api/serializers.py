@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from finance.models import InvoiceState
 from opmodel.serializers import StrictCharField, StrictDecimalField
 
 
@@ -9,7 +10,7 @@ class InvoiceSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     paid = serializers.DecimalField(max_digits=14, decimal_places=2)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
-    state = serializers.ChoiceField(choices=["open", "partly_paid", "paid", "overdue", "voided"])
+    state = serializers.ChoiceField(choices=InvoiceState.choices)
 
 
 class InvoicePaymentSerializer(serializers.Serializer):

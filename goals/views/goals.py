@@ -1,7 +1,6 @@
 """The goal pages: /goals/ and /goals/<id>/ with their forms. Thin: parse, call a selector or
 a service, render. A goal the user may not see is a 404; a refusal of their role a 403."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,6 +19,7 @@ from metrics.forecasts import FORECAST_METRICS
 from opmodel.formatting import times_note
 from opmodel.forms import service_errors
 from processes.calendars import process_calendar
+from processes.models import BusinessCalendar
 from processes.selectors import processes_visible_to
 
 STATES = [(s.value, s.label) for s in KRState]
@@ -66,7 +66,9 @@ def _goal_page(request, goal_id: int, *, check_in_form=None, check_in_kr=None, s
         if not k.kr.is_guardrail and k.kr.metric in FORECAST_METRICS:
             # Seeded with the key result's id: the page reads the same until the history moves.
             k.chance = key_result_chance(k.kr, now=now, seed=k.kr.pk)
-    zone = process_calendar(first).timezone if first else settings.TIME_ZONE
+    # A company goal has no process of its own: the standard calendar's zone, as its
+    # processes' by default.
+    zone = (process_calendar(first) if first else BusinessCalendar.objects.standard()).timezone
     context = {
         "view": view,
         "goal": view.goal,

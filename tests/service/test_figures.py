@@ -95,11 +95,13 @@ def test_a_process_that_does_not_ship_has_no_quality_section(history, service):
 
 def test_the_figures_are_kept_with_the_weeks_snapshot(history, o2c):
     weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=NOW)
-    rows = dict(
-        WeeklyFigure.objects.filter(
+    rows = {
+        (metric, dimension): value
+        for metric, dimension, value in WeeklyFigure.objects.filter(
             snapshot__process=o2c, snapshot__week=WEEK, metric__startswith="quality."
-        ).values_list("metric", "value")
-    )
-    assert rows["quality.per_100_shipped"] == 80.0
-    assert rows["quality.repeat_clients"] == 1.0
-    assert rows["quality.by_reason.damaged"] == 2.0
+        ).values_list("metric", "dimension", "value")
+    }
+    assert rows[("quality.per_100_shipped", "")] == 80.0
+    assert rows[("quality.repeat_clients", "")] == 1.0
+    # by_reason is a dimension of the snapshot's rows (as the exceptions' reasons are).
+    assert rows[("quality.by_reason", "damaged")] == 2.0
