@@ -1,5 +1,8 @@
 """A service's refusals on a page's form: the one way every app's views show them."""
 
+from collections.abc import Iterable, Mapping
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
 from opmodel.errors import Forbidden, InvalidInput
@@ -11,6 +14,14 @@ def add_form_errors(form, errors: dict[str, list[str]]) -> None:
         target = field if field in form.fields else None
         for message in field_errors:
             form.add_error(target, message)
+
+
+def errors_as_messages(request, errors: Mapping[str, Iterable[str]]) -> None:
+    """Field errors said at the top of the page a panel's form redirects back to (a card page's
+    payment, stock or complaint form): "field: words", one message each."""
+    for field, field_errors in errors.items():
+        for error in field_errors:
+            messages.error(request, f"{field}: {error}")
 
 
 class service_errors:  # noqa: N801 (read as a function: `with service_errors(form) as call`)

@@ -14,6 +14,7 @@ from finance.models import Invoice
 from finance.permissions import may_record_payment
 from finance.services import payment_record, process_today
 from opmodel.errors import DomainError, InvalidInput
+from opmodel.forms import errors_as_messages
 from processes.selectors import cards_visible_to
 
 
@@ -45,16 +46,12 @@ def payment_new(request, card_id: int):
         raise Http404("No such card.")
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        errors_as_messages(request, form.errors)
     else:
         try:
             payment_record(actor=request.user, card=card, now=timezone.now(), **form.cleaned_data)
         except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    messages.error(request, f"{field}: {error}")
+            errors_as_messages(request, exc.errors)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

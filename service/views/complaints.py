@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opmodel.errors import DomainError, InvalidInput
-from opmodel.forms import service_errors
+from opmodel.forms import errors_as_messages, service_errors
 from processes.definition import process_definition
 from processes.models import Process
 from processes.permissions import may_edit_cards
@@ -130,16 +130,12 @@ def complaint_change_view(request, card_id: int):
         raise Http404("No such card.")
     form = ComplaintChangeForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        errors_as_messages(request, form.errors)
     else:
         try:
             complaint_change(actor=request.user, card=card, now=timezone.now(), **form.cleaned_data)
         except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    messages.error(request, f"{field}: {error}")
+            errors_as_messages(request, exc.errors)
         except DomainError as exc:
             if exc.http_status == 403:
                 raise PermissionDenied(exc.message) from exc

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opmodel.errors import DomainError, InvalidInput
+from opmodel.forms import errors_as_messages
 from processes.models import LineItem
 from processes.permissions import require_card_editor
 from processes.selectors import cards_visible_to
@@ -98,9 +99,7 @@ def _back(card_id):
 
 def _refused(request, exc: DomainError) -> None:
     if isinstance(exc, InvalidInput):
-        for field, errors in exc.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        errors_as_messages(request, exc.errors)
     else:
         messages.error(request, exc.message)
 
