@@ -57,7 +57,9 @@ def process_from_query(
 
     An unknown slug (or one the user may not see: the same answer, so nothing leaks) gives no
     process and an error; pages answer it with 404. Without a slug: an error if `required`,
-    else the first process (None when there is none).
+    else the process installed first among them (the pilot's, order to cash on a fresh
+    database: the pages list processes by name, and "Customer service" would come first), None
+    when there is none.
     """
     slug = (params.get("process") or "").strip()
     if slug:
@@ -67,7 +69,7 @@ def process_from_query(
         return process, {}
     if required:
         return None, {"process": ["Give the process, e.g. process=order-to-cash."]}
-    return (processes[0] if processes else None), {}
+    return (min(processes, key=lambda p: p.pk) if processes else None), {}
 
 
 CARD_RELATED = ("process", "client", "responsible", "block_reason")

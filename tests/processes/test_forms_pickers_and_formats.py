@@ -46,6 +46,9 @@ def test_the_process_picker_reads_the_slug(two_processes):
         {},
     )
     assert process_from_query({}, processes=two_processes) == (two_processes[0], {})
+    # Without a slug: the process installed first, whatever order the page lists them in.
+    listed_by_name_descending = list(reversed(two_processes))
+    assert process_from_query({}, processes=listed_by_name_descending) == (two_processes[0], {})
     assert process_from_query({}, processes=[]) == (None, {})
 
 
