@@ -23,6 +23,7 @@ from processes.models import (
     ApprovalRequest,
     Client,
     Event,
+    ExceptionReason,
     LineItem,
     RequestCard,
     SLAState,
@@ -278,6 +279,14 @@ class ApprovalSerializer(serializers.ModelSerializer):
         source="condition_text", read_only=True, help_text="Blank for an ad-hoc exception."
     )
     level = serializers.IntegerField(read_only=True, help_text="0 for an ad-hoc exception.")
+    # Declared: a read-only field built from the model loses allow_blank, and a rule's request
+    # has no reason ("").
+    reason = serializers.ChoiceField(
+        choices=ExceptionReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="An ad-hoc exception: what it is about; blank for a rule's request.",
+    )
     authority = serializers.CharField(read_only=True)
     requested_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
     decided_by = serializers.SlugRelatedField(
