@@ -54,6 +54,16 @@ def read_map_window(params, *, today):
     return first, last
 
 
+def _process_and_window(request, slug):
+    """The user's process (404 otherwise) and the map's window [first, last) from the query,
+    local days of the process's calendar (400 for a blank or bad parameter)."""
+    process = visible_process(request.user, slug)
+    today = timezone.now().astimezone(working_time_for(process).tz).date()
+    refuse_blank(request.query_params)
+    first, last = read_map_window(request.query_params, today=today)
+    return process, first, last
+
+
 class ProcessMapView(APIView):
     """Per status visits, time in status P50/P85 (business hours) and WIP now; per move the
     count, whether it was designed, and its time P50/P85; the main variants; rework; the
@@ -69,10 +79,7 @@ class ProcessMapView(APIView):
         responses=ANSWERS,
     )
     def get(self, request, slug):
-        process = visible_process(request.user, slug)
-        today = timezone.now().astimezone(working_time_for(process).tz).date()
-        refuse_blank(request.query_params)
-        first, last = read_map_window(request.query_params, today=today)
+        process, first, last = _process_and_window(request, slug)
         return Response(process_map(process, first=first, last_excluded=last))
 
 
@@ -106,10 +113,7 @@ class ProcessMapCardsView(APIView):
         responses=ANSWERS,
     )
     def get(self, request, slug):
-        process = visible_process(request.user, slug)
-        today = timezone.now().astimezone(working_time_for(process).tz).date()
-        refuse_blank(request.query_params)
-        first, last = read_map_window(request.query_params, today=today)
+        process, first, last = _process_and_window(request, slug)
         chosen = cards_behind(process, request.query_params, first=first, last_excluded=last)
         if chosen is None:
             raise NotFound("No such figure on the map.")

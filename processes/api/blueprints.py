@@ -5,6 +5,7 @@ serializer their registration gives (processes/blueprints/sections.py)."""
 
 from rest_framework import serializers
 
+from processes.api.rules import CalendarRuleSerializer
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import Operator, Priority, StageAssignment
 from processes.models.approvals import RULE_FIELDS
@@ -16,13 +17,9 @@ class HolidayDocSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CalendarDocSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    timezone = serializers.CharField()
-    working_days = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=7))
-    day_start = serializers.CharField(help_text="Local time, HH:MM.")
-    day_end = serializers.CharField(help_text="Local time, HH:MM.")
-    holiday_country = serializers.CharField(allow_blank=True)
+class CalendarDocSerializer(CalendarRuleSerializer):
+    """The calendar as the rules of the game show it, and what a document carries besides."""
+
     holiday_subdivision = serializers.CharField(allow_blank=True)
     holidays = HolidayDocSerializer(many=True)
 
