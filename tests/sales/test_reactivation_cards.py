@@ -5,13 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client as WebClient
-from rest_framework.test import APIClient
 
 from opmodel.errors import InvalidInput
 from processes.models import RequestCard
 from processes.services import card_create
 from sales.models import Reactivation
 from sales.services import reactivation_scan
+from tests.processes.test_api import api_as
+from tests.processes.test_views import card_form_data
 
 pytestmark = pytest.mark.django_db
 AT = datetime(2030, 6, 3, 9, tzinfo=UTC)
@@ -53,8 +54,7 @@ def test_the_board_and_the_api_open_reactivations_with_their_rows(
     reactivation, sam, retail, make_client
 ):
     acme, baltic = make_client("Acme", retail), make_client("Baltic", retail)
-    api = APIClient()
-    api.force_authenticate(sam)
+    api = api_as(sam)
     answer = api.post(
         "/api/cards/",
         {"process": "reactivation", "title": "Call Acme", "client": acme.pk},
@@ -73,14 +73,7 @@ def test_the_board_and_the_api_open_reactivations_with_their_rows(
     web.force_login(sam)
     page = web.post(
         "/cards/new/?process=reactivation",
-        {
-            "title": "Call Baltic",
-            "client": baltic.pk,
-            "channel": "phone",
-            "priority": "normal",
-            "payment_terms": "prepaid",
-            "discount_percent": "0",
-        },
+        card_form_data(title="Call Baltic", client=baltic.pk),
     )
     assert page.status_code == 302
     card = RequestCard.objects.get(title="Call Baltic")

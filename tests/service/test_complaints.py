@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client as WebClient
-from rest_framework.test import APIClient
 
 from opmodel.errors import Forbidden, InvalidInput
 from processes.errors import TransitionRefused
@@ -10,6 +9,8 @@ from processes.models import CardLink, Event, EventKind, RequestCard
 from processes.services import card_create, card_transition, card_update
 from service.models import Complaint
 from service.services.complaints import complaint_process
+from tests.processes.test_api import api_as
+from tests.processes.test_views import card_form_data
 from tests.service.builders import client, complaint, local, order
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +87,7 @@ def test_a_card_made_by_hand_in_customer_service_is_refused_without_its_reason(o
     with pytest.raises(InvalidInput) as refused:
         card_create(actor=maggie, process=complaint_process(), title="Angry call", client=acme)
     assert "/api/complaints/" in refused.value.errors["process"][0]
-    api = APIClient()
-    api.force_authenticate(maggie)
-    answer = api.post(
+    answer = api_as(maggie).post(
         "/api/cards/",
         {"process": "customer-service", "title": "Angry call", "client": acme.pk},
         format="json",
@@ -99,14 +98,7 @@ def test_a_card_made_by_hand_in_customer_service_is_refused_without_its_reason(o
     web.force_login(maggie)
     page = web.post(
         "/cards/new/?process=customer-service",
-        {
-            "title": "Angry call",
-            "client": acme.pk,
-            "channel": "phone",
-            "priority": "normal",
-            "payment_terms": "prepaid",
-            "discount_percent": "0",
-        },
+        card_form_data(title="Angry call", client=acme.pk),
     )
     assert page.status_code == 400
     assert "/service/complaints/new/" in page.content.decode()
