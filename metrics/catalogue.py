@@ -194,6 +194,42 @@ FIGURES: dict[str, CatalogueMetric] = {
             "reactivations_won", "Reactivations won (the client ordered again)", "cards", UP,
             "sales.reactivations_won", SEGMENT, "sales.by_segment.reactivations_won",
         ),
+        # Customer service's quality figures (service/definitions.py), kept with the snapshot of
+        # a process that ships by service's section; the drill-down is the section's own.
+        CatalogueMetric(
+            "complaints", "Complaints received", "cards", DOWN, "quality.complaints",
+            cards="quality.complaints",
+        ),
+        CatalogueMetric(
+            "shipped_orders", "Orders shipped", "cards", UP, "quality.shipped",
+            cards="quality.shipped",
+        ),
+        CatalogueMetric(
+            "complaints_per_100_shipped", "Complaints per 100 shipped orders", "percent", DOWN,
+            "quality.per_100_shipped",
+        ),
+        CatalogueMetric(
+            "repeat_complaint_clients", "Clients with repeat complaints (8 weeks)", "clients",
+            DOWN, "quality.repeat_clients", cards="quality.repeat",
+        ),
+        # The exceptions no rule foresees (metrics/exceptions/figures.py), kept with the
+        # snapshot by the exceptions section: frequent ones are rules to write.
+        CatalogueMetric(
+            "exceptions_asked", "Exceptions no rule foresees, asked", "cards", DOWN,
+            "exceptions.asked",
+        ),
+        CatalogueMetric(
+            "exceptions_decided", "Exceptions no rule foresees, decided", "cards", UP,
+            "exceptions.decided", followed=False,
+        ),
+        CatalogueMetric(
+            "exceptions_approved_share", "Approved share of the exceptions decided", "share",
+            UP, "exceptions.approved_share", judged=False,
+        ),
+        CatalogueMetric(
+            "exceptions_escalated", "Exceptions escalated past their decision SLA", "cards",
+            DOWN, "exceptions.escalated",
+        ),
         # The money (finance/definitions.py), kept with the snapshot by finance's section.
         CatalogueMetric(
             "days_sales_outstanding", "Days sales outstanding", "days", DOWN, "money.dso",

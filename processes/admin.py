@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from opmodel.errors import InvalidInput
 from processes.admin_grants import RoleInline
@@ -27,7 +28,7 @@ from processes.models import (
 )
 from processes.models.calendars import WEEKDAYS
 from processes.services import document_remove
-from processes.services.clients import check_account_manager
+from processes.services.clients import check_account_manager, client_segment_changed
 from processes.versions import VersionedAdmin
 from roles.models import RoleKind
 
@@ -169,6 +170,13 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ["name", "segment", "account_manager"]
     list_filter = ["segment"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        # The segment's change goes into the client's history, as client_update records it.
+        old_segment_id = form.initial.get("segment") if change else obj.segment_id
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            client_segment_changed(client=obj, old_segment_id=old_segment_id, actor=request.user)
 
 
 @admin.register(ClientSegment)

@@ -4,7 +4,7 @@ by ProcessesConfig.ready(), so that a user named there is deactivated, never del
 from django.apps import apps
 
 # (model, field): who made each event, who asked for and who decided each exception, who
-# uploaded each document and who created each card.
+# uploaded each document, who created each card and who changed each client's segment.
 HISTORY_FIELDS = [
     ("Event", "actor"),
     ("ApprovalRequest", "requested_by"),
@@ -12,6 +12,7 @@ HISTORY_FIELDS = [
     ("Document", "uploaded_by"),
     ("RequestCard", "created_by"),
     ("DefinitionVersion", "by"),
+    ("ClientSegmentChange", "by"),
 ]
 
 

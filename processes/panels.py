@@ -14,6 +14,11 @@ An app registers once, in its AppConfig.ready(), with what it adds; each part is
   the open cards shown that started longer ago (the first app that answers one gives it).
 - `board_actions(process) -> [(label, url)]`: buttons beside the board's "New card" for a user
   who may create cards in the process (customer service's "New complaint"); no query.
+- `card_created(card, *, actor, now, details) -> None`: called by `card_create` inside its
+  transaction, for every new card, however it was created (the board's "New card", the API, an
+  app's own service): the app writes the rows it keeps for cards of its process (a complaint's,
+  a reactivation's) from `details` (what the app's own service passed to `card_create`), or
+  raises a DomainError to refuse the card (nothing is written). Cards of other processes: return.
 
 Registering a name again replaces the parts it gives and keeps the others (ready() may run twice
 in tests; an app may also register its parts in separate calls).
@@ -28,6 +33,7 @@ Panel = Callable[..., SafeString]
 TileMarks = Callable[[list[int]], dict[int, str]]
 SLEDays = Callable[..., float | None]
 BoardActions = Callable[..., list[tuple[str, str]]]
+CardCreated = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class CardExtension:
     tile_marks: TileMarks | None = None
     sle_days: SLEDays | None = None
     board_actions: BoardActions | None = None
+    card_created: CardCreated | None = None
 
 
 EXTENSIONS: dict[str, CardExtension] = {}
@@ -49,12 +56,14 @@ def card_extension_register(
     tile_marks: TileMarks | None = None,
     sle_days: SLEDays | None = None,
     board_actions: BoardActions | None = None,
+    card_created: CardCreated | None = None,
 ) -> None:
     given = {
         "panel": panel,
         "tile_marks": tile_marks,
         "sle_days": sle_days,
         "board_actions": board_actions,
+        "card_created": card_created,
     }
     held = EXTENSIONS.get(name, CardExtension(name))
     EXTENSIONS[name] = replace(held, **{k: v for k, v in given.items() if v is not None})
@@ -91,3 +100,11 @@ def board_actions_of(process) -> list[tuple[str, str]]:
         if extension.board_actions
         for action in extension.board_actions(process)
     ]
+
+
+def card_created_hooks(card, *, actor, now, details: dict) -> None:
+    """The apps above write their rows for a new card (or refuse it), in card_create's
+    transaction."""
+    for extension in EXTENSIONS.values():
+        if extension.card_created:
+            extension.card_created(card, actor=actor, now=now, details=details)

@@ -28,8 +28,9 @@ FIGURE_DEFINITIONS = [
     ("No order", "Reactivation cards closed in the week without an order, with the reason."),
     (
         "Segment",
-        "Orders by the client's segment now; reactivations by the segment the client was in "
-        "when its card was opened.",
+        "Orders by their client's segment as at the week's end (a later change of segment "
+        "changes no past week); reactivations by the segment the client was in when its card "
+        "was opened.",
     ),
 ]
 

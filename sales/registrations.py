@@ -8,10 +8,12 @@ def sales_register() -> None:
     from metrics.sections import weekly_section_register
     from processes.conditions import condition_register
     from processes.effects import effect_register
+    from processes.panels import card_extension_register
     from processes.process_templates import document_file, process_template_register
     from sales import conditions as c
     from sales.selectors.agenda import reactivation_agenda_items
     from sales.selectors.figures import repeat_sales_figures, repeat_sales_html
+    from sales.services.reactivations import reactivation_card_created
 
     condition_register(
         name="client_ordered_since_opened",
@@ -28,6 +30,7 @@ def sales_register() -> None:
         label="Close the reactivation without an order",
         run=c.reactivation_lost,
     )
+    card_extension_register(name="sales", card_created=reactivation_card_created)
     weekly_section_register(
         name="sales", compute=repeat_sales_figures, render=repeat_sales_html, stored=True
     )

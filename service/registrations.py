@@ -15,6 +15,7 @@ def service_register() -> None:
         quality_weekly_figures,
         quality_weekly_html,
     )
+    from service.services.complaints import complaint_card_created
     from service.views.complaints import card_complaint_panel, service_board_actions
 
     condition_register(
@@ -23,7 +24,10 @@ def service_register() -> None:
         check=c.complaint_has_return,
     )
     card_extension_register(
-        name="service", panel=card_complaint_panel, board_actions=service_board_actions
+        name="service",
+        panel=card_complaint_panel,
+        board_actions=service_board_actions,
+        card_created=complaint_card_created,
     )
     weekly_section_register(
         name="quality",

@@ -61,5 +61,5 @@ class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
         client = self.get_object()
         data = inputs.ClientChangeInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        client = client_update(client=client, changes=dict(data.validated_data))
+        client = client_update(client=client, changes=dict(data.validated_data), actor=request.user)
         return Response(s.ClientSerializer(client).data)

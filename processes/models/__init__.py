@@ -32,7 +32,7 @@ from processes.models.cards import (
     Priority,
     RequestCard,
 )
-from processes.models.clients import Client, ClientSegment
+from processes.models.clients import Client, ClientSegment, ClientSegmentChange
 from processes.models.definitions import (
     BlockReason,
     Process,
@@ -60,6 +60,7 @@ __all__ = [
     "Channel",
     "Client",
     "ClientSegment",
+    "ClientSegmentChange",
     "DefinitionVersion",
     "Document",
     "Event",

@@ -58,3 +58,33 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClientSegmentChange(models.Model):
+    """A change of a client's segment: who, when, from and to. The figures by segment read a
+    client's segment as at an instant from these (the old segment of its first change at or
+    after the instant, else its segment now), as they read a card's client from its events."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="segment_changes")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The history keeps the segments it names (a segment once used is not deleted).
+    old_segment = models.ForeignKey(
+        ClientSegment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_segment = models.ForeignKey(
+        ClientSegment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["client", "at", "id"]
+        indexes = [models.Index(fields=["client", "at"], name="client_segment_change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.old_segment or '-'} -> {self.new_segment or '-'}"

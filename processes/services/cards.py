@@ -19,6 +19,7 @@ from processes.models import (
     RequestCard,
     Status,
 )
+from processes.panels import card_created_hooks
 from processes.permissions import require_card_editor
 from processes.services.approvals import approval_requests_sync
 from processes.services.clients import new_client_for_card
@@ -142,12 +143,16 @@ def card_create(
     promised_on: date | None = None,
     at: datetime | None = None,
     by_system: bool = False,
+    details: dict | None = None,
 ) -> RequestCard:
     """A card in the process's first status, with its `created` event. A `new_client_name`
     makes that client with the card, in one transaction: a refused card leaves no client.
 
     `by_system`: the app opens the card itself (a shortage opening a purchase card), whatever
-    roles the actor whose action caused it holds there; the actor is still its creator."""
+    roles the actor whose action caused it holds there; the actor is still its creator.
+
+    `details`: what an app above needs to write its own rows for the card (a complaint's reason),
+    given to its `card_created` hook (processes/panels.py), which may also refuse the card."""
     now = at or timezone.now()
     if not by_system:
         require_card_editor(actor, process.pk, "create cards")
@@ -202,6 +207,7 @@ def card_create(
                 "deadline": deadline_data(None, card.due_at),
             },
         ).save()
+        card_created_hooks(card, actor=actor, now=now, details=details or {})
         approval_requests_sync(card=card, actor=actor, now=now)
     return card
 

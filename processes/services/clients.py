@@ -1,9 +1,12 @@
 """Clients: shared by every process, made on their own or typed with a new card."""
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opmodel.errors import InvalidInput
-from processes.models import Client, ClientSegment, Process
+from processes.models import Client, ClientSegment, ClientSegmentChange, Process
 from roles.permissions import role_map
 
 # The process whose orders an account manager follows (repeat sales, the sales app).
@@ -37,16 +40,38 @@ def client_create(
         raise InvalidInput({"name": [f"A client named {name!r} already exists."]}) from exc
 
 
-def client_update(*, client: Client, changes: dict) -> Client:
-    """Set the client's `segment` and `account_manager` (the keys given)."""
+def client_update(
+    *, client: Client, changes: dict, actor=None, now: datetime | None = None
+) -> Client:
+    """Set the client's `segment` and `account_manager` (the keys given). A segment change is
+    recorded (who, when, from, to): the figures by segment read it as at their week's end."""
     if "account_manager" in changes:
         check_account_manager(changes["account_manager"])
+    old_segment_id = client.segment_id
     fields = [f for f in ("segment", "account_manager") if f in changes]
     for field in fields:
         setattr(client, field, changes[field])
-    if fields:
-        client.save(update_fields=fields)
+    with transaction.atomic():
+        if fields:
+            client.save(update_fields=fields)
+        client_segment_changed(client=client, old_segment_id=old_segment_id, actor=actor, now=now)
     return client
+
+
+def client_segment_changed(
+    *, client: Client, old_segment_id: int | None, actor=None, now: datetime | None = None
+) -> ClientSegmentChange | None:
+    """Record the client's segment change from `old_segment_id` to its segment now, if it
+    changed (client_update, and the admin's client form, which saves the client itself)."""
+    if client.segment_id == old_segment_id:
+        return None
+    return ClientSegmentChange.objects.create(
+        client=client,
+        at=now or timezone.now(),
+        by=actor,
+        old_segment_id=old_segment_id,
+        new_segment_id=client.segment_id,
+    )
 
 
 def new_client_for_card(name: str, *, chosen: Client | None) -> Client:

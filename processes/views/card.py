@@ -150,27 +150,34 @@ def card_detail(request, card_id: int):
 
 @require_POST
 def card_comment(request, card_id: int):
-    card = card_or_404(request.user, card_id)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _render_card(request, card_id, status=400, bound={"comment": form})
-    try:
-        added = services.card_comment_add(
-            actor=request.user, card=card, text=form.cleaned_data["text"], now=timezone.now()
+    done = {}
+
+    def act(card, data):
+        done["added"] = services.card_comment_add(
+            actor=request.user, card=card, text=data["text"], now=timezone.now()
         )
-    except InvalidInput as exc:
-        add_form_errors(form, exc.errors)
-        return _render_card(request, card_id, status=exc.http_status, bound={"comment": form})
-    except DomainError as exc:
-        return _render_card(request, card_id, status=exc.http_status, error=exc)
-    text = "Comment added."
-    if added.mentioned:
-        text += " Notified: " + ", ".join(f"@{name}" for name in added.mentioned) + "."
-    if added.ignored:
-        names = ", ".join(f"@{name}" for name in added.ignored)
-        text += f" Not notified (no role in this process): {names}."
-    messages.success(request, text)
-    return redirect(reverse("card-detail", args=[card_id]) + f"#event-{added.event.pk}")
+
+    def success(card) -> str:
+        added = done["added"]
+        text = "Comment added."
+        if added.mentioned:
+            text += " Notified: " + ", ".join(f"@{name}" for name in added.mentioned) + "."
+        if added.ignored:
+            names = ", ".join(f"@{name}" for name in added.ignored)
+            text += f" Not notified (no role in this process): {names}."
+        return text
+
+    return card_action(
+        request,
+        card_id,
+        key="comment",
+        form=CommentForm(request.POST),
+        act=act,
+        success=success,
+        redirect_to=lambda card: (
+            reverse("card-detail", args=[card_id]) + f"#event-{done['added'].event.pk}"
+        ),
+    )
 
 
 def _wants_json(request) -> bool:
@@ -187,12 +194,13 @@ def card_action(
     act,
     success,
     move: str = "",
-    redirect_to: str = "",
+    redirect_to="",
 ):
     """Run one card action from a POSTed form; refusals re-render the page with their status.
 
     `form` is a bound form, or makes one from the card; `act(card, cleaned_data)` calls the
-    service; `success` is the message, or makes it from the changed card. On a conflict the
+    service; `success` is the message, or makes it from the changed card; `redirect_to` is where
+    the page goes next (the card's page by default), or makes it from the card. On a conflict the
     page shows the fresh card and fresh forms, so nothing typed on a stale page is resubmitted
     unseen. A request that accepts JSON gets the outcome as JSON with the same status.
     """
@@ -222,6 +230,8 @@ def card_action(
             {"detail": text, "status": card.status, "version": card.version, "sla": sla}
         )
     messages.success(request, text)
+    if callable(redirect_to):
+        redirect_to = redirect_to(card)
     return redirect(redirect_to or reverse("card-detail", args=[card_id]))
 
 

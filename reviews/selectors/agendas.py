@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from goals.definitions import SEVERITY, KRState, worst
 from goals.selectors import key_results_for_process
-from metrics.agenda import agenda_lists
+from metrics.agenda import AgendaList, agenda_lists, agenda_lists_of, agenda_sections
 from metrics.catalogue import headline_metrics
 from metrics.flow import week_shift
 from metrics.models import WeeklyFigure
@@ -32,9 +32,9 @@ from processes.models import (
 )
 from processes.promises import AT_RISK, promises_for
 from reviews import figures
-from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, median_change_marked
+from reviews.definitions import MEDIAN_WEEKS, TOP, DecisionState, Level, median_change_marked
 from reviews.models import Decision
-from reviews.selectors.pickups import pickups_section
+from reviews.selectors.pickups import pickup_items
 
 
 def item(key: str, text: str, detail: str = "", url: str = "", tone: str = "") -> dict:
@@ -149,22 +149,41 @@ def promises_at_risk(process, *, now: datetime) -> list[dict]:
     ]
 
 
-def daily(process, *, now: datetime, today: date) -> list[dict]:
-    # The risks page's function (metrics), for the whole process whoever opens the review, every
-    # row at once and the cards nobody owns too; the agenda reads the blocked cards longest
-    # blocked first and the breached deadlines before those at risk.
-    risks = risks_for_review(
-        process=process,
-        cards=RequestCard.objects.filter(process=process),
-        now=now,
-        paged=False,
-        unassigned=True,
-    )
+def _blocked_items(risks, now: datetime) -> list[dict]:
     blocked = sorted((r.card for r in risks.blocked), key=lambda c: (c.blocked_at or now, c.pk))
+    return [
+        item(
+            f"card:{c.pk}",
+            f"#{c.pk} {c.title}",
+            f"blocked {_days(now - c.blocked_at) if c.blocked_at else ''}: "
+            f"{c.block_reason.name if c.block_reason else 'no reason'}"
+            + (f" ({c.block_note})" if c.block_note else ""),
+            _card_url(c.pk),
+            "worse",
+        )
+        for c in blocked
+    ]
+
+
+def _deadline_items(risks, now: datetime) -> list[dict]:
+    # The breached deadlines before those at risk.
     risky = sorted(
         risks.deadlines,
         key=lambda r: (r.state != SLAState.BREACHED, r.card.due_at or now, r.card.pk),
     )
+    return [
+        item(
+            f"card:{r.card.pk}",
+            f"#{r.card.pk} {r.card.title}",
+            f"{'breached' if r.state == SLAState.BREACHED else 'at risk'} in {_status_name(r)}",
+            _card_url(r.card.pk),
+            "worse" if r.state == SLAState.BREACHED else "warn",
+        )
+        for r in risky
+    ]
+
+
+def _overdue_approval_items(process, now: datetime) -> list[dict]:
     zone = process_calendar(process).timezone
     overdue = (
         ApprovalRequest.objects.filter(
@@ -174,78 +193,78 @@ def daily(process, *, now: datetime, today: date) -> list[dict]:
         .order_by("due_at", "id")
     )
     return [
-        section(
+        item(
+            f"approval:{a.pk}",
+            f"{a.name} on #{a.card_id} {a.card.title}",
+            f"due {moment_text(a.due_at, zone)}",
+            _card_url(a.card_id),
+            "worse",
+        )
+        for a in overdue
+        if a.is_overdue_at(now)
+    ]
+
+
+def _unassigned_items(risks) -> list[dict]:
+    return [
+        item(
+            f"card:{r.card.pk}",
+            f"#{r.card.pk} {r.card.title}",
+            f"in {_status_name(r)}",
+            _card_url(r.card.pk),
+        )
+        for r in risks.unassigned
+    ]
+
+
+def daily(process, *, now: datetime, today: date) -> list[dict]:
+    """The daily agenda: reviews' own lists, then those the apps above register (finance's
+    overdue invoices), all made sections the one way (metrics.agenda.agenda_sections)."""
+    found = {}
+
+    def risks():
+        # The risks page's function (metrics), for the whole process whoever opens the review,
+        # every row at once and the cards nobody owns too: read once for the three lists.
+        if "risks" not in found:
+            found["risks"] = risks_for_review(
+                process=process,
+                cards=RequestCard.objects.filter(process=process),
+                now=now,
+                paged=False,
+                unassigned=True,
+            )
+        return found["risks"]
+
+    def own(name: str, title: str, items) -> AgendaList:
+        return AgendaList(name, Level.DAILY, title, lambda process, *, now, today: items())
+
+    lists = [
+        own(
             "promises",
             "Promises to clients at risk, latest first",
-            promises_at_risk(process, now=now),
+            lambda: promises_at_risk(process, now=now),
         ),
-        section(
-            "blocked",
-            "Blocked cards, longest first",
-            [
-                item(
-                    f"card:{c.pk}",
-                    f"#{c.pk} {c.title}",
-                    f"blocked {_days(now - c.blocked_at) if c.blocked_at else ''}: "
-                    f"{c.block_reason.name if c.block_reason else 'no reason'}"
-                    + (f" ({c.block_note})" if c.block_note else ""),
-                    _card_url(c.pk),
-                    "worse",
-                )
-                for c in blocked
-            ],
+        own("blocked", "Blocked cards, longest first", lambda: _blocked_items(risks(), now)),
+        own("at_risk", "Cards at risk or breached", lambda: _deadline_items(risks(), now)),
+        own("approvals", "Approvals overdue", lambda: _overdue_approval_items(process, now)),
+        own(
+            "pickups",
+            "Handed-off cards nobody has taken, past their at-risk time",
+            lambda: pickup_items(process, now=now, names=status_names(process)),
         ),
-        section(
-            "at_risk",
-            "Cards at risk or breached",
-            [
-                item(
-                    f"card:{r.card.pk}",
-                    f"#{r.card.pk} {r.card.title}",
-                    f"{'breached' if r.state == SLAState.BREACHED else 'at risk'} in "
-                    f"{_status_name(r)}",
-                    _card_url(r.card.pk),
-                    "worse" if r.state == SLAState.BREACHED else "warn",
-                )
-                for r in risky
-            ],
-        ),
-        section(
-            "approvals",
-            "Approvals overdue",
-            [
-                item(
-                    f"approval:{a.pk}",
-                    f"{a.name} on #{a.card_id} {a.card.title}",
-                    f"due {moment_text(a.due_at, zone)}",
-                    _card_url(a.card_id),
-                    "worse",
-                )
-                for a in overdue
-                if a.is_overdue_at(now)
-            ],
-        ),
-        pickups_section(process, now=now, names=status_names(process)),
-        section(
+        own(
             "unassigned",
             "Cards without a responsible person",
-            [
-                item(
-                    f"card:{r.card.pk}",
-                    f"#{r.card.pk} {r.card.title}",
-                    f"in {_status_name(r)}",
-                    _card_url(r.card.pk),
-                )
-                for r in risks.unassigned
-            ],
+            lambda: _unassigned_items(risks()),
         ),
-        section(
+        own(
             "decisions",
             "Decisions due today",
-            [decision_item(d, today) for d in open_decisions(process, due_by=today)],
+            lambda: [decision_item(d, today) for d in open_decisions(process, due_by=today)],
         ),
-        *agenda_lists("daily", process, now=now, today=today),
+        *agenda_lists_of(Level.DAILY),
     ]
+    return agenda_sections(lists, process, now=now, today=today)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def _hours(seconds: int) -> str:
     return f"{seconds / 3600:.1f} business hours"
 
 
-def pickups_section(process, *, now: datetime, names: dict[str, str]) -> dict:
-    items = [
+def pickup_items(process, *, now: datetime, names: dict[str, str]) -> list[dict]:
+    return [
         {
             "key": f"card:{card.pk}",
             "text": f"#{card.pk} {card.title}",
@@ -50,9 +50,3 @@ def pickups_section(process, *, now: datetime, names: dict[str, str]) -> dict:
         }
         for card, waited, at_risk in overdue_pickups(process, now=now)
     ]
-    return {
-        "slug": "pickups",
-        "title": "Handed-off cards nobody has taken, past their at-risk time",
-        "items": items,
-        "empty": "Nothing.",
-    }

@@ -6,15 +6,18 @@ later does not move that week's repeat orders).
 A card's client at an instant is the old value of its first client change at or after that
 instant, else its client now (the change events carry `old_id` and `new_id`). A repeat order is
 one whose client, so read, had an order card created before it, by (time, id), whose client at
-the week's end was the same. Four queries, whatever the history's length: the client changes
-after the week, the week's cards, the first order of each of their clients, their segments."""
+the week's end was the same. Each order counts under its client's segment as at the week's end
+too: the old segment of the client's first segment change at or after the end, else its
+segment now (processes' ClientSegmentChange). Four queries, whatever the history's length: the
+client changes after the week, the week's cards, the first order of each of their clients,
+their segments then."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
-from processes.models import Client, Event, EventKind, RequestCard
+from processes.models import Client, ClientSegmentChange, Event, EventKind, RequestCard
 from sales.definitions import ORDER_PROCESS_SLUG
 
 
@@ -22,7 +25,7 @@ from sales.definitions import ORDER_PROCESS_SLUG
 class Order:
     card_id: int
     client_id: int | None  # as at the week's end
-    segment: str | None  # that client's segment now
+    segment: str | None  # that client's segment as at the week's end
     repeat: bool
 
 
@@ -69,6 +72,22 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
     return firsts
 
 
+def _segments_at(clients: set[int], end: datetime) -> dict[int, str | None]:
+    """Client id -> the name of its segment as at `end`, in one query."""
+    later = ClientSegmentChange.objects.filter(client_id=OuterRef("pk"), at__gte=end).order_by(
+        "at", "id"
+    )
+    rows = (
+        Client.objects.filter(pk__in=clients)
+        .annotate(
+            changed=Exists(later),
+            then=Subquery(later.values("old_segment__name")[:1]),
+        )
+        .values_list("pk", "segment__name", "changed", "then")
+    )
+    return {pk: then if changed else now for pk, now, changed, then in rows}
+
+
 def week_orders(start: datetime, end: datetime) -> list[Order]:
     """The order cards created in [start, end), each with its client at `end`."""
     later = _client_changes_since(end)
@@ -80,7 +99,7 @@ def week_orders(start: datetime, end: datetime) -> list[Order]:
     ]
     clients = {client for _, _, client in week if client is not None}
     firsts = _first_orders(clients, later, end)
-    segments = dict(Client.objects.filter(pk__in=clients).values_list("pk", "segment__name"))
+    segments = _segments_at(clients, end)
     return [
         Order(
             card_id=pk,

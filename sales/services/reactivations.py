@@ -2,9 +2,10 @@
 interval between orders, assigned to the client's account manager.
 
 One open card per client whatever the scan's timing: each card is written with its
-Reactivation row in one transaction, and the row's partial unique index (one open row per
-client) refuses the second of two scans at once: its transaction, card included, is rolled
-back. Repeated scans find the client's open row and pass it by.
+Reactivation row in one transaction (the row written by the card's `card_created` hook, so a
+card opened by hand gets one too), and the row's partial unique index (one open row per client)
+refuses the second of two scans at once: its transaction, card included, is rolled back.
+Repeated scans find the client's open row and pass it by.
 """
 
 import logging
@@ -14,13 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.services import notify
+from opmodel.errors import InvalidInput
 from processes.definition import process_zone_name
-from processes.models import Channel, Client, Process
+from processes.models import Channel, Client, Process, RequestCard
 from processes.services import card_create
 from roles.permissions import role_map
 from sales.definitions import REACTIVATION_SLUG
 from sales.models import Reactivation
-from sales.selectors import DueClient, clients_due
+from sales.selectors import DueClient, clients_due, last_orders
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +57,53 @@ def _open_one(process: Process, due: DueClient, now: datetime) -> Reactivation |
                 responsible=responsible,
                 at=now,
                 by_system=True,
+                details={"last_order_at": due.last_order_at},
             )
-            reactivation = Reactivation.objects.create(
-                client=client,
-                card=card,
-                segment=client.segment,
-                last_order_at=due.last_order_at,
-                opened_at=now,
-            )
+            reactivation = card.reactivation
             if responsible is not None:
                 _tell(process, reactivation, responsible, now)
             return reactivation
-    except IntegrityError:
-        # The unique index of open reactivations: another scan opened this client's card
-        # first (and committed); this card is rolled back with the row.
+    except ReactivationOpen:
+        # Another scan opened this client's card first (and committed); this card is rolled
+        # back with its row.
         return None
+
+
+class ReactivationOpen(InvalidInput):
+    """The client has an open reactivation already (the partial unique index said so)."""
+
+    def __init__(self, client: Client):
+        super().__init__({"client": [f"{client.name} has an open reactivation already."]})
+
+
+def reactivation_card_created(card: RequestCard, *, actor, now: datetime, details: dict) -> None:
+    """A new card of the reactivation process gets its Reactivation row (processes'
+    `card_created` hook, in card_create's transaction), whoever opened it: the scan, or a person
+    on the board or through the API. Refused without a client, or when the client has an open
+    reactivation already. `details["last_order_at"]`: the last order the scan found; otherwise
+    the client's last order card now."""
+    if card.process.slug != REACTIVATION_SLUG:
+        return
+    client = card.client
+    if client is None:
+        raise InvalidInput({"client": ["A reactivation card names the client to reactivate."]})
+    if "last_order_at" in details:
+        last_order_at = details["last_order_at"]
+    else:
+        last_order_at = last_orders([client.pk]).get(client.pk)
+    try:
+        # A savepoint: on PostgreSQL a failed insert would otherwise spoil the whole
+        # transaction, and the refusal is then a field error rather than a server error.
+        with transaction.atomic():
+            Reactivation.objects.create(
+                client=client,
+                card=card,
+                segment_id=client.segment_id,
+                last_order_at=last_order_at,
+                opened_at=now,
+            )
+    except IntegrityError as exc:
+        raise ReactivationOpen(client) from exc
 
 
 def _tell(process, reactivation: Reactivation, manager, now: datetime) -> None:

@@ -74,13 +74,35 @@ def complaint_create(
             priority=priority,
             responsible=responsible,
             at=now,
-        )
-        Complaint.objects.create(
-            card=card, reason=reason, returned=(returned or "").strip(), created_at=now
+            details={"reason": reason, "returned": returned},
         )
         if order is not None:
             card_link(actor=actor, source=card, target=order, kind=LINK_KIND, now=now)
     return card
+
+
+# A card of customer service created without a reason (the board's "New card", POST
+# /api/cards/) is refused rather than given a made-up one: the reason is what the quality
+# figures count by, and only the person recording the complaint knows it.
+NO_REASON = (
+    'A complaint needs its reason: record it with "New complaint" on the board '
+    "(/service/complaints/new/) or POST /api/complaints/."
+)
+
+
+def complaint_card_created(card: RequestCard, *, actor, now: datetime, details: dict) -> None:
+    """A new card of customer service gets its Complaint row (processes' `card_created` hook,
+    in card_create's transaction); refused without a reason."""
+    if card.process.slug != PROCESS_SLUG:
+        return
+    if details.get("reason") not in Reason.values:
+        raise InvalidInput({"process": [NO_REASON]})
+    Complaint.objects.create(
+        card=card,
+        reason=details["reason"],
+        returned=(details.get("returned") or "").strip(),
+        created_at=now,
+    )
 
 
 def complaint_change(

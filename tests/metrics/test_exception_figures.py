@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
+from metrics.catalogue import FIGURES
 from metrics.exceptions.figures import exception_weekly_figures
 from metrics.models import WeeklyFigure
 from metrics.services.snapshots import weekly_snapshot_compute
@@ -151,3 +153,28 @@ def test_the_monthly_agenda_lists_them_by_reason(history, o2c):
             "",
         ),
     ]
+
+
+def test_the_catalogue_names_them_and_reads_the_snapshot(history, o2c, alice):
+    """The exceptions' figures are the catalogue's entries (key results, decisions and the
+    catalogue API name them): each reads its row of the week's snapshot."""
+    snapshot = weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=AFTER)
+    rows = {r.metric: r.value for r in WeeklyFigure.objects.filter(snapshot=snapshot, dimension="")}
+    entries = {k: m for k, m in FIGURES.items() if m.figure.startswith("exceptions.")}
+    assert {k: (m.unit, m.better, rows[m.figure]) for k, m in entries.items()} == {
+        "exceptions_asked": ("cards", "down", 3.0),
+        "exceptions_decided": ("cards", "up", 3.0),
+        "exceptions_approved_share": ("share", "up", pytest.approx(0.6667)),
+        "exceptions_escalated": ("cards", "down", 1.0),
+    }
+    listed = {m["metric"]: m for m in _api(alice).get("/api/metrics/catalogue/").json()}
+    assert listed["exceptions_asked"]["label"] == "Exceptions no rule foresees, asked"
+    assert listed["exceptions_escalated"]["figure"] == "exceptions.escalated"
+    # Decided is shown beside approved, not a figure to follow.
+    assert "exceptions_decided" not in listed
+
+
+def _api(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api

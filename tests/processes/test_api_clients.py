@@ -1,9 +1,12 @@
 """/api/clients/ carries the repeat-sales fields: a client's segment and account manager, set
 when made or changed later; an account manager holds a role in order to cash (400 otherwise)."""
 
-import pytest
+from datetime import UTC, datetime
 
-from processes.models import Client, ClientSegment
+import pytest
+import time_machine
+
+from processes.models import Client, ClientSegment, ClientSegmentChange
 from tests.processes.test_api import api_as
 
 
@@ -93,3 +96,22 @@ def test_the_schema_documents_the_fields_and_answers(db):
     assert {"200", "400", "401", "403", "404"} <= set(patch["responses"])
     assert "put" not in schema["paths"]["/api/clients/{id}/"]
     assert "delete" not in schema["paths"]["/api/clients/{id}/"]
+
+
+def test_a_segment_change_is_recorded_who_when_from_and_to(alice, bob, wholesale, acme):
+    retail = ClientSegment.objects.create(name="Retail", order_interval_days=60)
+    first, second = datetime(2030, 5, 6, 9, tzinfo=UTC), datetime(2030, 5, 7, 9, tzinfo=UTC)
+    with time_machine.travel(first, tick=False):
+        client = api_as(alice)  # a token made at the instant (it expires)
+        client.patch(f"/api/clients/{acme.pk}/", {"segment": wholesale.pk}, format="json")
+        # Neither the manager nor the same segment again is a segment change.
+        client.patch(f"/api/clients/{acme.pk}/", {"account_manager": bob.pk}, format="json")
+        client.patch(f"/api/clients/{acme.pk}/", {"segment": wholesale.pk}, format="json")
+    with time_machine.travel(second, tick=False):
+        client = api_as(alice)
+        client.patch(f"/api/clients/{acme.pk}/", {"segment": retail.pk}, format="json")
+    rows = ClientSegmentChange.objects.filter(client=acme).order_by("at", "id")
+    assert [(r.by, r.at, r.old_segment, r.new_segment) for r in rows] == [
+        (alice, first, None, wholesale),
+        (alice, second, wholesale, retail),
+    ]

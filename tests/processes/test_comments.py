@@ -121,6 +121,20 @@ def test_the_outsider_cannot_comment_from_the_page(client, card, charlie):
     assert client.post(reverse("card-comment", args=[card.pk]), {"text": "hi"}).status_code == 404
 
 
+def test_a_comment_answers_json_like_the_other_card_actions(client, card, alice):
+    """The card page's actions share one helper (processes/views/card.py card_action): asked
+    for JSON, a comment answers as a move or a block does."""
+    client.force_login(alice)
+    url = reverse("card-comment", args=[card.pk])
+    answer = client.post(url, {"text": "Looks fine"}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    assert answer.json()["detail"] == "Comment added."
+    assert answer.json()["version"] == card.version
+    refused = client.post(url, {"text": ""}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["text"]
+
+
 # ------------------------------------------------------------------ the API
 
 

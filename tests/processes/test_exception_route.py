@@ -174,3 +174,14 @@ def test_the_card_page_asks_and_shows_it(priced, alice, oscar, client):
     assert "Ship before the payment arrives" in page
     assert "Payment terms: The client&#x27;s payment run is on Tuesday" in page
     assert ApprovalRequest.objects.get(card=priced).requested_by == alice
+
+
+def test_the_card_page_answers_json_like_the_other_card_actions(priced, alice, oscar, client):
+    with time_machine.travel(FRIDAY_16_BERLIN, tick=False):
+        client.force_login(alice)
+        url = f"/cards/{priced.pk}/exceptions/"
+        answer = client.post(url, ASK, HTTP_ACCEPT="application/json")
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["detail"].startswith("Asked: Ship before the payment arrives.")
+        again = client.post(url, ASK, HTTP_ACCEPT="application/json")
+    assert again.status_code == 409

@@ -10,8 +10,9 @@ import time_machine
 from metrics.catalogue import METRICS, dimension_values
 from metrics.models import WeeklyFigure
 from metrics.services import weekly_snapshot_compute
-from processes.models import RequestCard
+from processes.models import Client, RequestCard
 from processes.services import card_transition
+from processes.services.clients import client_update
 from sales.models import Reactivation
 from sales.selectors.figures import repeat_sales_figures
 from sales.services import reactivation_scan
@@ -229,3 +230,30 @@ def test_a_client_given_a_week_later_changes_no_past_week(history, o2c, alice, c
     # The week after counts them as they are now: D's card of Mar 11 is now its third order.
     after = repeat_sales_figures(o2c, "2030-W11", now=at(13))
     assert (after["orders"], after["repeat_orders"]) == (1, 1)
+
+
+def test_orders_count_under_their_clients_segment_as_at_the_weeks_end(
+    history, o2c, alice, wholesale, retail
+):
+    """C (retail) moves to wholesale on Saturday, within the week: its Thursday order counts
+    there. A (wholesale) moves to retail on Monday after the week, and D (no segment) to
+    wholesale: the week's figures keep them where they were at its end."""
+
+    def orders_by_segment(week, now):
+        figures = repeat_sales_figures(o2c, week, now=now)
+        return {
+            name: (row["orders"], row["repeat_orders"])
+            for name, row in figures["by_segment"].items()
+        }
+
+    a, c, d = (Client.objects.get(name=n) for n in "ACD")
+    client_update(client=c, changes={"segment": wholesale}, actor=alice, now=at(9))
+    client_update(client=a, changes={"segment": retail}, actor=alice, now=at(11, 9))
+    client_update(client=d, changes={"segment": wholesale}, actor=alice, now=at(11, 9))
+    assert orders_by_segment(WEEK, at(12)) == {
+        "No segment": (2, 0),  # D's and the card without a client
+        "Retail": (0, 0),  # every segment is listed
+        "Wholesale": (4, 3),  # A twice, B, C
+    }
+    # Week 11: D's order of Monday 12:00, after D moved to wholesale at 09:00.
+    assert orders_by_segment("2030-W11", at(13)) == {"Retail": (0, 0), "Wholesale": (1, 1)}

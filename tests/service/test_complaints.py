@@ -1,12 +1,16 @@
 """Recording a complaint (service.services.complaint_create) and moving it to its resolution."""
 
 import pytest
+from django.test import Client as WebClient
 
 from opmodel.errors import Forbidden, InvalidInput
 from processes.errors import TransitionRefused
 from processes.models import CardLink, Event, EventKind, RequestCard
-from processes.services import card_transition, card_update
+from processes.services import card_create, card_transition, card_update
 from service.models import Complaint
+from service.services.complaints import complaint_process
+from tests.processes.test_api import api_as
+from tests.processes.test_views import card_form_data
 from tests.service.builders import client, complaint, local, order
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +78,35 @@ def test_a_return_is_awaited_only_when_the_complaint_says_what_comes_back(o2c, a
     )
     card = card_transition(actor=sam, card=card, name="resolve", at=AT)
     assert card.status == "resolved"
+
+
+def test_a_card_made_by_hand_in_customer_service_is_refused_without_its_reason(o2c, maggie):
+    """The board's "New card" and POST /api/cards/ have no reason to give: refused, pointing to
+    the complaint forms, rather than a complaint without the reason its figures count by."""
+    acme = client("Acme Tools")
+    with pytest.raises(InvalidInput) as refused:
+        card_create(actor=maggie, process=complaint_process(), title="Angry call", client=acme)
+    assert "/api/complaints/" in refused.value.errors["process"][0]
+    answer = api_as(maggie).post(
+        "/api/cards/",
+        {"process": "customer-service", "title": "Angry call", "client": acme.pk},
+        format="json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "New complaint" in answer.json()["process"][0]
+    web = WebClient()
+    web.force_login(maggie)
+    page = web.post(
+        "/cards/new/?process=customer-service",
+        card_form_data(title="Angry call", client=acme.pk),
+    )
+    assert page.status_code == 400
+    assert "/service/complaints/new/" in page.content.decode()
+    assert not RequestCard.objects.filter(process__slug="customer-service").exists()
+    assert not Complaint.objects.exists()
+
+
+def test_every_complaint_card_has_its_complaint_row(o2c, alice, maggie):
+    card = complaint(maggie, "late", AT, who=client("Acme Tools"), returned=" 1 pump ")
+    row = Complaint.objects.get(card=card)
+    assert (row.reason, row.returned, row.created_at) == ("late", "1 pump", AT)

@@ -4,9 +4,12 @@ Mar 4 to Sunday Mar 10 in Berlin; the repeat window of 8 weeks starts on Monday 
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
+from metrics.catalogue import METRICS
 from metrics.models import WeeklyFigure
 from metrics.services import weekly_snapshot_compute
+from service.definitions import REPEAT_WEEKS
 from service.selectors.figures import quality_cards, quality_weekly_figures
 from tests.service.builders import client, complaint, local, order
 from tests.service.conftest import NOW
@@ -105,3 +108,36 @@ def test_the_figures_are_kept_with_the_weeks_snapshot(history, o2c):
     assert rows[("quality.repeat_clients", "")] == 1.0
     # by_reason is a dimension of the snapshot's rows (as the exceptions' reasons are).
     assert rows[("quality.by_reason", "damaged")] == 2.0
+
+
+def test_the_catalogue_names_them_and_reads_the_snapshot(history, o2c, maggie):
+    """The quality figures are the catalogue's entries (key results, decisions and the catalogue
+    API name them): each reads its row of the week's snapshot, its cards the section's."""
+    weekly_snapshot_compute(process_id=o2c.pk, week=WEEK, now=NOW)
+    rows = dict(
+        WeeklyFigure.objects.filter(
+            snapshot__process=o2c, snapshot__week=WEEK, dimension=""
+        ).values_list("metric", "value")
+    )
+    entries = {k: m for k, m in METRICS.items() if m.figure.startswith("quality.")}
+    assert {k: (m.unit, m.better, m.cards, rows[m.figure]) for k, m in entries.items()} == {
+        "complaints": ("cards", "down", "quality.complaints", 4.0),
+        "shipped_orders": ("cards", "up", "quality.shipped", 5.0),
+        "complaints_per_100_shipped": ("percent", "down", "", 80.0),
+        "repeat_complaint_clients": ("clients", "down", "quality.repeat", 1.0),
+    }
+    # The label's window is service's.
+    assert f"({REPEAT_WEEKS} weeks)" in METRICS["repeat_complaint_clients"].label
+    api = APIClient()
+    api.force_authenticate(maggie)
+    listed = {m["metric"]: m for m in api.get("/api/metrics/catalogue/").json()}
+    assert listed["complaints_per_100_shipped"] | {"dimensions": []} == {
+        "metric": "complaints_per_100_shipped",
+        "label": "Complaints per 100 shipped orders",
+        "unit": "percent",
+        "better": "down",
+        "dimensions": [],
+        "dimension_kind": "",
+        "dimension_required": False,
+        "figure": "quality.per_100_shipped",
+    }
