@@ -14,6 +14,8 @@ An app registers once, in its AppConfig.ready(), with what it adds; each part is
   the open cards shown that started longer ago (the first app that answers one gives it).
 - `board_actions(process) -> [(label, url)]`: buttons beside the board's "New card" for a user
   who may create cards in the process (customer service's "New complaint"); no query.
+- `rules_actions(process, user) -> [(label, url)]`: links on the process's rules page for that
+  user (the designer's "Change the rules" for the owner and the accountable).
 
 Registering a name again replaces the parts it gives and keeps the others (ready() may run twice
 in tests; an app may also register its parts in separate calls).
@@ -28,6 +30,7 @@ Panel = Callable[..., SafeString]
 TileMarks = Callable[[list[int]], dict[int, str]]
 SLEDays = Callable[..., float | None]
 BoardActions = Callable[..., list[tuple[str, str]]]
+RulesActions = Callable[..., list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class CardExtension:
     tile_marks: TileMarks | None = None
     sle_days: SLEDays | None = None
     board_actions: BoardActions | None = None
+    rules_actions: RulesActions | None = None
 
 
 EXTENSIONS: dict[str, CardExtension] = {}
@@ -49,12 +53,14 @@ def card_extension_register(
     tile_marks: TileMarks | None = None,
     sle_days: SLEDays | None = None,
     board_actions: BoardActions | None = None,
+    rules_actions: RulesActions | None = None,
 ) -> None:
     given = {
         "panel": panel,
         "tile_marks": tile_marks,
         "sle_days": sle_days,
         "board_actions": board_actions,
+        "rules_actions": rules_actions,
     }
     held = EXTENSIONS.get(name, CardExtension(name))
     EXTENSIONS[name] = replace(held, **{k: v for k, v in given.items() if v is not None})
@@ -90,4 +96,14 @@ def board_actions_of(process) -> list[tuple[str, str]]:
         for extension in EXTENSIONS.values()
         if extension.board_actions
         for action in extension.board_actions(process)
+    ]
+
+
+def rules_actions_of(process, user) -> list[tuple[str, str]]:
+    """(label, url) of the links the apps above add to the process's rules page for `user`."""
+    return [
+        action
+        for extension in EXTENSIONS.values()
+        if extension.rules_actions
+        for action in extension.rules_actions(process, user)
     ]
