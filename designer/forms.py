@@ -24,6 +24,21 @@ from processes.models import (
 from roles.models import ProcessRole, RoleKind
 
 
+class StatusChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class StatusesChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class TransitionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.label
+
+
 class DesignForm(forms.ModelForm):
     """A form on one row of `process`; `unique_in_process` names the fields whose values no
     other row of the process may hold."""
@@ -84,7 +99,9 @@ class StatusForm(DesignForm):
         self.fields["stage_group"].queryset = Group.objects.filter(
             pk__in=granted.values("group_id")
         ).order_by("name")
-        self.fields["stage_group"].help_text = (
+        self.fields[
+            "stage_group"
+        ].help_text = (
             "A group holding a role in this process; entering the status hands the card to it."
         )
 
@@ -103,7 +120,7 @@ def _names(text: str) -> list[str]:
 
 class TransitionForm(DesignForm):
     unique_in_process = ("name",)
-    sources = forms.ModelMultipleChoiceField(queryset=Status.objects.none(), label="From")
+    sources = StatusesChoice(queryset=Status.objects.none(), label="From")
     allowed_roles = forms.MultipleChoiceField(
         choices=RoleKind.choices, label="Who may make the move"
     )
@@ -112,6 +129,7 @@ class TransitionForm(DesignForm):
         model = Transition
         fields = ["label", "name", "sources", "target", "allowed_roles", "order"]
         labels = {"target": "To", "name": "Name (in the API)", "order": "Position"}
+        field_classes = {"target": StatusChoice}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +152,7 @@ class TransitionForm(DesignForm):
 
 class SLAPolicyForm(DesignForm):
     unique_in_process = ("status", "priority")
+    field_order = ["status", "priority", "hours", "at_risk_percent"]
     hours = forms.DecimalField(
         min_value=Decimal("0.25"),
         max_value=Decimal(100_000),
@@ -148,6 +167,7 @@ class SLAPolicyForm(DesignForm):
         model = SLAPolicy
         fields = ["status", "priority", "at_risk_percent"]
         labels = {"at_risk_percent": "At risk at (% of the allowance used)"}
+        field_classes = {"status": StatusChoice}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +216,7 @@ class ExceptionRuleForm(DesignForm):
             "is_active",
         ]
         labels = {"guards": "Holds back the move", "approver_kind": "Approver"}
+        field_classes = {"guards": TransitionChoice}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

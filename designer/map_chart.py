@@ -14,6 +14,7 @@ from processes.blueprints.export import ANY_PRIORITY
 
 BOX_W, BOX_H, GAP, TOP = 150, 64, 36, 130
 INK = "#34495e"
+FAINT = "#9aa5b1"  # a move from many statuses (mark lost): drawn, but not over the main path
 
 
 def _hours(minutes: int) -> str:
@@ -31,12 +32,18 @@ def designed_map_svg(document: dict) -> SafeString:
         place[status["slug"]] = (20 + len(open_ones) * (BOX_W + GAP), TOP - 50 + k * (BOX_H + 24))
     width = 40 + (len(open_ones) + 1) * (BOX_W + GAP)
     height = max(TOP + BOX_H + 150, TOP - 50 + len(finals) * (BOX_H + 24) + 40)
-    sla = {c["status"]: c["allowance_minutes"] for c in document["sla"] if c["priority"] == ANY_PRIORITY}
+    sla = {
+        c["status"]: c["allowance_minutes"]
+        for c in document["sla"]
+        if c["priority"] == ANY_PRIORITY
+    }
     names = {s["slug"]: s["name"] for s in statuses}
 
     arcs = []
-    edges = [(src, t) for t in document["transitions"] for src in t["from"]]
-    for k, (source, move) in enumerate(e for e in edges if e[0] in place and e[1]["to"] in place):
+    edges = [(i, src, t) for t in document["transitions"] for i, src in enumerate(t["from"])]
+    drawn = (e for e in edges if e[1] in place and e[2]["to"] in place)
+    for k, (i, source, move) in enumerate(drawn):
+        colour = FAINT if len(move["from"]) > 2 else INK
         (x1, y1), (x2, y2) = place[source], place[move["to"]]
         forward = x2 > x1 or (x2 == x1 and y2 > y1)
         sx, ex = x1 + BOX_W / 2, x2 + BOX_W / 2
@@ -48,8 +55,7 @@ def designed_map_svg(document: dict) -> SafeString:
             format_html(
                 '<g data-move="{}"><path d="M{} {} Q{} {} {} {}" fill="none" stroke="{}" '
                 'stroke-width="1.5" marker-end="url(#designed-arrow)"><title>{}: {} → {}</title>'
-                '</path><text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}">{}'
-                "</text></g>",
+                "</path>{}</g>",
                 move["name"],
                 f"{sx:.0f}",
                 f"{sy:.0f}",
@@ -57,14 +63,21 @@ def designed_map_svg(document: dict) -> SafeString:
                 f"{my:.0f}",
                 f"{ex:.0f}",
                 f"{ey:.0f}",
-                INK,
+                colour,
                 move["label"],
                 names.get(source, source),
                 names.get(move["to"], move["to"]),
-                f"{(sx + ex) / 2:.0f}",
-                f"{(sy + my) / 2 + (0 if forward else 10):.0f}",
-                INK,
-                move["label"],
+                # The label once per move, on its first arrow.
+                format_html(
+                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}">{}</text>',
+                    f"{(sx + ex) / 2:.0f}",
+                    f"{(sy + 2 * my + ey) / 4 + (-4 if forward else 12):.0f}",
+                    colour,
+                    move["label"]
+                    + (f" (from {len(move['from'])})" if len(move["from"]) > 2 else ""),
+                )
+                if i == 0
+                else "",
             )
         )
     boxes = format_html_join(

@@ -29,5 +29,7 @@ def process_to_design(user, slug: str) -> Process:
     if may_design(user, process):
         return process
     if role_map(user).may_see_process(process.pk):
-        raise PermissionDenied("Only the owner or the accountable of this process change its rules.")
+        raise PermissionDenied(
+            "Only the owner or the accountable of this process change its rules."
+        )
     raise Http404("No such process.")

@@ -74,18 +74,13 @@ def _apply(request, process, change) -> tuple[object, int, list[str]]:
 @require_safe
 def design_home(request, slug: str):
     process = process_to_design(request.user, slug)
-    rows = {
-        key.replace("-", "_"): list(kind.model.objects.filter(process=process).order_by(*kind.order_by))
-        for key, kind in KINDS.items()
-    }
+    rows = {key.replace("-", "_"): kind.rows(process) for key, kind in KINDS.items()}
     versions = list(
         DefinitionVersion.objects.filter(process=process)
         .select_related("by")
         .order_by("-number")[:HISTORY_SHOWN]
     )
-    return render(
-        request, "designer/design.html", _context(process, rows=rows, versions=versions)
-    )
+    return render(request, "designer/design.html", _context(process, rows=rows, versions=versions))
 
 
 @login_required
@@ -112,7 +107,13 @@ def design_edit(request, slug: str, kind: str, pk: int | None = None):
         request,
         "designer/edit.html",
         _context(
-            process, kind=spec, form=form, instance=instance, seen=seen, problems=problems
+            process,
+            kind=spec,
+            form=form,
+            instance=instance,
+            title=spec.describe(instance) if instance else "",
+            seen=seen,
+            problems=problems,
         ),
         status=status,
     )
@@ -138,6 +139,7 @@ def design_delete(request, slug: str, kind: str, pk: int):
             kind=spec,
             form=form,
             instance=instance,
+            title=spec.describe(instance),
             seen=_seen_version(request),
             problems=problems,
         ),

@@ -32,7 +32,9 @@ def _latest(o2c):
 
 def _refused(o2c, answer, before, problem):
     assert answer.status_code == 400, answer.content[:3000]
-    assert problem in answer.content.decode(), re.findall(r"<li>[^<]*</li>", answer.content.decode())
+    assert problem in answer.content.decode(), re.findall(
+        r"<li>[^<]*</li>", answer.content.decode()
+    )
     assert definition_rows(o2c) == before
     assert not DefinitionVersion.objects.filter(process=o2c).exists()
 
