@@ -87,7 +87,11 @@ def design_change(
     with definition_changes(by=by, now=now):
         # Locked before reading the number: two editors of one process take turns here, and
         # the second sees the first's version.
-        locked = Process.objects.select_for_update().select_related("calendar").get(pk=process.pk)
+        locked = (
+            Process.objects.select_for_update(of=("self",))
+            .select_related("calendar")
+            .get(pk=process.pk)
+        )
         current = design_version(locked)
         if current != seen_version:
             raise DesignConflict(seen_version, current)

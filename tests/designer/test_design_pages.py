@@ -293,3 +293,17 @@ def test_the_rules_page_links_the_designer_for_the_accountable_only(client, o2c,
     assert f'href="{BASE}"' in client.get("/processes/order-to-cash/").content.decode()
     client.force_login(alice)
     assert f'href="{BASE}"' not in client.get("/processes/order-to-cash/").content.decode()
+
+
+def test_the_designer_page_reads_a_fixed_number_of_queries(designer, o2c, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert designer.get(BASE).status_code == 200
+    Transition.objects.create(process=o2c, name="extra", label="Extra",
+                              target=Status.objects.get(process=o2c, slug="lost"))  # fmt: skip
+    with CaptureQueriesContext(connection) as more:
+        assert designer.get(BASE).status_code == 200
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
+    assert len(few) <= 25
