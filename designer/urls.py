@@ -1,6 +1,6 @@
 from django.urls import path
 
-from designer import views
+from designer.views import pages as views
 
 urlpatterns = [
     path("processes/<slug:slug>/design/", views.design_home, name="design-process"),
