@@ -75,14 +75,14 @@ def design_change(
     *,
     process: Process,
     by,
-    seen_version: int,
+    seen_version: int | None,
     change: Callable[[], object],
     now=None,
 ) -> DefinitionVersion | None:
     """Run `change()` on the process's rows as one checked, recorded change by `by`.
 
     Returns the version written (None when the change changed nothing). Raises DesignConflict
-    when the process has a version newer than `seen_version`, DocumentInvalid with the problems
+    when the process has a version newer than `seen_version` (None: no check), DocumentInvalid with the problems
     of the definition the change would leave (nothing written)."""
     with definition_changes(by=by, now=now):
         # Locked before reading the number: two editors of one process take turns here, and
@@ -93,7 +93,7 @@ def design_change(
             .get(pk=process.pk)
         )
         current = design_version(locked)
-        if current != seen_version:
+        if seen_version is not None and current != seen_version:
             raise DesignConflict(seen_version, current)
         try:
             with transaction.atomic():
@@ -109,4 +109,4 @@ def design_change(
             # A constraint the form could not see (a concurrent insert of the same slug).
             raise DocumentInvalid([f"The database refused the change: {error}"]) from error
     latest = DefinitionVersion.objects.filter(process=process).order_by("-number").first()
-    return latest if latest is not None and latest.number > seen_version else None
+    return latest if latest is not None and latest.number > (seen_version or current) else None
