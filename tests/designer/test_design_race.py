@@ -11,7 +11,10 @@ from designer.services import DesignConflict, design_change
 from processes.models import DefinitionVersion, SLAPolicy
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: this file runs before tests/e2e/ (whose browser tests reload the
+    # serialized database); without it, the flush after this test would make the content
+    # types again and their reload would collide.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="a real race needs PostgreSQL (CI runs it)"
     ),
