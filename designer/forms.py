@@ -44,11 +44,17 @@ class DesignForm(forms.ModelForm):
     other row of the process may hold."""
 
     unique_in_process: tuple[str, ...] = ()
+    # The key other rows and the cards' history name it by (a card's status, an event's move):
+    # given when the row is made, fixed afterwards (its name or label is what people read).
+    key: str | None = None
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.process = process
         self.instance.process = process
+        if self.key and self.instance.pk:
+            self.fields[self.key].disabled = True
+            self.fields[self.key].help_text = "Fixed once made: cards and their history name it."
 
     def clean(self):
         cleaned = super().clean()
@@ -70,6 +76,7 @@ class DesignForm(forms.ModelForm):
 
 class StatusForm(DesignForm):
     unique_in_process = ("slug",)
+    key = "slug"
 
     class Meta:
         model = Status
@@ -120,6 +127,7 @@ def _names(text: str) -> list[str]:
 
 class TransitionForm(DesignForm):
     unique_in_process = ("name",)
+    key = "name"
     sources = StatusesChoice(queryset=Status.objects.none(), label="From")
     allowed_roles = forms.MultipleChoiceField(
         choices=RoleKind.choices, label="Who may make the move"
@@ -190,6 +198,7 @@ class SLAPolicyForm(DesignForm):
 
 class BlockReasonForm(DesignForm):
     unique_in_process = ("slug",)
+    key = "slug"
 
     class Meta:
         model = BlockReason

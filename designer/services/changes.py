@@ -82,8 +82,9 @@ def design_change(
     """Run `change()` on the process's rows as one checked, recorded change by `by`.
 
     Returns the version written (None when the change changed nothing). Raises DesignConflict
-    when the process has a version newer than `seen_version` (None: no check), DocumentInvalid with the problems
-    of the definition the change would leave (nothing written)."""
+    when the process has a version newer than `seen_version` (None: no check),
+    DocumentInvalid with the problems of the definition the change would leave (nothing
+    written)."""
     with definition_changes(by=by, now=now):
         # Locked before reading the number: two editors of one process take turns here, and
         # the second sees the first's version.

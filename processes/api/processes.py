@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from opmodel.encodable import encodable
 from processes.api import serializers as s
 from processes.api.base import FORBIDDEN
-from processes.blueprints.writer import definition_writer
 from processes.api.blueprints import (
     DefinitionWrittenSerializer,
     ProblemsSerializer,
@@ -23,6 +22,7 @@ from processes.api.blueprints import (
 )
 from processes.api.rules import ProcessRulesSerializer
 from processes.blueprints import DocumentInvalid, process_document, process_from_document
+from processes.blueprints.writer import definition_writer
 from processes.models import DefinitionVersion, Process, Transition
 from processes.permissions import may_create_process
 from processes.rules import process_rules
