@@ -117,7 +117,9 @@ def _names_field(label: str, known) -> forms.CharField:
     return forms.CharField(
         required=False,
         label=label,
-        help_text="Names separated by commas; known: " + (", ".join(known) or "none") + ".",
+        help_text="Names separated by commas; known: "
+        + ("; ".join(f"{name} ({item.label})" for name, item in known.items()) or "none")
+        + ".",
     )
 
 

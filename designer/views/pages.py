@@ -16,6 +16,8 @@ from designer.map_chart import designed_map_svg
 from designer.selectors import process_to_design
 from designer.services import DesignConflict, design_change, design_version
 from processes.blueprints import DocumentInvalid, process_document
+from processes.conditions import CONDITIONS
+from processes.effects import EFFECTS
 from processes.models import DefinitionVersion
 
 HISTORY_SHOWN = 10
@@ -75,6 +77,11 @@ def _apply(request, process, change) -> tuple[object, int, list[str]]:
 def design_home(request, slug: str):
     process = process_to_design(request.user, slug)
     rows = {key.replace("-", "_"): kind.rows(process) for key, kind in KINDS.items()}
+    for move in rows["transitions"]:  # people read labels; the form takes the names
+        move.condition_labels = [
+            CONDITIONS[n].label if n in CONDITIONS else n for n in move.conditions
+        ]
+        move.effect_labels = [EFFECTS[n].label if n in EFFECTS else n for n in move.effects]
     versions = list(
         DefinitionVersion.objects.filter(process=process)
         .select_related("by")
