@@ -1,6 +1,7 @@
 """The designer in a browser: the accountable opens it from the rules page, shortens the SLA of
 Priced from 16 to 8 business hours with the designed map beside the form, and reads the change
-in words in the rule history. Both pages pass the current axe-core."""
+in words in the rule history; a change the check refuses is listed, nothing written. The pages
+pass the current axe-core."""
 
 import pytest
 
@@ -48,3 +49,15 @@ def test_the_owner_changes_an_sla_in_the_designer(page, screenshot, bob):
         "SLA 8 h"
     )
     screenshot("26_designer_history")
+
+    # A change the import's check refuses: listed on the page, nothing written.
+    page.get_by_role("link", name="Add an SLA").click()
+    page.get_by_label("Status", exact=True).select_option(label="Closed")
+    page.get_by_label("Allowance (business hours)").fill("4")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_test_id("design-problems")).to_contain_text(
+        "SLA for 'closed': a final status has no clock."
+    )
+    assert violations(page) == []
+    page.get_by_role("link", name="Back to the designer").click()
+    expect(page.get_by_test_id("design-version")).to_have_text("2")
