@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "finance",
     "sales",
     "service",
+    "designer",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("finance.urls")),
     path("", include("sales.urls")),
     path("", include("service.urls")),
+    path("", include("designer.urls")),
 ]
 
 handler400 = "opmodel.views.bad_request"

@@ -19,6 +19,8 @@ An app registers once, in its AppConfig.ready(), with what it adds; each part is
   app's own service): the app writes the rows it keeps for cards of its process (a complaint's,
   a reactivation's) from `details` (what the app's own service passed to `card_create`), or
   raises a DomainError to refuse the card (nothing is written). Cards of other processes: return.
+- `rules_actions(process, user) -> [(label, url)]`: links on the process's rules page for that
+  user (the designer's "Change the rules" for the owner and the accountable).
 
 Registering a name again replaces the parts it gives and keeps the others (ready() may run twice
 in tests; an app may also register its parts in separate calls).
@@ -34,6 +36,7 @@ TileMarks = Callable[[list[int]], dict[int, str]]
 SLEDays = Callable[..., float | None]
 BoardActions = Callable[..., list[tuple[str, str]]]
 CardCreated = Callable[..., None]
+RulesActions = Callable[..., list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class CardExtension:
     sle_days: SLEDays | None = None
     board_actions: BoardActions | None = None
     card_created: CardCreated | None = None
+    rules_actions: RulesActions | None = None
 
 
 EXTENSIONS: dict[str, CardExtension] = {}
@@ -57,6 +61,7 @@ def card_extension_register(
     sle_days: SLEDays | None = None,
     board_actions: BoardActions | None = None,
     card_created: CardCreated | None = None,
+    rules_actions: RulesActions | None = None,
 ) -> None:
     given = {
         "panel": panel,
@@ -64,6 +69,7 @@ def card_extension_register(
         "sle_days": sle_days,
         "board_actions": board_actions,
         "card_created": card_created,
+        "rules_actions": rules_actions,
     }
     held = EXTENSIONS.get(name, CardExtension(name))
     EXTENSIONS[name] = replace(held, **{k: v for k, v in given.items() if v is not None})
@@ -108,3 +114,11 @@ def card_created_hooks(card, *, actor, now, details: dict) -> None:
     for extension in EXTENSIONS.values():
         if extension.card_created:
             extension.card_created(card, actor=actor, now=now, details=details)
+def rules_actions_of(process, user) -> list[tuple[str, str]]:
+    """(label, url) of the links the apps above add to the process's rules page for `user`."""
+    return [
+        action
+        for extension in EXTENSIONS.values()
+        if extension.rules_actions
+        for action in extension.rules_actions(process, user)
+    ]

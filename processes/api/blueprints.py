@@ -122,6 +122,13 @@ class ProblemsSerializer(serializers.Serializer):
     )
 
 
+class DefinitionWrittenSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        allow_null=True, help_text="The rule version the change became; null: nothing changed."
+    )
+    changes = serializers.ListField(child=serializers.CharField(), help_text="In words.")
+
+
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     at = serializers.DateTimeField()

@@ -4,7 +4,8 @@ POST /api/processes/ creates one from a process document; GET .../definition/ ex
 GET .../versions/ lists its rule history (processes/blueprints, processes/versions.py)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from opmodel.encodable import encodable
 from processes.api import serializers as s
 from processes.api.base import FORBIDDEN
 from processes.api.blueprints import (
+    DefinitionWrittenSerializer,
     ProblemsSerializer,
     ProcessCreateSerializer,
     ProcessDocumentSerializer,
@@ -20,6 +22,7 @@ from processes.api.blueprints import (
 )
 from processes.api.rules import ProcessRulesSerializer
 from processes.blueprints import DocumentInvalid, process_document, process_from_document
+from processes.blueprints.writer import definition_writer
 from processes.models import DefinitionVersion, Process, Transition
 from processes.permissions import may_create_process
 from processes.rules import process_rules
@@ -116,13 +119,67 @@ class ProcessViewSet(viewsets.ReadOnlyModelViewSet):
         body = self.get_serializer(process, context=self._context([process])).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: ProcessDocumentSerializer, 404: s.DetailSerializer})
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        methods=["GET"], responses={200: ProcessDocumentSerializer, 404: s.DetailSerializer}
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=ProcessDocumentSerializer,
+        parameters=[
+            OpenApiParameter(
+                "version",
+                OpenApiTypes.INT,
+                description="The rule version the document was read at: a process changed "
+                "since answers 409 instead of being overwritten.",
+            )
+        ],
+        responses={
+            200: DefinitionWrittenSerializer,
+            400: ProblemsSerializer,
+            403: FORBIDDEN,
+            404: s.DetailSerializer,
+            405: s.DetailSerializer,
+            409: OpenApiResponse(
+                s.DetailSerializer, description="The process changed since that version."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get", "patch"])
     def definition(self, request, *args, **kwargs):
-        """The process's whole definition as one document: statuses, transitions, group
+        """GET: the process's whole definition as one document: statuses, transitions, group
         roles, SLAs, targets, the calendar, exception rules, block reasons, the rhythm. POST it
-        to /api/processes/ under another slug to clone the process."""
-        return Response(process_document(self.get_object()))
+        to /api/processes/ under another slug to clone the process.
+        PATCH: the process brought to the document sent (the designer's check and one rule
+        version, as its pages): 400 lists every problem in words and writes nothing; the
+        owner, the accountable and staff only (403)."""
+        process = self.get_object()
+        if request.method == "GET":
+            return Response(process_document(process))
+        write = definition_writer()
+        if write is None:
+            return Response(
+                {"detail": "No app writes definitions here."},
+                status=status.HTTP_405_METHOD_NOT_ALLOWED,
+            )
+        seen = request.query_params.get("version")
+        if seen is not None and not seen.isdigit():
+            return Response(
+                {"problems": ["version: give a whole number."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            version = write(
+                process=process,
+                by=request.user,
+                document=request.data,
+                seen_version=int(seen) if seen is not None else None,
+            )
+        except DocumentInvalid as invalid:
+            return Response(
+                {"problems": encodable(invalid.problems)}, status=status.HTTP_400_BAD_REQUEST
+            )
+        body = {"version": version.number, "changes": version.changes} if version else None
+        return Response(DefinitionWrittenSerializer(body or {"version": None, "changes": []}).data)
 
     @extend_schema(responses={200: VersionSerializer(many=True), 404: s.DetailSerializer})
     @action(detail=True, methods=["get"])

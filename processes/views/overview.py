@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from processes.models import DefinitionVersion
+from processes.panels import rules_actions_of
 from processes.permissions import may_create_process
 from processes.rules import process_rules
 from processes.selectors import process_participants, processes_visible_to
@@ -59,6 +60,7 @@ def process_rules_page(request, slug: str):
             "rules": rules,
             "moves": moves,
             "participants": process_participants([process.pk]).get(process.pk, []),
+            "actions": rules_actions_of(process, request.user),
             # The rule history's latest versions (processes/versions.py), one query.
             "versions": list(
                 DefinitionVersion.objects.filter(process=process)
