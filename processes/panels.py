@@ -114,6 +114,8 @@ def card_created_hooks(card, *, actor, now, details: dict) -> None:
     for extension in EXTENSIONS.values():
         if extension.card_created:
             extension.card_created(card, actor=actor, now=now, details=details)
+
+
 def rules_actions_of(process, user) -> list[tuple[str, str]]:
     """(label, url) of the links the apps above add to the process's rules page for `user`."""
     return [
