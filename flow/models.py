@@ -36,7 +36,9 @@ class Visit(models.Model):
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     card = models.ForeignKey(RequestCard, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)
