@@ -193,9 +193,7 @@ def _summary(runs: list) -> dict:
     return {
         "seconds": round(statistics.median(r[0] for r in runs), 2),
         "cpu_seconds_client": round(statistics.median(r[1] for r in runs), 2),
-        "cpu_seconds_server": (
-            round(statistics.median(server), 2) if None not in server else None
-        ),
+        "cpu_seconds_server": (round(statistics.median(server), 2) if None not in server else None),
         "runs_seconds": [round(r[0], 2) for r in runs],
     }
 

@@ -13,14 +13,17 @@ from processes.models import Event, Process, RequestCard
 
 class MapLedger(models.Model):
     """How far a process's visits are caught up: every move event up to `event_mark` (give or
-    take transactions still open, see map_ledger.LOOKBACK), with business time counted on the
-    calendar whose fingerprint is `calendar`."""
+    take transactions still open, see map_ledger.LOOKBACK), their moves on the local days
+    [first_day, last_day], with business time counted on the calendar whose fingerprint over
+    those days is `calendar`."""
 
     process = models.OneToOneField(
         Process, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     event_mark = models.BigIntegerField(default=0)
     calendar = models.CharField(max_length=64, blank=True)
+    first_day = models.DateField(null=True)
+    last_day = models.DateField(null=True)
 
     def __str__(self) -> str:
         return f"Map ledger of process {self.process_id} up to event {self.event_mark}"
@@ -36,9 +39,7 @@ class Visit(models.Model):
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+", db_index=False)
     card = models.ForeignKey(RequestCard, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)

@@ -5,13 +5,15 @@ above the process's mark less LOOKBACK, anti-joined with the ledger): a card's r
 and its moves ordered again by the metrics' tie rule (time, then id), so an event written out of
 order (an older time under a newer id) lands where it belongs. Business time is counted on the
 process calendar's working windows passed as arrays (`BusinessClock`, read with `width_bucket`,
-the numpy arithmetic repeated operation for operation); when the calendar's fingerprint changes,
-the process's ledger is rebuilt. Catch-ups of one process are serialised by a lock on its
+the numpy arithmetic repeated operation for operation); when the calendar's fingerprint over the
+days the ledger spans changes (hours, working days, zone, a holiday among those days), the
+process's ledger is rebuilt. Catch-ups of one process are serialised by a lock on its
 MapLedger row."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 
@@ -78,50 +80,61 @@ WHERE e.id > %(since)s AND c.process_id = %(process)s AND e.kind IN ('created', 
 """
 
 
-def calendar_fingerprint(wt) -> str:
-    """What business time depends on: the zone, the working days and hours, the holidays."""
+def calendar_fingerprint(wt, first: date | None, last: date | None) -> str:
+    """What the business time of the local days [first, last] depends on: the zone, the working
+    days and hours, and the holidays among those days (with the day either side, as the clock
+    reads them). A holiday added later in the year, or the years of public holidays a
+    calendar carries moving on, changes nothing the ledger holds."""
+    holidays = sorted(
+        day.isoformat()
+        for day in wt.holidays
+        if first is not None and first - timedelta(days=1) <= day <= last + timedelta(days=1)
+    )
     described = repr(
         (
             str(wt.tz),
             sorted(wt.working_days),
             wt.day_start.isoformat(),
             wt.day_end.isoformat(),
-            sorted(day.isoformat() for day in wt.holidays),
+            holidays,
         )
     )
     return hashlib.sha256(described.encode()).hexdigest()
 
 
-def _fold(cursor, process, wt, cards: list[int] | None) -> None:
-    """Write the visits of `cards` (None: every card of the process), whose rows are gone."""
+def _fold(cursor, process, wt, cards: list[int] | None) -> tuple[date, date] | None:
+    """Write the visits of `cards` (None: every card of the process), whose rows are gone;
+    returns the local days their moves span."""
     which = ALL_CARDS if cards is None else SOME_CARDS
     params = {"process": process.pk, "cards": cards}
     cursor.execute(SPAN_SQL.format(cards=which), params)
     low, high = cursor.fetchone()
     if low is None:
-        return
-    clock = BusinessClock.of(wt, *(moment.astimezone(wt.tz).date() for moment in (low, high)))
+        return None
+    span = (low.astimezone(wt.tz).date(), high.astimezone(wt.tz).date())
+    clock = BusinessClock.of(wt, *span)
     params |= {
         "opens": clock.opens.tolist(),
         "spans": clock.spans.tolist(),
         "before": clock.before.tolist(),
     }
     cursor.execute(FOLD_SQL.format(cards=which), params)
+    return span
 
 
 def catch_up(process, wt) -> dict:
     """Bring the process's visits up to date with its events; returns what was done:
     {"rebuilt": bool, "cards": re-folded cards (None for a rebuild)}."""
-    fingerprint = calendar_fingerprint(wt)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(SESSION)
         MapLedger.objects.get_or_create(process=process)
         ledger = MapLedger.objects.select_for_update().get(process=process)
         cursor.execute("SELECT coalesce(max(id), 0) FROM processes_event")
         (top,) = cursor.fetchone()
-        if ledger.calendar != fingerprint:
+        span = (ledger.first_day, ledger.last_day)
+        if not ledger.calendar or ledger.calendar != calendar_fingerprint(wt, *span):
             cursor.execute("DELETE FROM flow_visit WHERE process_id = %s", [process.pk])
-            _fold(cursor, process, wt, None)
+            span = _fold(cursor, process, wt, None) or (None, None)
             cards = None
         else:
             since = max(ledger.event_mark - LOOKBACK, 0)
@@ -129,8 +142,11 @@ def catch_up(process, wt) -> dict:
             cards = sorted(card for (card,) in cursor.fetchall())
             if cards:
                 cursor.execute("DELETE FROM flow_visit WHERE card_id = ANY(%s)", [cards])
-                _fold(cursor, process, wt, cards)
-        if (ledger.calendar, ledger.event_mark) != (fingerprint, top):
-            ledger.calendar, ledger.event_mark = fingerprint, top
-            ledger.save(update_fields=["calendar", "event_mark"])
+                if folded := _fold(cursor, process, wt, cards):
+                    days = [day for day in (*span, *folded) if day is not None]
+                    span = (min(days), max(days))
+        found = (calendar_fingerprint(wt, *span), top, *span)
+        if (ledger.calendar, ledger.event_mark, ledger.first_day, ledger.last_day) != found:
+            ledger.calendar, ledger.event_mark, ledger.first_day, ledger.last_day = found
+            ledger.save()
     return {"rebuilt": cards is None, "cards": cards}

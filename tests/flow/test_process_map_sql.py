@@ -152,5 +152,11 @@ def test_the_ledger_is_rebuilt_when_the_calendar_changes(o2c, alice, monkeypatch
     assert date(2026, 10, 28) in wt.holidays
     after = process_map.process_map(o2c, **window)
     assert after != before and after == folded(monkeypatch, o2c, window)
-    assert MapLedger.objects.get(process=o2c).calendar == map_ledger.calendar_fingerprint(wt)
+    ledger = MapLedger.objects.get(process=o2c)
+    assert ledger.calendar == map_ledger.calendar_fingerprint(wt, ledger.first_day, ledger.last_day)
     assert map_ledger.catch_up(o2c, wt) == {"rebuilt": False, "cards": []}
+    # A holiday after every move the ledger holds changes none of its business time.
+    Holiday.objects.create(calendar=calendar, date=date(2027, 6, 9), name="Later")
+    o2c.refresh_from_db()
+    assert date(2027, 6, 9) in working_time_for(o2c).holidays
+    assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
