@@ -14,14 +14,15 @@ from processes.models import Event, Process, RequestCard
 class MapLedger(models.Model):
     """How far a process's visits are caught up: every move event up to `event_mark` (give or
     take transactions still open, see map_ledger.LOOKBACK), their moves on the local days
-    [first_day, last_day], with business time counted on the calendar whose fingerprint over
-    those days is `calendar`."""
+    [first_day, last_day], with business time counted on the working days and hours whose
+    fingerprint is `calendar` and the `holidays` among those days."""
 
     process = models.OneToOneField(
         Process, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     event_mark = models.BigIntegerField(default=0)
     calendar = models.CharField(max_length=64, blank=True)
+    holidays = models.JSONField(default=list, blank=True)
     first_day = models.DateField(null=True)
     last_day = models.DateField(null=True)
 

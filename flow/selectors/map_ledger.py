@@ -5,15 +5,16 @@ above the process's mark less LOOKBACK, anti-joined with the ledger): a card's r
 and its moves ordered again by the metrics' tie rule (time, then id), so an event written out of
 order (an older time under a newer id) lands where it belongs. Business time is counted on the
 process calendar's working windows passed as arrays (`BusinessClock`, read with `width_bucket`,
-the numpy arithmetic repeated operation for operation); when the calendar's fingerprint over the
-days the ledger spans changes (hours, working days, zone, a holiday among those days), the
-process's ledger is rebuilt. Catch-ups of one process are serialised by a lock on its
+the numpy arithmetic repeated operation for operation). When the calendar's working days, hours
+or zone change, the process's ledger is rebuilt; when a holiday among the days it holds comes or
+goes (an edit, or a new year's public holidays replacing the oldest year's), the cards with a
+visit over that day are folded again. Catch-ups of one process are serialised by a lock on its
 MapLedger row."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 
@@ -72,6 +73,13 @@ FROM (
 ) s
 """
 
+CARDS_OVER_SQL = """
+SELECT DISTINCT v.card_id
+FROM flow_visit v JOIN unnest(%(lo)s::timestamptz[], %(hi)s::timestamptz[]) AS d(lo, hi)
+    ON v.prev_at < d.hi AND v.at > d.lo
+WHERE v.process_id = %(process)s
+"""
+
 UNSEEN_SQL = """
 SELECT DISTINCT e.card_id FROM processes_event e
 JOIN processes_requestcard c ON c.id = e.card_id
@@ -80,26 +88,31 @@ WHERE e.id > %(since)s AND c.process_id = %(process)s AND e.kind IN ('created', 
 """
 
 
-def calendar_fingerprint(wt, first: date | None, last: date | None) -> str:
-    """What the business time of the local days [first, last] depends on: the zone, the working
-    days and hours, and the holidays among those days (with the day either side, as the clock
-    reads them). A holiday added later in the year, or the years of public holidays a
-    calendar carries moving on, changes nothing the ledger holds."""
-    holidays = sorted(
-        day.isoformat()
-        for day in wt.holidays
-        if first is not None and first - timedelta(days=1) <= day <= last + timedelta(days=1)
-    )
+def calendar_fingerprint(wt) -> str:
+    """What every business time depends on: the zone, the working days and hours."""
     described = repr(
-        (
-            str(wt.tz),
-            sorted(wt.working_days),
-            wt.day_start.isoformat(),
-            wt.day_end.isoformat(),
-            holidays,
-        )
+        (str(wt.tz), sorted(wt.working_days), wt.day_start.isoformat(), wt.day_end.isoformat())
     )
     return hashlib.sha256(described.encode()).hexdigest()
+
+
+def holidays_within(wt, first: date | None, last: date | None) -> list[str]:
+    """The calendar's holidays among the local days [first, last] (ISO dates, in order)."""
+    if first is None:
+        return []
+    return sorted(day.isoformat() for day in wt.holidays if first <= day <= last)
+
+
+def _cards_over(cursor, process, wt, days: set[str]) -> list[int]:
+    """The cards with a visit over one of these local days (its business time changes with
+    them: a day's working window lies inside the day)."""
+    bounds = [
+        datetime.combine(date.fromisoformat(day) + timedelta(days=k), time(0), tzinfo=wt.tz)
+        for day in sorted(days)
+        for k in (0, 1)
+    ]
+    cursor.execute(CARDS_OVER_SQL, {"process": process.pk, "lo": bounds[::2], "hi": bounds[1::2]})
+    return [card for (card,) in cursor.fetchall()]
 
 
 def _fold(cursor, process, wt, cards: list[int] | None) -> tuple[date, date] | None:
@@ -123,8 +136,9 @@ def _fold(cursor, process, wt, cards: list[int] | None) -> tuple[date, date] | N
 
 
 def catch_up(process, wt) -> dict:
-    """Bring the process's visits up to date with its events; returns what was done:
-    {"rebuilt": bool, "cards": re-folded cards (None for a rebuild)}."""
+    """Bring the process's visits up to date with its events and calendar; returns what was
+    done: {"rebuilt": bool, "cards": re-folded cards (None for a rebuild)}."""
+    fingerprint = calendar_fingerprint(wt)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(SESSION)
         MapLedger.objects.get_or_create(process=process)
@@ -132,21 +146,34 @@ def catch_up(process, wt) -> dict:
         cursor.execute("SELECT coalesce(max(id), 0) FROM processes_event")
         (top,) = cursor.fetchone()
         span = (ledger.first_day, ledger.last_day)
-        if not ledger.calendar or ledger.calendar != calendar_fingerprint(wt, *span):
+        if ledger.calendar != fingerprint:
             cursor.execute("DELETE FROM flow_visit WHERE process_id = %s", [process.pk])
             span = _fold(cursor, process, wt, None) or (None, None)
             cards = None
         else:
             since = max(ledger.event_mark - LOOKBACK, 0)
             cursor.execute(UNSEEN_SQL, {"since": since, "process": process.pk})
-            cards = sorted(card for (card,) in cursor.fetchall())
+            cards = {card for (card,) in cursor.fetchall()}
+            # Holidays added or gone among the days held (an edit, or a new year's public
+            # holidays replacing the oldest year's): only the visits over them change.
+            changed = set(ledger.holidays) ^ set(holidays_within(wt, *span))
+            if changed:
+                cards |= set(_cards_over(cursor, process, wt, changed))
+            cards = sorted(cards)
             if cards:
                 cursor.execute("DELETE FROM flow_visit WHERE card_id = ANY(%s)", [cards])
                 if folded := _fold(cursor, process, wt, cards):
                     days = [day for day in (*span, *folded) if day is not None]
                     span = (min(days), max(days))
-        found = (calendar_fingerprint(wt, *span), top, *span)
-        if (ledger.calendar, ledger.event_mark, ledger.first_day, ledger.last_day) != found:
-            ledger.calendar, ledger.event_mark, ledger.first_day, ledger.last_day = found
+        found = (fingerprint, holidays_within(wt, *span), top, *span)
+        held = (ledger.calendar, ledger.holidays, ledger.event_mark, ledger.first_day)
+        if (*held, ledger.last_day) != found:
+            (
+                ledger.calendar,
+                ledger.holidays,
+                ledger.event_mark,
+                ledger.first_day,
+                ledger.last_day,
+            ) = found
             ledger.save()
     return {"rebuilt": cards is None, "cards": cards}

@@ -8,7 +8,7 @@ an event written out of order, an event committed late under an id below the led
 and when the calendar changes."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.db import connection
@@ -141,22 +141,36 @@ def test_the_ledger_catches_up_as_the_python_fold(o2c, alice, monkeypatch):
     assert Visit.objects.filter(event=late).exists()
 
 
-def test_the_ledger_is_rebuilt_when_the_calendar_changes(o2c, alice, monkeypatch):
+def test_the_ledger_follows_the_calendar(o2c, alice, monkeypatch):
     random_history(o2c, alice, random.Random(5))
     window = {"first": FIRST, "last_excluded": LAST}
     before = process_map.process_map(o2c, **window)
+    # A holiday among the days held: the cards with a visit over it are folded again.
     calendar = o2c.calendar or BusinessCalendar.objects.standard()
     Holiday.objects.create(calendar=calendar, date=date(2026, 10, 28), name="Closed")
     o2c.refresh_from_db()
     wt = working_time_for(o2c)
     assert date(2026, 10, 28) in wt.holidays
+    over = set(
+        Visit.objects.filter(
+            prev_at__lt=at(29, 0, month=10), at__gt=at(28, 0, month=10)
+        ).values_list("card_id", flat=True)
+    )
+    assert over and map_ledger.catch_up(o2c, wt) == {"rebuilt": False, "cards": sorted(over)}
     after = process_map.process_map(o2c, **window)
     assert after != before and after == folded(monkeypatch, o2c, window)
-    ledger = MapLedger.objects.get(process=o2c)
-    assert ledger.calendar == map_ledger.calendar_fingerprint(wt, ledger.first_day, ledger.last_day)
     assert map_ledger.catch_up(o2c, wt) == {"rebuilt": False, "cards": []}
+
     # A holiday after every move the ledger holds changes none of its business time.
     Holiday.objects.create(calendar=calendar, date=date(2027, 6, 9), name="Later")
     o2c.refresh_from_db()
     assert date(2027, 6, 9) in working_time_for(o2c).holidays
     assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
+
+    # Other working hours: every business time changes, the ledger is built again.
+    calendar.day_end = time(17, 0)
+    calendar.save()
+    o2c.refresh_from_db()
+    assert map_ledger.catch_up(o2c, working_time_for(o2c))["rebuilt"]
+    shorter = process_map.process_map(o2c, **window)
+    assert shorter != after and shorter == folded(monkeypatch, o2c, window)
