@@ -7,10 +7,12 @@ the cards behind every figure. The ledger stays equal to the fold as events arri
 an event written out of order, an event committed late under an id below the ledger's mark)
 and when the calendar changes."""
 
+import io
 import random
 from datetime import date, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from flow.models import MapLedger, Visit
@@ -174,3 +176,15 @@ def test_the_ledger_follows_the_calendar(o2c, alice, monkeypatch):
     assert map_ledger.catch_up(o2c, working_time_for(o2c))["rebuilt"]
     shorter = process_map.process_map(o2c, **window)
     assert shorter != after and shorter == folded(monkeypatch, o2c, window)
+
+
+def test_the_command_catches_up_every_process(o2c, alice):
+    random_history(o2c, alice, random.Random(6))
+    out = io.StringIO()
+    call_command("map_ledger_catch_up", stdout=out)
+    assert "order-to-cash: built" in out.getvalue()
+    assert (
+        Visit.objects.filter(process=o2c).count()
+        == Event.objects.filter(card__process=o2c, kind__in=map_ledger.MOVES).count()
+    )
+    assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
