@@ -19,25 +19,25 @@ from flow.selectors import map_ledger
 IN_WINDOW = "process_id = %(process)s AND at >= %(start)s AND at < %(end)s"
 LATEST = f"{IN_WINDOW} AND stay_seconds IS NULL AND to_status = ANY(%(final)s::text[])"
 
-# Each part reads flow_visit directly (a CTE read by several parts would be copied first): the
-# statuses and moves in order from the index visit_status_move. A card moved in the window is
-# counted at its first move there (its previous move, if any, before the window).
+# Each part reads flow_visit directly (a CTE read by several parts would be copied first). The
+# statuses and the moves are grouped in one pass over the index visit_status_move, in its order
+# (per status: the visits; per status and source: the moves, n > 1). A card moved in the window
+# is counted at its first move there (its previous move, if any, before the window).
 FIGURES_SQL = f"""
 SELECT json_build_object(
-    'nodes', (SELECT json_agg(json_build_array(to_status, visits, pcts, total, repeats, firsts))
-        FROM (
-        SELECT to_status, count(*) AS visits,
+    'moves', (SELECT json_agg(json_build_array(to_status, from_status, per_status, visits,
+            pcts, total, repeats, firsts, moves, left_pcts)) FROM (
+        SELECT to_status, from_status, GROUPING(from_status) AS per_status, count(*) AS visits,
             percentile_cont(ARRAY[0.5, 0.85]::float8[])
                 WITHIN GROUP (ORDER BY stay_seconds / 3600::float8) AS pcts,
             sum(stay_seconds / 3600::float8) AS total, count(*) FILTER (WHERE repeat) AS repeats,
-            count(*) FILTER (WHERE prev_at IS NULL OR prev_at < %(start)s) AS firsts
-        FROM flow_visit WHERE {IN_WINDOW} GROUP BY to_status) a),
-    'edges', (SELECT json_agg(json_build_array(from_status, to_status, moves, pcts)) FROM (
-        SELECT from_status, to_status, count(*) AS moves,
+            count(*) FILTER (WHERE prev_at IS NULL OR prev_at < %(start)s) AS firsts,
+            count(*) FILTER (WHERE n > 1) AS moves,
             percentile_cont(ARRAY[0.5, 0.85]::float8[])
-                WITHIN GROUP (ORDER BY left_seconds / 3600::float8) AS pcts
-        FROM flow_visit WHERE {IN_WINDOW} AND n > 1
-        GROUP BY to_status, from_status) a),
+                WITHIN GROUP (ORDER BY left_seconds / 3600::float8) FILTER (WHERE n > 1)
+                AS left_pcts
+        FROM flow_visit WHERE {IN_WINDOW}
+        GROUP BY GROUPING SETS ((to_status), (to_status, from_status))) a),
     'rework', (SELECT count(DISTINCT card_id) FROM flow_visit WHERE {IN_WINDOW} AND repeat),
     'finished', (SELECT json_agg(json_build_array(path, pairs, cards, p50)) FROM (
         SELECT path, CASE WHEN GROUPING(pairs) = 0 THEN pairs END AS pairs, count(*) AS cards,
@@ -77,14 +77,15 @@ def figures(process, wt, start, end, final, *, now) -> dict:
     )
     finished = found["finished"] or []
     sequences = [[*_finished(path, pairs), k] for path, pairs, k, _ in finished if pairs]
-    nodes = found["nodes"] or []
+    moves = found["moves"] or []
+    nodes = [row for row in moves if row[2]]
     return {
-        "nodes": [node[:5] for node in nodes],
-        "edges": found["edges"] or [],
+        "nodes": [[row[0], *row[3:7]] for row in nodes],
+        "edges": [[row[1], row[0], row[8], row[9]] for row in moves if not row[2] and row[8]],
         "variants": [[path.split(","), k, p50] for path, pairs, k, p50 in finished if not pairs],
         "sequences": sequences,
         "rework": found["rework"],
-        "moved": sum(node[5] for node in nodes),
+        "moved": sum(row[7] for row in nodes),
     }
 
 
