@@ -1,6 +1,6 @@
 """Catch up the process map's ledger of visits of every process (flow/selectors/map_ledger.py),
 so that the first map read after a deploy or a calendar change does not pay the build: at
-1,000,000 events building it takes about 30 s of PostgreSQL CPU. On SQLite the map is folded
+1,000,000 events building it takes about 25 s of PostgreSQL CPU. On SQLite the map is folded
 in Python and there is no ledger to keep."""
 
 from django.core.management.base import BaseCommand
