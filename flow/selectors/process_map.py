@@ -5,7 +5,8 @@ The moves (created and transition events) of every card that moved in the window
 the metrics' tie rule (time, then id), each paired with the card's next move (the end of the
 visit it began) and told whether the card had been in its target status before (rework). On
 PostgreSQL the counts, business-time percentiles, variants and conformance are grouped in the
-database (flow/selectors/map_sql.py); on SQLite the same aggregates are folded in Python
+database over a ledger of visits kept from the events (flow/selectors/map_sql.py and
+map_ledger.py); on SQLite the same aggregates are folded in Python
 (flow/selectors/map_python.py). The cards behind a figure are read when that figure is opened
 (`cards_behind`), not with the map.
 

@@ -1,17 +1,25 @@
-"""The map counted in PostgreSQL (flow/selectors/map_sql.py) equals the Python fold over the
-same moves (flow/selectors/map_python.py, the SQLite path) on a random history: ties at the same
-instant, rework loops, undesigned and skipping moves, visits across nights, weekends and the
-DST change (25 October 2026 in Berlin), cards begun before the window and still moving after it;
-and so do the cards behind every figure."""
+"""The map counted in PostgreSQL (flow/selectors/map_sql.py, from the ledger of visits that
+flow/selectors/map_ledger.py keeps) equals the Python fold over the same moves
+(flow/selectors/map_python.py, the SQLite path) on a random history: ties at the same instant,
+rework loops, undesigned and skipping moves, visits across nights, weekends and the DST change
+(25 October 2026 in Berlin), cards begun before the window and still moving after it; and so do
+the cards behind every figure. The ledger stays equal to the fold as events arrive (new cards,
+an event written out of order, an event committed late under an id below the ledger's mark)
+and when the calendar changes."""
 
+import io
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from flow.selectors import map_python, process_map
+from flow.models import MapLedger, Visit
+from flow.selectors import map_ledger, map_python, process_map
 from flow.selectors.process_map import cards_behind
+from processes.calendars import working_time_for
+from processes.models import BusinessCalendar, Event, EventKind, Holiday
 from tests.flow.test_process_map import at, card_with
 
 pytestmark = pytest.mark.skipif(
@@ -73,3 +81,110 @@ def test_postgresql_counts_as_the_python_fold(o2c, alice, monkeypatch, seed):
     monkeypatch.setattr(process_map, "_backend", lambda: map_python)
     assert process_map.process_map(o2c, **window) == in_sql
     assert [cards_behind(o2c, figure, **window) for figure in opened] == cards_sql
+
+
+def folded(monkeypatch, process, window) -> dict:
+    with monkeypatch.context() as patch:
+        patch.setattr(process_map, "_backend", lambda: map_python)
+        return process_map.process_map(process, **window)
+
+
+def test_the_ledger_catches_up_as_the_python_fold(o2c, alice, monkeypatch):
+    random_history(o2c, alice, random.Random(4))
+    window = {"first": FIRST, "last_excluded": LAST}
+    before = process_map.process_map(o2c, **window)
+    assert before == folded(monkeypatch, o2c, window)
+    assert (
+        Visit.objects.filter(process=o2c).count()
+        == Event.objects.filter(card__process=o2c, kind__in=map_ledger.MOVES).count()
+    )
+
+    # A new card, and on an old one a move written now but dated between its first two moves
+    # (an older time under a newer id): that card is folded again, whole.
+    new = card_with(o2c, alice, "qualified", [(at(28, 9, month=10), None, "received")])
+    Event.objects.create(
+        card_id=new,
+        kind=EventKind.TRANSITION,
+        at=at(29, 16, month=10),
+        from_status="received",
+        to_status="qualified",
+    )
+    old = (
+        Visit.objects.filter(process=o2c, n=3, at__gte=at(21, 0, month=10))
+        .order_by("card_id")
+        .first()
+    )
+    first_two = list(Visit.objects.filter(card_id=old.card_id, n__lte=2).order_by("n"))
+    Event.objects.create(
+        card_id=old.card_id,
+        kind=EventKind.TRANSITION,
+        at=first_two[0].at + (first_two[1].at - first_two[0].at) / 2,
+        from_status=first_two[0].to_status,
+        to_status="lost",
+    )
+    assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {
+        "rebuilt": False,
+        "cards": sorted([new, old.card_id]),
+    }
+    after = process_map.process_map(o2c, **window)
+    assert after != before and after == folded(monkeypatch, o2c, window)
+    assert Visit.objects.get(card_id=old.card_id, n=2).to_status == "lost"
+
+    # An event committed after a catch-up that saw higher ids (its id below the mark).
+    late = Event.objects.create(
+        card_id=new,
+        kind=EventKind.TRANSITION,
+        at=at(30, 11, month=10),
+        from_status="qualified",
+        to_status="priced",
+    )
+    MapLedger.objects.filter(process=o2c).update(event_mark=late.pk + 50)
+    assert process_map.process_map(o2c, **window) == folded(monkeypatch, o2c, window)
+    assert Visit.objects.filter(event=late).exists()
+
+
+def test_the_ledger_follows_the_calendar(o2c, alice, monkeypatch):
+    random_history(o2c, alice, random.Random(5))
+    window = {"first": FIRST, "last_excluded": LAST}
+    before = process_map.process_map(o2c, **window)
+    # A holiday among the days held: the cards with a visit over it are folded again.
+    calendar = o2c.calendar or BusinessCalendar.objects.standard()
+    Holiday.objects.create(calendar=calendar, date=date(2026, 10, 28), name="Closed")
+    o2c.refresh_from_db()
+    wt = working_time_for(o2c)
+    assert date(2026, 10, 28) in wt.holidays
+    over = set(
+        Visit.objects.filter(
+            prev_at__lt=at(29, 0, month=10), at__gt=at(28, 0, month=10)
+        ).values_list("card_id", flat=True)
+    )
+    assert over and map_ledger.catch_up(o2c, wt) == {"rebuilt": False, "cards": sorted(over)}
+    after = process_map.process_map(o2c, **window)
+    assert after != before and after == folded(monkeypatch, o2c, window)
+    assert map_ledger.catch_up(o2c, wt) == {"rebuilt": False, "cards": []}
+
+    # A holiday after every move the ledger holds changes none of its business time.
+    Holiday.objects.create(calendar=calendar, date=date(2027, 6, 9), name="Later")
+    o2c.refresh_from_db()
+    assert date(2027, 6, 9) in working_time_for(o2c).holidays
+    assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
+
+    # Other working hours: every business time changes, the ledger is built again.
+    calendar.day_end = time(17, 0)
+    calendar.save()
+    o2c.refresh_from_db()
+    assert map_ledger.catch_up(o2c, working_time_for(o2c))["rebuilt"]
+    shorter = process_map.process_map(o2c, **window)
+    assert shorter != after and shorter == folded(monkeypatch, o2c, window)
+
+
+def test_the_command_catches_up_every_process(o2c, alice):
+    random_history(o2c, alice, random.Random(6))
+    out = io.StringIO()
+    call_command("map_ledger_catch_up", stdout=out)
+    assert "order-to-cash: built" in out.getvalue()
+    assert (
+        Visit.objects.filter(process=o2c).count()
+        == Event.objects.filter(card__process=o2c, kind__in=map_ledger.MOVES).count()
+    )
+    assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
