@@ -31,7 +31,10 @@ app.on_after_configure.connect(lambda sender, **kwargs: _ensure_broker_folders()
 ALERTS_QUEUE = "alerts"
 METRICS_QUEUE = "metrics"
 app.conf.task_default_queue = ALERTS_QUEUE
-app.conf.task_routes = {"metrics.tasks.weekly_*": {"queue": METRICS_QUEUE}}
+app.conf.task_routes = {
+    "metrics.tasks.weekly_*": {"queue": METRICS_QUEUE},
+    "flow.tasks.*": {"queue": METRICS_QUEUE},
+}
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "metrics.tasks.worker_heartbeat", "schedule": 60.0},
@@ -65,6 +68,12 @@ app.conf.beat_schedule = {
         "task": "metrics.tasks.weekly_snapshots_catch_up",
         "schedule": 60 * 60.0,
         "options": {"expires": 55 * 60},
+    },
+    # The process map's ledger of visits caught up, so that a map read folds only what is new.
+    "flow-map-ledger-catch-up": {
+        "task": "flow.tasks.map_ledger_catch_up",
+        "schedule": 10 * 60.0,
+        "options": {"expires": 9 * 60},
     },
     # Goal owners whose key results' check-ins are overdue, reminded once per overdue spell.
     "goals-check-in-reminders": {

@@ -18,6 +18,7 @@ from django.db import connection
 from flow.models import MapLedger, Visit
 from flow.selectors import map_ledger, map_python, process_map
 from flow.selectors.process_map import cards_behind
+from flow.tasks import map_ledger_catch_up
 from processes.calendars import working_time_for
 from processes.models import BusinessCalendar, Event, EventKind, Holiday
 from tests.flow.test_process_map import at, card_with
@@ -188,3 +189,13 @@ def test_the_command_catches_up_every_process(o2c, alice):
         == Event.objects.filter(card__process=o2c, kind__in=map_ledger.MOVES).count()
     )
     assert map_ledger.catch_up(o2c, working_time_for(o2c)) == {"rebuilt": False, "cards": []}
+
+
+def test_the_metrics_worker_keeps_the_ledger_caught_up(o2c, alice):
+    random_history(o2c, alice, random.Random(7))
+    assert map_ledger_catch_up()["order-to-cash"] == -1  # built whole (purchasing's too)
+    assert (
+        Visit.objects.filter(process=o2c).count()
+        == Event.objects.filter(card__process=o2c, kind__in=map_ledger.MOVES).count()
+    )
+    assert set(map_ledger_catch_up().values()) == {0}

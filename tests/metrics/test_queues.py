@@ -32,6 +32,7 @@ def test_tasks_are_routed_by_kind():
     assert _queue_of("metrics.tasks.weekly_snapshot") == METRICS_QUEUE
     assert _queue_of("metrics.tasks.weekly_snapshots_catch_up") == METRICS_QUEUE
     assert _queue_of("metrics.tasks.weekly_snapshots_current") == METRICS_QUEUE
+    assert _queue_of("flow.tasks.map_ledger_catch_up") == METRICS_QUEUE
 
 
 def _succeeded(log, task: str) -> int:

@@ -7,8 +7,6 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from flow.selectors import map_ledger
-from processes.calendars import working_time_for
-from processes.models import Process
 
 
 class Command(BaseCommand):
@@ -18,7 +16,6 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stdout.write("No ledger on this database: the map is folded in Python.")
             return
-        for process in Process.objects.order_by("id"):
-            done = map_ledger.catch_up(process, working_time_for(process))
+        for slug, done in map_ledger.catch_up_every_process().items():
             what = "built" if done["rebuilt"] else f"{len(done['cards'])} cards folded again"
-            self.stdout.write(f"{process.slug}: {what}")
+            self.stdout.write(f"{slug}: {what}")
