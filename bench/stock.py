@@ -11,8 +11,18 @@ bench/results/stock.json.
 What it times (the latency, p50/p95, goal: p95 under 100 ms): one client's call of
 `card_lines_reserve` for its card, from the barrier's release to its return, i.e. what a
 request to reserve waits for: the statement that takes the stock (services/taking.py, committed
-at once) AND the bookkeeping after it (the card's event; for a short line, its purchase card,
-link and the need's recount, committed). Not timed: Django's request handling around it.
+at once), the card's event, and for a short line the catch-up message sent to the broker (the
+configured CELERY_BROKER_URL; without one, the app's filesystem broker in a folder of the bench's
+own). Each client's database connection is open before the barrier, as a web worker's is with
+DATABASE_CONN_MAX_AGE (bench/load.py runs gunicorn with 60 s); opening it is reported apart.
+Not timed: Django's request handling around it.
+
+The worker's part, also reported: after each round the catch-up the message asks for
+(`shortages_catch_up` of the product, as `stock.tasks.shortages_catch_up_task` runs it: the
+purchase card, the links still missing, the need's recount) is run once, timed, and the round
+is checked: exactly `--units` cards hold one unit, the others are short, all linked to ONE open
+purchase card whose need is their shortage. The messages are then purged (no worker reads them:
+a worker on the bench database would run the same catch-up, competing with the clients).
 
 Where the time goes, also reported:
 - alone (the 50 reservations one after another, no contention): wall and CPU time of each, the
@@ -27,6 +37,7 @@ work queues on one core, which no web server deployment does).
 """
 
 import itertools
+import logging
 import os
 import statistics
 import sys
@@ -62,7 +73,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     load_at_start = os.getloadavg()
+    broker_dir = None
+    if not os.environ.get("CELERY_BROKER_URL"):
+        import tempfile
+
+        broker_dir = tempfile.mkdtemp(prefix="opmodel_bench_stock_broker_")
+        os.environ["CELERY_BROKER_DIR"] = broker_dir
     common.database_ready(args.database_url, common.django_setup)
+    # kombu warns at every message to a broker URL without a host (filesystem://).
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)
     from django.db import connection
 
     if args.async_commit:
@@ -76,13 +95,14 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from processes.models import Process
+    from processes.models import CardLink, Process
     from processes.services import card_create
     from roles.models import ProcessRole
-    from stock.models import Product, Stock, StockLine, Warehouse
+    from stock.models import Product, PurchaseNeed, Stock, StockLine, Warehouse
     from stock.selectors import stock_mismatches
     from stock.services.lines import stock_item_add
     from stock.services.movements import stock_move
+    from stock.services.purchasing import shortages_catch_up
     from stock.services.reservations import card_lines_release, card_lines_reserve
 
     User = get_user_model()
@@ -91,7 +111,7 @@ def main() -> None:
     process = Process.objects.get(slug="order-to-cash")
     ProcessRole.objects.create(process_id=process.pk, kind="executor", user=ops)
     Warehouse.objects.create(code="MAIN", name="Main")
-    Product.objects.create(sku="BENCH-1", name="Scarce")
+    product = Product.objects.create(sku="BENCH-1", name="Scarce")
     now = timezone.now()
     stock_move(
         actor=keeper,
@@ -132,18 +152,22 @@ def main() -> None:
             took, cpu = time.perf_counter() - started, time.thread_time() - cpu
         begun, ended = takes.taken()[0]
         solo[kind].append((took, cpu, ended - begun))
-        queries[kind] = len(statements)  # the last card's: the purchase card is open by then
+        queries[kind] = len(statements)
+    started, cpu = time.perf_counter(), time.thread_time()
+    shortages_catch_up(now=timezone.now(), product_ids=[product.pk])
+    solo_catch_up = (time.perf_counter() - started, time.thread_time() - cpu)
     for card in cards:
         card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench solo")
     connection.close()
 
     latencies, errors, lock = [], [], threading.Lock()
-    take_times, gaps = [], []
+    take_times, gaps, connects, catch_ups = [], [], [], []
 
     def client(card, barrier):
         from django.db import connection as own
 
         try:
+            own.ensure_connection()
             barrier.wait()
             started = time.perf_counter()
             card_lines_reserve(actor=ops, card=card, now=timezone.now())
@@ -170,8 +194,9 @@ def main() -> None:
             wall += time.perf_counter() - started
             round_takes = takes.taken()
         else:
-            took, failed, round_takes = _round_in_processes(cards, ops, takes)
+            took, failed, round_takes, opened = _round_in_processes(cards, ops, takes)
             latencies += took
+            connects += opened
             errors += failed
             wall += max(took, default=0.0)
         take_times += [ended - begun for begun, ended in round_takes]
@@ -179,6 +204,11 @@ def main() -> None:
         gaps += [later - earlier for earlier, later in itertools.pairwise(answered)]
         stock = Stock.objects.get()
         assert stock.reserved == args.units and stock.reserved <= stock.on_hand, stock
+        # The worker's part: the catch-up the short clients' messages ask for, run once.
+        started = time.perf_counter()
+        shortages_catch_up(now=timezone.now(), product_ids=[product.pk])
+        catch_ups.append(time.perf_counter() - started)
+        _round_check(args, cards, StockLine, PurchaseNeed, CardLink)
         for card in cards:
             card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench round")
     ordered = sorted(latencies)
@@ -196,7 +226,13 @@ def main() -> None:
         "units": args.units,
         "mode": "threads" if args.threads else "processes",
         "synchronous_commit": "off" if args.async_commit else "on",
-        "timed": "card_lines_reserve per client: the take statement and the bookkeeping after it",
+        "timed": "card_lines_reserve per client, its connection already open: the take "
+        "statement, the card's event, and for a short line the catch-up message to the broker",
+        "broker": "filesystem (a folder of the bench's own)"
+        if broker_dir
+        else os.environ["CELERY_BROKER_URL"].split("@")[-1],
+        "connection_open_ms": _summary(connects),
+        "worker_catch_up_per_round_ms": _summary(catch_ups),
         "reservations": len(latencies),
         "errors": errors,
         "reservations_per_second": round(len(latencies) / wall, 1) if wall else None,
@@ -211,6 +247,10 @@ def main() -> None:
             "queries": queries,
             "take_statement_ms": _summary([hold for kind in solo.values() for *_, hold in kind]),
             "one_burst_one_after_another_ms": round(burst_alone_ms, 1),
+            "worker_catch_up_of_the_shortages": {
+                "ms": round(solo_catch_up[0] * 1000, 1),
+                "cpu_ms": round(solo_catch_up[1] * 1000, 1),
+            },
         },
         "contended_take_statement_ms": _summary(take_times),
         "contended_gap_between_takes_ms": _summary(gaps),
@@ -218,6 +258,7 @@ def main() -> None:
         "stock_check_mismatches": stock_mismatches(),
     }
     common.report_write(report, args.output)
+    _broker_purge(broker_dir)
     alone = report["alone"]
     print(
         f"{report['reservations']} reservations by {args.clients} clients "
@@ -233,8 +274,40 @@ def main() -> None:
         f"contended: take statement p50 {report['contended_take_statement_ms']['p50']} ms, p95 "
         f"{report['contended_take_statement_ms']['p95']} ms; gap between takes p50 "
         f"{report['contended_gap_between_takes_ms']['p50']} ms, p95 "
-        f"{report['contended_gap_between_takes_ms']['p95']} ms"
+        f"{report['contended_gap_between_takes_ms']['p95']} ms\n"
+        f"worker: the catch-up of a burst's shortages {report['worker_catch_up_per_round_ms']} ms "
+        f"(first, alone: {alone['worker_catch_up_of_the_shortages']}); connection opening "
+        f"(not timed) p50 {report['connection_open_ms'].get('p50')} ms"
     )
+
+
+def _round_check(args, cards, StockLine, PurchaseNeed, CardLink) -> None:
+    """Issue 23's acceptance, each round: `units` cards hold one unit, the rest are short, all
+    of them on ONE open purchase card (linked once each) whose need is their shortage."""
+    lines = list(StockLine.objects.filter(card__in=cards))
+    held = [line for line in lines if line.reserved == 1 and line.short == 0]
+    short = [line for line in lines if line.reserved == 0 and line.short == 1]
+    assert len(held) == args.units and len(short) == len(cards) - args.units, (held, short)
+    need = PurchaseNeed.objects.get(is_open=True)
+    assert need.quantity == len(short), need.quantity
+    linked = set(
+        CardLink.objects.filter(target_id=need.card_id, kind="purchase").values_list(
+            "source_id", flat=True
+        )
+    )
+    assert {line.card_id for line in short} <= linked, "a short card not linked"
+
+
+def _broker_purge(broker_dir) -> None:
+    """The catch-up messages the clients sent: the bench ran the catch-up itself."""
+    if broker_dir:
+        import shutil
+
+        shutil.rmtree(broker_dir, ignore_errors=True)
+        return
+    from opmodel.celery import app
+
+    app.control.purge()
 
 
 def _counted(statements: list, run, sql, *rest):
@@ -295,7 +368,7 @@ def _take_recorder() -> _Takes:
     return takes
 
 
-def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list]:
+def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list, list[float]]:
     """One round with a forked process per client (each its own interpreter and connection, as
     web workers): the clients share only the machine's cores."""
     import multiprocessing
@@ -313,12 +386,15 @@ def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list
     def client(card):
         takes.clear()  # a forked copy: only this client's own take goes back
         try:
+            opening = time.perf_counter()
+            connection.ensure_connection()  # a web worker's, open before the request
+            opened = time.perf_counter() - opening
             barrier.wait()
             started = time.perf_counter()
             card_lines_reserve(actor=ops, card=card, now=timezone.now())
-            answers.put(("ok", time.perf_counter() - started, takes.taken()))
+            answers.put(("ok", time.perf_counter() - started, takes.taken(), opened))
         except Exception as exc:  # counted and reported: the goal is none
-            answers.put(("error", repr(exc), []))
+            answers.put(("error", repr(exc), [], None))
         finally:
             connection.close()
 
@@ -329,9 +405,10 @@ def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list
     for worker in workers:
         worker.join()
     return (
-        [v for k, v, _ in results if k == "ok"],
-        [v for k, v, _ in results if k == "error"],
-        [seen for _, _, taken in results for seen in taken],
+        [v for k, v, _, _ in results if k == "ok"],
+        [v for k, v, _, _ in results if k == "error"],
+        [seen for _, _, taken, _ in results for seen in taken],
+        [opened for k, _, _, opened in results if k == "ok"],
     )
 
 
