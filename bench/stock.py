@@ -153,14 +153,22 @@ def main() -> None:
         # this process), its statements, and the take statement's own time.
         solo = {"full": [], "short": []}
         queries = {}
+        server_cpu = {"full": [], "short": []}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
         for index, card in enumerate(cards):
             kind = "full" if index < args.units else "short"
             takes.clear()
             statements = []
             with connection.execute_wrapper(partial(_counted, statements)):
+                theirs = _schedstat(backend)
                 started, cpu = time.perf_counter(), time.thread_time()
                 card_lines_reserve(actor=ops, card=card, now=timezone.now())
                 took, cpu = time.perf_counter() - started, time.thread_time() - cpu
+                after = _schedstat(backend)
+            if theirs and after:
+                server_cpu[kind].append(after[0] - theirs[0])
             begun, ended = takes.taken()[0]
             solo[kind].append((took, cpu, ended - begun))
             queries[kind] = len(statements)
@@ -172,7 +180,7 @@ def main() -> None:
         connection.close()
 
         latencies, errors, lock = [], [], threading.Lock()
-        take_times, gaps, connects, catch_ups = [], [], [], []
+        take_times, gaps, spent, catch_ups = [], [], [], []
 
         def client(card, barrier, latencies=latencies, errors=errors, lock=lock):
             from django.db import connection as own
@@ -191,6 +199,27 @@ def main() -> None:
             finally:
                 own.close()
 
+        def settle_round(catch_ups=catch_ups):
+            """After a round: the checks, the worker's catch-up, everything released."""
+            stock = Stock.objects.get()
+            assert stock.reserved == args.units and stock.reserved <= stock.on_hand, stock
+            # The worker's part: the catch-up the short clients' messages ask for, run once.
+            started = time.perf_counter()
+            shortages_catch_up(now=timezone.now(), product_ids=[product.pk])
+            catch_ups.append(time.perf_counter() - started)
+            _round_check(args, cards, StockLine, PurchaseNeed, CardLink)
+            for card in cards:
+                card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench round")
+
+        pool, cold = None, None
+        if not args.threads:
+            # Long-lived client processes, as web workers are: the first round after the fork
+            # (every page the client touches is copied from the parent then) is reported apart.
+            pool = _ClientProcesses(cards, ops, takes)
+            took, failed, _, _ = pool.round()
+            errors += failed
+            cold = _summary(took)
+            settle_round()
         wall = 0.0
         for _ in range(args.rounds):
             takes.clear()
@@ -205,23 +234,17 @@ def main() -> None:
                 wall += time.perf_counter() - started
                 round_takes = takes.taken()
             else:
-                took, failed, round_takes, opened = _round_in_processes(cards, ops, takes)
+                took, failed, round_takes, opened = pool.round()
                 latencies += took
-                connects += opened
+                spent += opened
                 errors += failed
                 wall += max(took, default=0.0)
             take_times += [ended - begun for begun, ended in round_takes]
             answered = sorted(ended for _, ended in round_takes)
             gaps += [later - earlier for earlier, later in itertools.pairwise(answered)]
-            stock = Stock.objects.get()
-            assert stock.reserved == args.units and stock.reserved <= stock.on_hand, stock
-            # The worker's part: the catch-up the short clients' messages ask for, run once.
-            started = time.perf_counter()
-            shortages_catch_up(now=timezone.now(), product_ids=[product.pk])
-            catch_ups.append(time.perf_counter() - started)
-            _round_check(args, cards, StockLine, PurchaseNeed, CardLink)
-            for card in cards:
-                card_lines_release(actor=ops, card=card, now=timezone.now(), why="bench round")
+            settle_round()
+        if pool is not None:
+            pool.close()
         ordered = sorted(latencies)
         solo_full = _summary([wall for wall, _, _ in solo["full"]])
         solo_short = _summary([wall for wall, _, _ in solo["short"]])
@@ -242,7 +265,20 @@ def main() -> None:
             "broker": "filesystem (a folder of the bench's own)"
             if broker_dir
             else os.environ["CELERY_BROKER_URL"].split("@")[-1],
-            "connection_open_ms": _summary(connects),
+            "connection_open_ms": _summary([c["opened"] for c in spent]),
+            "first_round_after_the_fork_ms": cold,
+            # What each client's reservation cost under contention, from the barrier to its
+            # return: CPU run by the client and by its server backend, and time each waited
+            # ready to run for a CPU (the machine's queue; waiting for the row lock is sleep).
+            "contended_per_reservation_ms": {
+                key: _summary([c[key] for c in spent if key in c])
+                for key in (
+                    "client_cpu",
+                    "client_waiting_for_a_cpu",
+                    "server_cpu",
+                    "server_waiting_for_a_cpu",
+                )
+            },
             "worker_catch_up_per_round_ms": _summary(catch_ups),
             "reservations": len(latencies),
             "errors": errors,
@@ -254,6 +290,8 @@ def main() -> None:
                 "full_ms": solo_full,
                 "short_ms": solo_short,
                 "full_cpu_ms": _summary([cpu for _, cpu, _ in solo["full"]]),
+                "full_server_cpu_ms": _summary(server_cpu["full"]),
+                "short_server_cpu_ms": _summary(server_cpu["short"]),
                 "short_cpu_ms": _summary([cpu for _, cpu, _ in solo["short"]]),
                 "queries": queries,
                 "take_statement_ms": _summary(
@@ -278,8 +316,10 @@ def main() -> None:
             f"p95 {report['p95_ms']} ms (goal < 100 ms), errors {len(errors)}, "
             f"mismatches {len(report['stock_check_mismatches'])}\n"
             f"alone: full {solo_full['p50']} ms, CPU {alone['full_cpu_ms']['p50']} ms "
+            f"+ server {alone['full_server_cpu_ms'].get('p50')} ms "
             f"({queries.get('full')} statements); short {solo_short['p50']} ms, CPU "
-            f"{alone['short_cpu_ms']['p50']} ms ({queries.get('short')} statements); take "
+            f"{alone['short_cpu_ms']['p50']} ms + server {alone['short_server_cpu_ms'].get('p50')} "
+            f"ms ({queries.get('short')} statements); take "
             f"statement {alone['take_statement_ms']['p50']} ms; the {args.clients} of one burst "
             f"one after another: {alone['one_burst_one_after_another_ms']} ms\n"
             f"contended: take statement p50 {report['contended_take_statement_ms']['p50']} ms, p95 "
@@ -289,7 +329,12 @@ def main() -> None:
             "worker: the catch-up of a burst's shortages "
             f"{report['worker_catch_up_per_round_ms']} ms "
             f"(first, alone: {alone['worker_catch_up_of_the_shortages']}); connection opening "
-            f"(not timed) p50 {report['connection_open_ms'].get('p50')} ms"
+            f"(not timed) p50 {report['connection_open_ms'].get('p50')} ms\n"
+            "contended, per reservation p50 (ms): "
+            + ", ".join(
+                f"{key} {value.get('p50')}"
+                for key, value in report["contended_per_reservation_ms"].items()
+            )
         )
         runs.append(report)
     report = _runs_summary(runs)
@@ -322,7 +367,19 @@ def _runs_summary(runs: list[dict]) -> dict:
                     "errors",
                 )
             }
-            | {"cpu_ms_alone": {k: r["alone"][f"{k}_cpu_ms"]["p50"] for k in ("full", "short")}}
+            | {
+                "cpu_ms_alone": {
+                    k: {
+                        "client": r["alone"][f"{k}_cpu_ms"]["p50"],
+                        "server": r["alone"][f"{k}_server_cpu_ms"].get("p50"),
+                    }
+                    for k in ("full", "short")
+                },
+                "contended_per_reservation_p50_ms": {
+                    key: value.get("p50")
+                    for key, value in r["contended_per_reservation_ms"].items()
+                },
+            }
             for r in runs
         ],
     }
@@ -415,48 +472,91 @@ def _take_recorder() -> _Takes:
     return takes
 
 
-def _round_in_processes(cards, ops, takes) -> tuple[list[float], list[str], list, list[float]]:
-    """One round with a forked process per client (each its own interpreter and connection, as
-    web workers): the clients share only the machine's cores."""
-    import multiprocessing
+class _ClientProcesses:
+    """One forked process per client (each its own interpreter and connection, as web
+    workers), kept for every round: the clients share only the machine's cores. Each round the
+    clients and this process meet at a barrier, then each client reserves for its card once."""
 
-    from django.db import connection
-    from django.utils import timezone
+    def __init__(self, cards, ops, takes):
+        import multiprocessing
 
-    from stock.services.reservations import card_lines_reserve
+        from django.db import connection
 
-    connection.close()
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(len(cards))
-    answers = context.Queue()
+        connection.close()
+        context = multiprocessing.get_context("fork")
+        self.count = len(cards)
+        self.barrier = context.Barrier(self.count + 1)
+        self.answers = context.Queue()
+        self.stop = context.Event()
+        self.workers = [
+            context.Process(target=self._client, args=(card, ops, takes)) for card in cards
+        ]
+        for worker in self.workers:
+            worker.start()
 
-    def client(card):
-        takes.clear()  # a forked copy: only this client's own take goes back
+    def _client(self, card, ops, takes):
+        from django.db import connection
+        from django.utils import timezone
+
+        from stock.services.reservations import card_lines_reserve
+
+        opening = time.perf_counter()
+        connection.ensure_connection()  # a web worker's, open before the request
+        opened = time.perf_counter() - opening
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
         try:
-            opening = time.perf_counter()
-            connection.ensure_connection()  # a web worker's, open before the request
-            opened = time.perf_counter() - opening
-            barrier.wait()
-            started = time.perf_counter()
-            card_lines_reserve(actor=ops, card=card, now=timezone.now())
-            answers.put(("ok", time.perf_counter() - started, takes.taken(), opened))
-        except Exception as exc:  # counted and reported: the goal is none
-            answers.put(("error", repr(exc), [], None))
+            while True:
+                takes.clear()  # a forked copy: only this client's own take goes back
+                ours, theirs = _schedstat("self"), _schedstat(backend)
+                self.barrier.wait(timeout=300)
+                if self.stop.is_set():
+                    return
+                try:
+                    started = time.perf_counter()
+                    card_lines_reserve(actor=ops, card=card, now=timezone.now())
+                    took = time.perf_counter() - started
+                except Exception as exc:  # counted and reported: the goal is none
+                    self.answers.put(("error", repr(exc), [], None))
+                    continue
+                spent = {"opened": opened}
+                for who, before, after in (
+                    ("client", ours, _schedstat("self")),
+                    ("server", theirs, _schedstat(backend)),
+                ):
+                    if before and after:
+                        spent[f"{who}_cpu"] = after[0] - before[0]
+                        spent[f"{who}_waiting_for_a_cpu"] = after[1] - before[1]
+                self.answers.put(("ok", took, takes.taken(), spent))
         finally:
             connection.close()
 
-    workers = [context.Process(target=client, args=(card,)) for card in cards]
-    for worker in workers:
-        worker.start()
-    results = [answers.get(timeout=300) for _ in workers]
-    for worker in workers:
-        worker.join()
-    return (
-        [v for k, v, _, _ in results if k == "ok"],
-        [v for k, v, _, _ in results if k == "error"],
-        [seen for _, _, taken, _ in results for seen in taken],
-        [opened for k, _, _, opened in results if k == "ok"],
-    )
+    def round(self) -> tuple[list[float], list[str], list, list[dict]]:
+        self.barrier.wait(timeout=300)
+        results = [self.answers.get(timeout=300) for _ in range(self.count)]
+        return (
+            [v for k, v, _, _ in results if k == "ok"],
+            [v for k, v, _, _ in results if k == "error"],
+            [seen for _, _, taken, _ in results for seen in taken],
+            [spent for k, _, _, spent in results if k == "ok"],
+        )
+
+    def close(self) -> None:
+        self.stop.set()
+        self.barrier.wait(timeout=300)
+        for worker in self.workers:
+            worker.join()
+
+
+def _schedstat(pid) -> tuple[float, float] | None:
+    """Seconds a process (this one: "self"; a server backend on this machine: its pid) has run
+    on a CPU, and has waited ready to run for one (Linux's /proc/<pid>/schedstat)."""
+    try:
+        ran, waited, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(ran) / 1e9, int(waited) / 1e9
 
 
 if __name__ == "__main__":
