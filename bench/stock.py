@@ -15,7 +15,10 @@ request to reserve waits for: the statement that takes the stock (services/takin
 at once), the card's event, and for a short line the catch-up message sent to the broker (the
 configured CELERY_BROKER_URL; without one, the app's filesystem broker in a folder of the bench's
 own). Each client's database connection is open before the barrier, as a web worker's is with
-DATABASE_CONN_MAX_AGE (bench/load.py runs gunicorn with 60 s); opening it is reported apart.
+DATABASE_CONN_MAX_AGE (bench/load.py runs gunicorn with 60 s); opening it is reported apart;
+its broker connection is warmed by one empty catch-up message (a process's first message cost
+47-70 ms of CPU). The client processes live across the rounds, as web workers do; the first
+round after their fork is reported apart (copy-on-write page faults: ~7 ms of CPU a client).
 Not timed: Django's request handling around it.
 
 The worker's part, also reported: after each round the catch-up the message asks for
