@@ -87,6 +87,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 23 * 60 * 60},
     },
+    # Shortages whose catch-up message was lost (the broker down) get their purchase cards.
+    "stock-shortages-sweep": {
+        "task": "stock.tasks.shortages_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # E-mails of notifications written while the broker was down (never queued), sent once.
     "notifications-emails-never-queued": {
         "task": "notifications.tasks.emails_never_queued_send",

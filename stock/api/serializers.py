@@ -86,7 +86,16 @@ class AvailabilityLineSerializer(serializers.Serializer):
 class AvailabilitySerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["none", "partial", "full"])
     lines = AvailabilityLineSerializer(many=True)
-    purchase_cards = serializers.ListField(child=serializers.IntegerField())
+    purchase_cards = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The open purchase cards the card's short lines wait for: those linked to it, "
+        "and the product's open one while a worker is still linking it (see purchase_pending).",
+    )
+    purchase_pending = serializers.BooleanField(
+        help_text="True while a short line's purchase card is still being raised or linked by "
+        "a worker (usually within a second of the reservation); false once every short line's "
+        "product has its open purchase card linked to this card.",
+    )
 
 
 class LinkSerializer(serializers.Serializer):

@@ -12,7 +12,8 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=15, decimal_plac
 
 
 def card_availability(card) -> dict:
-    """{state: none|partial|full, lines: [...], purchase_cards: [id]} in two queries."""
+    """{state: none|partial|full, lines: [...], purchase_cards: [id], purchase_pending} in two
+    queries (three when a line is short)."""
     lines = list(
         StockLine.objects.filter(card=card)
         .select_related("product", "item")
@@ -37,11 +38,26 @@ def card_availability(card) -> dict:
         .order_by("id")
     )
     # The purchase cards it waits for: open ones (a cancelled or received one stays a link).
-    purchase_cards = list(
-        CardLink.objects.filter(source=card, kind="purchase", target__purchase_need__is_open=True)
-        .order_by("target_id")
-        .values_list("target_id", flat=True)
+    linked = set(
+        CardLink.objects.filter(
+            source=card, kind="purchase", target__purchase_need__is_open=True
+        ).values_list("target_id", flat=True)
     )
+    # A shortage's purchase card is raised by a worker after the reservation: until it links
+    # this card, the product's open purchase card (if there is one yet) is named, and
+    # `purchase_pending` says that it is being raised.
+    short_products = {line.product_id for line in lines if line.short > 0 and not line.consumed}
+    open_needs = (
+        dict(
+            PurchaseNeed.objects.filter(product_id__in=short_products, is_open=True).values_list(
+                "product_id", "card_id"
+            )
+        )
+        if short_products
+        else {}
+    )
+    purchase_cards = sorted(linked | set(open_needs.values()))
+    purchase_pending = any(open_needs.get(p) not in linked for p in short_products)
     rows = []
     for line in lines:
         rows.append(
@@ -64,7 +80,12 @@ def card_availability(card) -> dict:
     state = "none" if held == 0 else ("full" if held >= total else "partial")
     if lines and all(line.consumed for line in lines):
         state = "full"
-    return {"state": state, "lines": rows, "purchase_cards": purchase_cards}
+    return {
+        "state": state,
+        "lines": rows,
+        "purchase_cards": purchase_cards,
+        "purchase_pending": purchase_pending,
+    }
 
 
 def short_card_ids(card_ids) -> set[int]:

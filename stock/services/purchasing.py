@@ -1,6 +1,13 @@
 """Shortages open purchase cards (one open per product, linked both ways to the order cards
 waiting), and the people concerned hear of it at once (docs/design.md, "Vocabulary": purchase
-card)."""
+card).
+
+A reservation left short does not do this itself: it queues `shortages_catch_up` for its
+products (`shortages_queue`, after its commit), and a worker catches up every shortage of those
+products still waiting for its purchase card in one go, usually within a second. The work of a
+burst of shortages of one product is then done once, off the reserve request's path (issue 23:
+the request waited for it, and the bookkeeping queued on the product's one purchase need). A
+sweep in beat catches up whatever a lost message left (`stock.tasks.shortages_sweep`)."""
 
 from datetime import datetime
 
@@ -144,6 +151,36 @@ def shortages_to_purchase(
     # Last: from here to the caller's commit the needs stay locked.
     needs_recount(product_ids=set(products))
     return [needs[p].card_id for p in products]
+
+
+def shortages_queue(*, actor, product_ids) -> None:
+    """After the caller's commit (at once outside a transaction), ask a worker to catch up the
+    shortages of `product_ids`. A broker that is down costs the request nothing: the error is
+    logged and the sweep catches up."""
+    from stock.tasks import shortages_catch_up_task
+
+    ids = sorted(product_ids)
+    if not ids:
+        return
+    actor_id = getattr(actor, "pk", None)
+
+    def send():
+        shortages_catch_up_task.apply_async((ids, actor_id), retry=False)
+
+    transaction.on_commit(send, robust=True)
+
+
+def shortages_catch_up(*, now: datetime, product_ids=None, actor=None) -> list[int]:
+    """Every shortage still waiting (of `product_ids`, or of all products): the product's open
+    purchase card, opened if there is none, linked to each waiting order card not linked yet,
+    its need recounted once, purchasing told of a card opened. Set-wise: a burst of 40
+    shortages of one product costs one pass. Idempotent (a message delivered twice, or the
+    sweep after the message, finds nothing missing). Returns the purchase card ids."""
+    lines = StockLine.objects.filter(short__gt=0, consumed=False).select_related("product")
+    if product_ids is not None:
+        lines = lines.filter(product_id__in=product_ids)
+    with transaction.atomic():
+        return shortages_to_purchase(actor=actor, lines=list(lines.order_by("id")), now=now)
 
 
 def waiting_notify(*, lines: list[StockLine], now: datetime) -> None:

@@ -88,26 +88,29 @@ def waiting_fill(stock: Stock, now: datetime, *, exclude_card_id: int | None = N
 
 def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[StockLine]:
     """Reserve what is available for every open line of the card; the lines left short open
-    or join their product's purchase card. Returns the card's lines as left.
+    or join their product's purchase card, raised by a worker. Returns the card's lines as left.
 
     The stock rows are held only while the counters change (bench/stock.py measures that
     hold). On PostgreSQL one statement takes the rows, the lines and the counters and commits
-    at once (services/taking.py): nothing else runs while a row is held. The card's event and
-    the shortages' purchase cards, links and notifications follow in a transaction of their
-    own, without the stock rows (inside the caller's when a move reserves)."""
+    at once (services/taking.py): nothing else runs while a row is held. The card's event
+    follows, without the stock rows (inside the caller's transaction when a move reserves).
+    The shortages' purchase card, links, recount and notification are queued for a worker
+    after the commit (purchasing.shortages_queue): the request does not wait for them, nor
+    queue on the product's one purchase need; `card_availability` says the card is being
+    raised until it is linked."""
     if connection.vendor == "postgresql":
         lines = _card_take(card, now)
         changed = [line for line in lines if line.changed]
     else:
         lines, changed = _card_take_in_python(card, now)
-    short = [line for line in lines if line.short > 0]
-    if changed or short:
-        from stock.services.purchasing import shortages_to_purchase
+    if changed:
+        # One INSERT: outside a transaction it commits by itself (no BEGIN/COMMIT round trips).
+        _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
+    short = {line.product_id for line in lines if line.short > 0}
+    if short:
+        from stock.services.purchasing import shortages_queue
 
-        with transaction.atomic():
-            if changed:
-                _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
-            shortages_to_purchase(actor=actor, lines=short, now=now, card=card)
+        shortages_queue(actor=actor, product_ids=short)
     return lines
 
 

@@ -1,12 +1,13 @@
 """A card's reservation in ONE round trip on PostgreSQL (issue 23: 50 clients on one product).
 
 The stock rows are the hot spot: every reservation of a product queues on its one row. Here the
-row is held only by one query string sent at once and committed at once (autocommit), so no
+row is held only by one call sent at once and committed at once (autocommit), so no
 client round trip and no Python run while it is held: the hold is the server's own work after
 the lock plus the commit.
 
-Two statements sent as one query string (one round trip; PostgreSQL runs them as one implicit
-transaction and commits after the second, or they join the caller's transaction):
+One call of the function `stock_card_take(card, now)` (stock/migrations/0003_card_take_function.py;
+one round trip; outside a transaction it commits at once, inside the caller's it is part of it)
+runs two statements, each with a snapshot of its own (a VOLATILE function in READ COMMITTED):
 1. the stock rows of the card's open lines, locked in id order (services/locking.py's order);
 2. with a snapshot taken after those locks (READ COMMITTED: each statement takes its own), so
    it reads the rows and the card's lines at their latest (every write of a line holds its
@@ -18,6 +19,9 @@ Why not one statement with `FOR UPDATE` in a CTE: its snapshot is older than the
 for, and an UPDATE of the row in the same statement then builds the new row from the version
 that snapshot saw (tests/stock/test_take.py has the case: a receipt while the take waits).
 The same rules as `reservations.line_take` (short_since, went_short_at, filled_at, first_*).
+A function rather than the same two statements sent as text: its plans are kept by the
+connection (`plan_cache_mode = force_generic_plan`), where the text was parsed and planned on
+every call with the row held, planning costing twice the statement's execution (bench/stock.py).
 """
 
 from datetime import datetime
@@ -26,73 +30,7 @@ from django.db import connection
 
 from stock.models import StockLine
 
-TAKE_SQL = """
-SELECT s.id FROM stock_stock s
-WHERE (s.product_id, s.warehouse_id) IN (
-    SELECT product_id, warehouse_id FROM stock_stockline
-    WHERE card_id = %(card)s AND NOT consumed
-)
-ORDER BY s.id
-FOR UPDATE OF s;
-
-WITH open_lines AS (
-    SELECT product_id, warehouse_id FROM stock_stockline
-    WHERE card_id = %(card)s AND NOT consumed
-),
-held AS (
-    SELECT s.id, s.product_id, s.warehouse_id, s.on_hand - s.reserved AS available
-    FROM stock_stock s
-    WHERE (s.product_id, s.warehouse_id) IN (SELECT product_id, warehouse_id FROM open_lines)
-),
-lines AS (
-    SELECT l.id, l.item_id, l.product_id, l.warehouse_id, l.quantity, l.reserved, l.short,
-           l.first_reserved_at, h.id AS stock_id, h.available
-    FROM stock_stockline l
-    JOIN held h ON h.product_id = l.product_id AND h.warehouse_id = l.warehouse_id
-    WHERE l.card_id = %(card)s AND NOT l.consumed
-),
-plan AS (
-    SELECT id, item_id, product_id, warehouse_id, stock_id, short, first_reserved_at,
-           reserved, quantity - reserved AS need,
-           LEAST(quantity - reserved, GREATEST(0, available - (
-               SUM(quantity - reserved) OVER (PARTITION BY stock_id ORDER BY id)
-               - (quantity - reserved)
-           ))) AS take
-    FROM lines
-),
-changed AS (
-    UPDATE stock_stockline l SET
-        reserved = p.reserved + p.take,
-        short = p.need - p.take,
-        first_reserved_at = COALESCE(p.first_reserved_at, %(now)s),
-        first_quantity = CASE WHEN p.first_reserved_at IS NULL THEN p.need
-                              ELSE l.first_quantity END,
-        first_short = CASE WHEN p.first_reserved_at IS NULL THEN p.need - p.take
-                           ELSE l.first_short END,
-        short_since = CASE WHEN p.need - p.take > 0 AND p.short = 0 THEN %(now)s
-                           WHEN p.need - p.take = 0 AND p.short > 0 THEN NULL
-                           ELSE l.short_since END,
-        went_short_at = CASE WHEN p.need - p.take > 0 AND p.short = 0 THEN %(now)s
-                             ELSE l.went_short_at END,
-        filled_at = CASE WHEN p.need - p.take = 0 AND p.short > 0 THEN %(now)s
-                         ELSE l.filled_at END
-    FROM plan p
-    WHERE l.id = p.id
-      AND (p.take > 0 OR p.short <> p.need - p.take OR p.first_reserved_at IS NULL)
-    RETURNING l.id
-),
-bumped AS (
-    UPDATE stock_stock s SET reserved = s.reserved + t.taken
-    FROM (SELECT stock_id, SUM(take) AS taken FROM plan GROUP BY stock_id) t
-    WHERE s.id = t.stock_id AND t.taken > 0
-    RETURNING s.id
-)
-SELECT o.lines, p.id, p.item_id, p.product_id, p.warehouse_id, p.reserved + p.take, p.need - p.take,
-       p.id IN (SELECT id FROM changed), (SELECT count(*) FROM bumped)
-FROM (SELECT count(*) AS lines FROM open_lines) o
-LEFT JOIN plan p ON true
-ORDER BY p.id
-"""
+TAKE_SQL = "SELECT * FROM stock_card_take(%(card)s, %(now)s)"
 
 
 def card_take(card_id: int, now: datetime) -> tuple[int, list[StockLine]]:

@@ -33,15 +33,20 @@ def test_receipt_form_records_and_names_a_bad_field(client, wanda, drill, main_w
 
 
 def test_card_page_shows_availability_and_the_board_marks_a_short_card(
-    client, alice, stock_card, receive, drill, o2c
+    client, alice, stock_card, receive, drill, o2c, purchasing, django_capture_on_commit_callbacks
 ):
     receive(drill, 1)
     card = stock_card(drill, 3)
-    card_lines_reserve(actor=alice, card=card, now=timezone.now())
+    with django_capture_on_commit_callbacks() as queued:
+        card_lines_reserve(actor=alice, card=card, now=timezone.now())
     client.force_login(alice)
     page = client.get(f"/cards/{card.pk}/").content.decode()
     assert "Availability and reserve" in page
-    assert "2 short" in page and "Linked cards" in page
+    assert "2 short" in page and "purchase card being raised" in page
+    for task in queued:  # the worker's catch-up
+        task()
+    page = client.get(f"/cards/{card.pk}/").content.decode()
+    assert "Linked cards" in page and "purchase card being raised" not in page
     board = client.get(f"/?process={o2c.slug}").content.decode()
     assert "Short of stock" in board
 

@@ -10,6 +10,7 @@ from processes.models import Event, EventKind, RequestCard, Transition
 from processes.promises import AT_RISK, ON_TRACK, promise_of
 from processes.services import card_transition, card_update
 from stock.models import PurchaseNeed
+from stock.services.purchasing import shortages_catch_up
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def _short_agreed_card(stock_card, receive, drill, alice, promised):
     receive(drill, 1)
     card = stock_card(drill, 3)
     card_transition(actor=alice, card=card, name="price")  # 1 reserved, 2 short
+    shortages_catch_up(now=NOW, actor=alice)  # the worker raises its purchase card
     card_update(actor=alice, card=card, changes={"promised_on": promised})
     card_transition(actor=alice, card=card, name="agree")
     return RequestCard.objects.select_related("process").get(pk=card.pk)

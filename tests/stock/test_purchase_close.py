@@ -12,6 +12,7 @@ from processes.models import CardLink
 from processes.services import card_transition, card_update
 from stock.models import PurchaseNeed, StockLine
 from stock.selectors import card_availability
+from stock.services.purchasing import shortages_catch_up
 from stock.services.reservations import card_lines_reserve
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ def _short_cards(stock_card, receive, drill, alice):
     now = timezone.now()
     card_lines_reserve(actor=alice, card=older, now=now)
     card_lines_reserve(actor=alice, card=newer, now=now + timedelta(minutes=1))
+    shortages_catch_up(now=now, actor=alice)  # what the worker does after the reservations
     return older, newer, PurchaseNeed.objects.get(is_open=True)
 
 

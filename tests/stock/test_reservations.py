@@ -40,15 +40,22 @@ def test_leaving_qualified_reserves_what_is_available(stock_card, receive, drill
 
 
 def test_a_shortage_opens_one_purchase_card_linked_both_ways_and_tells_purchasing(
-    stock_card, receive, drill, alice, percy
+    stock_card, receive, drill, alice, percy, django_capture_on_commit_callbacks
 ):
     receive(drill, 4)
     first, second = stock_card(drill, 3), stock_card(drill, 3)
     card_transition(actor=alice, card=first, name="price")
-    card_transition(actor=alice, card=second, name="price")
+    with django_capture_on_commit_callbacks() as queued:
+        card_transition(actor=alice, card=second, name="price")
     assert (_line(second).reserved, _line(second).short) == (1, 2)
+    # The purchase card is raised by the worker after the move's commit.
+    pending = card_availability(second)
+    assert (pending["purchase_cards"], pending["purchase_pending"]) == ([], True)
+    assert not PurchaseNeed.objects.exists()
+    for task in queued:
+        task()
     availability = card_availability(second)
-    assert availability["state"] == "partial"
+    assert availability["state"] == "partial" and availability["purchase_pending"] is False
     need = PurchaseNeed.objects.get()
     assert availability["purchase_cards"] == [need.card_id]
     assert need.quantity == 2 and need.card.process.slug == "purchasing"
@@ -56,17 +63,19 @@ def test_a_shortage_opens_one_purchase_card_linked_both_ways_and_tells_purchasin
     assert Notification.objects.filter(user=percy, kind="purchase_opened").count() == 1
     # A third shortage adds to the open purchase card.
     third = stock_card(drill, 2)
-    card_lines_reserve(actor=alice, card=third, now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(actor=alice, card=third, now=timezone.now())
     assert PurchaseNeed.objects.get().quantity == 4
     assert CardLink.objects.filter(target=need.card).count() == 2
 
 
 def test_shipping_refused_while_short_naming_the_line_and_purchase_card(
-    stock_card, receive, drill, alice, acme
+    stock_card, receive, drill, alice, acme, django_capture_on_commit_callbacks
 ):
     receive(drill, 1)
     card = stock_card(drill, 3)
-    card_transition(actor=alice, card=card, name="price")
+    with django_capture_on_commit_callbacks(execute=True):
+        card_transition(actor=alice, card=card, name="price")
     need = PurchaseNeed.objects.get()
     card_update(
         actor=alice,
@@ -84,12 +93,15 @@ def test_shipping_refused_while_short_naming_the_line_and_purchase_card(
     assert f"#{need.card_id}" in refused.value.message
 
 
-def test_receipt_fills_oldest_shortage_first_and_notifies(stock_card, receive, drill, alice, bob):
+def test_receipt_fills_oldest_shortage_first_and_notifies(
+    stock_card, receive, drill, alice, bob, django_capture_on_commit_callbacks
+):
     older = stock_card(drill, 2, responsible=bob)
     newer = stock_card(drill, 2, responsible=bob)
     now = timezone.now()
-    card_lines_reserve(actor=alice, card=older, now=now)
-    card_lines_reserve(actor=alice, card=newer, now=now + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(actor=alice, card=older, now=now)
+        card_lines_reserve(actor=alice, card=newer, now=now + timedelta(minutes=1))
     receive(drill, 3)
     assert (_line(older).reserved, _line(older).short) == (2, 0)
     assert (_line(newer).reserved, _line(newer).short) == (1, 1)

@@ -24,10 +24,11 @@ def _lines(card):
 
 @pytest.mark.django_db
 def test_a_receipt_between_the_take_and_the_bookkeeping_fills_the_new_shortage(
-    stock_card, receive, drill, alice, monkeypatch
+    stock_card, receive, drill, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
     """The line's shortage is written with the counter, before the stock row is let go: a
-    receipt arriving before the purchase card is joined sees the line waiting and fills it."""
+    receipt arriving before the worker's catch-up joins the purchase card sees the line waiting
+    and fills it."""
     card = stock_card(drill, 1)
     original = purchasing_services.shortages_to_purchase
     seen = []
@@ -38,7 +39,8 @@ def test_a_receipt_between_the_take_and_the_bookkeeping_fills_the_new_shortage(
         return original(**kwargs)
 
     monkeypatch.setattr(purchasing_services, "shortages_to_purchase", receipt_first)
-    card_lines_reserve(actor=alice, card=card, now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(actor=alice, card=card, now=timezone.now())
 
     assert seen == [[(0, 1)]]  # short, and the stock row already free for the receipt
     assert _lines(card) == [(1, 0)]
@@ -52,7 +54,7 @@ def test_a_receipt_between_the_take_and_the_bookkeeping_fills_the_new_shortage(
 
 @pytest.mark.django_db
 def test_lines_of_one_place_take_oldest_first_and_a_place_never_stocked_gets_its_row(
-    make_card, receive, drill, alice, acme, main_warehouse
+    make_card, receive, drill, alice, acme, main_warehouse, django_capture_on_commit_callbacks
 ):
     receive(drill, 4)
     lamp = Product.objects.create(sku="LMP-1", name="Lamp", unit="pcs")
@@ -76,8 +78,9 @@ def test_lines_of_one_place_take_oldest_first_and_a_place_never_stocked_gets_its
     assert Stock.objects.get(product=drill).reserved == 4
     assert Stock.objects.get(product=lamp).reserved == 0
     assert stock_mismatches() == []
-    # Again: nothing more to take, nothing changes.
-    card_lines_reserve(actor=alice, card=card, now=timezone.now())
+    # Again: nothing more to take, nothing changes; the worker raises both purchase cards.
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(actor=alice, card=card, now=timezone.now())
     assert _lines(card) == [(2, 0), (0, 1), (2, 1)]
     assert {n.product_id: n.quantity for n in PurchaseNeed.objects.all()} == {
         drill.pk: 1,

@@ -22,6 +22,7 @@ from roles.models import ProcessRole, RoleKind
 from stock.models import Product, PurchaseNeed, Warehouse
 from stock.services.lines import stock_item_add
 from stock.services.movements import stock_move
+from stock.services.purchasing import shortages_catch_up
 
 PRODUCTS = [
     # sku, name, unit, whole, on hand
@@ -120,6 +121,8 @@ class Command(BaseCommand):
         early = last_week - timedelta(days=2)
         waited = self._order(o2c, ops, client, "Site lighting", [("LMP-LED", 10)], early)
         card_transition(actor=ops, card=waited, name="price", at=early)
+        # A worker raises a shortage's purchase card after the move's commit; here at once.
+        shortages_catch_up(now=early, actor=ops)
         purchase = PurchaseNeed.objects.get(product__sku="LMP-LED", is_open=True).card
         card_transition(actor=buyer, card=purchase, name="order", at=early + timedelta(hours=2))
         stock_move(
@@ -140,6 +143,7 @@ class Command(BaseCommand):
             card = self._order(o2c, ops, client, title, lines, now)
             card_transition(actor=ops, card=card, name="price", at=now)
             short.append(card)
+        shortages_catch_up(now=now, actor=ops)
         # The supplier's date on the open purchase cards (the stock's expected arrival), and the
         # first short order promised before it: agreed, its promise is at risk.
         today = now.astimezone(process_zone(o2c)).date()
