@@ -114,6 +114,12 @@ def _tasks_run_in_the_test(request):
 
 @pytest.fixture
 def o2c(db) -> Process:
+    return order_to_cash()
+
+
+def order_to_cash() -> Process:
+    """Order to cash as its data migrations make it (the `o2c` fixture, and a module's shared
+    demo: tests/seeded.py)."""
     # A transactional test before this one may have flushed the rows the data migration made.
     if not Process.objects.filter(slug="order-to-cash").exists():
         for name in [

@@ -156,22 +156,24 @@ def card_transition(
             card.lost_reason = lost_reason.strip()
             fields.append("lost_reason")
         card_save(card, fields=fields)
-        event_record(
-            card=card,
-            kind=EventKind.TRANSITION,
-            actor=actor,
-            at=now,
-            from_status=from_status,
-            transition=definition.name,
-            comment=comment or "",
-            reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
-            # How the visit it ends did, and the deadline of the visit it starts.
-            data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
-        ).save()
-        if handoff is not None:
-            Event.objects.bulk_create(
-                handoff_events(card=card, handoff=handoff, actor=actor, at=now)
+        events = [
+            event_record(
+                card=card,
+                kind=EventKind.TRANSITION,
+                actor=actor,
+                at=now,
+                from_status=from_status,
+                transition=definition.name,
+                comment=comment or "",
+                reason=card.lost_reason if "has_lost_reason" in definition.conditions else "",
+                # How the visit it ends did, and the deadline of the visit it starts.
+                data={"sla": sla, "deadline": deadline_data(before_due, card.due_at)},
             )
+        ]
+        if handoff is not None:
+            events += handoff_events(card=card, handoff=handoff, actor=actor, at=now)
+        # One INSERT for the move and its handoff (ids in this order, the history's order).
+        Event.objects.bulk_create(events)
         notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
         if definition.target.outcome == StatusOutcome.LOST:
             _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)

@@ -3,6 +3,8 @@ unassigned or to the least loaded member; the take and its race; who may act aft
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from opmodel.errors import Forbidden
@@ -71,6 +73,22 @@ def test_entering_a_stage_status_hands_the_card_to_the_group_unassigned(handed, 
     }
     last = handed.events.filter(kind=EventKind.ASSIGNMENT).last()
     assert last.data == {"field": "responsible", "old": "oliver", "new": "", "handoff": True}
+
+
+def test_a_move_writes_its_event_and_its_handoff_in_one_insert(o2c, oliver, acme, wanda):
+    card = agreed_card(o2c, oliver, acme)
+    with CaptureQueriesContext(connection) as captured:
+        card_transition(actor=oliver, card=card, name="invoice")
+    inserts = [q["sql"] for q in captured if q["sql"].startswith('INSERT INTO "processes_event"')]
+    assert len(inserts) == 1
+    # The history's order (at, id): the move, then the handoff and the assignment it made.
+    latest = list(card.events.order_by("-at", "-id")[:3])[::-1]
+    assert [e.kind for e in latest] == [
+        EventKind.TRANSITION,
+        EventKind.HANDOFF,
+        EventKind.ASSIGNMENT,
+    ]
+    assert len({e.at for e in latest}) == 1
 
 
 def test_least_loaded_rule_assigns_the_member_with_fewest_open_cards(o2c, oliver, acme, wanda, wes):

@@ -20,6 +20,11 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture
 def purchasing(o2c) -> Process:
+    return purchasing_process()
+
+
+def purchasing_process() -> Process:
+    """Purchasing and the stage groups, reinstalled if a transactional test flushed them."""
     if (
         not Process.objects.filter(slug="purchasing").exists()
         or not Group.objects.filter(name="Warehouse").exists()
