@@ -12,7 +12,7 @@ after the week, the week's cards, the first order of each of their clients, thei
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min, Q
+from django.db.models import Min
 
 from processes.models import Client, Event, EventKind, RequestCard
 from sales.definitions import ORDER_PROCESS_SLUG
@@ -59,11 +59,13 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
         unchanged.values("client_id").annotate(at=Min("created_at")).values_list("client_id", "at")
     )
     if earliest:
-        tied = Q()
-        for client, at in earliest.items():
-            tied |= Q(client_id=client, created_at=at)
-        for client, at, pk in unchanged.filter(tied).values_list("client_id", "created_at", "pk"):
-            offer(client, (at, pk))
+        # The cards at their client's earliest instant: read by those instants (the created_at
+        # index) and kept where the pair matches; one OR per client was slow to build and plan
+        # with thousands of clients (the year's backfill, issue 25).
+        tied = unchanged.filter(created_at__in=set(earliest.values()))
+        for client, at, pk in tied.values_list("client_id", "created_at", "pk"):
+            if earliest.get(client) == at:
+                offer(client, (at, pk))
     for pk, at in orders.filter(pk__in=list(later)).values_list("pk", "created_at"):
         offer(later[pk], (at, pk))
     return firsts
