@@ -237,6 +237,8 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
             # The cards shipped in a week (service/selectors/figures.py, each week of the
             # backfill): without it, every card of the process.
             models.Index(fields=["process", "shipped_on"], name="card_process_shipped"),
+            # A client's first order (sales/selectors/orders.py, each week of the backfill).
+            models.Index(fields=["client", "created_at"], name="card_client_created"),
             # The promise-risk scan's work: promised cards not shipped yet.
             models.Index(
                 fields=["process", "id"],

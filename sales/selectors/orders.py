@@ -12,7 +12,7 @@ after the week, the week's cards, the first order of each of their clients, thei
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min
+from django.db.models import OuterRef, Subquery
 
 from processes.models import Client, Event, EventKind, RequestCard
 from sales.definitions import ORDER_PROCESS_SLUG
@@ -54,18 +54,25 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
         if client in clients and (client not in firsts or key < firsts[client]):
             firsts[client] = key
 
-    unchanged = orders.filter(client_id__in=clients).exclude(pk__in=list(later))
-    earliest = dict(
-        unchanged.values("client_id").annotate(at=Min("created_at")).values_list("client_id", "at")
+    # Each client's first card among those whose client did not change since: one look-up per
+    # client through the (client, created) index, not a scan of every order before `end` (the
+    # year's backfill reads 52 weeks, issue 25).
+    first = (
+        orders.filter(client_id=OuterRef("pk"))
+        .exclude(pk__in=list(later))
+        .order_by("created_at", "pk")
     )
-    if earliest:
-        # The cards at their client's earliest instant: read by those instants (the created_at
-        # index) and kept where the pair matches; one OR per client was slow to build and plan
-        # with thousands of clients (the year's backfill, issue 25).
-        tied = unchanged.filter(created_at__in=set(earliest.values()))
-        for client, at, pk in tied.values_list("client_id", "created_at", "pk"):
-            if earliest.get(client) == at:
-                offer(client, (at, pk))
+    rows = (
+        Client.objects.filter(pk__in=clients)
+        .annotate(
+            first_at=Subquery(first.values("created_at")[:1]),
+            first_card=Subquery(first.values("pk")[:1]),
+        )
+        .values_list("pk", "first_at", "first_card")
+    )
+    for client, at, pk in rows:
+        if pk is not None:
+            offer(client, (at, pk))
     for pk, at in orders.filter(pk__in=list(later)).values_list("pk", "created_at"):
         offer(later[pk], (at, pk))
     return firsts
