@@ -324,8 +324,9 @@ def _clients(d: Dialect) -> dict[int, list[tuple]]:
 def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
-    replaced by the week's if it has any. Returns the rows of the cards it changed
-    (`_returned`)."""
+    replaced by the week's if it has any; the card's own channel and client read only for a
+    card folded for the first time (the update keeps those the state has). Returns the rows of
+    the cards it changed (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -343,11 +344,14 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     statements = [
         f"""INSERT INTO {STATE}
         SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
-            (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id),
-            (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id)
+            CASE WHEN known.card_id IS NULL THEN
+                (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id) END,
+            CASE WHEN known.card_id IS NULL THEN
+                (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id) END
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
+            LEFT JOIN {STATE} known ON known.card_id = f.card_id
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
