@@ -24,6 +24,7 @@ of a slow generation (about 13 minutes at 1,000,000 cards on a loaded machine) c
 once and measured by later runs with `--reuse`.
 """
 
+import os
 import statistics
 import sys
 import time
@@ -75,20 +76,36 @@ def _snapshots() -> dict[str, dict]:
 
 
 def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
+    from django.db import connection
+
     from metrics.services import weekly_snapshots_walk
 
-    began, marks = time.perf_counter(), {}
+    began, marks, database = time.perf_counter(), {}, [0.0]
 
     def progress(week: str) -> None:
         marks[week] = time.perf_counter() - began
 
-    weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
+    def timed(execute, sql, params, many, context):  # the time PostgreSQL answers in
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database[0] += time.perf_counter() - start
+
+    load = os.getloadavg()
+    with connection.execute_wrapper(timed):
+        weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
     seconds = time.perf_counter() - began
     first = marks[weeks[0]]
     between = [marks[b] - marks[a] for a, b in zip(weeks, weeks[1:], strict=False)]
     return {
         "weeks": len(marks),
         "seconds": round(seconds, 1),
+        # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python).
+        "database_seconds": round(database[0], 1),
+        "python_seconds": round(seconds - database[0], 1),
+        "load_average_before": [round(x, 2) for x in load],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "first_week_seconds": round(first, 2),  # the copy of the history, the fold, the week
         "next_weeks_seconds_median": round(statistics.median(between), 2) if between else None,
         "next_weeks_seconds_max": round(max(between), 2) if between else None,
@@ -206,7 +223,8 @@ def main() -> None:
     print(
         f"  the walk: {walk['weeks']} weeks in {walk['seconds']:.1f} s (first week"
         f" {walk['first_week_seconds']:.1f} s, then {walk['next_weeks_seconds_median']:.2f} s"
-        f" a week)",
+        f" a week; statements {walk['database_seconds']:.1f} s, Python"
+        f" {walk['python_seconds']:.1f} s; load {walk['load_average_after'][0]:.1f})",
         flush=True,
     )
     wm.snapshots_delete()
@@ -265,8 +283,9 @@ def main() -> None:
     estimated = " (estimated from the weeks reached)" if not alone["finished"] else ""
     print(common.report_heading(report, "Weekly backfill", f"{args.cards:,} cards"))
     print(
-        f"year's backfill: walk {walk['seconds']:.1f} s, each week alone {alone_year:.0f} s"
-        f"{estimated}: {ratio}x\n"
+        f"year's backfill: walk {walk['seconds']:.1f} s (statements {walk['database_seconds']:.1f}"
+        f" s, Python {walk['python_seconds']:.1f} s, load {walk['load_average_after'][0]:.1f}),"
+        f" each week alone {alone_year:.0f} s{estimated}: {ratio}x\n"
         f"figures equal: {equal['figures_compared']:,} (walk vs alone, {computed} weeks),"
         f" {floor['figures_compared']:,} (walk vs floor)\n"
         f"new week: alone {fresh['alone_seconds_median']:.2f} s, a walk of it"
