@@ -92,10 +92,12 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
         finally:
             database[0] += time.perf_counter() - start
 
-    load = os.getloadavg()
+    load, backend = os.getloadavg(), _backend_cpu()
+    cpu = time.process_time()
     with connection.execute_wrapper(timed):
         weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
     seconds = time.perf_counter() - began
+    cpu, backend = time.process_time() - cpu, _backend_cpu() - backend
     first = marks[weeks[0]]
     between = [marks[b] - marks[a] for a, b in zip(weeks, weeks[1:], strict=False)]
     return {
@@ -104,6 +106,10 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
         # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python).
         "database_seconds": round(database[0], 1),
         "python_seconds": round(seconds - database[0], 1),
+        # CPU time, what a loaded machine inflates least: this process's and its PostgreSQL
+        # backend's (read from /proc: the server on this machine; null elsewhere).
+        "cpu_seconds_python": round(cpu, 1),
+        "cpu_seconds_postgresql": round(backend, 1) if backend == backend else None,
         "load_average_before": [round(x, 2) for x in load],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "first_week_seconds": round(first, 2),  # the copy of the history, the fold, the week
@@ -111,6 +117,20 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
         "next_weeks_seconds_max": round(max(between), 2) if between else None,
         "seconds_by_week": {w: round(s, 2) for w, s in marks.items()},
     }
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (NaN when unreadable)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def compare_all(walked: dict[str, dict], alone: dict[str, dict]) -> dict:
@@ -181,6 +201,12 @@ def main() -> None:
     parser.add_argument("--floor-all", action="store_true", help="every week against the floor")
     parser.add_argument("--runs", type=int, default=3, help="runs of the new week (median)")
     parser.add_argument(
+        "--walk-only",
+        action="store_true",
+        help="time the walk alone (no week alone, no floor, no new week); written to"
+        " weekly_backfill_<N>_walk.json",
+    )
+    parser.add_argument(
         "--generate-only",
         action="store_true",
         help="generate the data (or find it with --reuse) and stop: a later run with --reuse"
@@ -227,6 +253,19 @@ def main() -> None:
         f" {walk['python_seconds']:.1f} s; load {walk['load_average_after'][0]:.1f})",
         flush=True,
     )
+    if args.walk_only:
+        report = {
+            "benchmark": "weekly_backfill (the walk alone)",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cards": args.cards,
+            "weeks": [weeks[0], weeks[-1]],
+            "machine": common.machine(),
+            "code": common.code_version(),
+            "mix": mix,
+            "walk": walk,
+        }
+        common.report_write(report, args.output.with_name(args.output.stem + "_walk.json"))
+        return
     wm.snapshots_delete()
     print("  each week alone...", flush=True)
     alone = wm.backfill(
@@ -284,7 +323,9 @@ def main() -> None:
     print(common.report_heading(report, "Weekly backfill", f"{args.cards:,} cards"))
     print(
         f"year's backfill: walk {walk['seconds']:.1f} s (statements {walk['database_seconds']:.1f}"
-        f" s, Python {walk['python_seconds']:.1f} s, load {walk['load_average_after'][0]:.1f}),"
+        f" s, Python {walk['python_seconds']:.1f} s; CPU {walk['cpu_seconds_python']:.1f} s"
+        f" Python + {walk['cpu_seconds_postgresql']} s PostgreSQL;"
+        f" load {walk['load_average_after'][0]:.1f}),"
         f" each week alone {alone_year:.0f} s{estimated}: {ratio}x\n"
         f"figures equal: {equal['figures_compared']:,} (walk vs alone, {computed} weeks),"
         f" {floor['figures_compared']:,} (walk vs floor)\n"
