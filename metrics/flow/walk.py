@@ -21,6 +21,9 @@ tables instead of the whole history:
 - `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
   block or unblock of its card; the pair counts only if that next event is before the week's
   end, as when the week pairs them itself), read by time.
+- `mv`, `ach`: the moves of the cards finished in the week and the line items and discount
+  changes of those agreed in it, from copies made once in card order (the events table keeps
+  each card's events on pages apart: at 1,000,000 cards most of a week's statement).
 
 `weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
 bench/weekly_backfill.py compare every figure of every week walked with it.
