@@ -220,7 +220,7 @@ def main() -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the floor is PostgreSQL SQL (percentile_cont, jsonb): give a PostgreSQL URL")
 
-    started = time.perf_counter()
+    started, code = time.perf_counter(), common.code_version()  # the code as it was loaded
     people, _ = data_ready(args.database_url, args.cards, args.reuse)
     from processes.models import Process
 
@@ -260,7 +260,7 @@ def main() -> None:
             "cards": args.cards,
             "weeks": [weeks[0], weeks[-1]],
             "machine": common.machine(),
-            "code": common.code_version(),
+            "code": code,
             "mix": mix,
             "walk": walk,
         }
@@ -300,7 +300,7 @@ def main() -> None:
         "data_end": now.isoformat(),
         "machine": common.machine(),
         "machine_note": "2 CPUs shared with 7 other engineers' jobs: times are inflated",
-        "code": common.code_version(),
+        "code": code,
         "generate_seconds": generated,
         "mix": mix,
         "walk": walk,
