@@ -24,6 +24,7 @@ of a slow generation (about 13 minutes at 1,000,000 cards on a loaded machine) c
 once and measured by later runs with `--reuse`.
 """
 
+import os
 import statistics
 import sys
 import time
@@ -75,25 +76,61 @@ def _snapshots() -> dict[str, dict]:
 
 
 def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
+    from django.db import connection
+
     from metrics.services import weekly_snapshots_walk
 
-    began, marks = time.perf_counter(), {}
+    began, marks, database = time.perf_counter(), {}, [0.0]
 
     def progress(week: str) -> None:
         marks[week] = time.perf_counter() - began
 
-    weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
+    def timed(execute, sql, params, many, context):  # the time PostgreSQL answers in
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database[0] += time.perf_counter() - start
+
+    load, backend = os.getloadavg(), _backend_cpu()
+    cpu = time.process_time()
+    with connection.execute_wrapper(timed):
+        weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
     seconds = time.perf_counter() - began
+    cpu, backend = time.process_time() - cpu, _backend_cpu() - backend
     first = marks[weeks[0]]
     between = [marks[b] - marks[a] for a, b in zip(weeks, weeks[1:], strict=False)]
     return {
         "weeks": len(marks),
         "seconds": round(seconds, 1),
+        # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python).
+        "database_seconds": round(database[0], 1),
+        "python_seconds": round(seconds - database[0], 1),
+        # CPU time, what a loaded machine inflates least: this process's and its PostgreSQL
+        # backend's (read from /proc: the server on this machine; null elsewhere).
+        "cpu_seconds_python": round(cpu, 1),
+        "cpu_seconds_postgresql": round(backend, 1) if backend == backend else None,
+        "load_average_before": [round(x, 2) for x in load],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "first_week_seconds": round(first, 2),  # the copy of the history, the fold, the week
         "next_weeks_seconds_median": round(statistics.median(between), 2) if between else None,
         "next_weeks_seconds_max": round(max(between), 2) if between else None,
         "seconds_by_week": {w: round(s, 2) for w, s in marks.items()},
     }
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (NaN when unreadable)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def compare_all(walked: dict[str, dict], alone: dict[str, dict]) -> dict:
@@ -164,6 +201,12 @@ def main() -> None:
     parser.add_argument("--floor-all", action="store_true", help="every week against the floor")
     parser.add_argument("--runs", type=int, default=3, help="runs of the new week (median)")
     parser.add_argument(
+        "--walk-only",
+        action="store_true",
+        help="time the walk alone (no week alone, no floor, no new week); written to"
+        " weekly_backfill_<N>_walk.json",
+    )
+    parser.add_argument(
         "--generate-only",
         action="store_true",
         help="generate the data (or find it with --reuse) and stop: a later run with --reuse"
@@ -177,7 +220,7 @@ def main() -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the floor is PostgreSQL SQL (percentile_cont, jsonb): give a PostgreSQL URL")
 
-    started = time.perf_counter()
+    started, code = time.perf_counter(), common.code_version()  # the code as it was loaded
     people, _ = data_ready(args.database_url, args.cards, args.reuse)
     from processes.models import Process
 
@@ -206,9 +249,23 @@ def main() -> None:
     print(
         f"  the walk: {walk['weeks']} weeks in {walk['seconds']:.1f} s (first week"
         f" {walk['first_week_seconds']:.1f} s, then {walk['next_weeks_seconds_median']:.2f} s"
-        f" a week)",
+        f" a week; statements {walk['database_seconds']:.1f} s, Python"
+        f" {walk['python_seconds']:.1f} s; load {walk['load_average_after'][0]:.1f})",
         flush=True,
     )
+    if args.walk_only:
+        report = {
+            "benchmark": "weekly_backfill (the walk alone)",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cards": args.cards,
+            "weeks": [weeks[0], weeks[-1]],
+            "machine": common.machine(),
+            "code": code,
+            "mix": mix,
+            "walk": walk,
+        }
+        common.report_write(report, args.output.with_name(args.output.stem + "_walk.json"))
+        return
     wm.snapshots_delete()
     print("  each week alone...", flush=True)
     alone = wm.backfill(
@@ -243,7 +300,7 @@ def main() -> None:
         "data_end": now.isoformat(),
         "machine": common.machine(),
         "machine_note": "2 CPUs shared with 7 other engineers' jobs: times are inflated",
-        "code": common.code_version(),
+        "code": code,
         "generate_seconds": generated,
         "mix": mix,
         "walk": walk,
@@ -265,8 +322,11 @@ def main() -> None:
     estimated = " (estimated from the weeks reached)" if not alone["finished"] else ""
     print(common.report_heading(report, "Weekly backfill", f"{args.cards:,} cards"))
     print(
-        f"year's backfill: walk {walk['seconds']:.1f} s, each week alone {alone_year:.0f} s"
-        f"{estimated}: {ratio}x\n"
+        f"year's backfill: walk {walk['seconds']:.1f} s (statements {walk['database_seconds']:.1f}"
+        f" s, Python {walk['python_seconds']:.1f} s; CPU {walk['cpu_seconds_python']:.1f} s"
+        f" Python + {walk['cpu_seconds_postgresql']} s PostgreSQL;"
+        f" load {walk['load_average_after'][0]:.1f}),"
+        f" each week alone {alone_year:.0f} s{estimated}: {ratio}x\n"
         f"figures equal: {equal['figures_compared']:,} (walk vs alone, {computed} weeks),"
         f" {floor['figures_compared']:,} (walk vs floor)\n"
         f"new week: alone {fresh['alone_seconds_median']:.2f} s, a walk of it"

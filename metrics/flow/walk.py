@@ -21,6 +21,9 @@ tables instead of the whole history:
 - `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
   block or unblock of its card; the pair counts only if that next event is before the week's
   end, as when the week pairs them itself), read by time.
+- `mv`, `ach`: the moves of the cards finished in the week and the line items and discount
+  changes of those agreed in it, from copies made once in card order (the events table keeps
+  each card's events on pages apart: at 1,000,000 cards most of a week's statement).
 
 `weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
 bench/weekly_backfill.py compare every figure of every week walked with it.
@@ -39,18 +42,20 @@ from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, trailing_start, week_context
 from metrics.flow.definitions import TRAILING_WEEKS
 from metrics.flow.handoffs import handoff_wait_figures
-from metrics.flow.history import events, fold
+from metrics.flow.history import MOVE, events, fold
 from metrics.flow.sql import DAY, Dialect, ctes, dialect, figures
 from metrics.flow.walk_carry import Carried
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
 from processes.models import Client
 
-EVENTS, STATE, BLOCKS, DUES, CLIENTS = (
+EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
     "flow_walk_ev",
     "flow_walk_state",
     "flow_walk_bk",
     "flow_walk_due",
     "flow_walk_cli",
+    "flow_walk_mv",
+    "flow_walk_items",
 )
 # PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
 # files each week (temp_buffers, settable only before the session's first temporary table), and
@@ -226,6 +231,16 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
     FROM bk JOIN {STATE} s ON s.card_id = bk.card_id
     WHERE bk.kind = 'block' AND s.created_at IS NOT NULL""",
+        # The moves of the cards finished in the week and the discount changes and line items
+        # of those agreed in it, from copies kept in the order of their card: read from the
+        # events table through its (card, at) index, each card's events lie on pages of their
+        # own (at 1,000,000 cards, 100,000 pages a week, most of the statement's time).
+        "mv": f"""SELECT e.card_id, e.to_status, e.at,
+        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
+    FROM {MOVES} e
+    WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s""",
+        "ach": f"""SELECT agt.card_id, agt.agreed_key, e.kind, e.k, e.old, e.new, e.price, e.cost
+    FROM agt LEFT JOIN {ITEMS} e ON e.card_id = agt.card_id""",
         "brk": f"""SELECT card_id, from_status AS status FROM {DUES}
     WHERE due_at >= %(start)s AND due_at < %(asof)s
     UNION ALL
@@ -238,7 +253,7 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
 @contextmanager
 def _tables(d: Dialect, n: int, params: dict):
     """The temporary tables of one walk, dropped at the end, whatever happens."""
-    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS)
+    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS)
     _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
     if d.name == "postgresql":
         try:
@@ -267,15 +282,35 @@ def _tables(d: Dialect, n: int, params: dict):
                     FROM processes_requestcard c JOIN (
                         SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
                     ) f ON c.id = f.card_id""",
+                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status
+                    FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
+                f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
+                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
+                f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
                 f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
                 f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
-                *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS),
+                *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, MOVES, ITEMS),
             ],
             params,
         )
         yield _clients(d)
     finally:
         _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+
+
+def _items(d: Dialect) -> str:
+    """The process's discount changes and line items, as the statement's `ach` reads them
+    (metrics/flow/sql.py): their key, old and new values, price and cost."""
+    json = d.json_text
+    return f"""SELECT e.card_id, e.kind, {d.event_key("e.at", "e.id")[0]} AS k,
+        {json("e.data", "old")} AS old, {json("e.data", "new")} AS new,
+        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({json("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
+        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({json("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
+    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
+    WHERE c.process_id = %(process)s AND (e.kind = 'item_added' OR (e.kind = 'field_change'
+        AND {json("e.data", "field")} = 'discount_percent'))"""
 
 
 def _clients(d: Dialect) -> dict[int, list[tuple]]:
@@ -292,8 +327,9 @@ def _clients(d: Dialect) -> dict[int, list[tuple]]:
 def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
-    replaced by the week's if it has any. Returns the rows of the cards it changed
-    (`_returned`)."""
+    replaced by the week's if it has any; the card's own channel and client read only for a
+    card folded for the first time (the update keeps those the state has). Returns the rows of
+    the cards it changed (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -311,11 +347,14 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     statements = [
         f"""INSERT INTO {STATE}
         SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
-            (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id),
-            (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id)
+            CASE WHEN known.card_id IS NULL THEN
+                (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id) END,
+            CASE WHEN known.card_id IS NULL THEN
+                (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id) END
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
+            LEFT JOIN {STATE} known ON known.card_id = f.card_id
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""

@@ -36,6 +36,7 @@ from metrics.flow.definitions import AGING_POINTS_PER_STATUS, PERCENTILES
 # The columns of a card's row (metrics/flow/walk.py, RETURNED), reach_0 ... after them.
 CARD, CREATED, STARTED, FINISHED, STATE, RESP, CHANNEL, CLI, CARD_CLIENT, CYCLE, LEAD = range(11)
 REACH = 11
+LATER = object()  # a card's client as of a week's end is read from its client changes
 
 
 class Carried:
@@ -59,7 +60,9 @@ class Carried:
         self.created: list = []  # creation instants, in order, and the cards beside them
         self.created_cards: list[int] = []
         self.clients = clients  # card -> [(at, id, old client)] of its client changes
-        self.client_known: dict[int, int | None] = {}  # the client of a card whose events name it
+        # Every card's client for the repeat clients: the one its events name, else its own when
+        # no client change follows, else LATER (read per week by `_client`).
+        self.client_now: dict[int, object] = {}
         self.week_rows: list[tuple] = []
 
     def _count(self, card: tuple, sign: int) -> None:
@@ -102,7 +105,7 @@ class Carried:
     def update(self, rows: list[tuple]) -> None:
         """The cards the week's fold changed, with their new state."""
         new = []
-        cards, known = self.cards, self.client_known
+        cards, now, changes = self.cards, self.client_now, self.clients
         for row in rows:
             card = row[CARD]
             old = cards.get(card)
@@ -114,9 +117,12 @@ class Carried:
             self._count(row, 1)
             client = row[CLI]
             if client is not None:
-                known[card] = None if client == "" else int(client)
+                now[card] = None if client == "" else int(client)
             else:
-                known.pop(card, None)
+                own = row[CARD_CLIENT]
+                now[card] = (
+                    LATER if card in changes else None if own is None or own == "" else int(own)
+                )
         new.sort()
         if new and self.created and new[0][0] < self.created[-1]:  # not in order: merge
             new = sorted([*zip(self.created, self.created_cards, strict=True), *new])
@@ -179,12 +185,11 @@ class Carried:
         return None if client is None or client == "" else int(client)
 
     def _repeat(self, since, asof, client_names) -> list[tuple]:
-        known, unknown = self.client_known, object()
+        now = self.client_now
         window = self.created_cards[bisect_left(self.created, since) :]
-        clients = Counter(known.get(card, unknown) for card in window)
-        if unknown in clients:
-            del clients[unknown]
-            clients.update(self._client(c, asof) for c in window if c not in known)
+        clients = Counter(map(now.__getitem__, window))
+        if clients.pop(LATER, 0):
+            clients.update(self._client(c, asof) for c in window if now[c] is LATER)
         clients.pop(None, None)
         repeat = {client: n for client, n in clients.items() if n >= 2}
         names = client_names(list(repeat))

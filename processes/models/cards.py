@@ -234,6 +234,11 @@ class RequestCard(ConcurrentTransitionMixin, models.Model):
                 name="card_target_risk_due",
                 condition=Q(target_at_risk_at__isnull=False, target_risk_alerted=False),
             ),
+            # The cards shipped in a week (service/selectors/figures.py, each week of the
+            # backfill): without it, every card of the process.
+            models.Index(fields=["process", "shipped_on"], name="card_process_shipped"),
+            # A client's first order (sales/selectors/orders.py, each week of the backfill).
+            models.Index(fields=["client", "created_at"], name="card_client_created"),
             # The promise-risk scan's work: promised cards not shipped yet.
             models.Index(
                 fields=["process", "id"],

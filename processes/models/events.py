@@ -72,6 +72,13 @@ class Event(models.Model):
             # The events of a kind in a week: promise outcomes and risks, assignments (the
             # weekly figures read them each week; without it, every event of every card).
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # The client changes after an instant (sales/selectors/orders.py, each week of the
+            # backfill): without it, every field change after the week.
+            models.Index(
+                fields=["at"],
+                name="event_client_change_at",
+                condition=models.Q(kind="field_change", data__field="client"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ their segments then."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from processes.models import Client, ClientSegmentChange, Event, EventKind, RequestCard
 from sales.definitions import ORDER_PROCESS_SLUG
@@ -57,15 +57,24 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
         if client in clients and (client not in firsts or key < firsts[client]):
             firsts[client] = key
 
-    unchanged = orders.filter(client_id__in=clients).exclude(pk__in=list(later))
-    earliest = dict(
-        unchanged.values("client_id").annotate(at=Min("created_at")).values_list("client_id", "at")
+    # Each client's first card among those whose client did not change since: one look-up per
+    # client through the (client, created) index, not a scan of every order before `end` (the
+    # year's backfill reads 52 weeks, issue 25).
+    first = (
+        orders.filter(client_id=OuterRef("pk"))
+        .exclude(pk__in=list(later))
+        .order_by("created_at", "pk")
     )
-    if earliest:
-        tied = Q()
-        for client, at in earliest.items():
-            tied |= Q(client_id=client, created_at=at)
-        for client, at, pk in unchanged.filter(tied).values_list("client_id", "created_at", "pk"):
+    rows = (
+        Client.objects.filter(pk__in=clients)
+        .annotate(
+            first_at=Subquery(first.values("created_at")[:1]),
+            first_card=Subquery(first.values("pk")[:1]),
+        )
+        .values_list("pk", "first_at", "first_card")
+    )
+    for client, at, pk in rows:
+        if pk is not None:
             offer(client, (at, pk))
     for pk, at in orders.filter(pk__in=list(later)).values_list("pk", "created_at"):
         offer(later[pk], (at, pk))
