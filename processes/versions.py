@@ -1,4 +1,4 @@
-"""The rule history (docs/pending/h26a.md, "Rule history"): every recorded change to a process's
+"""The rule history (README, "A process as a document, templates and the rule history"): every recorded change to a process's
 definition writes one `DefinitionVersion` (who, when, what changed in words, the document after).
 
 A change is recorded inside `definition_changes(by=...)`: the import, the admin's pages of the

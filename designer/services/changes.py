@@ -1,4 +1,4 @@
-"""Apply one designer change to a process's definition (docs/pending/h26-designer.md).
+"""Apply one designer change to a process's definition (docs/design.md, "The designer changes rows").
 
 `design_change` runs the change (row saves and deletes) inside `definition_changes(by=...)`, so
 that it becomes ONE rule version with its words, and checks the definition it leaves exactly as

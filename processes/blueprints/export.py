@@ -1,4 +1,4 @@
-"""A process's whole definition as one JSON document (docs/pending/h26a.md, "A process as a
+"""A process's whole definition as one JSON document (README, "A process as a
 document"), in a fixed key and list order, so that export -> import -> export gives the same
 document. The process's slug and name are not in it: an import names the new process.
 
