@@ -1,5 +1,6 @@
-"""The rule history (README, "A process as a document, templates and the rule history"): every recorded change to a process's
-definition writes one `DefinitionVersion` (who, when, what changed in words, the document after).
+"""The rule history (README, "A process as a document, templates and the rule history"):
+every recorded change to a process's definition writes one `DefinitionVersion` (who, when,
+what changed in words, the document after).
 
 A change is recorded inside `definition_changes(by=...)`: the import, the admin's pages of the
 definition (processes/admin.py) and apps above (reviews' rhythm) open it around their work. The

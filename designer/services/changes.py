@@ -1,4 +1,5 @@
-"""Apply one designer change to a process's definition (docs/design.md, "The designer changes rows").
+"""Apply one designer change to a process's definition (docs/design.md, "Decisions and why":
+the designer changes rows, and checks the document).
 
 `design_change` runs the change (row saves and deletes) inside `definition_changes(by=...)`, so
 that it becomes ONE rule version with its words, and checks the definition it leaves exactly as
