@@ -16,6 +16,9 @@ class Stock(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="stocks")
     on_hand = models.DecimalField(default=0, **QUANTITY)
     reserved = models.DecimalField(default=0, **QUANTITY)
+    # A catch-up of this product's shortages is queued and its worker has not started yet:
+    # the reservations left short meanwhile send no message of their own (purchasing.py).
+    catch_up_queued = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["id"]

@@ -20,7 +20,7 @@ from processes.services.cards import card_create
 from processes.services.links import card_link
 from roles.models import RoleKind
 from roles.selectors import role_holders
-from stock.models import PurchaseNeed, StockLine
+from stock.models import PurchaseNeed, Stock, StockLine
 
 PURCHASING = "purchasing"
 LINK_KIND = "purchase"
@@ -156,7 +156,15 @@ def shortages_to_purchase(
 def shortages_queue(*, actor, product_ids) -> None:
     """After the caller's commit (at once outside a transaction), ask a worker to catch up the
     shortages of `product_ids`. A broker that is down costs the request nothing: the error is
-    logged and the sweep catches up."""
+    logged and the sweep catches up.
+
+    The reservation calls it only for the products whose stock row it marked
+    `catch_up_queued` (under the row's lock): while a catch-up is queued and its worker has
+    not cleared the mark, the reservations left short send nothing (a burst of 40 sends one
+    message, not 40: each send cost ~1 ms of the request's CPU). Safe: the worker clears the
+    mark before it reads the shortages (`shortages_catch_up`), so a reservation that found the
+    mark set committed before that read; a lost message leaves the mark set until the
+    sweep, which clears it, catches up (a minute at most, as before)."""
     from stock.tasks import shortages_catch_up_task
 
     ids = sorted(product_ids)
@@ -175,7 +183,16 @@ def shortages_catch_up(*, now: datetime, product_ids=None, actor=None) -> list[i
     purchase card, opened if there is none, linked to each waiting order card not linked yet,
     its need recounted once, purchasing told of a card opened. Set-wise: a burst of 40
     shortages of one product costs one pass. Idempotent (a message delivered twice, or the
-    sweep after the message, finds nothing missing). Returns the purchase card ids."""
+    sweep after the message, finds nothing missing). Returns the purchase card ids.
+
+    First, in a statement of its own (committed at once outside a transaction, so that the
+    stock rows are not held during the catch-up), the products' `catch_up_queued` marks are
+    cleared: a reservation left short from then on sends a message of its own, and one that
+    found the mark set committed before the read below (see shortages_queue)."""
+    marks = Stock.objects.filter(catch_up_queued=True)
+    if product_ids is not None:
+        marks = marks.filter(product_id__in=product_ids)
+    marks.update(catch_up_queued=False)
     lines = StockLine.objects.filter(short__gt=0, consumed=False).select_related("product")
     if product_ids is not None:
         lines = lines.filter(product_id__in=product_ids)

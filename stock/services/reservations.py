@@ -92,34 +92,39 @@ def card_lines_reserve(*, actor, card: RequestCard, now: datetime) -> list[Stock
 
     The stock rows are held only while the counters change (bench/stock.py measures that
     hold). On PostgreSQL one statement takes the rows, the lines and the counters and commits
-    at once (services/taking.py): nothing else runs while a row is held. The card's event
-    follows, without the stock rows (inside the caller's transaction when a move reserves).
-    The shortages' purchase card, links, recount and notification are queued for a worker
-    after the commit (purchasing.shortages_queue): the request does not wait for them, nor
-    queue on the product's one purchase need; `card_availability` says the card is being
-    raised until it is linked."""
+    at once (services/taking.py): nothing else runs while a row is held; the card's event is
+    written by the same call (inside the caller's transaction when a move reserves). The
+    shortages' purchase card, links, recount and notification are queued for a worker after
+    the commit (purchasing.shortages_queue), one message while the product's catch-up waits
+    for its worker (`Stock.catch_up_queued`): the request does not wait for them, nor queue
+    on the product's one purchase need; `card_availability` says the card is being raised
+    until it is linked."""
     if connection.vendor == "postgresql":
-        lines = _card_take(card, now)
-        changed = [line for line in lines if line.changed]
+        # One round trip: the take, the card's event and the catch-up mark (services/taking.py).
+        lines = _card_take(card, actor, now)
+        queue = {line.product_id for line in lines if line.queue}
     else:
-        lines, changed = _card_take_in_python(card, now)
-    if changed:
-        # One INSERT: outside a transaction it commits by itself (no BEGIN/COMMIT round trips).
-        _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
-    short = {line.product_id for line in lines if line.short > 0}
-    if short:
+        lines, changed, queue = _card_take_in_python(card, now)
+        if changed:
+            # One INSERT: outside a transaction it commits by itself (no BEGIN/COMMIT).
+            _stock_event(card=card, actor=actor, now=now, what="reserved", lines=changed)
+    if queue:
         from stock.services.purchasing import shortages_queue
 
-        shortages_queue(actor=actor, product_ids=short)
+        shortages_queue(actor=actor, product_ids=queue)
     return lines
 
 
-def _card_take(card, now) -> list[StockLine]:
-    open_count, lines = card_take(card.pk, now)
-    if len(lines) < open_count and _places_stock(card):
-        # A place never stocked (lines made before stock_item_add created its row) got its row
-        # at zero: the statement runs again, now finding it.
-        open_count, lines = card_take(card.pk, now)
+def _card_take(card, actor, now) -> list[StockLine]:
+    def take():
+        return card_take(card.pk, now, actor_id=getattr(actor, "pk", None), status=card.status)
+
+    open_count, lines = take()
+    if len(lines) < open_count:
+        # A place never stocked (lines made before stock_item_add created its row): nothing
+        # was taken; the row is created at zero and the call runs again, now finding it.
+        _places_stock(card)
+        open_count, lines = take()
     return lines
 
 
@@ -137,14 +142,16 @@ def _places_stock(card) -> bool:
     return bool(missing)
 
 
-def _card_take_in_python(card, now) -> tuple[list[StockLine], list[StockLine]]:
+def _card_take_in_python(card, now) -> tuple[list[StockLine], list[StockLine], set[int]]:
     """The same reservation as services/taking.py, for SQLite (which serialises writers): the
-    stock rows locked in id order, the lines read under them, counters and lines written."""
+    stock rows locked in id order, the lines read under them, counters and lines written, the
+    places left short marked as their catch-up queued. Returns the lines, those changed and
+    the products whose catch-up message is to be sent."""
     with transaction.atomic():
         stocks = _card_stocks_lock(card)
         lines = list(StockLine.objects.filter(card=card, consumed=False).order_by("id"))
         if not lines:
-            return [], []
+            return [], [], set()
         if {_place(line) for line in lines} - set(stocks):
             stocks = stocks_lock({_place(line) for line in lines})
         taken: dict[tuple[int, int], Decimal] = {}
@@ -162,7 +169,12 @@ def _card_take_in_python(card, now) -> tuple[list[StockLine], list[StockLine]]:
             StockLine.objects.filter(pk=line.pk).update(
                 **{field: getattr(line, field) for field in LINE_FIELDS}
             )
-    return lines, changed
+        queue = set()
+        for place in sorted({_place(line) for line in lines if line.short > 0}):
+            if not stocks[place].catch_up_queued:
+                Stock.objects.filter(pk=stocks[place].pk).update(catch_up_queued=True)
+                queue.add(place[0])
+    return lines, changed, queue
 
 
 def _card_stocks_lock(card) -> dict:

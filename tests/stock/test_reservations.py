@@ -39,6 +39,47 @@ def test_leaving_qualified_reserves_what_is_available(stock_card, receive, drill
     assert stock_mismatches() == []
 
 
+def test_the_reservation_records_the_changed_lines_in_one_event(
+    stock_card, receive, drill, alice, make_card, acme
+):
+    """On PostgreSQL the take function writes the event; on SQLite Python does: the same row."""
+    from stock.services.lines import stock_item_add
+
+    receive(drill, 2)
+    card = stock_card(drill, 1)
+    stock_item_add(
+        actor=alice,
+        card=card,
+        sku=drill.sku,
+        quantity=Decimal(3),
+        unit_price=Decimal(1),
+        unit_cost=Decimal(1),
+        at=timezone.now(),
+    )
+    now = timezone.now().replace(microsecond=0)
+    card_lines_reserve(actor=alice, card=card, now=now)
+    items = list(
+        StockLine.objects.filter(card=card).order_by("id").values_list("item_id", flat=True)
+    )
+    event = Event.objects.get(card=card, kind=EventKind.STOCK)
+    assert (event.actor, event.at, event.from_status, event.to_status) == (
+        alice,
+        now,
+        card.status,
+        card.status,
+    )
+    assert (event.comment, event.transition, event.reason) == ("reserved", "", "")
+    assert event.data == {
+        "lines": [
+            {"item": items[0], "reserved": "1.000", "short": "0.000"},
+            {"item": items[1], "reserved": "1.000", "short": "2.000"},
+        ]
+    }
+    # Nothing changes the second time: no event.
+    card_lines_reserve(actor=alice, card=card, now=now)
+    assert Event.objects.filter(card=card, kind=EventKind.STOCK).count() == 1
+
+
 def test_a_shortage_opens_one_purchase_card_linked_both_ways_and_tells_purchasing(
     stock_card, receive, drill, alice, percy, django_capture_on_commit_callbacks
 ):

@@ -10,7 +10,7 @@ from notifications.models import Notification
 from opmodel.celery import app as celery_app
 from processes.models import CardLink
 from stock import tasks
-from stock.models import PurchaseNeed, StockLine
+from stock.models import PurchaseNeed, Stock, StockLine
 from stock.selectors import card_availability
 from stock.services.purchasing import shortages_catch_up
 from stock.services.reservations import card_lines_reserve
@@ -34,7 +34,7 @@ def test_a_burst_of_shortages_is_caught_up_in_one_pass(
     with django_capture_on_commit_callbacks() as queued:
         for card in cards:
             card_lines_reserve(actor=alice, card=card, now=timezone.now())
-    assert len(queued) == 3  # the three short reservations each asked for the catch-up
+    assert len(queued) == 1  # one message: the other two found the product's catch-up queued
     assert not PurchaseNeed.objects.exists()
     assert [card_availability(c)["purchase_pending"] for c in cards] == [False, True, True, True]
 
@@ -44,8 +44,8 @@ def test_a_burst_of_shortages_is_caught_up_in_one_pass(
     assert _purchase_links(need) == {c.pk for c in cards[1:]}
     assert Notification.objects.filter(user=percy, kind="purchase_opened").count() == 1
     assert [card_availability(c)["purchase_cards"] for c in cards[1:]] == [[need.card_id]] * 3
-    # The other two messages (and the sweep) find nothing missing.
-    for task in queued[1:]:
+    # The message itself (and the sweep) find nothing missing.
+    for task in queued:
         task()
     tasks.shortages_sweep()
     assert PurchaseNeed.objects.get().quantity == 3
@@ -67,6 +67,38 @@ def test_the_catch_up_message_names_the_short_products_and_leaves_after_the_comm
         card_lines_reserve(actor=alice, card=short, now=timezone.now())
         assert sent == []  # not before the commit: the worker must see the line short
     assert sent == [([drill.pk], alice.pk)]
+
+
+def test_one_message_while_the_catch_up_waits_and_a_new_one_once_the_worker_started(
+    stock_card, receive, drill, alice, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        tasks.shortages_catch_up_task, "apply_async", lambda args, **kw: sent.append(args)
+    )
+    receive(drill, 1)
+    cards = [stock_card(drill, 1, title=f"Order {n}") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for card in cards:  # the first takes the unit, the second sends, the third finds it sent
+            card_lines_reserve(actor=alice, card=card, now=timezone.now())
+    assert sent == [([drill.pk], alice.pk)]
+    assert Stock.objects.get(product=drill).catch_up_queued is True
+
+    # The worker starts (the mark cleared before it reads): a shortage after it sends again.
+    shortages_catch_up(now=timezone.now(), product_ids=[drill.pk])
+    assert Stock.objects.get(product=drill).catch_up_queued is False
+    late = stock_card(drill, 1, title="Late")
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(actor=alice, card=late, now=timezone.now())
+    assert sent == [([drill.pk], alice.pk)] * 2
+    # That message lost: the sweep clears the mark too, and the next shortage sends again.
+    assert tasks.shortages_sweep() == 1
+    assert Stock.objects.get(product=drill).catch_up_queued is False
+    with django_capture_on_commit_callbacks(execute=True):
+        card_lines_reserve(
+            actor=alice, card=stock_card(drill, 1, title="Later"), now=timezone.now()
+        )
+    assert sent == [([drill.pk], alice.pk)] * 3
 
 
 def test_a_message_lost_with_the_broker_is_caught_up_by_the_sweep(
