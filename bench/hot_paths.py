@@ -15,6 +15,7 @@ cumulative). Figures: bench/results/hot_paths.json.
 
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import sys
@@ -88,7 +89,10 @@ def main() -> None:
     # Warm: the process's definition cache, imports, connections.
     _walk(client, cards[:2], data["payment"])
     profiler = cProfile.Profile() if args.profile else None
+    load_before = os.getloadavg()[0]
     walked = _walk(client, cards[2:], data["payment"], profiler)
+    # The machine's load (1-minute average) around the walks: wall times follow it.
+    load_average = [round(load_before, 2), round(os.getloadavg()[0], 2)]
 
     def ms(values):
         return round(1000 * statistics.median(values), 2)
@@ -115,6 +119,7 @@ def main() -> None:
         "code": common.code_version(),
         "cards": args.cards,
         "walks": args.walks,
+        "load_average_1min": load_average,
         **figures,
         "ratio_medians": ratio,
         "ratio_cpu_medians": cpu_ratio,
@@ -135,6 +140,7 @@ def main() -> None:
             f" p95 {f['p95_ms']} ms,"
             f" queries {f['queries']}"
         )
+    print(f"  load average (1 min) {load_average[0]} before the walks, {load_average[1]} after")
     print(f"  ratio of medians {ratio}x (goal at most {GOAL_RATIO}x), of CPU medians {cpu_ratio}x")
     print(f"Wrote {args.output}")
 
