@@ -224,18 +224,19 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     computed, alice, o2c, django_assert_num_queries
 ):
     client = login(alice)
-    # 20: the five of the dashboard, one for the key results panel of goals (issue 12), one
+    # 19: the five of the dashboard, one for the key results panel of goals (issue 12), one
     # for the stock section (issue 23; here the process has no stock lines), three for the
-    # money section (issue 24: any invoices, the outstanding and overdue, the payments), seven
+    # money section (issue 24: any invoices, the outstanding and overdue, the payments), six
     # for repeat sales (issue 26: the segments; the orders with their clients as at the week's
-    # end: the client changes since, the week's cards, their clients' first orders and ties,
-    # their segments; the reactivations), two for
-    # customer service's quality section (issue 26: the complaints, the shipments) and one for
-    # the exceptions no rule foresees (issue 26: any; here none).
-    with django_assert_num_queries(20):
+    # end: the client changes since, the week's cards, their clients' first orders (the cards
+    # whose client changed since are read apart, only when there are any: here none), their
+    # segments; the reactivations), two for customer service's quality section (issue 26: the
+    # complaints, the shipments) and one for the exceptions no rule foresees (issue 26: any;
+    # here none).
+    with django_assert_num_queries(19):
         small = client.get(URL, {"process": "order-to-cash", "week": WEEK})
     _more_history(o2c, alice, 60)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         large = client.get(URL, {"process": "order-to-cash", "week": WEEK})
     assert number_link(small.content.decode(), "intake")[1] == "3"
     assert number_link(large.content.decode(), "intake")[1] == "63"
