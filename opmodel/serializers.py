@@ -40,6 +40,23 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record's id, as the schema says (an integer, or null where allowed): an empty
+    string or a boolean is refused, not read as null or as 0/1 as DRF does (schemathesis's
+    negative data check: `"account_manager": ""` was taken as "none")."""
+
+    def to_internal_value(self, data):
+        if data == "" or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    def run_validation(self, data=serializers.empty):
+        # DRF's RelatedField turns "" into None before anything else looks at it.
+        if data == "":
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
+
+
 class FieldsBuiltOnce:
     """A ModelSerializer mixin: the fields are built from the model once per class and copied
     for each instance (DRF introspects the model for every instance, which is most of the cost

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from goals.definitions import Cadence, GoalState, KeyResultKind
 from goals.models import CheckIn, KeyResultWeek
 from metrics.catalogue import in_percent, target_from_entry, value_as_shown
-from opmodel.serializers import StrictCharField
+from opmodel.serializers import StrictCharField, StrictPrimaryKeyRelatedField
 
 # Plain strings, checked by the services: choice fields named kind and state already exist in
 # the processes API, and the schema would give their enums colliding names.
@@ -104,7 +104,7 @@ class GoalFilterSerializer(serializers.Serializer):
 class GoalInputSerializer(serializers.Serializer):
     title = StrictCharField(max_length=200)
     why = StrictCharField(required=False, allow_blank=True, default="")
-    owner = serializers.PrimaryKeyRelatedField(
+    owner = StrictPrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
     )
     starts_on = serializers.DateField()

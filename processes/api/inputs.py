@@ -9,6 +9,7 @@ from rest_framework import serializers
 from opmodel.serializers import (  # noqa: F401 (DetailSerializer: the API's shared 4xx body)
     DetailSerializer,
     StrictCharField,
+    StrictPrimaryKeyRelatedField,
 )
 
 # Large enough for any id either database stores, small enough for every driver to bind.
@@ -61,13 +62,13 @@ def _version_field():
 class ClientRepeatSalesInput(serializers.Serializer):
     """The repeat-sales fields a client may be given or changed (the sales app follows them)."""
 
-    segment = serializers.PrimaryKeyRelatedField(
+    segment = StrictPrimaryKeyRelatedField(
         queryset=ClientSegment.objects.all(),
         allow_null=True,
         required=False,
         help_text="The client segment's id (its usual interval between orders); null: none.",
     )
-    account_manager = serializers.PrimaryKeyRelatedField(
+    account_manager = StrictPrimaryKeyRelatedField(
         queryset=_user_queryset(),
         allow_null=True,
         required=False,
@@ -88,12 +89,12 @@ class CardDataInputSerializer(serializers.Serializer):
     """The card fields a person may set, parsed; whether the values make sense is the service's."""
 
     title = StrictCharField(max_length=200)
-    client = serializers.PrimaryKeyRelatedField(
+    client = StrictPrimaryKeyRelatedField(
         queryset=Client.objects.all(), allow_null=True, required=False
     )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    responsible = serializers.PrimaryKeyRelatedField(
+    responsible = StrictPrimaryKeyRelatedField(
         queryset=_user_queryset(), allow_null=True, required=False
     )
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)

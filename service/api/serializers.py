@@ -2,7 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opmodel.serializers import StrictCharField
+from opmodel.serializers import StrictCharField, StrictPrimaryKeyRelatedField
 from processes.api.serializers import MAX_ID
 from processes.models import Channel, Client, Priority
 from processes.selectors import cards_visible_to
@@ -32,7 +32,7 @@ class ComplaintInputSerializer(serializers.Serializer):
         help_text="The order card the complaint is about (a card you see); its client is the "
         "complaint's.",
     )
-    client = serializers.PrimaryKeyRelatedField(
+    client = StrictPrimaryKeyRelatedField(
         queryset=Client.objects.all(),
         required=False,
         allow_null=True,
