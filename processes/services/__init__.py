@@ -7,14 +7,11 @@ from processes.services.approvals import (
 )
 from processes.services.blocks import card_block, card_unblock
 from processes.services.bulk import BulkResult, cards_bulk_apply
-from processes.services.cards import (
-    card_create,
-    card_item_add,
-    card_update,
-)
+from processes.services.cards import card_create, card_update
 from processes.services.clients import client_create
 from processes.services.comments import card_comment_add
 from processes.services.documents import document_add, document_remove
+from processes.services.items import card_item_add
 from processes.services.transitions import card_transition, card_transition_options
 
 __all__ = [

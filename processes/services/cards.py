@@ -2,8 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from opmodel.errors import InvalidInput, Refused
@@ -13,7 +12,6 @@ from processes.models import (
     Client,
     Event,
     EventKind,
-    LineItem,
     PaymentTerms,
     Process,
     RequestCard,
@@ -294,108 +292,3 @@ def _card_change(
         Event.objects.bulk_create(events)
         approval_requests_sync(card=card, actor=actor, now=now)
     return card
-
-
-# The card's totals columns (max_digits, decimal_places): a total the column cannot hold
-# would fail in the database (PostgreSQL's DataError), after every item was valid on its own.
-ITEM_TOTAL_LIMITS = {
-    "items_price_total": ("the line items' price total", 14, 2),
-    "items_cost_total": ("the line items' cost total", 14, 2),
-    "items_quantity_total": ("the line items' quantity total", 15, 3),
-}
-
-
-def _check_item_totals(card: RequestCard, item: LineItem) -> None:
-    added = {
-        "items_price_total": item.line_price,
-        "items_cost_total": item.line_cost,
-        "items_quantity_total": item.quantity,
-    }
-    errors = {}
-    for field, (words, digits, places) in ITEM_TOTAL_LIMITS.items():
-        total = getattr(card, field) + added[field]
-        if abs(total) >= Decimal(10) ** (digits - places):
-            limit = Decimal(10) ** (digits - places) - Decimal(1).scaleb(-places)
-            errors.setdefault(_ITEM_FIELD_FOR[field], []).append(
-                f"This item would bring {words} to {total:,}, over the largest a card holds "
-                f"({limit:,})."
-            )
-    if errors:
-        raise InvalidInput(errors)
-
-
-_ITEM_FIELD_FOR = {
-    "items_price_total": "unit_price",
-    "items_cost_total": "unit_cost",
-    "items_quantity_total": "quantity",
-}
-
-
-def card_item_add(
-    *,
-    actor,
-    card: RequestCard,
-    product: str,
-    quantity: Decimal,
-    unit_price: Decimal,
-    unit_cost: Decimal,
-    expected_version: int | None = None,
-    at: datetime | None = None,
-) -> LineItem:
-    now = at or timezone.now()
-    require_card_editor(actor, card.process_id, "add line items")
-    check_version(card, expected_version)
-    _refuse_if_finished(card, "line items")
-    item = LineItem(
-        card=card,
-        product=(product or "").strip(),
-        quantity=quantity,
-        unit_price=unit_price,
-        unit_cost=unit_cost,
-    )
-    try:
-        item.full_clean(exclude=["card"])
-    except ValidationError as exc:
-        raise InvalidInput.from_django(exc) from exc
-    _check_item_totals(card, item)
-    try:
-        with transaction.atomic():
-            _item_save(actor=actor, card=card, item=item, now=now)
-    except DataError as exc:
-        # Items added by someone else since this card was read brought a total over the limit.
-        raise InvalidInput(
-            {"non_field_errors": ["The card's line item totals would be too large."]}
-        ) from exc
-    return item
-
-
-def _item_save(*, actor, card: RequestCard, item: LineItem, now: datetime) -> None:
-    item.save()
-    # Additive and atomic in SQL, so two people adding items at once both count.
-    RequestCard.objects.filter(pk=card.pk).update(
-        items_count=F("items_count") + 1,
-        items_price_total=F("items_price_total") + item.line_price,
-        items_cost_total=F("items_cost_total") + item.line_cost,
-        items_quantity_total=F("items_quantity_total") + item.quantity,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    event_record(
-        card=card,
-        kind=EventKind.ITEM_ADDED,
-        actor=actor,
-        at=now,
-        data={
-            "product": item.product,
-            "quantity": str(item.quantity),
-            "unit_price": str(item.unit_price),
-            "unit_cost": str(item.unit_cost),
-        },
-    ).save()
-    # The new totals (margin, quantity) may meet or leave an exception rule: read as they are
-    # now, with what others changed meanwhile, and given to the caller's card too.
-    fresh = RequestCard.objects.get(pk=card.pk)
-    for field in RequestCard._meta.concrete_fields:
-        if field.attname != "status":  # the FSM's to set, by a transition
-            setattr(card, field.attname, getattr(fresh, field.attname))
-    approval_requests_sync(card=fresh, actor=actor, now=now)
