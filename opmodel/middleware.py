@@ -77,19 +77,20 @@ class RefuseRepeatedApiParameters:
 
 
 class UploadLimit:
-    """Reads a multipart body here, before any view, so that an upload past the limit is
-    refused with 413 and the reason (opmodel/uploads.py stops reading it)."""
+    """Reads a page's multipart body here, before any view, so that an upload past the limit is
+    refused with 413 and the reason (opmodel/uploads.py stops reading it).
+
+    Not the API's: it takes no upload, and a body read here is gone for DRF, which then sees
+    no body at all instead of answering a type it does not take with 415."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.content_type == "multipart/form-data":
+        multipart = request.method == "POST" and request.content_type == "multipart/form-data"
+        if multipart and not is_api(request):
             try:
                 request.POST  # noqa: B018 (parses the body through the upload handlers)
             except UploadTooLarge as exc:
-                message = str(exc)
-                if is_api(request):
-                    return JsonResponse({"detail": message}, status=413)
-                return render(request, "413.html", {"message": message}, status=413)
+                return render(request, "413.html", {"message": str(exc)}, status=413)
         return self.get_response(request)

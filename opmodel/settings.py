@@ -219,12 +219,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON with its depth and size bounded before parsing (opmodel/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "opmodel.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, with its depth and size bounded before parsing (opmodel/parsers.py). DRF's form
+    # parsers read leniently (a body that is no object as an empty change, text trimmed past its
+    # schema's maxLength); only the login takes a form too (roles/api/auth.py). Others: 415.
+    "DEFAULT_PARSER_CLASSES": ["opmodel.parsers.BoundedJSONParser"],
+    # What DRF's test client sends when a test names no format: what the API takes.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "opmodel.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,7 +7,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from opmodel.parsers import BoundedJSONParser
 from opmodel.serializers import StrictCharField
 from processes.api import serializers as s
 from processes.api.base import FIELD_ERRORS, FORBIDDEN, NOT_FOUND
@@ -43,8 +42,7 @@ class CardExceptions:
             409: WAITING,
         },
     )
-    # JSON only, as documented: a form body would be parsed leniently (trimmed, or empty).
-    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser])
+    @action(detail=True, methods=["post"])
     def exceptions(self, request, pk=None):
         """Ask the process's owner-level approver for an exception no rule foresees."""
         card = self.get_object()

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
-from opmodel.parsers import BoundedJSONParser
 from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import FIELD_ERRORS, FORBIDDEN, NOT_FOUND
@@ -33,8 +32,6 @@ class ClientViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
     serializer_class = s.ClientSerializer
     # No PUT (the name stays) and no DELETE (cards name their client).
     http_method_names = ["get", "post", "patch", "head", "options"]
-    # JSON only, as documented: a form body that is no object parses as empty (a PATCH of nothing).
-    parser_classes = [BoundedJSONParser]
     permission_classes = [permissions.IsAuthenticated, EditsSomeProcess]
     queryset = Client.objects.none()
 

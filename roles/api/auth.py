@@ -18,11 +18,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from knox.models import get_token_model
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from opmodel.parsers import BoundedJSONParser
 from roles.api.authentication import TokenAuthentication
 from roles.views.lockout import lockout_response
 
@@ -60,6 +62,8 @@ class TokenLoginView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
+    # A login form may post here too; both fields are required, so a lenient parse only fails.
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     serializer_class = LoginSerializer
 
     @extend_schema(

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opmodel.errors import InvalidInput
-from opmodel.parsers import BoundedJSONParser
 from processes.api.serializers import LineItemSerializer
 from processes.models import LineItem
 from processes.permissions import require_card_editor
@@ -195,8 +194,6 @@ class CardItemsView(APIView):
 
 class CardItemView(APIView):
     serializer_class = s.ItemChangeSerializer
-    # JSON only, as documented: a form body that is no object parses as an empty PATCH.
-    parser_classes = [BoundedJSONParser]
 
     def _item(self, request, pk, item_id):
         card = _visible_card(request, pk)

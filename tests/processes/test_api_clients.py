@@ -133,7 +133,8 @@ def test_a_segment_change_is_recorded_who_when_from_and_to(alice, bob, wholesale
 
 def test_a_form_body_is_refused_as_the_schema_takes_json_only(alice, acme, wholesale):
     # A multipart body that is no object parsed as an empty PATCH and answered 200 (schemathesis).
-    answer = api_as(alice).patch(f"/api/clients/{acme.pk}/", {"segment": wholesale.pk})
+    url = f"/api/clients/{acme.pk}/"
+    answer = api_as(alice).patch(url, {"segment": wholesale.pk}, format="multipart")
     assert answer.status_code == 415
     acme.refresh_from_db()
     assert acme.segment_id is None

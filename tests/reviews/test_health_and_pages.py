@@ -142,12 +142,15 @@ def test_only_the_owner_marks_a_decision_done_in_the_api(client, o2c, open_revie
     )
     assert answer.status_code == 201, answer.content
     pk = answer.json()["id"]
-    assert client.post(f"/api/decisions/{pk}/done/", {"note": "x"}).status_code == 403
+    refused = client.post(f"/api/decisions/{pk}/done/", {"note": "x"},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 403
     bad = client.post(f"/api/reviews/{review.pk}/decisions/", {"text": ""},
                       content_type="application/json")  # fmt: skip
     assert bad.status_code == 400 and "owner" in bad.json()
     _login(client, alice)
-    assert client.post(f"/api/reviews/{review.pk}/close/").status_code == 403
+    closing = client.post(f"/api/reviews/{review.pk}/close/", content_type="application/json")
+    assert closing.status_code == 403
     opened = client.get("/api/decisions/?owner=alice&state=open").json()["results"]
     assert [d["id"] for d in opened] == [pk]
     done = client.post(f"/api/decisions/{pk}/done/", {"note": "Called"},
