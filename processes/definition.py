@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from processes.business_time import WorkingTime
 from processes.models import (
+    DEFINITION_ROWS,
+    BlockReason,
     BusinessCalendar,
     ExceptionRule,
     Holiday,
@@ -181,7 +183,8 @@ def _sources_changed(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
-    for model in (Status, Transition, SLAPolicy, ProcessTarget, ExceptionRule):
+    # Block reasons are read from the database when a card is blocked, never held here.
+    for model in (m for m in DEFINITION_ROWS if m is not BlockReason):
         uid = f"definition-{model.__name__}"
         post_save.connect(_process_row_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_process_row_changed, sender=model, dispatch_uid=uid + "-delete")

@@ -28,15 +28,11 @@ from django.utils import timezone
 from processes.blueprints.changes import document_changes
 from processes.blueprints.export import process_document
 from processes.models import (
-    BlockReason,
+    DEFINITION_ROWS,
     BusinessCalendar,
     DefinitionVersion,
-    ExceptionRule,
     Holiday,
     Process,
-    ProcessTarget,
-    SLAPolicy,
-    Status,
     Transition,
 )
 from roles.models import ProcessRole
@@ -201,7 +197,7 @@ def _sources_touched(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
-    for model in (Status, Transition, SLAPolicy, ProcessTarget, ExceptionRule, BlockReason):
+    for model in DEFINITION_ROWS:
         uid = f"version-{model.__name__}"
         pre_save.connect(_row_touched, sender=model, dispatch_uid=uid + "-save")
         pre_delete.connect(_row_touched, sender=model, dispatch_uid=uid + "-delete")

@@ -14,20 +14,27 @@ differs from the process's is refused with that part named.
 
 from __future__ import annotations
 
-from datetime import date, time
-
 from django.contrib.auth.models import Group
 
 from designer.services.changes import design_change
 from processes.blueprints import DocumentInvalid, document_problems
-from processes.blueprints.export import ANY_PRIORITY
+from processes.blueprints.rows import (
+    block_reason_values,
+    calendar_from_row,
+    clock_values,
+    exception_rule_values,
+    groups_of_document,
+    process_values,
+    row_priority,
+    status_values,
+    transition_values,
+)
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
     BlockReason,
     BusinessCalendar,
     DefinitionVersion,
     ExceptionRule,
-    Holiday,
     Process,
     ProcessTarget,
     SLAPolicy,
@@ -36,11 +43,6 @@ from processes.models import (
 )
 from processes.models.calendars import STANDARD_CALENDAR_NAME
 from roles.models import ProcessRole
-
-
-def _priority(row) -> str:
-    priority = row.get("priority", ANY_PRIORITY)
-    return "" if priority == ANY_PRIORITY else priority
 
 
 def _save_if_changed(row, **values) -> None:
@@ -56,31 +58,12 @@ def _calendar(process: Process, value) -> BusinessCalendar | None:
     if value is None:
         standard = process.calendar_id and process.calendar.name == STANDARD_CALENDAR_NAME
         return process.calendar if standard else None
-    calendar, created = BusinessCalendar.objects.get_or_create(
-        name=value["name"],
-        defaults={
-            "timezone": value["timezone"],
-            "working_days": value["working_days"],
-            "day_start": time.fromisoformat(value["day_start"]),
-            "day_end": time.fromisoformat(value["day_end"]),
-            "holiday_country": value["holiday_country"],
-            "holiday_subdivision": value["holiday_subdivision"],
-        },
-    )
-    if created:
-        Holiday.objects.bulk_create(
-            Holiday(calendar=calendar, date=date.fromisoformat(h["date"]), name=h["name"])
-            for h in value.get("holidays", [])
-        )
-    return calendar
+    return calendar_from_row(value)
 
 
 def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
     wanted = {(r["kind"], r["group"], r.get("authority", "")) for r in document.get("roles", [])}
-    names = {g for _, g, _ in wanted} | {
-        s["stage_group"] for s in document["statuses"] if s.get("stage_group")
-    }
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in sorted(names)}
+    groups = groups_of_document(document)
     held = ProcessRole.objects.filter(process_id=process.pk, group__isnull=False).select_related(
         "group"
     )
@@ -101,10 +84,7 @@ def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
 def _sync(process: Process, document: dict) -> None:
     _save_if_changed(
         process,
-        description=document.get("description", ""),
-        input=document.get("input", ""),
-        output=document.get("output", ""),
-        documents_when_finished=document.get("documents_when_finished", True),
+        **process_values(document),
         calendar=_calendar(process, document.get("calendar")),
     )
     groups = _sync_roles(process, document)
@@ -117,19 +97,7 @@ def _sync(process: Process, document: dict) -> None:
             _save_if_changed(status, commitment_point=False)
     for order, row in enumerate(rows):
         status = statuses.get(row["slug"]) or Status(process=process, slug=row["slug"])
-        _save_if_changed(
-            status,
-            name=row["name"],
-            order=order,
-            final=row.get("final", False),
-            next_action=row.get("next_action", ""),
-            waiting_on_customer=row.get("waiting_on_customer", False),
-            outcome=row.get("outcome", ""),
-            commitment_point=row.get("commitment_point", False),
-            deadline_source=row.get("deadline_source", ""),
-            stage_group=groups[row["stage_group"]] if row.get("stage_group") else None,
-            stage_assignment=row.get("stage_assignment", "queue"),
-        )
+        _save_if_changed(status, **status_values(row, order=order, groups=groups))
         statuses[row["slug"]] = status
 
     moves = {
@@ -138,15 +106,7 @@ def _sync(process: Process, document: dict) -> None:
     wanted_moves = {row["name"] for row in document.get("transitions", [])}
     for order, row in enumerate(document.get("transitions", [])):
         move = moves.get(row["name"]) or Transition(process=process, name=row["name"])
-        _save_if_changed(
-            move,
-            label=row["label"],
-            target=statuses[row["to"]],
-            allowed_roles=list(row["roles"]),
-            conditions=list(row.get("conditions", [])),
-            effects=list(row.get("effects", [])),
-            order=order,
-        )
+        _save_if_changed(move, **transition_values(row, order=order, statuses=statuses))
         sources = {statuses[s].pk for s in row["from"]}
         if not move.pk or {s.pk for s in move.sources.all()} != sources:
             move.sources.set(sources)
@@ -156,18 +116,13 @@ def _sync(process: Process, document: dict) -> None:
         held = {key(c): c for c in model.objects.filter(process=process)}
         wanted = {}
         for row in document.get(part, []):
-            wanted[(row["status"], _priority(row))] = row
+            wanted[(row["status"], row_priority(row))] = row
         for found_key, clock in held.items():
             if found_key not in wanted:
                 clock.delete()
         for (status, priority), row in wanted.items():
             clock = held.get((status, priority)) or model(process=process, priority=priority)
-            _save_if_changed(
-                clock,
-                **{status_field: statuses[status]},
-                allowance_minutes=row["allowance_minutes"],
-                at_risk_percent=row["at_risk_percent"],
-            )
+            _save_if_changed(clock, **{status_field: statuses[status]}, **clock_values(row))
 
     clocks(SLAPolicy, "status", "sla", lambda c: (c.status.slug, c.priority))
     clocks(ProcessTarget, "target_status", "targets", lambda c: (c.target_status.slug, c.priority))
@@ -179,19 +134,7 @@ def _sync(process: Process, document: dict) -> None:
             rule.delete()
     for (family, level), row in wanted_rules.items():
         rule = rules.get((family, level)) or ExceptionRule(process=process, family=family)
-        _save_if_changed(
-            rule,
-            level=level,
-            name=row["name"],
-            field=row["field"],
-            operator=row["operator"],
-            threshold=row["threshold"],
-            approver_kind=row["approver"],
-            authority=row.get("authority", ""),
-            guards=moves[row["guards"]],
-            decision_sla_hours=row["decision_sla_hours"],
-            is_active=row.get("active", True),
-        )
+        _save_if_changed(rule, **exception_rule_values(row, transitions=moves))
     for name, move in moves.items():
         if name not in wanted_moves:
             move.delete()
@@ -207,7 +150,7 @@ def _sync(process: Process, document: dict) -> None:
             reason.delete()
     for order, row in enumerate(document.get("block_reasons", [])):
         reason = reasons.get(row["slug"]) or BlockReason(process=process, slug=row["slug"])
-        _save_if_changed(reason, name=row["name"], order=order)
+        _save_if_changed(reason, **block_reason_values(row, order=order))
 
 
 def design_document(
