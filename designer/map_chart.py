@@ -5,9 +5,10 @@ right in process order, the final ones stacked in the last column; each box with
 SLA for any priority and its stage role; each designed move an arrow with its label, forward
 moves above the boxes and moves back below. The drawing is metrics/charts/state_map.py's.
 
-Drawn at its natural size (1 unit a pixel, not shrunk to its column): beside the form at 1,440 px
-the column is half the map's width, and its 11 px labels would shrink to 5 px; its box scrolls
-sideways instead (designer.css)."""
+Drawn at its natural size (1 unit a pixel, not shrunk to its column): order to cash is 1,342
+units wide, and beside the form at 1,440 px the column is 814 px (a page of at most 1,240 px less
+the 320 px form), so its 11 px labels would shrink to 6.7 px; its box scrolls sideways instead
+(`.map-scroll`)."""
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def test_no_label_covers_a_box_or_another_label(o2c, moves):
 
 @pytest.mark.django_db
 def test_drawn_at_its_natural_size_so_its_text_keeps_its_size(o2c):
-    """Beside the form at 1,440 px the column is about half the map's width: shrunk to fit,
-    its 11 px labels would be 5 px. Drawn one unit a pixel, its box scrolls instead."""
+    """Beside the form at 1,440 px the column is 814 px and order to cash's map 1,342 units:
+    shrunk to fit, its 11 px labels would be 6.7 px. Drawn one unit a pixel, its box scrolls."""
     root = _parsed(str(designed_map_svg(process_document(o2c))))
     assert root.get("width") == root.get("viewBox").split()[2]
