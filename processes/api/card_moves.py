@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from processes.api import inputs
 from processes.api import serializers as s
-from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED
+from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED, card_act
 from processes.selectors import card_events
 from processes.services import (
     card_block,
@@ -52,16 +52,7 @@ class CardMoves:
     def transition(self, request, pk=None, name=None):
         """Move the card by the named transition, or refuse with every unmet condition."""
         card = self.get_object()
-        data = inputs.TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_transition(
-            actor=request.user,
-            card=card,
-            name=name,
-            comment=data.validated_data["comment"],
-            lost_reason=data.validated_data["lost_reason"],
-            expected_version=data.validated_data.get("version"),
-        )
+        card = card_act(request, card, card_transition, inputs.TransitionInputSerializer, name=name)
         return self._card_response(card)
 
     @extend_schema(
@@ -76,15 +67,7 @@ class CardMoves:
     )
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
-        card = self.get_object()
-        data = inputs.BlockInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_block(
-            actor=request.user,
-            card=card,
-            expected_version=data.validated_data.pop("version", None),
-            **data.validated_data,
-        )
+        card = card_act(request, self.get_object(), card_block, inputs.BlockInputSerializer)
         return self._card_response(card)
 
     @extend_schema(
@@ -99,15 +82,7 @@ class CardMoves:
     )
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):
-        card = self.get_object()
-        data = inputs.UnblockInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_unblock(
-            actor=request.user,
-            card=card,
-            expected_version=data.validated_data.pop("version", None),
-            **data.validated_data,
-        )
+        card = card_act(request, self.get_object(), card_unblock, inputs.UnblockInputSerializer)
         return self._card_response(card)
 
     @extend_schema(
