@@ -18,16 +18,7 @@ from metrics.charts.state_map import INK, MapEdge, MapLayout, MapLine, MapNode, 
 from processes.blueprints.export import ANY_PRIORITY
 
 LAYOUT = MapLayout(
-    box_w=150,
-    box_h=64,
-    gap=36,
-    top=130,
-    final_rise=50,
-    final_gap=24,
-    lift=30,
-    lift_step=14,
-    below=150,
-    label_size=11,
+    box=(150, 64), gap=36, top=130, finals=(50, 24), lift=(30, 14), below=150, label_size=11
 )
 FAINT = "#9aa5b1"  # a move from many statuses (mark lost): drawn, but not over the main path
 

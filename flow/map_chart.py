@@ -14,16 +14,7 @@ from django.utils.safestring import SafeString
 from metrics.charts.state_map import MapEdge, MapLayout, MapLine, MapNode, state_map_svg
 
 LAYOUT = MapLayout(
-    box_w=150,
-    box_h=78,
-    gap=40,
-    top=150,
-    final_rise=60,
-    final_gap=40,
-    lift=40,
-    lift_step=12,
-    below=200,
-    label_size=12,
+    box=(150, 78), gap=40, top=150, finals=(60, 40), lift=(40, 12), below=200, label_size=12
 )
 UNDESIGNED, UNUSED, DESIGNED = "#b5472b", "#aaaaaa", "#34495e"
 

@@ -17,18 +17,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 
 from designer.services.changes import design_change
-from processes.blueprints import DocumentInvalid, document_problems
-from processes.blueprints.rows import (
-    block_reason_values,
-    calendar_from_row,
-    clock_values,
-    exception_rule_values,
-    groups_of_document,
-    process_values,
-    row_priority,
-    status_values,
-    transition_values,
-)
+from processes.blueprints import DocumentInvalid, document_problems, rows
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
     BlockReason,
@@ -58,12 +47,12 @@ def _calendar(process: Process, value) -> BusinessCalendar | None:
     if value is None:
         standard = process.calendar_id and process.calendar.name == STANDARD_CALENDAR_NAME
         return process.calendar if standard else None
-    return calendar_from_row(value)
+    return rows.calendar(value)
 
 
 def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
     wanted = {(r["kind"], r["group"], r.get("authority", "")) for r in document.get("roles", [])}
-    groups = groups_of_document(document)
+    groups = rows.groups(document)
     held = ProcessRole.objects.filter(process_id=process.pk, group__isnull=False).select_related(
         "group"
     )
@@ -84,20 +73,20 @@ def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
 def _sync(process: Process, document: dict) -> None:
     _save_if_changed(
         process,
-        **process_values(document),
+        **rows.process_fields(document),
         calendar=_calendar(process, document.get("calendar")),
     )
     groups = _sync_roles(process, document)
     statuses = {s.slug: s for s in Status.objects.filter(process=process)}
-    rows = document["statuses"]
+    status_rows = document["statuses"]
     # One commitment point at most, at every save: the ones that lose it first.
-    for row in rows:
+    for row in status_rows:
         status = statuses.get(row["slug"])
         if status is not None and status.commitment_point and not row.get("commitment_point"):
             _save_if_changed(status, commitment_point=False)
-    for order, row in enumerate(rows):
+    for order, row in enumerate(status_rows):
         status = statuses.get(row["slug"]) or Status(process=process, slug=row["slug"])
-        _save_if_changed(status, **status_values(row, order=order, groups=groups))
+        _save_if_changed(status, **rows.status_fields(row, order=order, groups=groups))
         statuses[row["slug"]] = status
 
     moves = {
@@ -106,7 +95,7 @@ def _sync(process: Process, document: dict) -> None:
     wanted_moves = {row["name"] for row in document.get("transitions", [])}
     for order, row in enumerate(document.get("transitions", [])):
         move = moves.get(row["name"]) or Transition(process=process, name=row["name"])
-        _save_if_changed(move, **transition_values(row, order=order, statuses=statuses))
+        _save_if_changed(move, **rows.transition_fields(row, order=order, statuses=statuses))
         sources = {statuses[s].pk for s in row["from"]}
         if not move.pk or {s.pk for s in move.sources.all()} != sources:
             move.sources.set(sources)
@@ -116,13 +105,13 @@ def _sync(process: Process, document: dict) -> None:
         held = {key(c): c for c in model.objects.filter(process=process)}
         wanted = {}
         for row in document.get(part, []):
-            wanted[(row["status"], row_priority(row))] = row
+            wanted[(row["status"], rows.priority(row))] = row
         for found_key, clock in held.items():
             if found_key not in wanted:
                 clock.delete()
         for (status, priority), row in wanted.items():
             clock = held.get((status, priority)) or model(process=process, priority=priority)
-            _save_if_changed(clock, **{status_field: statuses[status]}, **clock_values(row))
+            _save_if_changed(clock, **{status_field: statuses[status]}, **rows.clock_fields(row))
 
     clocks(SLAPolicy, "status", "sla", lambda c: (c.status.slug, c.priority))
     clocks(ProcessTarget, "target_status", "targets", lambda c: (c.target_status.slug, c.priority))
@@ -134,11 +123,11 @@ def _sync(process: Process, document: dict) -> None:
             rule.delete()
     for (family, level), row in wanted_rules.items():
         rule = rules.get((family, level)) or ExceptionRule(process=process, family=family)
-        _save_if_changed(rule, **exception_rule_values(row, transitions=moves))
+        _save_if_changed(rule, **rows.exception_rule_fields(row, transitions=moves))
     for name, move in moves.items():
         if name not in wanted_moves:
             move.delete()
-    wanted_statuses = {row["slug"] for row in rows}
+    wanted_statuses = {row["slug"] for row in status_rows}
     for slug, status in statuses.items():
         if slug not in wanted_statuses:
             status.delete()
@@ -150,7 +139,7 @@ def _sync(process: Process, document: dict) -> None:
             reason.delete()
     for order, row in enumerate(document.get("block_reasons", [])):
         reason = reasons.get(row["slug"]) or BlockReason(process=process, slug=row["slug"])
-        _save_if_changed(reason, **block_reason_values(row, order=order))
+        _save_if_changed(reason, **rows.block_reason_fields(row, order=order))
 
 
 def design_document(

@@ -3,13 +3,12 @@ record one) and the payment posted from it. Refusals come back as messages on th
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from finance.forms import PaymentForm
 from finance.models import Invoice
 from finance.permissions import may_record_payment
 from finance.services import payment_record, process_today
-from processes.views.card_panels import card_panel_post
+from processes.views.card_panels import card_panel_view
 
 
 def card_invoice_panel(request, card, *, may_edit: bool):
@@ -33,15 +32,6 @@ def card_invoice_panel(request, card, *, may_edit: bool):
     )
 
 
-@require_POST
-def payment_new(request, card_id: int):
-    return card_panel_post(
-        request,
-        card_id,
-        form=PaymentForm(request.POST),
-        act=lambda card, data: payment_record(
-            actor=request.user, card=card, now=timezone.now(), **data
-        ),
-        success="Payment recorded.",
-        anchor="invoice",
-    )
+payment_new = card_panel_view(
+    PaymentForm, payment_record, success="Payment recorded.", anchor="invoice"
+)

@@ -56,16 +56,21 @@ class MapEdge:
 
 @dataclass(frozen=True)
 class MapLayout:
-    box_w: int
-    box_h: int
+    box: tuple[int, int]  # a status's width and height
     gap: int  # between two columns
     top: int  # the open statuses' row
-    final_rise: int  # the final column starts this much above the row
-    final_gap: int  # between two final boxes
-    lift: int  # the least height of an arrow's arc
-    lift_step: int  # the next arrows' arcs, higher each, five apart
+    finals: tuple[int, int]  # the final column starts this much above the row; between two
+    lift: tuple[int, int]  # the least height of an arrow's arc; the next ones', five apart
     below: int  # room below the row for moves back
     label_size: int
+
+    @property
+    def box_w(self) -> int:
+        return self.box[0]
+
+    @property
+    def box_h(self) -> int:
+        return self.box[1]
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ def _places(nodes: list[MapNode], layout: MapLayout) -> dict[str, tuple[int, int
     column = layout.box_w + layout.gap
     place = {n.key: (20 + k * column, layout.top) for k, n in enumerate(open_ones)}
     for k, node in enumerate(finals):
-        y = layout.top - layout.final_rise + k * (layout.box_h + layout.final_gap)
+        rise, between = layout.finals
+        y = layout.top - rise + k * (layout.box_h + between)
         place[node.key] = (20 + len(open_ones) * column, y)
     return place
 
@@ -145,7 +151,7 @@ def state_map_svg(
     width = 40 + (open_count + 1) * (layout.box_w + layout.gap)
     height = max(
         layout.top + layout.box_h + layout.below,
-        layout.top - layout.final_rise + final_count * (layout.box_h + layout.final_gap) + 40,
+        layout.top - layout.finals[0] + final_count * (layout.box_h + layout.finals[1]) + 40,
     )
     taken = [
         _Box(x, y, x + layout.box_w, y + layout.box_h) for x, y in (place[n.key] for n in nodes)
@@ -158,7 +164,7 @@ def state_map_svg(
         sx, ex = x1 + layout.box_w / 2, x2 + layout.box_w / 2
         sy = y1 if forward else y1 + layout.box_h
         ey = y2 if forward else y2 + layout.box_h
-        lift = layout.lift + layout.lift_step * (k % 5)
+        lift = layout.lift[0] + layout.lift[1] * (k % 5)
         my = min(sy, ey) - lift if forward else max(sy, ey) + lift
         label = ""
         if edge.label:

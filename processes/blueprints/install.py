@@ -6,19 +6,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from processes.blueprints import rows
 from processes.blueprints.checks import UNSTORABLE, DocumentInvalid, document_problems
 from processes.blueprints.export import process_document
-from processes.blueprints.rows import (
-    block_reason_values,
-    calendar_from_row,
-    clock_values,
-    exception_rule_values,
-    groups_of_document,
-    process_values,
-    row_priority,
-    status_values,
-    transition_values,
-)
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
     BlockReason,
@@ -56,7 +46,7 @@ def _name_problems(slug, name) -> list[str]:
 
 
 def _install(process: Process, document: dict) -> None:
-    groups = groups_of_document(document)
+    groups = rows.groups(document)
     for row in document.get("roles", []):
         ProcessRole.objects.create(
             process_id=process.pk,
@@ -67,14 +57,14 @@ def _install(process: Process, document: dict) -> None:
     statuses = {}
     for order, row in enumerate(document["statuses"]):
         statuses[row["slug"]] = Status.objects.create(
-            process=process, slug=row["slug"], **status_values(row, order=order, groups=groups)
+            process=process, slug=row["slug"], **rows.status_fields(row, order=order, groups=groups)
         )
     transitions = {}
     for order, row in enumerate(document.get("transitions", [])):
         transition = Transition.objects.create(
             process=process,
             name=row["name"],
-            **transition_values(row, order=order, statuses=statuses),
+            **rows.transition_fields(row, order=order, statuses=statuses),
         )
         transition.sources.set([statuses[s] for s in row["from"]])
         transitions[row["name"]] = transition
@@ -82,8 +72,8 @@ def _install(process: Process, document: dict) -> None:
         SLAPolicy(
             process=process,
             status=statuses[row["status"]],
-            priority=row_priority(row),
-            **clock_values(row),
+            priority=rows.priority(row),
+            **rows.clock_fields(row),
         )
         for row in document.get("sla", [])
     )
@@ -91,8 +81,8 @@ def _install(process: Process, document: dict) -> None:
         ProcessTarget(
             process=process,
             target_status=statuses[row["status"]],
-            priority=row_priority(row),
-            **clock_values(row),
+            priority=rows.priority(row),
+            **rows.clock_fields(row),
         )
         for row in document.get("targets", [])
     )
@@ -100,12 +90,12 @@ def _install(process: Process, document: dict) -> None:
         ExceptionRule(
             process=process,
             family=row["family"],
-            **exception_rule_values(row, transitions=transitions),
+            **rows.exception_rule_fields(row, transitions=transitions),
         )
         for row in document.get("exception_rules", [])
     )
     BlockReason.objects.bulk_create(
-        BlockReason(process=process, slug=row["slug"], **block_reason_values(row, order=order))
+        BlockReason(process=process, slug=row["slug"], **rows.block_reason_fields(row, order=order))
         for order, row in enumerate(document.get("block_reasons", []))
     )
     for name, section in sorted(DOCUMENT_SECTIONS.items()):
@@ -130,8 +120,8 @@ def process_from_document(
             process = Process.objects.create(
                 slug=slug,
                 name=name,
-                **process_values(document),
-                calendar=calendar_from_row(calendar) if calendar is not None else None,
+                **rows.process_fields(document),
+                calendar=rows.calendar(calendar) if calendar is not None else None,
                 owner=by if getattr(by, "is_authenticated", False) else None,
             )
             definition_quiet(process.pk)

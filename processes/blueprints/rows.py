@@ -16,13 +16,13 @@ from processes.blueprints.export import ANY_PRIORITY
 from processes.models import BusinessCalendar, Holiday
 
 
-def row_priority(row: dict) -> str:
+def priority(row: dict) -> str:
     """The priority a clock row stores ("" for any priority, which the document names)."""
     priority = row.get("priority", ANY_PRIORITY)
     return "" if priority == ANY_PRIORITY else priority
 
 
-def calendar_from_row(row: dict) -> BusinessCalendar:
+def calendar(row: dict) -> BusinessCalendar:
     """The calendar of that name, made with its days off when none exists (the checks have
     refused a calendar of that name with other contents)."""
     calendar, created = BusinessCalendar.objects.get_or_create(
@@ -44,7 +44,7 @@ def calendar_from_row(row: dict) -> BusinessCalendar:
     return calendar
 
 
-def groups_of_document(document: dict) -> dict[str, Group]:
+def groups(document: dict) -> dict[str, Group]:
     """Every group the document names (its roles and its stages' roles), made when missing."""
     names = {row["group"] for row in document.get("roles", [])} | {
         row["stage_group"] for row in document["statuses"] if row.get("stage_group")
@@ -52,7 +52,7 @@ def groups_of_document(document: dict) -> dict[str, Group]:
     return {name: Group.objects.get_or_create(name=name)[0] for name in sorted(names)}
 
 
-def process_values(document: dict) -> dict:
+def process_fields(document: dict) -> dict:
     """The process's own fields but its calendar (the standard one is kept, not named)."""
     return {
         "description": document.get("description", ""),
@@ -62,7 +62,7 @@ def process_values(document: dict) -> dict:
     }
 
 
-def status_values(row: dict, *, order: int, groups: dict[str, Group]) -> dict:
+def status_fields(row: dict, *, order: int, groups: dict[str, Group]) -> dict:
     return {
         "name": row["name"],
         "order": order,
@@ -77,7 +77,7 @@ def status_values(row: dict, *, order: int, groups: dict[str, Group]) -> dict:
     }
 
 
-def transition_values(row: dict, *, order: int, statuses: dict) -> dict:
+def transition_fields(row: dict, *, order: int, statuses: dict) -> dict:
     """A move's fields but its sources (a many-to-many set after the row is saved)."""
     return {
         "label": row["label"],
@@ -89,7 +89,7 @@ def transition_values(row: dict, *, order: int, statuses: dict) -> dict:
     }
 
 
-def clock_values(row: dict) -> dict:
+def clock_fields(row: dict) -> dict:
     """An SLA policy's or a whole-process target's allowance (their status and priority key
     them)."""
     return {
@@ -98,7 +98,7 @@ def clock_values(row: dict) -> dict:
     }
 
 
-def exception_rule_values(row: dict, *, transitions: dict) -> dict:
+def exception_rule_fields(row: dict, *, transitions: dict) -> dict:
     """An exception rule's fields but its family (with its level, the rule's key)."""
     return {
         "level": row["level"],
@@ -114,5 +114,5 @@ def exception_rule_values(row: dict, *, transitions: dict) -> dict:
     }
 
 
-def block_reason_values(row: dict, *, order: int) -> dict:
+def block_reason_fields(row: dict, *, order: int) -> dict:
     return {"name": row["name"], "order": order}

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from opmodel.forms import service_errors
 from processes.definition import process_definition
 from processes.models import Process
 from processes.permissions import may_edit_cards
 from processes.selectors import cards_visible_to
-from processes.views.card_panels import card_panel_post
+from processes.views.card_panels import card_panel_view
 from roles.permissions import role_map
 from service.definitions import LINK_KIND, PROCESS_SLUG, Reason
 from service.forms import ComplaintChangeForm, ComplaintForm
@@ -120,17 +120,11 @@ def card_complaint_panel(request, card, *, may_edit: bool):
     )
 
 
-@require_POST
-def complaint_change_view(request, card_id: int):
-    """The complaint's reason or what is returned, changed from its card's page."""
-    return card_panel_post(
-        request,
-        card_id,
-        form=ComplaintChangeForm(request.POST),
-        act=lambda card, data: complaint_change(
-            actor=request.user, card=card, now=timezone.now(), **data
-        ),
-        success="Complaint changed.",
-        anchor="complaint",
-        forbidden_page=True,
-    )
+# The complaint's reason or what is returned, changed from its card's page.
+complaint_change_view = card_panel_view(
+    ComplaintChangeForm,
+    complaint_change,
+    success="Complaint changed.",
+    anchor="complaint",
+    forbidden_page=True,
+)

@@ -14,7 +14,7 @@ from opmodel.forms import errors_as_messages
 from processes.models import LineItem
 from processes.permissions import require_card_editor
 from processes.views.card import card_action, card_or_404
-from processes.views.card_panels import card_panel_post
+from processes.views.card_panels import card_panel_view
 from stock.forms import ItemChangeForm, StockItemForm, TextItemForm
 from stock.models import Product, StockLine
 from stock.selectors import card_availability, short_card_ids
@@ -111,25 +111,11 @@ def card_reserve(request, card_id: int):
     return _back(card_id)
 
 
-@require_POST
-def item_add(request, card_id: int):
-    return card_panel_post(
-        request,
-        card_id,
-        form=StockItemForm(request.POST),
-        act=lambda card, data: stock_item_add(
-            actor=request.user,
-            card=card,
-            sku=data["sku"],
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-            unit_cost=data["unit_cost"],
-            expected_version=data["version"],
-            at=timezone.now(),
-        ),
-        success="Stock line added.",
-        anchor="stock",
-    )
+def _item_add(*, actor, card, now, version, **line):
+    return stock_item_add(actor=actor, card=card, expected_version=version, at=now, **line)
+
+
+item_add = card_panel_view(StockItemForm, _item_add, success="Stock line added.", anchor="stock")
 
 
 @require_POST
