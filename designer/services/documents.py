@@ -25,8 +25,6 @@ from processes.models import (
     DefinitionVersion,
     ExceptionRule,
     Process,
-    ProcessTarget,
-    SLAPolicy,
     Status,
     Transition,
 )
@@ -101,8 +99,11 @@ def _sync(process: Process, document: dict) -> None:
             move.sources.set(sources)
         moves[row["name"]] = move
 
-    def clocks(model, status_field, part, key):
-        held = {key(c): c for c in model.objects.filter(process=process)}
+    for model, status_field, part in rows.CLOCKS:
+        held = {
+            (getattr(c, status_field).slug, c.priority): c
+            for c in model.objects.filter(process=process).select_related(status_field)
+        }
         wanted = {}
         for row in document.get(part, []):
             wanted[(row["status"], rows.priority(row))] = row
@@ -112,9 +113,6 @@ def _sync(process: Process, document: dict) -> None:
         for (status, priority), row in wanted.items():
             clock = held.get((status, priority)) or model(process=process, priority=priority)
             _save_if_changed(clock, **{status_field: statuses[status]}, **rows.clock_fields(row))
-
-    clocks(SLAPolicy, "status", "sla", lambda c: (c.status.slug, c.priority))
-    clocks(ProcessTarget, "target_status", "targets", lambda c: (c.target_status.slug, c.priority))
 
     rules = {(r.family, r.level): r for r in ExceptionRule.objects.filter(process=process)}
     wanted_rules = {(r["family"], r["level"]): r for r in document.get("exception_rules", [])}

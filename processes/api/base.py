@@ -14,6 +14,18 @@ CONFLICT = OpenApiResponse(s.DetailSerializer, description="The card changed sin
 FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: {field: [message]}.")
 
 
+def card_change_responses(refused=FIELD_ERRORS) -> dict:
+    """What a change to one card answers: the card, or why not (`refused` says what a 400
+    carries), who may not, no such card, or a change made since it was read."""
+    return {
+        200: s.CardSerializer,
+        400: refused,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: CONFLICT,
+    }
+
+
 class RequestClock:
     """A viewset mixin: the clock is read once per request, and every figure that depends on
     it (the cards' SLA states, overdue approvals) is computed at that instant."""

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from processes.api import inputs
 from processes.api import serializers as s
-from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED, card_act
+from processes.api.base import FORBIDDEN, NOT_FOUND, REFUSED, card_act, card_change_responses
 from processes.selectors import card_events
 from processes.services import (
     card_block,
@@ -16,6 +16,7 @@ from processes.services import (
 )
 from processes.services.handoffs import card_take
 
+NOT_BLOCKED = OpenApiResponse(s.DetailSerializer, description="The card is not blocked.")
 TAKEN = OpenApiResponse(
     s.DetailSerializer, description="Taken by someone else already, or not waiting for pick-up."
 )
@@ -40,13 +41,7 @@ class CardMoves:
     @extend_schema(
         parameters=[TRANSITION_NAME],
         request=inputs.TransitionInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: REFUSED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(REFUSED),
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transition(self, request, pk=None, name=None):
@@ -57,13 +52,7 @@ class CardMoves:
 
     @extend_schema(
         request=inputs.BlockInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(),
     )
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
@@ -72,13 +61,7 @@ class CardMoves:
 
     @extend_schema(
         request=inputs.UnblockInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: OpenApiResponse(s.DetailSerializer, description="The card is not blocked."),
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(NOT_BLOCKED),
     )
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):

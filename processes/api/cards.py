@@ -13,12 +13,12 @@ from opmodel.api import refuse_blank
 from processes.api import inputs
 from processes.api import serializers as s
 from processes.api.base import (
-    CONFLICT,
     FIELD_ERRORS,
     FORBIDDEN,
     NOT_FOUND,
     RequestClock,
     card_act,
+    card_change_responses,
 )
 from processes.api.card_comments import CardComments
 from processes.api.card_exceptions import CardExceptions
@@ -121,13 +121,7 @@ class CardViewSet(
 
     @extend_schema(
         request=inputs.CardUpdateSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(),
     )
     def partial_update(self, request, *args, **kwargs):
         card = self.get_object()

@@ -14,8 +14,6 @@ from processes.models import (
     BlockReason,
     ExceptionRule,
     Process,
-    ProcessTarget,
-    SLAPolicy,
     Status,
     Transition,
 )
@@ -68,24 +66,16 @@ def _install(process: Process, document: dict) -> None:
         )
         transition.sources.set([statuses[s] for s in row["from"]])
         transitions[row["name"]] = transition
-    SLAPolicy.objects.bulk_create(
-        SLAPolicy(
-            process=process,
-            status=statuses[row["status"]],
-            priority=rows.priority(row),
-            **rows.clock_fields(row),
+    for model, status_field, part in rows.CLOCKS:
+        model.objects.bulk_create(
+            model(
+                process=process,
+                priority=rows.priority(row),
+                **{status_field: statuses[row["status"]]},
+                **rows.clock_fields(row),
+            )
+            for row in document.get(part, [])
         )
-        for row in document.get("sla", [])
-    )
-    ProcessTarget.objects.bulk_create(
-        ProcessTarget(
-            process=process,
-            target_status=statuses[row["status"]],
-            priority=rows.priority(row),
-            **rows.clock_fields(row),
-        )
-        for row in document.get("targets", [])
-    )
     ExceptionRule.objects.bulk_create(
         ExceptionRule(
             process=process,

@@ -13,7 +13,11 @@ from datetime import date, time
 from django.contrib.auth.models import Group
 
 from processes.blueprints.export import ANY_PRIORITY
-from processes.models import BusinessCalendar, Holiday
+from processes.models import BusinessCalendar, Holiday, ProcessTarget, SLAPolicy
+
+# The two clocks a document carries: (the model, the field naming its status, the document's
+# part). Both are keyed by status and priority and hold an allowance.
+CLOCKS = ((SLAPolicy, "status", "sla"), (ProcessTarget, "target_status", "targets"))
 
 
 def priority(row: dict) -> str:
