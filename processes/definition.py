@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from processes.business_time import WorkingTime
 from processes.models import (
+    DEFINITION_ROWS,
+    BlockReason,
     BusinessCalendar,
     ExceptionRule,
     Holiday,
@@ -180,16 +182,20 @@ def _sources_changed(sender, instance, action, **kwargs):
         _bump([instance.process_id])
 
 
+def receiver_connect(receiver, models, *, save, delete, uid: str) -> None:
+    """`receiver` on the `save` and `delete` signals of each of `models`, once (by `uid`)."""
+    for model in models:
+        save.connect(receiver, sender=model, dispatch_uid=f"{uid}-{model.__name__}-save")
+        delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-{model.__name__}-delete")
+
+
 def connect() -> None:
-    for model in (Status, Transition, SLAPolicy, ProcessTarget, ExceptionRule):
-        uid = f"definition-{model.__name__}"
-        post_save.connect(_process_row_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(_process_row_changed, sender=model, dispatch_uid=uid + "-delete")
+    after = {"save": post_save, "delete": post_delete, "uid": "definition"}
+    # Block reasons are read from the database when a card is blocked, never held here.
+    rows = [m for m in DEFINITION_ROWS if m is not BlockReason]
+    receiver_connect(_process_row_changed, rows, **after)
     post_save.connect(_process_changed, sender=Process, dispatch_uid="definition-process")
-    for model in (BusinessCalendar, Holiday):
-        uid = f"definition-{model.__name__}"
-        post_save.connect(_calendar_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(_calendar_changed, sender=model, dispatch_uid=uid + "-delete")
+    receiver_connect(_calendar_changed, (BusinessCalendar, Holiday), **after)
     m2m_changed.connect(
         _sources_changed, sender=Transition.sources.through, dispatch_uid="definition-sources"
     )

@@ -27,16 +27,13 @@ from django.utils import timezone
 
 from processes.blueprints.changes import document_changes
 from processes.blueprints.export import process_document
+from processes.definition import receiver_connect
 from processes.models import (
-    BlockReason,
+    DEFINITION_ROWS,
     BusinessCalendar,
     DefinitionVersion,
-    ExceptionRule,
     Holiday,
     Process,
-    ProcessTarget,
-    SLAPolicy,
-    Status,
     Transition,
 )
 from roles.models import ProcessRole
@@ -201,17 +198,11 @@ def _sources_touched(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
-    for model in (Status, Transition, SLAPolicy, ProcessTarget, ExceptionRule, BlockReason):
-        uid = f"version-{model.__name__}"
-        pre_save.connect(_row_touched, sender=model, dispatch_uid=uid + "-save")
-        pre_delete.connect(_row_touched, sender=model, dispatch_uid=uid + "-delete")
+    before = {"save": pre_save, "delete": pre_delete, "uid": "version"}
+    receiver_connect(_row_touched, DEFINITION_ROWS, **before)
     pre_save.connect(_process_touched, sender=Process, dispatch_uid="version-process")
-    pre_save.connect(_grant_touched, sender=ProcessRole, dispatch_uid="version-grant-save")
-    pre_delete.connect(_grant_touched, sender=ProcessRole, dispatch_uid="version-grant-delete")
-    for model in (BusinessCalendar, Holiday):
-        uid = f"version-{model.__name__}"
-        pre_save.connect(_calendar_touched, sender=model, dispatch_uid=uid + "-save")
-        pre_delete.connect(_calendar_touched, sender=model, dispatch_uid=uid + "-delete")
+    receiver_connect(_grant_touched, (ProcessRole,), **before)
+    receiver_connect(_calendar_touched, (BusinessCalendar, Holiday), **before)
     m2m_changed.connect(
         _sources_touched, sender=Transition.sources.through, dispatch_uid="version-sources"
     )

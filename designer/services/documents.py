@@ -14,33 +14,22 @@ differs from the process's is refused with that part named.
 
 from __future__ import annotations
 
-from datetime import date, time
-
 from django.contrib.auth.models import Group
 
 from designer.services.changes import design_change
-from processes.blueprints import DocumentInvalid, document_problems
-from processes.blueprints.export import ANY_PRIORITY
+from processes.blueprints import DocumentInvalid, document_problems, rows
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
     BlockReason,
     BusinessCalendar,
     DefinitionVersion,
     ExceptionRule,
-    Holiday,
     Process,
-    ProcessTarget,
-    SLAPolicy,
     Status,
     Transition,
 )
 from processes.models.calendars import STANDARD_CALENDAR_NAME
 from roles.models import ProcessRole
-
-
-def _priority(row) -> str:
-    priority = row.get("priority", ANY_PRIORITY)
-    return "" if priority == ANY_PRIORITY else priority
 
 
 def _save_if_changed(row, **values) -> None:
@@ -56,31 +45,12 @@ def _calendar(process: Process, value) -> BusinessCalendar | None:
     if value is None:
         standard = process.calendar_id and process.calendar.name == STANDARD_CALENDAR_NAME
         return process.calendar if standard else None
-    calendar, created = BusinessCalendar.objects.get_or_create(
-        name=value["name"],
-        defaults={
-            "timezone": value["timezone"],
-            "working_days": value["working_days"],
-            "day_start": time.fromisoformat(value["day_start"]),
-            "day_end": time.fromisoformat(value["day_end"]),
-            "holiday_country": value["holiday_country"],
-            "holiday_subdivision": value["holiday_subdivision"],
-        },
-    )
-    if created:
-        Holiday.objects.bulk_create(
-            Holiday(calendar=calendar, date=date.fromisoformat(h["date"]), name=h["name"])
-            for h in value.get("holidays", [])
-        )
-    return calendar
+    return rows.calendar(value)
 
 
 def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
     wanted = {(r["kind"], r["group"], r.get("authority", "")) for r in document.get("roles", [])}
-    names = {g for _, g, _ in wanted} | {
-        s["stage_group"] for s in document["statuses"] if s.get("stage_group")
-    }
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in sorted(names)}
+    groups = rows.groups(document)
     held = ProcessRole.objects.filter(process_id=process.pk, group__isnull=False).select_related(
         "group"
     )
@@ -101,35 +71,20 @@ def _sync_roles(process: Process, document: dict) -> dict[str, Group]:
 def _sync(process: Process, document: dict) -> None:
     _save_if_changed(
         process,
-        description=document.get("description", ""),
-        input=document.get("input", ""),
-        output=document.get("output", ""),
-        documents_when_finished=document.get("documents_when_finished", True),
+        **rows.process_fields(document),
         calendar=_calendar(process, document.get("calendar")),
     )
     groups = _sync_roles(process, document)
     statuses = {s.slug: s for s in Status.objects.filter(process=process)}
-    rows = document["statuses"]
+    status_rows = document["statuses"]
     # One commitment point at most, at every save: the ones that lose it first.
-    for row in rows:
+    for row in status_rows:
         status = statuses.get(row["slug"])
         if status is not None and status.commitment_point and not row.get("commitment_point"):
             _save_if_changed(status, commitment_point=False)
-    for order, row in enumerate(rows):
+    for order, row in enumerate(status_rows):
         status = statuses.get(row["slug"]) or Status(process=process, slug=row["slug"])
-        _save_if_changed(
-            status,
-            name=row["name"],
-            order=order,
-            final=row.get("final", False),
-            next_action=row.get("next_action", ""),
-            waiting_on_customer=row.get("waiting_on_customer", False),
-            outcome=row.get("outcome", ""),
-            commitment_point=row.get("commitment_point", False),
-            deadline_source=row.get("deadline_source", ""),
-            stage_group=groups[row["stage_group"]] if row.get("stage_group") else None,
-            stage_assignment=row.get("stage_assignment", "queue"),
-        )
+        _save_if_changed(status, **rows.status_fields(row, order=order, groups=groups))
         statuses[row["slug"]] = status
 
     moves = {
@@ -138,39 +93,26 @@ def _sync(process: Process, document: dict) -> None:
     wanted_moves = {row["name"] for row in document.get("transitions", [])}
     for order, row in enumerate(document.get("transitions", [])):
         move = moves.get(row["name"]) or Transition(process=process, name=row["name"])
-        _save_if_changed(
-            move,
-            label=row["label"],
-            target=statuses[row["to"]],
-            allowed_roles=list(row["roles"]),
-            conditions=list(row.get("conditions", [])),
-            effects=list(row.get("effects", [])),
-            order=order,
-        )
+        _save_if_changed(move, **rows.transition_fields(row, order=order, statuses=statuses))
         sources = {statuses[s].pk for s in row["from"]}
         if not move.pk or {s.pk for s in move.sources.all()} != sources:
             move.sources.set(sources)
         moves[row["name"]] = move
 
-    def clocks(model, status_field, part, key):
-        held = {key(c): c for c in model.objects.filter(process=process)}
+    for model, status_field, part in rows.CLOCKS:
+        held = {
+            (getattr(c, status_field).slug, c.priority): c
+            for c in model.objects.filter(process=process).select_related(status_field)
+        }
         wanted = {}
         for row in document.get(part, []):
-            wanted[(row["status"], _priority(row))] = row
+            wanted[(row["status"], rows.priority(row))] = row
         for found_key, clock in held.items():
             if found_key not in wanted:
                 clock.delete()
         for (status, priority), row in wanted.items():
             clock = held.get((status, priority)) or model(process=process, priority=priority)
-            _save_if_changed(
-                clock,
-                **{status_field: statuses[status]},
-                allowance_minutes=row["allowance_minutes"],
-                at_risk_percent=row["at_risk_percent"],
-            )
-
-    clocks(SLAPolicy, "status", "sla", lambda c: (c.status.slug, c.priority))
-    clocks(ProcessTarget, "target_status", "targets", lambda c: (c.target_status.slug, c.priority))
+            _save_if_changed(clock, **{status_field: statuses[status]}, **rows.clock_fields(row))
 
     rules = {(r.family, r.level): r for r in ExceptionRule.objects.filter(process=process)}
     wanted_rules = {(r["family"], r["level"]): r for r in document.get("exception_rules", [])}
@@ -179,23 +121,11 @@ def _sync(process: Process, document: dict) -> None:
             rule.delete()
     for (family, level), row in wanted_rules.items():
         rule = rules.get((family, level)) or ExceptionRule(process=process, family=family)
-        _save_if_changed(
-            rule,
-            level=level,
-            name=row["name"],
-            field=row["field"],
-            operator=row["operator"],
-            threshold=row["threshold"],
-            approver_kind=row["approver"],
-            authority=row.get("authority", ""),
-            guards=moves[row["guards"]],
-            decision_sla_hours=row["decision_sla_hours"],
-            is_active=row.get("active", True),
-        )
+        _save_if_changed(rule, **rows.exception_rule_fields(row, transitions=moves))
     for name, move in moves.items():
         if name not in wanted_moves:
             move.delete()
-    wanted_statuses = {row["slug"] for row in rows}
+    wanted_statuses = {row["slug"] for row in status_rows}
     for slug, status in statuses.items():
         if slug not in wanted_statuses:
             status.delete()
@@ -207,7 +137,7 @@ def _sync(process: Process, document: dict) -> None:
             reason.delete()
     for order, row in enumerate(document.get("block_reasons", [])):
         reason = reasons.get(row["slug"]) or BlockReason(process=process, slug=row["slug"])
-        _save_if_changed(reason, name=row["name"], order=order)
+        _save_if_changed(reason, **rows.block_reason_fields(row, order=order))
 
 
 def design_document(

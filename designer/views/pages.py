@@ -109,7 +109,12 @@ def design_edit(request, slug: str, kind: str, pk: int | None = None):
                 return redirect("design-process", slug=process.slug)
             if creating:  # rolled back: the row was never written
                 form.instance.pk = None
-    seen = _seen_version(request) if request.method == "POST" else None
+    return _edit_page(request, process, spec, form, instance, problems=problems, status=status)
+
+
+def _edit_page(request, process, spec: Kind, form, instance, *, problems, status: int):
+    """A row's page, new or existing: the form again with what refused it (a POST shows the
+    version the person saw, so that a conflict is not resubmitted unseen)."""
     return render(
         request,
         "designer/edit.html",
@@ -119,7 +124,7 @@ def design_edit(request, slug: str, kind: str, pk: int | None = None):
             form=form,
             instance=instance,
             title=spec.describe(instance) if instance else "",
-            seen=seen,
+            seen=_seen_version(request) if request.method == "POST" else None,
             problems=problems,
         ),
         status=status,
@@ -138,17 +143,4 @@ def design_delete(request, slug: str, kind: str, pk: int):
         _saved(request, process, version)
         return redirect("design-process", slug=process.slug)
     instance = get_object_or_404(spec.model, process=process, pk=pk)
-    return render(
-        request,
-        "designer/edit.html",
-        _context(
-            process,
-            kind=spec,
-            form=form,
-            instance=instance,
-            title=spec.describe(instance),
-            seen=_seen_version(request),
-            problems=problems,
-        ),
-        status=status,
-    )
+    return _edit_page(request, process, spec, form, instance, problems=problems, status=status)

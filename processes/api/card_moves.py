@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from processes.api import inputs
 from processes.api import serializers as s
-from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, REFUSED
+from processes.api.base import FORBIDDEN, NOT_FOUND, REFUSED, card_act, card_change_responses
 from processes.selectors import card_events
 from processes.services import (
     card_block,
@@ -16,6 +16,7 @@ from processes.services import (
 )
 from processes.services.handoffs import card_take
 
+NOT_BLOCKED = OpenApiResponse(s.DetailSerializer, description="The card is not blocked.")
 TAKEN = OpenApiResponse(
     s.DetailSerializer, description="Taken by someone else already, or not waiting for pick-up."
 )
@@ -40,74 +41,31 @@ class CardMoves:
     @extend_schema(
         parameters=[TRANSITION_NAME],
         request=inputs.TransitionInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: REFUSED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(REFUSED),
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transition(self, request, pk=None, name=None):
         """Move the card by the named transition, or refuse with every unmet condition."""
         card = self.get_object()
-        data = inputs.TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_transition(
-            actor=request.user,
-            card=card,
-            name=name,
-            comment=data.validated_data["comment"],
-            lost_reason=data.validated_data["lost_reason"],
-            expected_version=data.validated_data.get("version"),
-        )
+        card = card_act(request, card, card_transition, inputs.TransitionInputSerializer, name=name)
         return self._card_response(card)
 
     @extend_schema(
         request=inputs.BlockInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(),
     )
     @action(detail=True, methods=["post"])
     def block(self, request, pk=None):
-        card = self.get_object()
-        data = inputs.BlockInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_block(
-            actor=request.user,
-            card=card,
-            expected_version=data.validated_data.pop("version", None),
-            **data.validated_data,
-        )
+        card = card_act(request, self.get_object(), card_block, inputs.BlockInputSerializer)
         return self._card_response(card)
 
     @extend_schema(
         request=inputs.UnblockInputSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: OpenApiResponse(s.DetailSerializer, description="The card is not blocked."),
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(NOT_BLOCKED),
     )
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):
-        card = self.get_object()
-        data = inputs.UnblockInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        card = card_unblock(
-            actor=request.user,
-            card=card,
-            expected_version=data.validated_data.pop("version", None),
-            **data.validated_data,
-        )
+        card = card_act(request, self.get_object(), card_unblock, inputs.UnblockInputSerializer)
         return self._card_response(card)
 
     @extend_schema(

@@ -12,7 +12,14 @@ from rest_framework.response import Response
 from opmodel.api import refuse_blank
 from processes.api import inputs
 from processes.api import serializers as s
-from processes.api.base import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, RequestClock
+from processes.api.base import (
+    FIELD_ERRORS,
+    FORBIDDEN,
+    NOT_FOUND,
+    RequestClock,
+    card_act,
+    card_change_responses,
+)
 from processes.api.card_comments import CardComments
 from processes.api.card_exceptions import CardExceptions
 from processes.api.card_moves import CardMoves
@@ -114,13 +121,7 @@ class CardViewSet(
 
     @extend_schema(
         request=inputs.CardUpdateSerializer,
-        responses={
-            200: s.CardSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=card_change_responses(),
     )
     def partial_update(self, request, *args, **kwargs):
         card = self.get_object()
@@ -144,13 +145,5 @@ class CardViewSet(
     )
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
-        card = self.get_object()
-        data = inputs.LineItemInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = card_item_add(
-            actor=request.user,
-            card=card,
-            expected_version=data.validated_data.pop("version", None),
-            **data.validated_data,
-        )
+        item = card_act(request, self.get_object(), card_item_add, inputs.LineItemInputSerializer)
         return Response(s.LineItemSerializer(item).data, status=status.HTTP_201_CREATED)

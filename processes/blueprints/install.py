@@ -3,23 +3,17 @@ nothing is written). Clone = export then import under a new slug."""
 
 from __future__ import annotations
 
-from datetime import date, time
-
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from processes.blueprints import rows
 from processes.blueprints.checks import UNSTORABLE, DocumentInvalid, document_problems
-from processes.blueprints.export import ANY_PRIORITY, process_document
+from processes.blueprints.export import process_document
 from processes.blueprints.sections import DOCUMENT_SECTIONS
 from processes.models import (
     BlockReason,
-    BusinessCalendar,
     ExceptionRule,
-    Holiday,
     Process,
-    ProcessTarget,
-    SLAPolicy,
     Status,
     Transition,
 )
@@ -49,38 +43,8 @@ def _name_problems(slug, name) -> list[str]:
     return problems
 
 
-def _calendar(row: dict | None) -> BusinessCalendar | None:
-    if row is None:
-        return None
-    calendar, created = BusinessCalendar.objects.get_or_create(
-        name=row["name"],
-        defaults={
-            "timezone": row["timezone"],
-            "working_days": row["working_days"],
-            "day_start": time.fromisoformat(row["day_start"]),
-            "day_end": time.fromisoformat(row["day_end"]),
-            "holiday_country": row["holiday_country"],
-            "holiday_subdivision": row["holiday_subdivision"],
-        },
-    )
-    if created:
-        Holiday.objects.bulk_create(
-            Holiday(calendar=calendar, date=date.fromisoformat(h["date"]), name=h["name"])
-            for h in row.get("holidays", [])
-        )
-    return calendar
-
-
-def _priority(row) -> str:
-    priority = row.get("priority", ANY_PRIORITY)
-    return "" if priority == ANY_PRIORITY else priority
-
-
 def _install(process: Process, document: dict) -> None:
-    groups = {
-        name: Group.objects.get_or_create(name=name)[0]
-        for name in sorted({row["group"] for row in document.get("roles", [])})
-    }
+    groups = rows.groups(document)
     for row in document.get("roles", []):
         ProcessRole.objects.create(
             process_id=process.pk,
@@ -91,72 +55,37 @@ def _install(process: Process, document: dict) -> None:
     statuses = {}
     for order, row in enumerate(document["statuses"]):
         statuses[row["slug"]] = Status.objects.create(
-            process=process,
-            slug=row["slug"],
-            name=row["name"],
-            order=order,
-            final=row.get("final", False),
-            next_action=row.get("next_action", ""),
-            waiting_on_customer=row.get("waiting_on_customer", False),
-            outcome=row.get("outcome", ""),
-            commitment_point=row.get("commitment_point", False),
-            deadline_source=row.get("deadline_source", ""),
-            stage_group=groups[row["stage_group"]] if row.get("stage_group") else None,
-            stage_assignment=row.get("stage_assignment", "queue"),
+            process=process, slug=row["slug"], **rows.status_fields(row, order=order, groups=groups)
         )
     transitions = {}
     for order, row in enumerate(document.get("transitions", [])):
         transition = Transition.objects.create(
             process=process,
             name=row["name"],
-            label=row["label"],
-            target=statuses[row["to"]],
-            allowed_roles=list(row["roles"]),
-            conditions=list(row.get("conditions", [])),
-            effects=list(row.get("effects", [])),
-            order=order,
+            **rows.transition_fields(row, order=order, statuses=statuses),
         )
         transition.sources.set([statuses[s] for s in row["from"]])
         transitions[row["name"]] = transition
-    SLAPolicy.objects.bulk_create(
-        SLAPolicy(
-            process=process,
-            status=statuses[row["status"]],
-            priority=_priority(row),
-            allowance_minutes=row["allowance_minutes"],
-            at_risk_percent=row["at_risk_percent"],
+    for model, status_field, part in rows.CLOCKS:
+        model.objects.bulk_create(
+            model(
+                process=process,
+                priority=rows.priority(row),
+                **{status_field: statuses[row["status"]]},
+                **rows.clock_fields(row),
+            )
+            for row in document.get(part, [])
         )
-        for row in document.get("sla", [])
-    )
-    ProcessTarget.objects.bulk_create(
-        ProcessTarget(
-            process=process,
-            target_status=statuses[row["status"]],
-            priority=_priority(row),
-            allowance_minutes=row["allowance_minutes"],
-            at_risk_percent=row["at_risk_percent"],
-        )
-        for row in document.get("targets", [])
-    )
     ExceptionRule.objects.bulk_create(
         ExceptionRule(
             process=process,
             family=row["family"],
-            level=row["level"],
-            name=row["name"],
-            field=row["field"],
-            operator=row["operator"],
-            threshold=row["threshold"],
-            approver_kind=row["approver"],
-            authority=row.get("authority", ""),
-            guards=transitions[row["guards"]],
-            decision_sla_hours=row["decision_sla_hours"],
-            is_active=row.get("active", True),
+            **rows.exception_rule_fields(row, transitions=transitions),
         )
         for row in document.get("exception_rules", [])
     )
     BlockReason.objects.bulk_create(
-        BlockReason(process=process, slug=row["slug"], name=row["name"], order=order)
+        BlockReason(process=process, slug=row["slug"], **rows.block_reason_fields(row, order=order))
         for order, row in enumerate(document.get("block_reasons", []))
     )
     for name, section in sorted(DOCUMENT_SECTIONS.items()):
@@ -177,14 +106,12 @@ def process_from_document(
         raise DocumentInvalid(problems)
     try:
         with definition_changes(by=by, now=now):
+            calendar = document.get("calendar")
             process = Process.objects.create(
                 slug=slug,
                 name=name,
-                description=document.get("description", ""),
-                input=document.get("input", ""),
-                output=document.get("output", ""),
-                documents_when_finished=document.get("documents_when_finished", True),
-                calendar=_calendar(document.get("calendar")),
+                **rows.process_fields(document),
+                calendar=rows.calendar(calendar) if calendar is not None else None,
                 owner=by if getattr(by, "is_authenticated", False) else None,
             )
             definition_quiet(process.pk)

@@ -47,9 +47,15 @@ from processes.models.saved_views import SavedView, SavedViewPage
 from processes.models.sla import ProcessTarget, SLAPolicy, SLAState
 from processes.models.versions import DefinitionVersion
 
+# The rows a process's definition is made of, each keyed to its process: what a recorded change
+# watches (processes/versions.py) and what the definition held in memory reloads on
+# (processes/definition.py), written once so that a new kind of row is watched by both.
+DEFINITION_ROWS = (Status, Transition, SLAPolicy, ProcessTarget, ExceptionRule, BlockReason)
+
 __all__ = [
     "AD_HOC_FAMILY",
     "CURRENT_STATUSES",
+    "DEFINITION_ROWS",
     "EDITABLE_CARD_FIELDS",
     "RULE_FIELDS",
     "ApprovalRequest",

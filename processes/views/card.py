@@ -235,6 +235,20 @@ def card_action(
     return redirect(redirect_to or reverse("card-detail", args=[card_id]))
 
 
+def service_act(request, service, *fields: str, **extra):
+    """`act` for `card_action`: `service(actor=, card=, expected_version=, **extra)` with the
+    form's `fields` (the version is the one the page was drawn from: a change since is a
+    conflict, not overwritten)."""
+
+    def act(card, data):
+        values = {name: data[name] for name in fields}
+        return service(
+            actor=request.user, card=card, expected_version=data["version"], **values, **extra
+        )
+
+    return act
+
+
 def _card_refused(request, card_id: int, exc: DomainError, *, key: str, form, move: str):
     if isinstance(exc, InvalidInput):
         add_form_errors(form, exc.errors)
@@ -254,22 +268,12 @@ def _card_refused(request, card_id: int, exc: DomainError, *, key: str, form, mo
 
 @require_POST
 def card_transition(request, card_id: int, name: str):
-    def act(card, data):
-        services.card_transition(
-            actor=request.user,
-            card=card,
-            name=name,
-            comment=data["comment"],
-            lost_reason=data["lost_reason"],
-            expected_version=data["version"],
-        )
-
     return card_action(
         request,
         card_id,
         key="transition",
         form=TransitionForm(request.POST),
-        act=act,
+        act=service_act(request, services.card_transition, "comment", "lost_reason", name=name),
         success=lambda card: f"Moved to {card.process.statuses.get(slug=card.status).name}.",
         move=name,
     )
@@ -282,13 +286,7 @@ def card_block(request, card_id: int):
         card_id,
         key="block",
         form=lambda card: BlockForm(request.POST, block_reasons=card.process.block_reasons.all()),
-        act=lambda card, data: services.card_block(
-            actor=request.user,
-            card=card,
-            reason=data["reason"],
-            note=data["note"],
-            expected_version=data["version"],
-        ),
+        act=service_act(request, services.card_block, "reason", "note"),
         success="The card is blocked.",
     )
 
@@ -300,9 +298,7 @@ def card_unblock(request, card_id: int):
         card_id,
         key="unblock",
         form=UnblockForm(request.POST),
-        act=lambda card, data: services.card_unblock(
-            actor=request.user, card=card, note=data["note"], expected_version=data["version"]
-        ),
+        act=service_act(request, services.card_unblock, "note"),
         success="The card is unblocked.",
     )
 
@@ -314,14 +310,8 @@ def card_item_add(request, card_id: int):
         card_id,
         key="item",
         form=LineItemForm(request.POST),
-        act=lambda card, data: services.card_item_add(
-            actor=request.user,
-            card=card,
-            product=data["product"],
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-            unit_cost=data["unit_cost"],
-            expected_version=data["version"],
+        act=service_act(
+            request, services.card_item_add, "product", "quantity", "unit_price", "unit_cost"
         ),
         success="Line item added.",
     )
@@ -334,13 +324,7 @@ def card_document_add(request, card_id: int):
         card_id,
         key="document",
         form=DocumentForm(request.POST, request.FILES),
-        act=lambda card, data: services.document_add(
-            actor=request.user,
-            card=card,
-            file=data["file"],
-            name=data["name"],
-            expected_version=data["version"],
-        ),
+        act=service_act(request, services.document_add, "file", "name"),
         success="Document uploaded.",
     )
 

@@ -12,7 +12,7 @@ from processes import selectors, services
 from processes.forms import AssignForm, BulkForm, TakeForm
 from processes.models import SavedView, SavedViewPage
 from processes.services.handoffs import card_take
-from processes.views.card import card_action
+from processes.views.card import card_action, service_act
 
 
 def _next_url(request, default: str) -> str:
@@ -60,9 +60,7 @@ def card_take_view(request, card_id: int):
         card_id,
         key="take",
         form=TakeForm(request.POST),
-        act=lambda card, data: card_take(
-            actor=request.user, card=card, expected_version=data["version"]
-        ),
+        act=service_act(request, card_take),
         success=lambda card: f"#{card.pk} is yours now.",
         redirect_to=_next_url(request, reverse("card-detail", args=[card_id])),
     )

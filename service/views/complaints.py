@@ -2,21 +2,19 @@
 page about that order), and what the card page shows of complaints (on an order card: its
 complaints and the link to add one; on a complaint: its reason, what is returned, its order)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from opmodel.errors import DomainError, InvalidInput
-from opmodel.forms import errors_as_messages, service_errors
+from opmodel.forms import service_errors
 from processes.definition import process_definition
 from processes.models import Process
 from processes.permissions import may_edit_cards
 from processes.selectors import cards_visible_to
+from processes.views.card_panels import card_panel_view
 from roles.permissions import role_map
 from service.definitions import LINK_KIND, PROCESS_SLUG, Reason
 from service.forms import ComplaintChangeForm, ComplaintForm
@@ -122,24 +120,11 @@ def card_complaint_panel(request, card, *, may_edit: bool):
     )
 
 
-@require_POST
-def complaint_change_view(request, card_id: int):
-    """The complaint's reason or what is returned, changed from its card's page."""
-    card = cards_visible_to(request.user).filter(pk=card_id).first()
-    if card is None:
-        raise Http404("No such card.")
-    form = ComplaintChangeForm(request.POST)
-    if not form.is_valid():
-        errors_as_messages(request, form.errors)
-    else:
-        try:
-            complaint_change(actor=request.user, card=card, now=timezone.now(), **form.cleaned_data)
-        except InvalidInput as exc:
-            errors_as_messages(request, exc.errors)
-        except DomainError as exc:
-            if exc.http_status == 403:
-                raise PermissionDenied(exc.message) from exc
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Complaint changed.")
-    return redirect(reverse("card-detail", args=[card.pk]) + "#complaint")
+# The complaint's reason or what is returned, changed from its card's page.
+complaint_change_view = card_panel_view(
+    ComplaintChangeForm,
+    complaint_change,
+    success="Complaint changed.",
+    anchor="complaint",
+    forbidden_page=True,
+)

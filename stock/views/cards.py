@@ -13,8 +13,8 @@ from opmodel.errors import DomainError, InvalidInput
 from opmodel.forms import errors_as_messages
 from processes.models import LineItem
 from processes.permissions import require_card_editor
-from processes.selectors import cards_visible_to
-from processes.views.card import card_action
+from processes.views.card import card_action, card_or_404
+from processes.views.card_panels import card_panel_view
 from stock.forms import ItemChangeForm, StockItemForm, TextItemForm
 from stock.models import Product, StockLine
 from stock.selectors import card_availability, short_card_ids
@@ -86,13 +86,6 @@ def short_marks(card_ids: list[int]) -> dict[int, str]:
     return {card_id: "Short of stock" for card_id in short_card_ids(card_ids)}
 
 
-def _card(request, card_id):
-    card = cards_visible_to(request.user).filter(pk=card_id).first()
-    if card is None:
-        raise Http404("No such card.")
-    return card
-
-
 def _back(card_id):
     return redirect(reverse("card-detail", args=[card_id]) + "#stock")
 
@@ -106,7 +99,7 @@ def _refused(request, exc: DomainError) -> None:
 
 @require_POST
 def card_reserve(request, card_id: int):
-    card = _card(request, card_id)
+    card = card_or_404(request.user, card_id)
     try:
         require_card_editor(request.user, card.process_id, "reserve stock")
         card_lines_reserve(actor=request.user, card=card, now=timezone.now())
@@ -118,37 +111,18 @@ def card_reserve(request, card_id: int):
     return _back(card_id)
 
 
-@require_POST
-def item_add(request, card_id: int):
-    card = _card(request, card_id)
-    form = StockItemForm(request.POST)
-    if not form.is_valid():
-        _refused(request, InvalidInput({f: list(e) for f, e in form.errors.items()}))
-        return _back(card_id)
-    data = form.cleaned_data
-    try:
-        stock_item_add(
-            actor=request.user,
-            card=card,
-            sku=data["sku"],
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-            unit_cost=data["unit_cost"],
-            expected_version=data["version"],
-            at=timezone.now(),
-        )
-    except DomainError as exc:
-        _refused(request, exc)
-        return _back(card_id)
-    messages.success(request, "Stock line added.")
-    return _back(card_id)
+def _item_add(*, actor, card, now, version, **line):
+    return stock_item_add(actor=actor, card=card, expected_version=version, at=now, **line)
+
+
+item_add = card_panel_view(StockItemForm, _item_add, success="Stock line added.", anchor="stock")
 
 
 @require_POST
 def text_item_change(request, card_id: int, item_id: int):
     """Change or remove a free-text line from the card page, through the stock services (the
     shipped card's rule); field errors re-render the card page with the line's form."""
-    card = _card(request, card_id)
+    card = card_or_404(request.user, card_id)
     item = get_object_or_404(LineItem.objects.select_related("card"), pk=item_id, card=card)
     if StockLine.objects.filter(item=item).exists():
         raise Http404("No such free-text line.")
@@ -191,7 +165,7 @@ def text_item_change(request, card_id: int, item_id: int):
 
 @require_POST
 def item_change(request, card_id: int, item_id: int):
-    card = _card(request, card_id)
+    card = card_or_404(request.user, card_id)
     item = get_object_or_404(LineItem.objects.select_related("card"), pk=item_id, card=card)
     if not StockLine.objects.filter(item=item).exists():
         raise Http404("No such stock line.")

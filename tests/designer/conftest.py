@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from processes.models import BlockReason, ExceptionRule, SLAPolicy, Status, Transition
+from processes.models import DEFINITION_ROWS, Transition
 
 # Wed 2026-10-14 12:00 UTC (14:00 in Berlin), inside order to cash's business hours.
 CHANGED_AT = datetime(2026, 10, 14, 12, tzinfo=UTC)
-DEFINITION_MODELS = (Status, Transition, SLAPolicy, BlockReason, ExceptionRule)
 
 
 @pytest.fixture
@@ -23,7 +22,7 @@ def definition_rows(process) -> dict:
     """Every row of the definition as comparable values: nothing written means these match."""
     rows = {
         model.__name__: sorted(map(repr, model.objects.filter(process=process).values()))
-        for model in DEFINITION_MODELS
+        for model in DEFINITION_ROWS
     }
     rows["sources"] = sorted(
         Transition.sources.through.objects.filter(transition__process=process).values_list(
