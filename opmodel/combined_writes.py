@@ -18,8 +18,8 @@ def bulk_create_with_update(objs: list, *, rows: QuerySet, values: dict) -> list
 
     Both parts see the same snapshot, taken when the statement starts: a caller that needs the
     UPDATE to see rows committed while it waited for a lock takes that lock in an earlier
-    statement. `objs` are new rows of one model without ids; `rows` must filter its own table
-    alone (no join: Django would read the ids first).
+    statement. `objs` are new rows of one model without ids; `values` are columns of `rows`'
+    own table (not of a parent model's).
     """
     if not objs:
         rows.update(**values)
@@ -38,10 +38,11 @@ def bulk_create_with_update(objs: list, *, rows: QuerySet, values: dict) -> list
     ((insert_sql, insert_params),) = inserting.as_sql()
     update = rows.query.chain(UpdateQuery)
     update.add_update_values(values)
-    updating = update.get_compiler(connection=connection)
-    update_sql, update_params = updating.as_sql()
-    if updating.query.count_active_tables() != 1:
-        raise ValueError("bulk_create_with_update: `rows` must filter its own table alone.")
+    if update.related_updates:
+        raise ValueError("bulk_create_with_update: the values must be columns of `rows`' table.")
+    # A filter over joins becomes `id IN (SELECT ...)` in the SQL (PostgreSQL's UPDATE may read
+    # its own table): nothing is read before.
+    update_sql, update_params = update.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH changed AS ({update_sql}) {insert_sql}", (*update_params, *insert_params)

@@ -1,0 +1,101 @@
+"""processes/selectors/acting.py: the card of an API action read with its line items and the
+actor's grants, unpacked where the services look for them."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+
+from processes.models import LineItem
+from processes.selectors.acting import card_acting_ready, cards_for_action
+from processes.services import card_item_add
+from roles.models import ProcessRole, RoleKind
+from roles.permissions import RoleMap, role_map
+
+
+@pytest.fixture
+def card(make_card, alice, acme):
+    card = make_card(client=acme)
+    for product, quantity, price, cost in [
+        ("Drill", "2", "100.00", "60.00"),
+        ("Bits", "0.125", "99.90", "0.01"),
+        ("Case", "12345.678", "0", "1234567.89"),
+    ]:
+        card_item_add(
+            actor=alice,
+            card=card,
+            product=product,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+            unit_cost=Decimal(cost),
+        )
+    return card
+
+
+def _item_values(items):
+    return [
+        (i.pk, i.card_id, i.product, str(i.quantity), str(i.unit_price), str(i.unit_cost))
+        for i in items
+    ]
+
+
+def _fresh(user):
+    """The user as a new request loads it: no role map cached yet."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_the_items_read_with_the_card_are_the_orms_exactly(card, alice, django_assert_num_queries):
+    alice = _fresh(alice)
+    with django_assert_num_queries(1):
+        read = cards_for_action(alice).get(pk=card.pk)
+        card_acting_ready(card=read, user=alice)
+        items = list(read.items.all())
+        assert all(item.card is read for item in items)
+    # Decimals at the column's scale, in id order, as the ORM reads them.
+    assert _item_values(items) == _item_values(LineItem.objects.filter(card=card).order_by("id"))
+    assert str(items[1].quantity) == "0.125" and str(items[1].unit_price) == "99.90"
+
+
+def test_a_card_without_items_has_none(make_card, alice, django_assert_num_queries):
+    alice = _fresh(alice)
+    read = cards_for_action(alice).get(pk=make_card().pk)
+    with django_assert_num_queries(0):
+        card_acting_ready(card=read, user=alice)
+        assert list(read.items.all()) == []
+
+
+def test_the_grants_read_with_the_card_are_the_role_map(
+    card, o2c, alice, django_assert_num_queries
+):
+    # A direct grant, a group's, and an approver's authority.
+    group = Group.objects.create(name="Discounts")
+    alice.groups.add(group)
+    ProcessRole.objects.create(
+        process_id=o2c.pk, kind=RoleKind.APPROVER, group=group, authority="discount"
+    )
+    alice = _fresh(alice)
+    read = cards_for_action(alice).get(pk=card.pk)
+    with django_assert_num_queries(0):
+        card_acting_ready(card=read, user=alice)
+        seeded = role_map(alice)
+    fresh = RoleMap(alice)
+    assert seeded.as_list() == fresh.as_list()
+    assert seeded.decision_scopes() == fresh.decision_scopes()
+    assert seeded.granted_through(RoleKind.APPROVER) == {o2c.pk: {group.pk}}
+    assert seeded.granted_through(RoleKind.EXECUTOR) == fresh.granted_through(RoleKind.EXECUTOR)
+
+
+def test_a_request_that_read_the_grants_keeps_its_role_map(card, alice):
+    alice = _fresh(alice)
+    earlier = role_map(alice)
+    card_acting_ready(card=cards_for_action(alice).get(pk=card.pk), user=alice)
+    assert role_map(alice) is earlier
+
+
+def test_the_cards_of_a_process_without_a_role_are_not_read(card, charlie):
+    assert not cards_for_action(charlie).filter(pk=card.pk).exists()
+
+
+def test_an_anonymous_user_reads_no_card(card):
+    assert not cards_for_action(AnonymousUser()).exists()
