@@ -3,6 +3,7 @@
 The moves of a card (transitions, block, unblock) and its history are in card_moves.py.
 """
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +21,7 @@ from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
 from processes.promises import promises_for
 from processes.selectors import cards_visible_to
-from processes.selectors.acting import card_acting_ready, cards_for_action
+from processes.selectors.acting import card_for_action, cards_for_action
 from processes.services import card_create, card_item_add, card_update
 
 CARD_FILTERS = [
@@ -82,9 +83,13 @@ class CardViewSet(
         return cards.prefetch_related("items")
 
     def get_object(self):
-        card = super().get_object()
-        if self.action in ROLE_CHECKED:
-            card_acting_ready(card=card, user=self.request.user)
+        if self.action not in ROLE_CHECKED:
+            return super().get_object()
+        # The queryset's one card, read by SQL built once (processes/selectors/acting.py).
+        card = card_for_action(user=self.request.user, pk=self.kwargs["pk"])
+        if card is None:
+            raise Http404
+        self.check_object_permissions(self.request, card)
         return card
 
     def _card_response(self, card, code=status.HTTP_200_OK):

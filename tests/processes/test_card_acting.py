@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 
 from processes.models import LineItem
-from processes.selectors.acting import card_acting_ready, cards_for_action
+from processes.selectors.acting import card_acting_ready, card_for_action, cards_for_action
 from processes.services import card_item_add
 from roles.models import ProcessRole, RoleKind
 from roles.permissions import RoleMap, role_map
@@ -99,3 +99,30 @@ def test_the_cards_of_a_process_without_a_role_are_not_read(card, charlie):
 
 def test_an_anonymous_user_reads_no_card(card):
     assert not cards_for_action(AnonymousUser()).exists()
+
+
+def test_the_read_built_once_gives_the_orms_card(card, alice, bob, django_assert_num_queries):
+    for user in (alice, bob):  # the second read reuses the SQL built for the first
+        user = _fresh(user)
+        with django_assert_num_queries(1):
+            read = card_for_action(user=user, pk=str(card.pk))
+        orm = cards_for_action(user).get(pk=card.pk)
+        fields = [f.attname for f in type(card)._meta.concrete_fields]
+        assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
+        with django_assert_num_queries(0):
+            assert (read.process.slug, read.client.name) == (orm.process.slug, orm.client.name)
+            assert read.responsible == orm.responsible and read.block_reason is None
+            assert len(read.items.all()) == 3
+            seeded = role_map(user)
+        assert seeded.as_list() == RoleMap(user).as_list()
+
+
+@pytest.mark.parametrize("pk", ["abc", "", "1.5", str(2**63), "-1", "0", str(2**70)])
+def test_an_id_that_names_no_card_reads_none(card, alice, pk):
+    assert card_for_action(user=_fresh(alice), pk=pk) is None
+
+
+def test_an_outsider_or_nobody_reads_no_card(card, charlie):
+    assert card_for_action(user=_fresh(charlie), pk=card.pk) is None
+    assert card_for_action(user=AnonymousUser(), pk=card.pk) is None
+    assert card_for_action(user=None, pk=card.pk) is None
