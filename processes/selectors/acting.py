@@ -8,6 +8,7 @@ where the services look: the card's prefetched `items`, and the actor's role map
 of the request (`roles.permissions.role_map`).
 """
 
+import itertools
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,6 +69,7 @@ class _Read:
 
     sql: str
     params: tuple[int, ...]  # _USER_ID or _CARD_ID, in the SQL's order
+    prepared_sql: str  # the SQL with $1 for the user's id and $2 for the card's
     compiler: object
     converters: dict
     init_list: list[str]
@@ -97,9 +99,16 @@ def _read_built() -> _Read:
             raise ValueError(f"The card's read has parameters of its own: {params}")
         klass_info, select = compiler.klass_info, compiler.select
         fields = klass_info["select_fields"]
+        parts = sql.split("%s")
+        if len(parts) != len(params) + 1 or "%" in "".join(parts):
+            raise ValueError("The card's read holds a % of its own.")
+        numbered = [f"${1 if p == _USER_ID else 2}" for p in params]
         read = _Read(
             sql=sql,
             params=tuple(params),
+            prepared_sql="".join(
+                part + mark for part, mark in zip(parts, [*numbered, ""], strict=True)
+            ),
             compiler=compiler,
             converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
             init_list=[f[0].target.attname for f in select[fields[0] : fields[-1] + 1]],
@@ -121,10 +130,7 @@ def card_for_action(*, user, pk) -> RequestCard | None:
     if user is None or not user.is_authenticated or not 0 < pk <= _MAX_ID:
         return None
     read = _read_built()
-    ids = {_USER_ID: user.pk, _CARD_ID: pk}
-    with connection.cursor() as cursor:
-        cursor.execute(read.sql, [ids[p] for p in read.params])
-        row = cursor.fetchone()
+    row = _row_read(read, user_id=user.pk, card_id=pk)
     if row is None:
         return None
     if read.converters:
@@ -135,6 +141,33 @@ def card_for_action(*, user, pk) -> RequestCard | None:
     for name, position in read.annotation_col_map.items():
         setattr(card, name, row[position])
     return card_acting_ready(card=card, user=user)
+
+
+_prepared_names = itertools.count(1)
+
+
+def _row_read(read: _Read, *, user_id: int, card_id: int):
+    """The card's row. PostgreSQL runs the read as a prepared statement of the connection: its
+    plan (0.7 ms of the server's time for four joins and two subqueries, EXPLAIN ANALYZE) is
+    made once per connection. The first read on a connection prepares it in the same round
+    trip; a statement that failed leaves its name unused (the next try takes a new one)."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            ids = {_USER_ID: user_id, _CARD_ID: card_id}
+            cursor.execute(read.sql, [ids[p] for p in read.params])
+            return cursor.fetchone()
+        raw = connection.connection
+        prepared = getattr(connection, "_opmodel_card_read", None)
+        if prepared is not None and prepared[0] is raw:
+            cursor.execute(f"EXECUTE {prepared[1]}(%s, %s)", [user_id, card_id])
+        else:
+            name = f"opmodel_card_read_{next(_prepared_names)}"
+            cursor.execute(
+                f"PREPARE {name}(bigint, bigint) AS {read.prepared_sql}; EXECUTE {name}(%s, %s)",
+                [user_id, card_id],
+            )
+            connection._opmodel_card_read = (raw, name)
+        return cursor.fetchone()
 
 
 def card_acting_ready(*, card: RequestCard, user) -> RequestCard:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection
 
 from processes.models import LineItem
 from processes.selectors.acting import card_acting_ready, card_for_action, cards_for_action
@@ -126,3 +127,27 @@ def test_an_outsider_or_nobody_reads_no_card(card, charlie):
     assert card_for_action(user=_fresh(charlie), pk=card.pk) is None
     assert card_for_action(user=AnonymousUser(), pk=card.pk) is None
     assert card_for_action(user=None, pk=card.pk) is None
+
+
+def test_the_read_is_prepared_once_per_connection(card, alice, django_assert_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs the SQL itself (sqlite3 keeps its statements)")
+    connection._opmodel_card_read = None  # a new connection, as far as the read knows
+    alice = _fresh(alice)
+    with django_assert_num_queries(1) as first:
+        assert card_for_action(user=alice, pk=card.pk).pk == card.pk
+    assert first.captured_queries[0]["sql"].startswith("PREPARE opmodel_card_read_")
+    with django_assert_num_queries(1) as second:
+        assert card_for_action(user=alice, pk=card.pk).pk == card.pk
+    assert second.captured_queries[0]["sql"].startswith("EXECUTE opmodel_card_read_")
+
+
+def test_a_read_whose_statement_is_gone_prepares_again(card, alice):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    alice = _fresh(alice)
+    card_for_action(user=alice, pk=card.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # e.g. a pooler that reset the session
+    connection._opmodel_card_read = None
+    assert card_for_action(user=alice, pk=card.pk).pk == card.pk
