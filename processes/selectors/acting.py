@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
@@ -150,7 +150,8 @@ def _row_read(read: _Read, *, user_id: int, card_id: int):
     """The card's row. PostgreSQL runs the read as a prepared statement of the connection: its
     plan (0.7 ms of the server's time for four joins and two subqueries, EXPLAIN ANALYZE) is
     made once per connection. The first read on a connection prepares it in the same round
-    trip; a statement that failed leaves its name unused (the next try takes a new one)."""
+    trip; a statement that failed leaves its name unused (the next try takes a new one), and
+    one the session lost is prepared again."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             ids = {_USER_ID: user_id, _CARD_ID: card_id}
@@ -159,15 +160,26 @@ def _row_read(read: _Read, *, user_id: int, card_id: int):
         raw = connection.connection
         prepared = getattr(connection, "_opmodel_card_read", None)
         if prepared is not None and prepared[0] is raw:
-            cursor.execute(f"EXECUTE {prepared[1]}(%s, %s)", [user_id, card_id])
-        else:
-            name = f"opmodel_card_read_{next(_prepared_names)}"
-            cursor.execute(
-                f"PREPARE {name}(bigint, bigint) AS {read.prepared_sql}; EXECUTE {name}(%s, %s)",
-                [user_id, card_id],
-            )
-            connection._opmodel_card_read = (raw, name)
+            try:
+                cursor.execute(f"EXECUTE {prepared[1]}(%s, %s)", [user_id, card_id])
+                return cursor.fetchone()
+            except OperationalError as error:
+                # The session lost it (DISCARD ALL, DEALLOCATE: a pooler's reset): prepared
+                # again below. Within a transaction the error stands (the transaction failed).
+                if connection.in_atomic_block or not _statement_unknown(error):
+                    raise
+        name = f"opmodel_card_read_{next(_prepared_names)}"
+        cursor.execute(
+            f"PREPARE {name}(bigint, bigint) AS {read.prepared_sql}; EXECUTE {name}(%s, %s)",
+            [user_id, card_id],
+        )
+        connection._opmodel_card_read = (raw, name)
         return cursor.fetchone()
+
+
+def _statement_unknown(error: Exception) -> bool:
+    """Whether PostgreSQL refused an EXECUTE because the session has no such statement."""
+    return getattr(error.__cause__, "pgcode", None) == "26000"  # invalid_sql_statement_name
 
 
 def card_acting_ready(*, card: RequestCard, user) -> RequestCard:

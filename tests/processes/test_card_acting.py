@@ -151,3 +151,18 @@ def test_a_read_whose_statement_is_gone_prepares_again(card, alice):
         cursor.execute("DEALLOCATE ALL")  # e.g. a pooler that reset the session
     connection._opmodel_card_read = None
     assert card_for_action(user=alice, pk=card.pk).pk == card.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_whose_statement_the_session_lost_prepares_again(o2c, alice, make_card):
+    # Outside a transaction, as a request reads (no ATOMIC_REQUESTS): a pooler that reset the
+    # session (DISCARD ALL) under a live connection costs one failed EXECUTE, not a 500.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    card = make_card()
+    alice = _fresh(alice)
+    assert card_for_action(user=alice, pk=card.pk).pk == card.pk
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert card_for_action(user=alice, pk=card.pk).pk == card.pk
+    assert card_for_action(user=alice, pk=card.pk).pk == card.pk
