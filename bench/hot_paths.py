@@ -88,7 +88,8 @@ def main() -> None:
     cards = data["own"][0]
     # Warm: the process's definition cache, imports, connections.
     _walk(client, cards[:2], data["payment"])
-    profiler = cProfile.Profile() if args.profile else None
+    # A CPU clock: on the shared machine a wall clock charges the waits to whatever runs.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     load_before = os.getloadavg()[0]
     walked = _walk(client, cards[2:], data["payment"], profiler)
     # The machine's load (1-minute average) around the walks: wall times follow it.
@@ -130,6 +131,7 @@ def main() -> None:
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
         print(out.getvalue())
     common.report_write(report, args.output)
     print(common.report_heading(report, "Hot paths", f"{args.cards:,} cards, {args.walks} walks"))

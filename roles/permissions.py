@@ -10,7 +10,9 @@ from roles.selectors import grant_rows_of, grants_of
 class RoleMap:
     """A user's process roles, loaded in one query: {process_id: {kind, ...}}."""
 
-    def __init__(self, user):
+    def __init__(self, user, rows=None):
+        """`rows`: the user's grant rows (`roles.selectors.grant_rows_of`) when already read;
+        without them, one query reads them."""
         self.user = user
         self._by_process: dict[int, set[str]] = defaultdict(set)
         # {(process_id, kind): {authority, ...}}: which exceptions an approver grant decides.
@@ -22,7 +24,9 @@ class RoleMap:
         # from (my queue tells a stage role's members from the other executors).
         self._sources: dict[tuple[int, str], set[int | None]] = defaultdict(set)
         if user is not None and user.is_authenticated and user.is_active:
-            for process_id, kind, authority, group_id in grant_rows_of(user):
+            for process_id, kind, authority, group_id in (
+                grant_rows_of(user) if rows is None else rows
+            ):
                 self._by_process[process_id].add(kind)
                 self._authorities[(process_id, kind)].add(authority)
                 self._sources[(process_id, kind)].add(group_id)
@@ -75,6 +79,13 @@ def role_map(user) -> RoleMap:
             except AttributeError:
                 pass
     return cached
+
+
+def role_map_seed(user, rows) -> None:
+    """Cache the role map of the grant `rows` already read for `user` (with another read: the
+    API's card actions), unless the request read it already."""
+    if getattr(user, "_opmodel_role_map", None) is None:
+        user._opmodel_role_map = RoleMap(user, rows=rows)
 
 
 def visible_process_ids(user) -> set[int]:

@@ -13,6 +13,7 @@ from notifications.services.notifications import (
     notifications_mark_all_read,
     notifications_mark_subject_read,
     notifications_resolve,
+    notifications_resolving,
     notify,
     notify_many,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "notifications_mark_all_read",
     "notifications_mark_subject_read",
     "notifications_resolve",
+    "notifications_resolving",
     "notify",
     "notify_many",
 ]

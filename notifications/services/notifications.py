@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.constants import OnConflict
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -263,11 +263,22 @@ def notifications_resolve(*, subject: str, data: dict, now: datetime) -> int:
     """Mark read, for everyone, the unread notifications about `subject` whose data holds
     `data`: news whose cause has passed, e.g. an "at risk" alert that its sender marked
     `{"clears_on_move": True}`, once the card has left that status. One UPDATE."""
-    return Notification.objects.filter(
+    rows, values = notifications_resolving(subject=subject, data=data, now=now)
+    return rows.update(**values)
+
+
+def notifications_resolving(
+    *, subject: str, data: dict, now: datetime
+) -> tuple[QuerySet[Notification], dict]:
+    """The UPDATE of `notifications_resolve` unsent, as (rows, values) for
+    `rows.update(**values)`: a caller may send it with its own write in one statement
+    (`opmodel.combined_writes`)."""
+    rows = Notification.objects.filter(
         subject=subject,
         read_at__isnull=True,
         **{f"data__{key}": value for key, value in data.items()},
-    ).update(read_at=now)
+    )
+    return rows, {"read_at": now}
 
 
 def notifications_acted(*, keys: Collection[str], now: datetime) -> int:

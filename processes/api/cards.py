@@ -3,6 +3,7 @@
 The moves of a card (transitions, block, unblock) and its history are in card_moves.py.
 """
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +27,8 @@ from processes.api.card_moves import CardMoves
 from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
 from processes.promises import promises_for
-from processes.selectors import cards_visible_by_roles, cards_visible_to
+from processes.selectors import cards_visible_to
+from processes.selectors.acting import card_for_action, cards_for_action
 from processes.services import card_create, card_item_add, card_update
 
 CARD_FILTERS = [
@@ -79,14 +81,23 @@ class CardViewSet(
         if getattr(self, "swagger_fake_view", False):
             return RequestCard.objects.none()
         if self.action in ROLE_CHECKED:
-            # The services check the actor's roles with the role map read here: one read of
-            # the grants a request, instead of one more as this queryset's subquery.
-            cards = cards_visible_by_roles(self.request.user)
-        else:
-            cards = cards_visible_to(self.request.user)
+            # The card, its line items and the actor's grants (whose role map the services
+            # check) in one read: `get_object` unpacks them.
+            return cards_for_action(self.request.user)
+        cards = cards_visible_to(self.request.user)
         if self.action in {"events", "transitions", "comments"}:
             return cards
         return cards.prefetch_related("items")
+
+    def get_object(self):
+        if self.action not in ROLE_CHECKED:
+            return super().get_object()
+        # The queryset's one card, read by SQL built once (processes/selectors/acting.py).
+        card = card_for_action(user=self.request.user, pk=self.kwargs["pk"])
+        if card is None:
+            raise Http404
+        self.check_object_permissions(self.request, card)
+        return card
 
     def _card_response(self, card, code=status.HTTP_200_OK):
         return Response(s.CardSerializer(card, context=self.get_serializer_context()).data, code)

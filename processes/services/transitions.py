@@ -5,7 +5,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import notifications_resolve, notify
+from notifications.services import notifications_resolving, notify
+from opmodel.combined_writes import bulk_create_with_update
 from opmodel.errors import Forbidden
 from opmodel.formatting import person_text
 from processes.conditions import unmet_conditions
@@ -13,7 +14,6 @@ from processes.definition import process_definition, process_zone_name
 from processes.effects import effects_run
 from processes.errors import TransitionRefused
 from processes.models import (
-    Event,
     EventKind,
     ExceptionRule,
     RequestCard,
@@ -172,9 +172,16 @@ def card_transition(
         ]
         if handoff is not None:
             events += handoff_events(card=card, handoff=handoff, actor=actor, at=now)
-        # One INSERT for the move and its handoff (ids in this order, the history's order).
-        Event.objects.bulk_create(events)
-        notifications_resolve(subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now)
+        # The card's "at risk" alerts of the status it left are marked read in the statement
+        # that inserts the move and its handoff (ids in this order, the history's order): one
+        # round trip. It runs after the card's UPDATE, which holds the card's row: a deadline
+        # scan that raised an alert and claimed this card committed before that lock was
+        # granted, so this statement's snapshot sees its alert (one statement with the card's
+        # UPDATE would not: its snapshot is older than the lock it waits for).
+        cleared, read = notifications_resolving(
+            subject=f"card:{card.pk}", data={"clears_on_move": True}, now=now
+        )
+        bulk_create_with_update(events, rows=cleared, values=read)
         if definition.target.outcome == StatusOutcome.LOST:
             _lost_tell_informed(card=card, actor=actor, status=definition.target, now=now)
         effects_run(

@@ -20,15 +20,26 @@ def grant_rows_of(user) -> list[tuple[int, str, str, int | None]]:
     """(process id, kind, authority, group id or None) of the grants of `grants_of`, read with
     one prepared statement: every request that checks a role reads these, and building the
     ORM's query (a subquery over the user's groups) cost about as much as running it."""
+    sql, params = grant_rows_sql(user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# The columns of `grant_rows_sql`, in order.
+GRANT_COLUMNS = ["process_id", "kind", "authority", "group_id"]
+
+
+def grant_rows_sql(user) -> tuple[str, list]:
+    """The SELECT of `grant_rows_of` and its parameters, to run it alone or inside another read
+    (the API's card actions read the actor's grants with the card)."""
     memberships = get_user_model().groups.through._meta
     sql = (
-        f"SELECT process_id, kind, authority, group_id FROM {ProcessRole._meta.db_table}"
+        f"SELECT {', '.join(GRANT_COLUMNS)} FROM {ProcessRole._meta.db_table}"
         f" WHERE user_id = %s OR group_id IN (SELECT {memberships.get_field('group').column}"
         f" FROM {memberships.db_table} WHERE {memberships.get_field('user').column} = %s)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk])
-        return cursor.fetchall()
+    return sql, [user.pk, user.pk]
 
 
 @dataclass(frozen=True)

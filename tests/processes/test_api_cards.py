@@ -306,6 +306,11 @@ def test_card_detail_visible_to_any_role_in_the_process(olga, make_card):
 def test_missing_or_malformed_card_id_is_404(alice):
     assert api_as(alice).get("/api/cards/999999/").status_code == 404
     assert api_as(alice).get("/api/cards/abc/").status_code == 404
+    # The actions read the card by SQL of their own (processes/selectors/acting.py).
+    client = api_as(alice)
+    for card in ("999999", "abc", str(2**63), str(2**80), "0", "-3"):
+        assert client.post(f"/api/cards/{card}/transitions/qualify/").status_code == 404
+        assert client.patch(f"/api/cards/{card}/", {"title": "X"}, format="json").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, connections
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from opmodel.errors import Forbidden, InvalidInput
@@ -12,6 +13,7 @@ from processes.errors import CardConflict, TransitionRefused
 from processes.models import Event, EventKind, RequestCard, Transition
 from processes.selectors import cards_visible_to
 from processes.services import card_item_add, card_transition, card_update
+from processes.services.cards import card_save
 from roles.models import ProcessRole, RoleKind
 from tests.conftest import settle
 
@@ -349,3 +351,38 @@ def test_the_card_checks_its_version_without_overriding_django_internals():
     # The version check is one UPDATE in processes.services.cards.card_save; an override of
     # Model._do_update or refresh_from_db would break silently on a Django upgrade.
     assert not {"_do_update", "refresh_from_db", "save", "__init__"} & set(vars(RequestCard))
+
+
+def test_the_cards_write_stores_each_value_as_the_orm_reads_it(make_card, acme):
+    # card_save writes its UPDATE out (processes/services/cards.py): every kind of column
+    # (text, choice, foreign key, decimal, date, datetime, null) comes back as it was set.
+    card = make_card(client=acme)
+    card.discount_percent = Decimal("12.50")
+    card.shipment_date = date(2030, 3, 1)
+    card.deferred_days = None
+    card.block_note = "Waiting for the dock ’s keys"
+    card_save(card, fields=["discount_percent", "shipment_date", "deferred_days", "block_note"])
+    stored = RequestCard.objects.get(pk=card.pk)
+    assert (stored.discount_percent, stored.shipment_date, stored.deferred_days) == (
+        Decimal("12.50"),
+        date(2030, 3, 1),
+        None,
+    )
+    assert stored.block_note == card.block_note and stored.client_id == acme.pk
+    assert stored.version == card.version
+
+
+def test_the_cards_write_takes_an_expression_through_the_orm(make_card):
+    card = make_card()
+    card.sla_consumed = F("sla_consumed") + 60
+    before = RequestCard.objects.get(pk=card.pk).sla_consumed
+    card_save(card, fields=["sla_consumed"])
+    assert RequestCard.objects.get(pk=card.pk).sla_consumed == before + 60
+
+
+def test_the_cards_write_refuses_a_stale_version(make_card):
+    card = make_card()
+    stale = RequestCard.objects.get(pk=card.pk)
+    card_save(card, fields=["title"])
+    with pytest.raises(CardConflict):
+        card_save(stale, fields=["title"])
