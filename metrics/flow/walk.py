@@ -277,11 +277,18 @@ def _tables(d: Dialect, n: int, params: dict):
                 f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
                 f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
                     FROM {EVENTS} WHERE kind = 'field_change'""",
+                # Every card of the process, its points empty until a fold reaches it, and its
+                # own channel and client read here once: the fold's merge then only updates
+                # (reading the card by its key there cost each week's fold a join with all of
+                # the state, or a look-up per card folded).
                 f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
                         c.channel AS card_channel, c.client_id AS card_client
                     FROM processes_requestcard c JOIN (
                         SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
                     ) f ON c.id = f.card_id""",
+                f"""INSERT INTO {STATE} (card_id, card_channel, card_client)
+                    SELECT id, channel, client_id FROM processes_requestcard
+                    WHERE process_id = %(process)s""",
                 f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status
                     FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
                 f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
@@ -327,9 +334,8 @@ def _clients(d: Dialect) -> dict[int, list[tuple]]:
 def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
-    replaced by the week's if it has any; the card's own channel and client read only for a
-    card folded for the first time (the update keeps those the state has). Returns the rows of
-    the cards it changed (`_returned`)."""
+    replaced by the week's if it has any (the card's own channel and client, read when the
+    state was made, kept). Returns the rows of the cards it changed (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -344,22 +350,17 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
             OR excluded.created_channel > {STATE}.created_channel
             THEN excluded.created_channel ELSE {STATE}.created_channel END""",
     ]
-    statements = [
-        f"""INSERT INTO {STATE}
-        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
-            CASE WHEN known.card_id IS NULL THEN
-                (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id) END,
-            CASE WHEN known.card_id IS NULL THEN
-                (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id) END
+    # Every card is in the state already (`_tables`, with its own channel and client): the
+    # insert is only the form of the merge.
+    sql = f"""INSERT INTO {STATE}
+        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at, NULL, NULL
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
-            LEFT JOIN {STATE} known ON known.card_id = f.card_id
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    ]
-    rows = _run(statements[0], {**params, "before": before})
+    rows = _run(sql, {**params, "before": before})
     if before is None:
         _execute(_analyze(d, STATE), {})  # the planner's estimates of the table just filled
     return rows
