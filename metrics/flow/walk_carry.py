@@ -65,7 +65,9 @@ class Carried:
         self.client_now: dict[int, object] = {}
         self.week_rows: list[tuple] = []
 
-    def _count(self, card: tuple, sign: int) -> None:
+    def _count(self, card: tuple, sign: int, reach: bool = True) -> None:
+        """Put the card's part in every count (sign 1) or take it out (-1); `reach`: its
+        week of creation and the statuses it reached too."""
         created = card[CREATED]
         if created is None:
             return
@@ -88,7 +90,8 @@ class Carried:
                 else:
                     del self.finished[b][card[CARD]]
                 self.finished_arrays.pop(b, None)
-        reach = card[REACH:]
+        if not reach:
+            return
         b = bisect_right(self.bounds, created) - 1
         if b >= 0:
             self.cohort[b] += sign
@@ -96,11 +99,20 @@ class Carried:
         else:
             counts = None
         reached = self.reached
-        for k, at in enumerate(reach):
+        for k, at in enumerate(card[REACH:]):
             if at is not None:
                 reached[k] += sign
                 if counts is not None:
                     counts[k] += sign
+
+    def _reached(self, old: tuple, row: tuple) -> None:
+        b = bisect_right(self.bounds, row[CREATED]) - 1
+        counts = self.cohort_reach[b] if b >= 0 else None
+        for k in range(self.n):
+            if old[REACH + k] is None and row[REACH + k] is not None:
+                self.reached[k] += 1
+                if counts is not None:
+                    counts[k] += 1
 
     def update(self, rows: list[tuple]) -> None:
         """The cards the week's fold changed, with their new state."""
@@ -109,12 +121,19 @@ class Carried:
         for row in rows:
             card = row[CARD]
             old = cards.get(card)
-            if old is not None:
-                self._count(old, -1)
-            if row[CREATED] is not None and (old is None or old[CREATED] is None):
-                new.append((row[CREATED], card))
             cards[card] = row
-            self._count(row, 1)
+            if old is not None and old[CREATED] is not None:
+                # The fold keeps a card's creation and first reach of each status once set
+                # (walk.py, `_advance`): only the statuses reached for the first time count.
+                self._count(old, -1, reach=False)
+                self._count(row, 1, reach=False)
+                self._reached(old, row)
+            else:
+                if old is not None:
+                    self._count(old, -1)
+                if row[CREATED] is not None:
+                    new.append((row[CREATED], card))
+                self._count(row, 1)
             client = row[CLI]
             if client is not None:
                 now[card] = None if client == "" else int(client)
