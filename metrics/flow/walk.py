@@ -16,7 +16,8 @@ tables instead of the whole history:
 
 - `cs`: the carried state of the cards the week moved (finished or agreed in it): the cards its
   figures read;
-- `agr`: the agreed cards' channel read from the state by its key;
+- `asg`, `agr`: the agreed cards' channel, discount and items' totals read from the state by its
+  key (the card's own values copied into it once);
 - `ev`: the week's events only (what the SLA visits and the agreed cards read);
 - `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
   block or unblock of its card; the pair counts only if that next event is before the week's
@@ -63,7 +64,7 @@ EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
 # statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
 # The copies are made once, sorted and indexed in memory (COPY_MEM for their statements: at
 # 1,000,000 cards the moves' copy in card order sorts 5 million rows, on disk 15 s).
-TEMP_BUFFERS, WORK_MEM, COPY_MEM = "256MB", "64MB", "1GB"
+TEMP_BUFFERS, WORK_MEM, COPY_MEM = "2GB", "64MB", "1GB"
 
 
 # The figures the week's statement computes (of the cards it touched: finished or agreed in the
@@ -204,6 +205,7 @@ def _client_names(ids: list[int]) -> dict[int, str]:
 
 def _swap(d: Dialect, n: int) -> dict[str, str]:
     reach = "".join(f", reach_{k}" for k in range(n))
+    width = d.event_key("at", "id")[1]
     return {
         "ev": f"SELECT * FROM {EVENTS} WHERE at >= %(start)s AND at < %(asof)s",
         # The state carries the card's own channel (read once, when the card is first folded),
@@ -215,17 +217,23 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     FROM {STATE} s
     WHERE s.created_at IS NOT NULL AND s.moved_at >= %(start)s""",
         "cla": f"SELECT card_id, NULL AS cli_after FROM {STATE} WHERE 1 = 0",
-        # The agreed cards' channel from the state through its index: joined to the materialized
-        # cf, misestimated, the planner loops over all of cf for each agreed card.
-        "agr": f"""SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
-        CAST(discount_text AS DOUBLE PRECISION) AS discount,
+        # The agreed cards' values from the state through its index, where the card's own are
+        # kept (read with it once): the channel they came in by, the discount and the items'
+        # totals now. (Joined to the materialized cf, misestimated, the planner looped over all
+        # of cf for each agreed card; read from the cards, a look-up each in a large table.)
+        "asg": f"""SELECT acg.card_id,
+        COALESCE(CASE WHEN s.created_at IS NOT NULL THEN s.created_channel END, s.card_channel)
+            AS channel,
+        COALESCE(substr(set_before, {width + 1}), substr(replaced_after, {width + 1}),
+            CAST(s.card_discount AS VARCHAR(20))) AS discount_text,
+        s.card_price - COALESCE(price_after, 0) AS price,
+        s.card_cost - COALESCE(cost_after, 0) AS cost
+    FROM acg JOIN {STATE} s ON s.card_id = acg.card_id""",
+        "agr": """SELECT card_id, channel, CAST(discount_text AS DOUBLE PRECISION) AS discount,
         CAST(ROUND(price * 100) AS BIGINT) AS price_c,
         CAST(ROUND(CAST(discount_text AS DOUBLE PRECISION) * 100) AS BIGINT) AS discount_h,
         CAST(ROUND(cost * 100) AS BIGINT) AS cost_c
-    FROM asg LEFT JOIN (
-        SELECT card_id, COALESCE(created_channel, card_channel) AS channel FROM {STATE}
-        WHERE created_at IS NOT NULL
-    ) cf ON cf.card_id = asg.card_id""",
+    FROM asg""",
         # A block whose unblock came before the week lies outside it: only the cards finished
         # in the week need those (their blocked time inside the cycle).
         "bk": f"""SELECT card_id, kind, at, reason,
@@ -236,8 +244,8 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         OR next_at > %(start)s OR card_id IN (SELECT card_id FROM fw))""",
         "bk2": f"""SELECT bk.card_id, bk.reason, bk.at AS b_from, s.finished_at,
         CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
-    FROM bk JOIN {STATE} s ON s.card_id = bk.card_id
-    WHERE bk.kind = 'block' AND s.created_at IS NOT NULL""",
+    FROM bk {_by_card(d, "bk", "s", "finished_at")}
+    WHERE bk.kind = 'block'""",
         # The moves of the cards finished in the week and the discount changes and line items
         # of those agreed in it, from copies kept in the order of their card: read from the
         # events table through its (card, at) index, each card's events lie on pages of their
@@ -255,6 +263,18 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     WHERE c.process_id = %(process)s AND c.sla_allowance IS NOT NULL
         AND c.status_changed_at < %(asof)s AND c.due_at >= %(start)s AND c.due_at < %(asof)s""",
     }
+
+
+def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
+    """A join of `outer`'s rows to the state of their card (created), as `alias`. On
+    PostgreSQL through the state's index, one card at a time: the blocks the week reads are
+    misestimated many times over, and the planner hashed the whole state for them (at
+    1,000,000 cards 0.2 s a week); OFFSET 0 keeps it from turning the look-up into that join."""
+    if d.name == "postgresql":
+        return f"""CROSS JOIN LATERAL (SELECT {columns} FROM {STATE}
+        WHERE card_id = {outer}.card_id AND created_at IS NOT NULL OFFSET 0) {alias}"""
+    return f"""JOIN (SELECT card_id, {columns} FROM {STATE} WHERE created_at IS NOT NULL)
+        {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
 @contextmanager
@@ -285,16 +305,21 @@ def _tables(d: Dialect, n: int, params: dict):
                 f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
                     FROM {EVENTS} WHERE kind = 'field_change'""",
                 # Every card of the process, its points empty until a fold reaches it, and its
-                # own channel and client read here once: the fold's merge then only updates
+                # own channel, client, discount and items' totals read here once (the cards'
+                # values now, as the statement reads them): the fold's merge then only updates
                 # (reading the card by its key there cost each week's fold a join with all of
                 # the state, or a look-up per card folded).
                 f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
-                        c.channel AS card_channel, c.client_id AS card_client
+                        c.channel AS card_channel, c.client_id AS card_client,
+                        c.discount_percent AS card_discount, c.items_price_total AS card_price,
+                        c.items_cost_total AS card_cost
                     FROM processes_requestcard c JOIN (
                         SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
                     ) f ON c.id = f.card_id""",
-                f"""INSERT INTO {STATE} (card_id, card_channel, card_client)
-                    SELECT id, channel, client_id FROM processes_requestcard
+                f"""INSERT INTO {STATE} (card_id, card_channel, card_client, card_discount,
+                        card_price, card_cost)
+                    SELECT id, channel, client_id, discount_percent, items_price_total,
+                        items_cost_total FROM processes_requestcard
                     WHERE process_id = %(process)s""",
                 f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status
                     FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
@@ -361,7 +386,8 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     # Every card is in the state already (`_tables`, with its own channel and client): the
     # insert is only the form of the merge.
     sql = f"""INSERT INTO {STATE}
-        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at, NULL, NULL
+        SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
+            NULL, NULL, NULL, NULL, NULL
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
             WHERE {since}at < %(asof)s GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
