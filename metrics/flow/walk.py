@@ -384,12 +384,14 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
             THEN excluded.created_channel ELSE {STATE}.created_channel END""",
     ]
     # Every card is in the state already (`_tables`, with its own channel and client): the
-    # insert is only the form of the merge.
+    # insert is only the form of the merge. No column of the fold reads the blocks: a card
+    # only blocked or unblocked in the week would be rewritten as it was.
     sql = f"""INSERT INTO {STATE}
         SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
             NULL, NULL, NULL, NULL, NULL
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
-            WHERE {since}at < %(asof)s GROUP BY card_id) f
+            WHERE {since}at < %(asof)s AND kind NOT IN ('block', 'unblock')
+            GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
