@@ -250,8 +250,10 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         # of those agreed in it, from copies kept in the order of their card: read from the
         # events table through its (card, at) index, each card's events lie on pages of their
         # own (at 1,000,000 cards, 100,000 pages a week, most of the statement's time).
+        # Each move's next one (by at, id) is found once, when the copy is made: the next move
+        # before the week's end is that one if it is before the end, else there is none.
         "mv": f"""SELECT e.card_id, e.to_status, e.at,
-        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
+        CASE WHEN e.left_at < %(asof)s THEN e.left_at END AS left_at
     FROM {MOVES} e
     WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s""",
         "ach": f"""SELECT agt.card_id, agt.agreed_key, e.kind, e.k, e.old, e.new, e.price, e.cost
@@ -321,7 +323,8 @@ def _tables(d: Dialect, n: int, params: dict):
                     SELECT id, channel, client_id, discount_percent, items_price_total,
                         items_cost_total FROM processes_requestcard
                     WHERE process_id = %(process)s""",
-                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status
+                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status,
+                        LEAD(at) OVER (PARTITION BY card_id ORDER BY at, id) AS left_at
                     FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
                 f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
                 f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",

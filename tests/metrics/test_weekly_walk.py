@@ -224,3 +224,26 @@ def test_the_walk_reads_a_client_from_the_change_after_the_week(edited, client_n
     delta = {"client": client_named_later.pk, "name": "delta", "cards": 2}
     assert delta in walked["2026-W46"]["repeat_requests"]["top"]
     assert [c for c in walked["2026-W47"]["repeat_requests"]["top"] if c["name"] == "delta"] == []
+
+
+def test_a_card_reopened_weeks_after_it_finished_keeps_its_last_visit_open(history, o2c, alice):  # noqa: F811
+    # Lost on Thursday of 2026-W36, reopened in 2026-W39: in W36 its visit to lost has no end
+    # (the walk's copy of the moves knows the reopening; the week must not).
+    card = card_create(
+        actor=alice,
+        process=o2c,
+        title="R",
+        client=Client.objects.create(name="gamma"),
+        channel="email",
+        responsible=alice,
+        at=at(9, 1),
+    )
+    card_transition(actor=alice, card=card, name="qualify", at=at(9, 2))
+    card_transition(actor=alice, card=card, name="mark_lost", at=at(9, 3), lost_reason="No reply")
+    card_transition(actor=alice, card=card, name="reopen", at=at(9, 22))
+
+    walked = dict(weekly_flow_walk(process=o2c, weeks=WEEKS, now=NOW))
+
+    for week in WEEKS:
+        assert walked[week] == weekly_flow_metrics(process=o2c, week=week, now=NOW), week
+    assert "lost" not in walked["2026-W36"]["time_in_status"]
