@@ -34,38 +34,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
 from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, trailing_start, week_context
 from metrics.flow.definitions import TRAILING_WEEKS
 from metrics.flow.handoffs import handoff_wait_figures
-from metrics.flow.history import MOVE, events, fold
+from metrics.flow.history import fold
 from metrics.flow.sql import DAY, Dialect, ctes, dialect, figures
 from metrics.flow.walk_carry import Carried
+from metrics.flow.walk_tables import (
+    BLOCKS,
+    DUES,
+    EVENTS,
+    ITEMS,
+    MOVES,
+    STATE,
+    analyze,
+    execute,
+    run,
+    stamp,
+    walk_tables,
+)
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
 from processes.models import Client
-
-EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
-    "flow_walk_ev",
-    "flow_walk_state",
-    "flow_walk_bk",
-    "flow_walk_due",
-    "flow_walk_cli",
-    "flow_walk_mv",
-    "flow_walk_items",
-)
-# PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
-# files each week (temp_buffers, settable only before the session's first temporary table), and
-# the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
-# statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
-# The copies are made once, sorted and indexed in memory (COPY_MEM for their statements: at
-# 1,000,000 cards the moves' copy in card order sorts 5 million rows, on disk 15 s).
-TEMP_BUFFERS, WORK_MEM, COPY_MEM = "2GB", "64MB", "1GB"
-
 
 # The figures the week's statement computes (of the cards it touched: finished or agreed in the
 # week, their moves and blocks, the week's deadlines); the others are carried (walk_carry.py).
@@ -100,12 +94,12 @@ def weekly_flow_walk(
     d, n = dialect(), len(contexts[0].statuses)
     kept = [f for f in figures(d, n) if _metric(f) in STATEMENT_FIGURES]
     sql = f"WITH {ctes(d, n, swap=_swap(d, n))}\n" + "\nUNION ALL\n".join(kept)
-    stamp = _stamper(d)
-    with _tables(d, n, query_params(contexts[0])) as clients:
+    stamper = _stamper(d)
+    with walk_tables(d, n, query_params(contexts[0])) as clients:
         carried = Carried(
             n=n,
-            bounds=[stamp(b) for b in _week_starts(contexts)],
-            stamp=stamp,
+            bounds=[stamper(b) for b in _week_starts(contexts)],
+            stamp=stamper,
             nulls_last=d.name == "postgresql",
             clients=clients,
         )
@@ -116,9 +110,9 @@ def weekly_flow_walk(
             if len(carried.cards) >= 2 * analyzed:
                 # The planner's estimates of the state follow the cards folded so far (every
                 # card is in it from the start, most of them not yet reached by the walk).
-                _execute(_analyze(d, STATE), {})
+                execute(analyze(d, STATE), {})
                 analyzed = len(carried.cards)
-            rows = _run(sql, params) + carried.rows(
+            rows = run(sql, params) + carried.rows(
                 params,
                 ctx.order,
                 values_of=lambda cards, params=params: _values(d, cards, params),
@@ -151,20 +145,11 @@ def _week_starts(contexts) -> list:
 
 
 def _stamper(d: Dialect):
-    """A parameter's instant as the carried rows give instants (`_stamp`)."""
+    """A parameter's instant as the carried rows give instants (walk_tables.stamp)."""
     if d.name == "postgresql":
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
         return lambda value: (value - epoch) // timedelta(microseconds=1)
     return lambda value: value  # SQLite: the text the statement compares
-
-
-def _stamp(d: Dialect, column: str) -> str:
-    """An instant as Python compares it like the statement: microseconds since 1970 on
-    PostgreSQL (integers, cheaper to read than timestamps), the stored text on SQLite."""
-    if d.name == "postgresql":  # date_part: a double, cheaper than EXTRACT's numeric; below
-        # 2**53 microseconds, rounding it back to microseconds is exact
-        return f"CAST(date_part('epoch', {column}) * 1000000 AS BIGINT)"
-    return column
 
 
 def _span(d: Dialect, later: str, earlier: str) -> str:
@@ -177,9 +162,9 @@ def _span(d: Dialect, later: str, earlier: str) -> str:
 
 def _returned(d: Dialect, n: int) -> str:
     """The columns of a card's carried row (walk_carry.py: CARD, CREATED, ...)."""
-    reach = "".join(f", {_stamp(d, f'reach_{k}')}" for k in range(n))
-    return f"""card_id, {_stamp(d, "created_at")}, {_stamp(d, "started_at")},
-        {_stamp(d, "finished_at")}, state, resp, COALESCE(created_channel, card_channel), cli,
+    reach = "".join(f", {stamp(d, f'reach_{k}')}" for k in range(n))
+    return f"""card_id, {stamp(d, "created_at")}, {stamp(d, "started_at")},
+        {stamp(d, "finished_at")}, state, resp, COALESCE(created_channel, card_channel), cli,
         card_client, {_span(d, "finished_at", "started_at")},
         {_span(d, "finished_at", "created_at")}{reach}"""
 
@@ -193,14 +178,14 @@ def _values(d: Dialect, cards: list[int], params: dict) -> dict[int, tuple]:
     sql = f"""SELECT card_id, {secs("finished_at", "started_at")} / {DAY},
         {secs("finished_at", "created_at")} / {DAY}, {secs("%(asof)s", "started_at")} / {DAY}
         FROM {STATE} WHERE card_id IN ({", ".join(f"%({k})s" for k in ids)})"""
-    return {row[0]: row for row in _run(sql, {"asof": params["asof"], **ids})}
+    return {row[0]: row for row in run(sql, {"asof": params["asof"], **ids})}
 
 
 def _client_names(ids: list[int]) -> dict[int, str]:
     """The names of the repeat clients (one query a week, none named or many)."""
     named = {f"c{i}": client for i, client in enumerate(ids)}
     among = ", ".join(f"%({k})s" for k in named) or "NULL"
-    return dict(_run(f"SELECT id, name FROM {Client._meta.db_table} WHERE id IN ({among})", named))
+    return dict(run(f"SELECT id, name FROM {Client._meta.db_table} WHERE id IN ({among})", named))
 
 
 def _swap(d: Dialect, n: int) -> dict[str, str]:
@@ -279,94 +264,6 @@ def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
         {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
-@contextmanager
-def _tables(d: Dialect, n: int, params: dict):
-    """The temporary tables of one walk, dropped at the end, whatever happens."""
-    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS)
-    _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
-    if d.name == "postgresql":
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
-        except DatabaseError:
-            pass  # this session has used temporary tables already: it keeps its size
-    try:
-        _execute(
-            [
-                f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
-                f"CREATE INDEX {EVENTS}_at ON {EVENTS} (at)",
-                f"""CREATE TEMPORARY TABLE {BLOCKS} AS SELECT * FROM (
-                    SELECT card_id, kind, at, reason,
-                        LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
-                    FROM {EVENTS} WHERE kind IN ('block', 'unblock')
-                    WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
-                ) b WHERE kind = 'block'""",
-                f"""CREATE TEMPORARY TABLE {DUES} AS SELECT card_id, from_status, due_at
-                    FROM {EVENTS} WHERE due_at IS NOT NULL""",
-                f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
-                f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
-                    FROM {EVENTS} WHERE kind = 'field_change'""",
-                # Every card of the process, its points empty until a fold reaches it, and its
-                # own channel, client, discount and items' totals read here once (the cards'
-                # values now, as the statement reads them): the fold's merge then only updates
-                # (reading the card by its key there cost each week's fold a join with all of
-                # the state, or a look-up per card folded).
-                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
-                        c.channel AS card_channel, c.client_id AS card_client,
-                        c.discount_percent AS card_discount, c.items_price_total AS card_price,
-                        c.items_cost_total AS card_cost
-                    FROM processes_requestcard c JOIN (
-                        SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
-                    ) f ON c.id = f.card_id""",
-                f"""INSERT INTO {STATE} (card_id, card_channel, card_client, card_discount,
-                        card_price, card_cost)
-                    SELECT id, channel, client_id, discount_percent, items_price_total,
-                        items_cost_total FROM processes_requestcard
-                    WHERE process_id = %(process)s""",
-                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status,
-                        LEAD(at) OVER (PARTITION BY card_id ORDER BY at, id) AS left_at
-                    FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
-                f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
-                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
-                f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
-                f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
-                f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
-                *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, MOVES, ITEMS),
-            ],
-            params,
-            memory=COPY_MEM,
-        )
-        yield _clients(d)
-    finally:
-        _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
-
-
-def _items(d: Dialect) -> str:
-    """The process's discount changes and line items, as the statement's `ach` reads them
-    (metrics/flow/sql.py): their key, old and new values, price and cost."""
-    json = d.json_text
-    return f"""SELECT e.card_id, e.kind, {d.event_key("e.at", "e.id")[0]} AS k,
-        {json("e.data", "old")} AS old, {json("e.data", "new")} AS new,
-        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
-            * CAST({json("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
-        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
-            * CAST({json("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
-    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
-    WHERE c.process_id = %(process)s AND (e.kind = 'item_added' OR (e.kind = 'field_change'
-        AND {json("e.data", "field")} = 'discount_percent'))"""
-
-
-def _clients(d: Dialect) -> dict[int, list[tuple]]:
-    """{card: [(at, id, old client)]} of the client changes that name the client before, in
-    order (a card's client as of a week's end, before its first change after it)."""
-    clients: dict[int, list[tuple]] = {}
-    sql = f"""SELECT card_id, {_stamp(d, "at")}, id, cli_old FROM {CLIENTS}
-        WHERE cli_old IS NOT NULL ORDER BY card_id, at, id"""
-    for card, at, id_, old in _run(sql, {}):
-        clients.setdefault(card, []).append((at, id_, old))
-    return clients
-
-
 def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
@@ -386,7 +283,7 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
             OR excluded.created_channel > {STATE}.created_channel
             THEN excluded.created_channel ELSE {STATE}.created_channel END""",
     ]
-    # Every card is in the state already (`_tables`, with its own channel and client): the
+    # Every card is in the state already (`walk_tables`, with its own values): the
     # insert is only the form of the merge. No column of the fold reads the blocks: a card
     # only blocked or unblocked in the week would be rewritten as it was.
     sql = f"""INSERT INTO {STATE}
@@ -399,30 +296,5 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    rows = _run(sql, {**params, "before": before})
+    rows = run(sql, {**params, "before": before})
     return rows
-
-
-def _analyze(d: Dialect, *tables: str) -> list[str]:
-    # Temporary tables are never analysed by autovacuum; SQLite plans well enough without.
-    return [f"ANALYZE {t}" for t in tables] if d.name == "postgresql" else []
-
-
-def _run(sql: str, params: dict) -> list[tuple]:
-    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _execute(statements: list[str], params: dict, memory: str = WORK_MEM) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{memory}'")
-            cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
-        for sql in statements:
-            cursor.execute(sql, params if "%(" in sql else None)
