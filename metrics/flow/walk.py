@@ -16,7 +16,8 @@ tables instead of the whole history:
 
 - `cs`: the carried state of the cards the week moved (finished or agreed in it): the cards its
   figures read;
-- `agr`: the agreed cards' channel read from the state by its key;
+- `asg`, `agr`: the agreed cards' channel, discount and items' totals read from the state by its
+  key (the card's own values copied into it once);
 - `ev`: the week's events only (what the SLA visits and the agreed cards read);
 - `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
   block or unblock of its card; the pair counts only if that next event is before the week's
@@ -33,36 +34,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
 from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, trailing_start, week_context
 from metrics.flow.definitions import TRAILING_WEEKS
 from metrics.flow.handoffs import handoff_wait_figures
-from metrics.flow.history import MOVE, events, fold
+from metrics.flow.history import fold
 from metrics.flow.sql import DAY, Dialect, ctes, dialect, figures
 from metrics.flow.walk_carry import Carried
+from metrics.flow.walk_tables import (
+    BLOCKS,
+    DUES,
+    EVENTS,
+    ITEMS,
+    MOVES,
+    STATE,
+    analyze,
+    execute,
+    run,
+    stamp,
+    walk_tables,
+)
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
 from processes.models import Client
-
-EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
-    "flow_walk_ev",
-    "flow_walk_state",
-    "flow_walk_bk",
-    "flow_walk_due",
-    "flow_walk_cli",
-    "flow_walk_mv",
-    "flow_walk_items",
-)
-# PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
-# files each week (temp_buffers, settable only before the session's first temporary table), and
-# the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
-# statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
-TEMP_BUFFERS, WORK_MEM = "256MB", "64MB"
-
 
 # The figures the week's statement computes (of the cards it touched: finished or agreed in the
 # week, their moves and blocks, the week's deadlines); the others are carried (walk_carry.py).
@@ -97,20 +94,25 @@ def weekly_flow_walk(
     d, n = dialect(), len(contexts[0].statuses)
     kept = [f for f in figures(d, n) if _metric(f) in STATEMENT_FIGURES]
     sql = f"WITH {ctes(d, n, swap=_swap(d, n))}\n" + "\nUNION ALL\n".join(kept)
-    stamp = _stamper(d)
-    with _tables(d, n, query_params(contexts[0])) as clients:
+    stamper = _stamper(d)
+    with walk_tables(d, n, query_params(contexts[0])) as clients:
         carried = Carried(
             n=n,
-            bounds=[stamp(b) for b in _week_starts(contexts)],
-            stamp=stamp,
+            bounds=[stamper(b) for b in _week_starts(contexts)],
+            stamp=stamper,
             nulls_last=d.name == "postgresql",
             clients=clients,
         )
-        before = None
+        before, analyzed = None, 0
         for ctx in contexts:
             params = query_params(ctx)
             carried.update(_advance(d, n, params, before))
-            rows = _run(sql, params) + carried.rows(
+            if len(carried.cards) >= 2 * analyzed:
+                # The planner's estimates of the state follow the cards folded so far (every
+                # card is in it from the start, most of them not yet reached by the walk).
+                execute(analyze(d, STATE), {})
+                analyzed = len(carried.cards)
+            rows = run(sql, params) + carried.rows(
                 params,
                 ctx.order,
                 values_of=lambda cards, params=params: _values(d, cards, params),
@@ -143,20 +145,11 @@ def _week_starts(contexts) -> list:
 
 
 def _stamper(d: Dialect):
-    """A parameter's instant as the carried rows give instants (`_stamp`)."""
+    """A parameter's instant as the carried rows give instants (walk_tables.stamp)."""
     if d.name == "postgresql":
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
         return lambda value: (value - epoch) // timedelta(microseconds=1)
     return lambda value: value  # SQLite: the text the statement compares
-
-
-def _stamp(d: Dialect, column: str) -> str:
-    """An instant as Python compares it like the statement: microseconds since 1970 on
-    PostgreSQL (integers, cheaper to read than timestamps), the stored text on SQLite."""
-    if d.name == "postgresql":  # date_part: a double, cheaper than EXTRACT's numeric; below
-        # 2**53 microseconds, rounding it back to microseconds is exact
-        return f"CAST(date_part('epoch', {column}) * 1000000 AS BIGINT)"
-    return column
 
 
 def _span(d: Dialect, later: str, earlier: str) -> str:
@@ -169,9 +162,9 @@ def _span(d: Dialect, later: str, earlier: str) -> str:
 
 def _returned(d: Dialect, n: int) -> str:
     """The columns of a card's carried row (walk_carry.py: CARD, CREATED, ...)."""
-    reach = "".join(f", {_stamp(d, f'reach_{k}')}" for k in range(n))
-    return f"""card_id, {_stamp(d, "created_at")}, {_stamp(d, "started_at")},
-        {_stamp(d, "finished_at")}, state, resp, COALESCE(created_channel, card_channel), cli,
+    reach = "".join(f", {stamp(d, f'reach_{k}')}" for k in range(n))
+    return f"""card_id, {stamp(d, "created_at")}, {stamp(d, "started_at")},
+        {stamp(d, "finished_at")}, state, resp, COALESCE(created_channel, card_channel), cli,
         card_client, {_span(d, "finished_at", "started_at")},
         {_span(d, "finished_at", "created_at")}{reach}"""
 
@@ -185,18 +178,19 @@ def _values(d: Dialect, cards: list[int], params: dict) -> dict[int, tuple]:
     sql = f"""SELECT card_id, {secs("finished_at", "started_at")} / {DAY},
         {secs("finished_at", "created_at")} / {DAY}, {secs("%(asof)s", "started_at")} / {DAY}
         FROM {STATE} WHERE card_id IN ({", ".join(f"%({k})s" for k in ids)})"""
-    return {row[0]: row for row in _run(sql, {"asof": params["asof"], **ids})}
+    return {row[0]: row for row in run(sql, {"asof": params["asof"], **ids})}
 
 
 def _client_names(ids: list[int]) -> dict[int, str]:
     """The names of the repeat clients (one query a week, none named or many)."""
     named = {f"c{i}": client for i, client in enumerate(ids)}
     among = ", ".join(f"%({k})s" for k in named) or "NULL"
-    return dict(_run(f"SELECT id, name FROM {Client._meta.db_table} WHERE id IN ({among})", named))
+    return dict(run(f"SELECT id, name FROM {Client._meta.db_table} WHERE id IN ({among})", named))
 
 
 def _swap(d: Dialect, n: int) -> dict[str, str]:
     reach = "".join(f", reach_{k}" for k in range(n))
+    width = d.event_key("at", "id")[1]
     return {
         "ev": f"SELECT * FROM {EVENTS} WHERE at >= %(start)s AND at < %(asof)s",
         # The state carries the card's own channel (read once, when the card is first folded),
@@ -208,17 +202,23 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     FROM {STATE} s
     WHERE s.created_at IS NOT NULL AND s.moved_at >= %(start)s""",
         "cla": f"SELECT card_id, NULL AS cli_after FROM {STATE} WHERE 1 = 0",
-        # The agreed cards' channel from the state through its index: joined to the materialized
-        # cf, misestimated, the planner loops over all of cf for each agreed card.
-        "agr": f"""SELECT asg.card_id, COALESCE(cf.channel, asg.now_channel) AS channel,
-        CAST(discount_text AS DOUBLE PRECISION) AS discount,
+        # The agreed cards' values from the state through its index, where the card's own are
+        # kept (read with it once): the channel they came in by, the discount and the items'
+        # totals now. (Joined to the materialized cf, misestimated, the planner looped over all
+        # of cf for each agreed card; read from the cards, a look-up each in a large table.)
+        "asg": f"""SELECT acg.card_id,
+        COALESCE(CASE WHEN s.created_at IS NOT NULL THEN s.created_channel END, s.card_channel)
+            AS channel,
+        COALESCE(substr(set_before, {width + 1}), substr(replaced_after, {width + 1}),
+            CAST(s.card_discount AS VARCHAR(20))) AS discount_text,
+        s.card_price - COALESCE(price_after, 0) AS price,
+        s.card_cost - COALESCE(cost_after, 0) AS cost
+    FROM acg JOIN {STATE} s ON s.card_id = acg.card_id""",
+        "agr": """SELECT card_id, channel, CAST(discount_text AS DOUBLE PRECISION) AS discount,
         CAST(ROUND(price * 100) AS BIGINT) AS price_c,
         CAST(ROUND(CAST(discount_text AS DOUBLE PRECISION) * 100) AS BIGINT) AS discount_h,
         CAST(ROUND(cost * 100) AS BIGINT) AS cost_c
-    FROM asg LEFT JOIN (
-        SELECT card_id, COALESCE(created_channel, card_channel) AS channel FROM {STATE}
-        WHERE created_at IS NOT NULL
-    ) cf ON cf.card_id = asg.card_id""",
+    FROM asg""",
         # A block whose unblock came before the week lies outside it: only the cards finished
         # in the week need those (their blocked time inside the cycle).
         "bk": f"""SELECT card_id, kind, at, reason,
@@ -229,14 +229,16 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         OR next_at > %(start)s OR card_id IN (SELECT card_id FROM fw))""",
         "bk2": f"""SELECT bk.card_id, bk.reason, bk.at AS b_from, s.finished_at,
         CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
-    FROM bk JOIN {STATE} s ON s.card_id = bk.card_id
-    WHERE bk.kind = 'block' AND s.created_at IS NOT NULL""",
+    FROM bk {_by_card(d, "bk", "s", "finished_at")}
+    WHERE bk.kind = 'block'""",
         # The moves of the cards finished in the week and the discount changes and line items
         # of those agreed in it, from copies kept in the order of their card: read from the
         # events table through its (card, at) index, each card's events lie on pages of their
         # own (at 1,000,000 cards, 100,000 pages a week, most of the statement's time).
+        # Each move's next one (by at, id) is found once, when the copy is made: the next move
+        # before the week's end is that one if it is before the end, else there is none.
         "mv": f"""SELECT e.card_id, e.to_status, e.at,
-        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
+        CASE WHEN e.left_at < %(asof)s THEN e.left_at END AS left_at
     FROM {MOVES} e
     WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s""",
         "ach": f"""SELECT agt.card_id, agt.agreed_key, e.kind, e.k, e.old, e.new, e.price, e.cost
@@ -250,86 +252,23 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
     }
 
 
-@contextmanager
-def _tables(d: Dialect, n: int, params: dict):
-    """The temporary tables of one walk, dropped at the end, whatever happens."""
-    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS)
-    _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
+    """A join of `outer`'s rows to the state of their card (created), as `alias`. On
+    PostgreSQL through the state's index, one card at a time: the blocks the week reads are
+    misestimated many times over, and the planner hashed the whole state for them (at
+    1,000,000 cards 0.2 s a week); OFFSET 0 keeps it from turning the look-up into that join."""
     if d.name == "postgresql":
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
-        except DatabaseError:
-            pass  # this session has used temporary tables already: it keeps its size
-    try:
-        _execute(
-            [
-                f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
-                f"CREATE INDEX {EVENTS}_at ON {EVENTS} (at)",
-                f"""CREATE TEMPORARY TABLE {BLOCKS} AS SELECT * FROM (
-                    SELECT card_id, kind, at, reason,
-                        LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
-                    FROM {EVENTS} WHERE kind IN ('block', 'unblock')
-                    WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
-                ) b WHERE kind = 'block'""",
-                f"""CREATE TEMPORARY TABLE {DUES} AS SELECT card_id, from_status, due_at
-                    FROM {EVENTS} WHERE due_at IS NOT NULL""",
-                f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
-                f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
-                    FROM {EVENTS} WHERE kind = 'field_change'""",
-                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
-                        c.channel AS card_channel, c.client_id AS card_client
-                    FROM processes_requestcard c JOIN (
-                        SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
-                    ) f ON c.id = f.card_id""",
-                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status
-                    FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
-                f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
-                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
-                f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
-                f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
-                f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
-                *_analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, MOVES, ITEMS),
-            ],
-            params,
-        )
-        yield _clients(d)
-    finally:
-        _execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
-
-
-def _items(d: Dialect) -> str:
-    """The process's discount changes and line items, as the statement's `ach` reads them
-    (metrics/flow/sql.py): their key, old and new values, price and cost."""
-    json = d.json_text
-    return f"""SELECT e.card_id, e.kind, {d.event_key("e.at", "e.id")[0]} AS k,
-        {json("e.data", "old")} AS old, {json("e.data", "new")} AS new,
-        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
-            * CAST({json("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
-        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
-            * CAST({json("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
-    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
-    WHERE c.process_id = %(process)s AND (e.kind = 'item_added' OR (e.kind = 'field_change'
-        AND {json("e.data", "field")} = 'discount_percent'))"""
-
-
-def _clients(d: Dialect) -> dict[int, list[tuple]]:
-    """{card: [(at, id, old client)]} of the client changes that name the client before, in
-    order (a card's client as of a week's end, before its first change after it)."""
-    clients: dict[int, list[tuple]] = {}
-    sql = f"""SELECT card_id, {_stamp(d, "at")}, id, cli_old FROM {CLIENTS}
-        WHERE cli_old IS NOT NULL ORDER BY card_id, at, id"""
-    for card, at, id_, old in _run(sql, {}):
-        clients.setdefault(card, []).append((at, id_, old))
-    return clients
+        return f"""CROSS JOIN LATERAL (SELECT {columns} FROM {STATE}
+        WHERE card_id = {outer}.card_id AND created_at IS NOT NULL OFFSET 0) {alias}"""
+    return f"""JOIN (SELECT card_id, {columns} FROM {STATE} WHERE created_at IS NOT NULL)
+        {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
 def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
-    replaced by the week's if it has any; the card's own channel and client read only for a
-    card folded for the first time (the update keeps those the state has). Returns the rows of
-    the cards it changed (`_returned`)."""
+    replaced by the week's if it has any (the card's own channel and client, read when the
+    state was made, kept). Returns the rows of the cards it changed (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -344,46 +283,18 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
             OR excluded.created_channel > {STATE}.created_channel
             THEN excluded.created_channel ELSE {STATE}.created_channel END""",
     ]
-    statements = [
-        f"""INSERT INTO {STATE}
+    # Every card is in the state already (`walk_tables`, with its own values): the
+    # insert is only the form of the merge. No column of the fold reads the blocks: a card
+    # only blocked or unblocked in the week would be rewritten as it was.
+    sql = f"""INSERT INTO {STATE}
         SELECT f.*, CASE WHEN st.final THEN f.moved_at END AS finished_at,
-            CASE WHEN known.card_id IS NULL THEN
-                (SELECT c.channel FROM processes_requestcard c WHERE c.id = f.card_id) END,
-            CASE WHEN known.card_id IS NULL THEN
-                (SELECT c.client_id FROM processes_requestcard c WHERE c.id = f.card_id) END
+            NULL, NULL, NULL, NULL, NULL
         FROM (SELECT {fold(d, n)} FROM {EVENTS}
-            WHERE {since}at < %(asof)s GROUP BY card_id) f
+            WHERE {since}at < %(asof)s AND kind NOT IN ('block', 'unblock')
+            GROUP BY card_id) f
             LEFT JOIN processes_status st ON st.process_id = %(process)s AND st.slug = f.state
-            LEFT JOIN {STATE} known ON known.card_id = f.card_id
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    ]
-    rows = _run(statements[0], {**params, "before": before})
-    if before is None:
-        _execute(_analyze(d, STATE), {})  # the planner's estimates of the table just filled
+    rows = run(sql, {**params, "before": before})
     return rows
-
-
-def _analyze(d: Dialect, *tables: str) -> list[str]:
-    # Temporary tables are never analysed by autovacuum; SQLite plans well enough without.
-    return [f"ANALYZE {t}" for t in tables] if d.name == "postgresql" else []
-
-
-def _run(sql: str, params: dict) -> list[tuple]:
-    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _execute(statements: list[str], params: dict) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        for sql in statements:
-            cursor.execute(sql, params if "%(" in sql else None)

@@ -11,7 +11,7 @@ card's part in every count is taken out with its old state and put back with its
 - the conversion cohort: per week of creation, the cards and how many reached each status,
   summed over the trailing weeks;
 - the cumulative flow: per status the cards that ever reached it, less those that reached it
-  in the week (bucketed by day from the week's changed cards);
+  in the week (bucketed by day from the statuses the week's cards reached first);
 - the finished cards per week of their finish: the trailing samples of cycle and lead time;
 - the cards in order of creation: the intake and the repeat clients' window.
 
@@ -63,9 +63,12 @@ class Carried:
         # Every card's client for the repeat clients: the one its events name, else its own when
         # no client change follows, else LATER (read per week by `_client`).
         self.client_now: dict[int, object] = {}
-        self.week_rows: list[tuple] = []
+        # The statuses the week's cards reached for the first time: (status k, instant).
+        self.week_reached: list[tuple[int, object]] = []
 
-    def _count(self, card: tuple, sign: int) -> None:
+    def _count(self, card: tuple, sign: int, reach: bool = True) -> None:
+        """Put the card's part in every count (sign 1) or take it out (-1); `reach`: its
+        week of creation and the statuses it reached too."""
         created = card[CREATED]
         if created is None:
             return
@@ -88,7 +91,8 @@ class Carried:
                 else:
                     del self.finished[b][card[CARD]]
                 self.finished_arrays.pop(b, None)
-        reach = card[REACH:]
+        if not reach:
+            return
         b = bisect_right(self.bounds, created) - 1
         if b >= 0:
             self.cohort[b] += sign
@@ -96,25 +100,45 @@ class Carried:
         else:
             counts = None
         reached = self.reached
-        for k, at in enumerate(reach):
+        for k, at in enumerate(card[REACH:]):
             if at is not None:
                 reached[k] += sign
                 if counts is not None:
                     counts[k] += sign
 
+    def _reached(self, old: tuple, row: tuple) -> None:
+        b = bisect_right(self.bounds, row[CREATED]) - 1
+        counts = self.cohort_reach[b] if b >= 0 else None
+        for k in range(self.n):
+            at = row[REACH + k]
+            if old[REACH + k] is None and at is not None:
+                self.reached[k] += 1
+                self.week_reached.append((k, at))
+                if counts is not None:
+                    counts[k] += 1
+
     def update(self, rows: list[tuple]) -> None:
         """The cards the week's fold changed, with their new state."""
         new = []
         cards, now, changes = self.cards, self.client_now, self.clients
+        self.week_reached = week_reached = []
         for row in rows:
             card = row[CARD]
             old = cards.get(card)
-            if old is not None:
-                self._count(old, -1)
-            if row[CREATED] is not None and (old is None or old[CREATED] is None):
-                new.append((row[CREATED], card))
             cards[card] = row
-            self._count(row, 1)
+            if old is not None and old[CREATED] is not None:
+                # The fold keeps a card's creation and first reach of each status once set
+                # (walk.py, `_advance`): only the statuses reached for the first time count.
+                self._count(old, -1, reach=False)
+                self._count(row, 1, reach=False)
+                self._reached(old, row)
+            else:
+                if old is not None:
+                    self._count(old, -1)
+                if row[CREATED] is not None:
+                    new.append((row[CREATED], card))
+                    week_reached += [(k, at) for k, at in enumerate(row[REACH:]) if at is not None]
+                self._count(row, 1)
             client = row[CLI]
             if client is not None:
                 now[card] = None if client == "" else int(client)
@@ -129,7 +153,6 @@ class Carried:
             self.created, self.created_cards = [], []
         self.created += [at for at, _ in new]
         self.created_cards += [card for _, card in new]
-        self.week_rows = rows
 
     def rows(self, params: dict, statuses: list[str], values_of, client_names) -> list[tuple]:
         """The week's long rows (metric, dim, ref, value, extra) of the carried figures.
@@ -164,12 +187,11 @@ class Carried:
     def _cumulative_flow(self, params: dict, start, statuses: list[str]) -> list[tuple]:
         ends = [self.stamp(params[f"day{d}"]) for d in range(1, 8)]
         days = [Counter() for _ in statuses]
-        for row in self.week_rows:
-            if row[CREATED] is None:
-                continue
-            for k, at in enumerate(row[REACH:]):
-                if at is not None and not at < start:
-                    days[k][bisect_right(ends, at) + 1] += 1
+        # A status reached before the week was reached in an earlier fold: only those the
+        # week's cards reached for the first time can fall in it.
+        for k, at in self.week_reached:
+            if not at < start:
+                days[k][bisect_right(ends, at) + 1] += 1
         out = []
         for k, status in enumerate(statuses):
             before = self.reached[k] - sum(days[k].values())

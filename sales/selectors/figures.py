@@ -38,7 +38,10 @@ def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dic
     }
 
     def add(segment: str | None, key: str) -> None:
-        counts.setdefault(segment or NO_SEGMENT, Counter())[key] += 1
+        segment = segment or NO_SEGMENT
+        if segment not in counts:  # not setdefault: a Counter made for every order added up
+            counts[segment] = Counter()
+        counts[segment][key] += 1
 
     for order in week_orders(start, end):
         add(order.segment, "orders")

@@ -47,9 +47,9 @@ def _client_changes_since(end: datetime) -> dict[int, int | None]:
     return first
 
 
-def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime) -> dict:
+def _first_orders(clients: set[int], among, later: dict[int, int | None], end: datetime) -> dict:
     """Client id -> (created_at, id) of its first order card created before `end`, each card
-    read with its client at `end`."""
+    read with its client at `end`. `among`: `clients`, or a query of the same ids."""
     orders = RequestCard.objects.filter(process__slug=ORDER_PROCESS_SLUG, created_at__lt=end)
     firsts: dict[int, tuple] = {}
 
@@ -66,7 +66,7 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
         .order_by("created_at", "pk")
     )
     rows = (
-        Client.objects.filter(pk__in=clients)
+        Client.objects.filter(pk__in=among)
         .annotate(
             first_at=Subquery(first.values("created_at")[:1]),
             first_card=Subquery(first.values("pk")[:1]),
@@ -81,8 +81,9 @@ def _first_orders(clients: set[int], later: dict[int, int | None], end: datetime
     return firsts
 
 
-def _segments_at(clients: set[int], end: datetime) -> dict[int, str | None]:
-    """Client id -> the name of its segment as at `end`, in one query."""
+def _segments_at(clients, end: datetime) -> dict[int, str | None]:
+    """Client id -> the name of its segment as at `end`, in one query (`clients`: ids, or a
+    query of them)."""
     later = ClientSegmentChange.objects.filter(client_id=OuterRef("pk"), at__gte=end).order_by(
         "at", "id"
     )
@@ -100,15 +101,20 @@ def _segments_at(clients: set[int], end: datetime) -> dict[int, str | None]:
 def week_orders(start: datetime, end: datetime) -> list[Order]:
     """The order cards created in [start, end), each with its client at `end`."""
     later = _client_changes_since(end)
+    cards = RequestCard.objects.filter(
+        process__slug=ORDER_PROCESS_SLUG, created_at__gte=start, created_at__lt=end
+    )
     week = [
         (pk, at, later[pk] if pk in later else client)
-        for pk, at, client in RequestCard.objects.filter(
-            process__slug=ORDER_PROCESS_SLUG, created_at__gte=start, created_at__lt=end
-        ).values_list("pk", "created_at", "client_id")
+        for pk, at, client in cards.values_list("pk", "created_at", "client_id")
     ]
     clients = {client for _, _, client in week if client is not None}
-    firsts = _first_orders(clients, later, end)
-    segments = _segments_at(clients, end)
+    # The clients as a subquery when no card of the week changed its client since (they are
+    # then the cards' own): thousands of ids cost Django more to prepare as parameters than
+    # the database to read again (the year's backfill, issue 25).
+    among = cards.values("client_id") if not any(pk in later for pk, _, _ in week) else clients
+    firsts = _first_orders(clients, among, later, end)
+    segments = _segments_at(among, end)
     return [
         Order(
             card_id=pk,

@@ -1,0 +1,153 @@
+"""The temporary tables of one walk (metrics/flow/walk.py): the process's events copied once with
+their JSON taken apart, and what the weeks read of them kept apart in the order they are read
+(the blocks paired with what follows them, the deadlines passed, the client changes, the moves
+and the line items in card order), and the carried state of every card. Made and dropped by
+`walk_tables`; the statements that fill and read them run with the walk's memory settings."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection, transaction
+
+from metrics.flow.history import MOVE, events, fold
+from metrics.flow.sql import Dialect
+
+EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
+    "flow_walk_ev",
+    "flow_walk_state",
+    "flow_walk_bk",
+    "flow_walk_due",
+    "flow_walk_cli",
+    "flow_walk_mv",
+    "flow_walk_items",
+)
+# PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
+# files each week (temp_buffers, settable only before the session's first temporary table), and
+# the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
+# statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
+# The copies are made once, sorted and indexed in memory (COPY_MEM for their statements: at
+# 1,000,000 cards the moves' copy in card order sorts 5 million rows, on disk 15 s).
+TEMP_BUFFERS, WORK_MEM, COPY_MEM = "2GB", "64MB", "1GB"
+
+
+def stamp(d: Dialect, column: str) -> str:
+    """An instant as Python compares it like the statement: microseconds since 1970 on
+    PostgreSQL (integers, cheaper to read than timestamps), the stored text on SQLite."""
+    if d.name == "postgresql":  # date_part: a double, cheaper than EXTRACT's numeric; below
+        # 2**53 microseconds, rounding it back to microseconds is exact
+        return f"CAST(date_part('epoch', {column}) * 1000000 AS BIGINT)"
+    return column
+
+
+@contextmanager
+def walk_tables(d: Dialect, n: int, params: dict):
+    """The temporary tables of one walk, dropped at the end, whatever happens."""
+    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS)
+    execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+    if d.name == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass  # this session has used temporary tables already: it keeps its size
+    try:
+        execute(
+            [
+                f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
+                f"CREATE INDEX {EVENTS}_at ON {EVENTS} (at)",
+                f"""CREATE TEMPORARY TABLE {BLOCKS} AS SELECT * FROM (
+                    SELECT card_id, kind, at, reason,
+                        LEAD(kind) OVER w AS next_kind, LEAD(at) OVER w AS next_at
+                    FROM {EVENTS} WHERE kind IN ('block', 'unblock')
+                    WINDOW w AS (PARTITION BY card_id ORDER BY at, id)
+                ) b WHERE kind = 'block'""",
+                f"""CREATE TEMPORARY TABLE {DUES} AS SELECT card_id, from_status, due_at
+                    FROM {EVENTS} WHERE due_at IS NOT NULL""",
+                f"CREATE INDEX {DUES}_due ON {DUES} (due_at)",
+                f"""CREATE TEMPORARY TABLE {CLIENTS} AS SELECT card_id, at, id, cli_old
+                    FROM {EVENTS} WHERE kind = 'field_change'""",
+                # Every card of the process, its points empty until a fold reaches it, and its
+                # own channel, client, discount and items' totals read here once (the cards'
+                # values now, as the statement reads them): the fold's merge then only updates
+                # (reading the card by its key there cost each week's fold a join with all of
+                # the state, or a look-up per card folded).
+                f"""CREATE TEMPORARY TABLE {STATE} AS SELECT f.*, moved_at AS finished_at,
+                        c.channel AS card_channel, c.client_id AS card_client,
+                        c.discount_percent AS card_discount, c.items_price_total AS card_price,
+                        c.items_cost_total AS card_cost
+                    FROM processes_requestcard c JOIN (
+                        SELECT {fold(d, n)} FROM {EVENTS} WHERE 1 = 0 GROUP BY card_id
+                    ) f ON c.id = f.card_id""",
+                f"""INSERT INTO {STATE} (card_id, card_channel, card_client, card_discount,
+                        card_price, card_cost)
+                    SELECT id, channel, client_id, discount_percent, items_price_total,
+                        items_cost_total FROM processes_requestcard
+                    WHERE process_id = %(process)s""",
+                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT card_id, at, id, to_status,
+                        LEAD(at) OVER (PARTITION BY card_id ORDER BY at, id) AS left_at
+                    FROM {EVENTS} WHERE {MOVE} ORDER BY card_id, at, id""",
+                f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
+                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
+                f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
+                f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
+                f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
+                *analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, MOVES, ITEMS),
+            ],
+            params,
+            memory=COPY_MEM,
+        )
+        yield _clients(d)
+    finally:
+        execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
+
+
+def _items(d: Dialect) -> str:
+    """The process's discount changes and line items, as the statement's `ach` reads them
+    (metrics/flow/sql.py): their key, old and new values, price and cost."""
+    json = d.json_text
+    return f"""SELECT e.card_id, e.kind, {d.event_key("e.at", "e.id")[0]} AS k,
+        {json("e.data", "old")} AS old, {json("e.data", "new")} AS new,
+        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({json("e.data", "unit_price")} AS DECIMAL(20, 6)), 2) AS price,
+        ROUND(CAST({json("e.data", "quantity")} AS DECIMAL(20, 6))
+            * CAST({json("e.data", "unit_cost")} AS DECIMAL(20, 6)), 2) AS cost
+    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
+    WHERE c.process_id = %(process)s AND (e.kind = 'item_added' OR (e.kind = 'field_change'
+        AND {json("e.data", "field")} = 'discount_percent'))"""
+
+
+def _clients(d: Dialect) -> dict[int, list[tuple]]:
+    """{card: [(at, id, old client)]} of the client changes that name the client before, in
+    order (a card's client as of a week's end, before its first change after it)."""
+    clients: dict[int, list[tuple]] = {}
+    sql = f"""SELECT card_id, {stamp(d, "at")}, id, cli_old FROM {CLIENTS}
+        WHERE cli_old IS NOT NULL ORDER BY card_id, at, id"""
+    for card, at, id_, old in run(sql, {}):
+        clients.setdefault(card, []).append((at, id_, old))
+    return clients
+
+
+def analyze(d: Dialect, *tables: str) -> list[str]:
+    # Temporary tables are never analysed by autovacuum; SQLite plans well enough without.
+    return [f"ANALYZE {t}" for t in tables] if d.name == "postgresql" else []
+
+
+def run(sql: str, params: dict) -> list[tuple]:
+    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(statements: list[str], params: dict, memory: str = WORK_MEM) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SET LOCAL work_mem = '{memory}'")
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
+        for sql in statements:
+            cursor.execute(sql, params if "%(" in sql else None)
