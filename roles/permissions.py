@@ -103,14 +103,5 @@ def restrict_to_visible(queryset: QuerySet, user, field: str = "process_id") -> 
     return queryset.filter(processes_filter(user, field))
 
 
-def restrict_to_roles_read(queryset: QuerySet, user, field: str = "process_id") -> QuerySet:
-    """The rows `restrict_to_visible` keeps, filtered by the user's role map (its process ids
-    as literals) instead of a subquery: the request's role checks and this queryset then share
-    one read of the grants, and the database plans a plain `IN (...)`."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    return queryset.filter(**{f"{field}__in": sorted(role_map(user).process_ids())})
-
-
 # Who may edit a card's data and line items, block and unblock it, upload documents.
 CARD_EDITOR_KINDS = frozenset({"executor", "accountable"})

@@ -28,7 +28,7 @@ from processes.filters import SLAFilterState, card_filter
 from processes.models import Channel, Priority, RequestCard
 from processes.promises import promises_for
 from processes.selectors import cards_visible_to
-from processes.selectors.acting import card_for_action, cards_for_action
+from processes.selectors.acting import card_for_action
 from processes.services import card_create, card_item_add, card_update
 
 CARD_FILTERS = [
@@ -80,10 +80,6 @@ class CardViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return RequestCard.objects.none()
-        if self.action in ROLE_CHECKED:
-            # The card, its line items and the actor's grants (whose role map the services
-            # check) in one read: `get_object` unpacks them.
-            return cards_for_action(self.request.user)
         cards = cards_visible_to(self.request.user)
         if self.action in {"events", "transitions", "comments"}:
             return cards
@@ -92,7 +88,8 @@ class CardViewSet(
     def get_object(self):
         if self.action not in ROLE_CHECKED:
             return super().get_object()
-        # The queryset's one card, read by SQL built once (processes/selectors/acting.py).
+        # The card, its line items and the actor's grants (whose role map the services check)
+        # in one read, its SQL built once (processes/selectors/acting.py).
         card = card_for_action(user=self.request.user, pk=self.kwargs["pk"])
         if card is None:
             raise Http404

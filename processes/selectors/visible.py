@@ -26,7 +26,7 @@ from processes.models import (
 )
 from processes.models.approvals import AD_HOC_AUTHORITY
 from roles.models import ProcessRole, RoleKind
-from roles.permissions import restrict_to_roles_read, restrict_to_visible, role_map
+from roles.permissions import restrict_to_visible, role_map
 from roles.selectors import people_holding
 
 
@@ -78,12 +78,6 @@ CARD_RELATED = ("process", "client", "responsible", "block_reason")
 def cards_visible_to(user) -> QuerySet[RequestCard]:
     """Cards of the processes where the user holds any role."""
     return restrict_to_visible(RequestCard.objects.select_related(*CARD_RELATED), user)
-
-
-def cards_visible_by_roles(user) -> QuerySet[RequestCard]:
-    """The cards of `cards_visible_to`, chosen by the role map the request's role checks read
-    anyway (one read of the grants per request, not one more as a subquery): the API's cards."""
-    return restrict_to_roles_read(RequestCard.objects.select_related(*CARD_RELATED), user)
 
 
 def card_page(*, user, card_id: int):

@@ -18,6 +18,7 @@ from processes.services.events import event_record
 
 
 def _totals_moved(card: RequestCard, *, count: int, price, cost, quantity, now) -> None:
+    # Additive and atomic in SQL, so two people changing a card's items at once both count.
     RequestCard.objects.filter(pk=card.pk).update(
         items_count=F("items_count") + count,
         items_price_total=F("items_price_total") + price,
@@ -185,14 +186,13 @@ def card_item_add(
 
 def _item_save(*, actor, card: RequestCard, item: LineItem, now: datetime) -> None:
     item.save()
-    # Additive and atomic in SQL, so two people adding items at once both count.
-    RequestCard.objects.filter(pk=card.pk).update(
-        items_count=F("items_count") + 1,
-        items_price_total=F("items_price_total") + item.line_price,
-        items_cost_total=F("items_cost_total") + item.line_cost,
-        items_quantity_total=F("items_quantity_total") + item.quantity,
-        version=F("version") + 1,
-        updated_at=now,
+    _totals_moved(
+        card,
+        count=1,
+        price=item.line_price,
+        cost=item.line_cost,
+        quantity=item.quantity,
+        now=now,
     )
     event_record(
         card=card,
