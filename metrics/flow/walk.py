@@ -52,6 +52,8 @@ from metrics.flow.walk_tables import (
     ITEMS,
     MOVES,
     STATE,
+    Beside,
+    Later,
     analyze,
     execute,
     run,
@@ -106,15 +108,19 @@ def weekly_flow_walk(
         before, analyzed = None, 0
         for ctx in contexts:
             params = query_params(ctx)
-            carried.update(_advance(d, n, params, before))
-            if len(carried.cards) >= 2 * analyzed:
+            changed = _advance(d, n, params, before)
+            folded = len(carried.cards) + changed.count  # at most; the carried cards come below
+            if folded >= 2 * analyzed:
                 # The planner's estimates of the state follow the cards folded so far (every
                 # card is in it from the start, most of them not yet reached by the walk).
                 execute(analyze(d, STATE), {})
-                analyzed = len(carried.cards)
-            rows = run(sql, params) + carried.rows(
-                params,
-                ctx.order,
+                analyzed = folded
+            # The week's statement reads the state the fold left; meanwhile the carried
+            # figures take in the cards it changed, in Python (their time hidden in its).
+            with Beside(sql, params) as statement:
+                carried.update(changed.rows())
+                week = carried.rows(params, ctx.order)
+            rows = statement.rows + week.finish(
                 values_of=lambda cards, params=params: _values(d, cards, params),
                 client_names=_client_names,
             )
@@ -198,9 +204,12 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         # finished or agreed in it (the figures it computes; the client is read in Python).
         "card": f"SELECT card_id FROM {STATE} WHERE 1 = 0",  # cs reads the state itself
         "cs": f"""SELECT card_id, created_at, started_at, moved_at, state, resp, created_channel,
-        cli{reach}, COALESCE(created_channel, card_channel) AS channel, NULL AS client_id
+        cli{reach}, COALESCE(created_channel, card_channel) AS channel, NULL AS client_id,
+        finished_at
     FROM {STATE} s
     WHERE s.created_at IS NOT NULL AND s.moved_at >= %(start)s""",
+        # The fold keeps whether the card's status is final (its finish), as cf tells it.
+        "cf": "SELECT * FROM cs",
         "cla": f"SELECT card_id, NULL AS cli_after FROM {STATE} WHERE 1 = 0",
         # The agreed cards' values from the state through its index, where the card's own are
         # kept (read with it once): the channel they came in by, the discount and the items'
@@ -264,11 +273,12 @@ def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
         {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
-def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
+def _advance(d: Dialect, n: int, params: dict, before) -> Later:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
     replaced by the week's if it has any (the card's own channel and client, read when the
-    state was made, kept). Returns the rows of the cards it changed (`_returned`)."""
+    state was made, kept). Returns the rows of the cards it changed (`_returned`), to be read
+    later."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -296,5 +306,4 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    rows = run(sql, {**params, "before": before})
-    return rows
+    return Later(sql, {**params, "before": before})

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 import numpy
@@ -154,9 +155,9 @@ class Carried:
         self.created += [at for at, _ in new]
         self.created_cards += [card for _, card in new]
 
-    def rows(self, params: dict, statuses: list[str], values_of, client_names) -> list[tuple]:
-        """The week's long rows (metric, dim, ref, value, extra) of the carried figures.
-        `values_of(cards)`: {card: (cycle, lead, age)} by the statement's expressions."""
+    def rows(self, params: dict, statuses: list[str]) -> CarriedWeek:
+        """The week's carried figures, in Python alone (no database: the walk runs the week's
+        statement meanwhile); `CarriedWeek.finish` reads what they still need."""
         start, asof = self.stamp(params["start"]), self.stamp(params["asof"])
         self.wip_cards = defaultdict(dict, {s: c for s, c in self.wip_cards.items() if c})
         out = [("wip", s, None, c, None) for s, c in self.wip.items() if c]
@@ -164,10 +165,9 @@ class Carried:
         out += self._intake(start)
         out += self._conversion(self.index[self.stamp(params["trail_start"])], statuses)
         out += self._cumulative_flow(params, start, statuses)
-        out += self._repeat(self.stamp(params["repeat_start"]), asof, client_names)
-        out += self._samples(self.index[start], self.index[self.stamp(params["trail_start"])],
-                             values_of)  # fmt: skip
-        return out
+        repeat = self._repeat(self.stamp(params["repeat_start"]), asof)
+        samples = self._samples(self.index[start], self.index[self.stamp(params["trail_start"])])
+        return CarriedWeek(out, repeat, *samples)
 
     def _intake(self, start) -> list[tuple]:
         channels = Counter(
@@ -206,16 +206,15 @@ class Carried:
         client = later[0] if later else self.cards[card][CARD_CLIENT]
         return None if client is None or client == "" else int(client)
 
-    def _repeat(self, since, asof, client_names) -> list[tuple]:
+    def _repeat(self, since, asof) -> dict[int, int]:
+        """{client: its cards} of the clients with two cards or more in the window."""
         now = self.client_now
         window = self.created_cards[bisect_left(self.created, since) :]
         clients = Counter(map(now.__getitem__, window))
         if clients.pop(LATER, 0):
             clients.update(self._client(c, asof) for c in window if now[c] is LATER)
         clients.pop(None, None)
-        repeat = {client: n for client, n in clients.items() if n >= 2}
-        names = client_names(list(repeat))
-        return [("repeat_client", names[c], c, n, None) for c, n in repeat.items() if c in names]
+        return {client: n for client, n in clients.items() if n >= 2}
 
     def _finished_arrays(self, b: int) -> tuple:
         """(cards, cycle keys, lead keys) of the cards finished in week b, nulls as NaN (the
@@ -238,7 +237,10 @@ class Carried:
         nulls = cards[null]
         return numpy.concatenate([ranked, nulls] if self.nulls_last else [nulls, ranked])
 
-    def _samples(self, week: int, first: int, values_of) -> list[tuple]:
+    def _samples(self, week: int, first: int) -> tuple[dict, dict, dict]:
+        """(counts {sample: n}, picks {(sample, p): (column, cards, frac)}, shown {status:
+        cards}): the cards at the ranks each percentile reads and the aging chart's cards, whose
+        values the statement's expressions give (`CarriedWeek.finish`)."""
         trail = [self._finished_arrays(b) for b in range(first, week + 1)]
         cards = numpy.concatenate([t[0] for t in trail])
         cycle = numpy.concatenate([t[1] for t in trail])
@@ -269,7 +271,6 @@ class Carried:
             ranked["age"] = (3, wip[numpy.argsort(started, kind="stable")[::-1]])
         else:
             ranked["age"] = (3, numpy.array([], dtype=numpy.int64))
-        wanted = {c for cards in shown.values() for c in cards}
         picks = {}
         for name, (column, ranked_cards) in ranked.items():
             n = len(ranked_cards)
@@ -277,14 +278,38 @@ class Carried:
                 rank = ((n - 1) * p) // 100
                 pick = [int(c) for c in ranked_cards[rank : rank + 2]] if n else []
                 picks[(name, p)] = (column, pick, ((n - 1) * p) % 100)
-                wanted.update(pick)
+        counts = {name: len(r) for name, (_, r) in ranked.items() if len(r)}
+        return counts, picks, shown
+
+
+@dataclass
+class CarriedWeek:
+    """A week's carried figures computed in Python (`rows`), and what they still read from
+    the database: the repeat clients' names, the values at the percentiles' ranks and the
+    aging chart's ages (by the statement's own expressions)."""
+
+    rows: list[tuple]
+    repeat: dict[int, int]  # client: cards in the window
+    counts: dict[str, int]
+    picks: dict[tuple, tuple]  # (sample, p): (column, cards, frac)
+    shown: dict[str, list[int]]  # status: the aging chart's cards
+
+    def finish(self, values_of, client_names) -> list[tuple]:
+        """The week's long rows. `values_of(cards)`: {card: (card, cycle, lead, age)};
+        `client_names(ids)`: {id: name}."""
+        names = client_names(list(self.repeat))
+        out = self.rows + [
+            ("repeat_client", names[c], c, n, None) for c, n in self.repeat.items() if c in names
+        ]
+        wanted = {c for cards in self.shown.values() for c in cards}
+        wanted.update(c for _, pick, _ in self.picks.values() for c in pick)
         values = values_of(sorted(wanted))
-        out = [("count", name, None, len(r), None) for name, (_, r) in ranked.items() if len(r)]
-        for (name, p), (column, pick, frac) in picks.items():
+        out += [("count", name, None, n, None) for name, n in self.counts.items()]
+        for (name, p), (column, pick, frac) in self.picks.items():
             if pick:
                 out.append(("pct", name, p, _between([values[c][column] for c in pick], frac),
                             None))  # fmt: skip
-        for state, cards in shown.items():
+        for state, cards in self.shown.items():
             out += [("aging_card", state, c, _double(values[c][3]), None) for c in cards]
         return out
 
