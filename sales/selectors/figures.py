@@ -2,7 +2,9 @@
 reactivations opened, won and lost, in total and by client segment. Kept with the week's
 snapshot (a stored section, metrics/sections.py) of order to cash and of the reactivation
 process, so the catalogue's `sales.*` rows exist for key results. Six queries (the orders
-read with their clients as at the week's end: sales/selectors/orders.py)."""
+read with their clients as at the week's end: sales/selectors/orders.py). The year's backfill
+asks for all its weeks at once (`repeat_sales_figures_weeks`, the section's `compute_weeks`):
+eight queries in all, each week's figures equal to the week's alone."""
 
 from bisect import bisect_right
 from collections import Counter

@@ -10,7 +10,8 @@ the week's end was the same. Each order counts under its client's segment as at 
 too: the old segment of the client's first segment change at or after the end, else its
 segment now (processes' ClientSegmentChange). Four queries, whatever the history's length: the
 client changes after the week, the week's cards, the first order of each of their clients,
-their segments then."""
+their segments then. `weeks_order_counts` counts the same orders for many weeks at once (the
+year's backfill: six queries, not four a week)."""
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -155,8 +156,8 @@ def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]
     exactly as `week_orders` reads them: many weeks in six queries, not four a week.
 
     A card whose client did not change since the first end ("unchanged") has its client now in
-    every week. Such a card is a repeat unless it is its client's first unchanged card (or
-    has no client), or a changed card whose client at the week's end is that one came before
+    every week. Such a card is a repeat unless it has no client, or it is its client's first
+    unchanged card and no changed card whose client at the week's end is that one came before
     it. So the database counts the unchanged cards of each week by the segment of their client
     now (by client for the clients whose segment changed since, then read as at the week's
     end), and the first unchanged card of each client; the changed cards, few, are read one by
@@ -168,37 +169,41 @@ def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]
     starts = [bounds[i][0] for i in order]
     ends = [bounds[i][1] for i in order]
     first_end, last_end = min(ends), max(ends)
+    # The changed cards and clients as subqueries, not lists: any number of them.
+    changes = Event.objects.filter(
+        kind=EventKind.FIELD_CHANGE,
+        data__field="client",
+        at__gte=first_end,
+        card__process__slug=ORDER_PROCESS_SLUG,
+    )
     moved = _history_by_key(
         (card, at, data.get("old_id"))
-        for card, at, data in Event.objects.filter(
-            kind=EventKind.FIELD_CHANGE,
-            data__field="client",
-            at__gte=first_end,
-            card__process__slug=ORDER_PROCESS_SLUG,
+        for card, at, data in changes.order_by("card_id", "at", "id").values_list(
+            "card_id", "at", "data"
         )
-        .order_by("card_id", "at", "id")
-        .values_list("card_id", "at", "data")
     )
+    segment_changes = ClientSegmentChange.objects.filter(at__gte=first_end)
     regrouped = _history_by_key(
-        ClientSegmentChange.objects.filter(at__gte=first_end)
-        .order_by("client_id", "at", "id")
-        .values_list("client_id", "at", "old_segment__name")
+        segment_changes.order_by("client_id", "at", "id").values_list(
+            "client_id", "at", "old_segment__name"
+        )
     )
-    segment_now = dict(Client.objects.values_list("pk", "segment__name"))
+    segment_now, segment_names = {}, {}  # client -> its segment's name; segment id -> name
+    for client, segment, name in Client.objects.values_list("pk", "segment_id", "segment__name"):
+        segment_now[client], segment_names[segment] = name, name
     orders = RequestCard.objects.filter(process__slug=ORDER_PROCESS_SLUG)
     changed = list(
-        orders.filter(pk__in=list(moved), created_at__lt=last_end).values_list(
+        orders.filter(pk__in=changes.values("card_id"), created_at__lt=last_end).values_list(
             "created_at", "pk", "client_id"
         )
     )
-    # Each client's first unchanged card: one look-up per client through the (client, created)
-    # index, not a scan of every order.
-    first = (
-        orders.filter(client_id=OuterRef("pk"))
-        .exclude(pk__in=list(moved))
-        .order_by("created_at", "pk")
-    )
-    firsts = {
+    unchanged = orders.exclude(pk__in=changes.values("card_id"))
+
+    # Each client's first unchanged card: its first order, unless that one changed; then, for
+    # those few clients, the first of their orders that did not (read in Python: excluding the
+    # changed cards from every client's look-up costs more than the look-up).
+    first = orders.filter(client_id=OuterRef("pk")).order_by("created_at", "pk")
+    firsts = {  # one look-up per client through the (client, created) index
         client: (at, pk)
         for client, at, pk in Client.objects.annotate(
             first_at=Subquery(first.values("created_at")[:1]),
@@ -206,6 +211,17 @@ def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]
         ).values_list("pk", "first_at", "first_card")
         if pk is not None
     }
+    again = [client for client, (_, pk) in firsts.items() if pk in moved]
+    for client in again:
+        del firsts[client]
+    rows = (
+        orders.filter(client_id__in=again)
+        .order_by("client_id", "created_at", "pk")
+        .values_list("client_id", "created_at", "pk")
+    )
+    for client, at, pk in rows if again else ():
+        if pk not in moved and client not in firsts:
+            firsts[client] = (at, pk)
     firsts_in = [[] for _ in order]  # per week, the clients whose first unchanged card it has
     for client, (at, _) in firsts.items():
         w = bisect_right(starts, at) - 1
@@ -219,15 +235,15 @@ def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]
         output_field=IntegerField(),
     )
     by_client = Case(
-        When(client_id__in=list(regrouped), then="client_id"), output_field=IntegerField()
+        When(client_id__in=segment_changes.values("client_id"), then="client_id"),
+        output_field=IntegerField(),
     )
     rows = (
-        orders.filter(created_at__gte=starts[0], created_at__lt=last_end)
-        .exclude(pk__in=list(moved))
+        unchanged.filter(created_at__gte=starts[0], created_at__lt=last_end)
         .annotate(week=week, by_client=by_client if regrouped else Value(None, IntegerField()))
-        .values("week", "client__segment__name", "by_client")
+        .values("week", "client__segment_id", "by_client")  # ids: a shorter sort than names
         .annotate(n=Count("pk"), nobody=Count("pk", filter=Q(client__isnull=True)))
-        .values_list("week", "client__segment__name", "by_client", "n", "nobody")
+        .values_list("week", "client__segment_id", "by_client", "n", "nobody")
     )
     placed: list[list] = [[] for _ in order]
     for w, *row in rows:
@@ -241,7 +257,7 @@ def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]
 
         all_orders, firsts_of = Counter(), Counter()  # by segment: the orders, the non-repeats
         for segment, client, n, nobody in placed[w]:
-            segment = segment if client is None else segment_at(client)
+            segment = segment_names.get(segment) if client is None else segment_at(client)
             all_orders[segment] += n
             firsts_of[segment] += nobody
         # The changed cards: their clients as at the week's end, the first of them per client.
