@@ -301,6 +301,7 @@ def edited(history, o2c, alice, sam, order, make_client, wholesale, retail):
     f_first = order(f, at(12, 10))
     order(f, at(12, 10))
     card_update(actor=alice, card=f_first, changes={"client": None}, at=at(26))
+    card_update(actor=alice, card=order(None, at(5, 9)), changes={"client": f}, at=at(26))
     order(g, datetime(2030, 1, 1, 12, tzinfo=UTC))
     opened = reactivation_scan(now=at(12, 9))["opened"]
     g_card = next(
@@ -324,13 +325,14 @@ def test_many_weeks_at_once_equal_each_week_alone(edited, o2c, reactivation):
     # of Tuesday 13:00, given to nobody since, a repeat then), A's Wednesday order a repeat, C's
     # Thursday order too (E's of Jan 1 was C's); C moved to wholesale in it.
     w10 = many["2030-W10"]
-    assert (w10["orders"], w10["repeat_orders"]) == (6, 3)
+    assert (w10["orders"], w10["repeat_orders"]) == (7, 3)  # and a card without a client then
     assert (w10["by_segment"]["Wholesale"]["orders"], w10["by_segment"]["Retail"]["orders"]) == (
         4,
         0,
     )
     w11, w12 = many["2030-W11"], many["2030-W12"]
-    assert (w11["orders"], w11["repeat_orders"], w11["reactivations_opened"]) == (3, 2, 2)
+    # W11: D's order, a repeat; F's two, the second a repeat.
+    assert (w11["orders"], w11["repeat_orders"], w11["reactivations_opened"]) == (3, 2, 1)
     assert (w12["orders"], w12["reactivations_lost"]) == (0, 1)
     # The reactivation process has the same figures; another process none.
     assert repeat_sales_figures_weeks(reactivation, EDITED_WEEKS, now=EDITED_NOW) == {
@@ -436,4 +438,4 @@ def test_the_walk_stores_the_figures_of_each_week_computed_once(edited, o2c, mon
     assert asked == {"compute": len(weeks), "compute_weeks": 1}
     alone = dict(WeeklySnapshot.objects.values_list("week", "figures__sales"))
     assert walked == alone
-    assert walked["2030-W10"]["orders"] == 6
+    assert walked["2030-W10"]["orders"] == 7
