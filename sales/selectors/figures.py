@@ -4,7 +4,7 @@ snapshot (a stored section, metrics/sections.py) of order to cash and of the rea
 process, so the catalogue's `sales.*` rows exist for key results. Six queries (the orders
 read with their clients as at the week's end: sales/selectors/orders.py). The year's backfill
 asks for all its weeks at once (`repeat_sales_figures_weeks`, the section's `compute_weeks`):
-eight queries in all, each week's figures equal to the week's alone."""
+nine queries at most in all, each week's figures equal to the week's alone."""
 
 from bisect import bisect_right
 from collections import Counter
@@ -27,8 +27,6 @@ from sales.models import Reactivation, ReactivationOutcome
 from sales.selectors.orders import week_orders, weeks_order_counts
 
 COUNTS = ("orders", "repeat_orders", "reactivations_opened", "reactivations_won")
-
-
 KEYS = (*COUNTS, "reactivations_lost")
 
 
@@ -87,7 +85,8 @@ def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dic
 def repeat_sales_figures_weeks(process, weeks: list[str], now: datetime | None = None) -> dict:
     """{week: repeat_sales_figures(process, week, now=now)} for many weeks at once (the year's
     backfill, metrics/sections.py's `compute_weeks`): the history read once, not once a week.
-    Seven queries whatever the number of weeks (sales/selectors/orders.py's four)."""
+    Eight or nine queries whatever the number of weeks (sales/selectors/orders.py's six or
+    seven, then the segments and the reactivations)."""
     found: dict[str, dict | None] = dict.fromkeys(weeks)
     if process.slug not in (ORDER_PROCESS_SLUG, REACTIVATION_SLUG):
         return found

@@ -11,7 +11,7 @@ too: the old segment of the client's first segment change at or after the end, e
 segment now (processes' ClientSegmentChange). Four queries, whatever the history's length: the
 client changes after the week, the week's cards, the first order of each of their clients,
 their segments then. `weeks_order_counts` counts the same orders for many weeks at once (the
-year's backfill: six queries, not four a week)."""
+year's backfill: six or seven queries, not four a week)."""
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -153,7 +153,8 @@ def _as_at(history: dict, key, now_value, instant: datetime):
 def weeks_order_counts(bounds: list[tuple[datetime, datetime]]) -> list[Counter]:
     """For each [start, end) of `bounds` (disjoint), the order cards created in it counted by
     (segment, repeat), each card read with its client and that client's segment as at `end`,
-    exactly as `week_orders` reads them: many weeks in six queries, not four a week.
+    exactly as `week_orders` reads them: many weeks in six queries (seven when a client's
+    first order is a card whose client changed since), not four a week.
 
     A card whose client did not change since the first end ("unchanged") has its client now in
     every week. Such a card is a repeat unless it has no client, or it is its client's first
