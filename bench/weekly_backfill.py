@@ -30,6 +30,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -78,9 +79,9 @@ def _snapshots() -> dict[str, dict]:
 def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
     from django.db import connection
 
-    from metrics.services import weekly_snapshots_walk
+    from metrics.services import snapshots, weekly_snapshots_walk
 
-    began, marks, database = time.perf_counter(), {}, [0.0]
+    began, marks, database, sections = time.perf_counter(), {}, [0.0], [0.0]
 
     def progress(week: str) -> None:
         marks[week] = time.perf_counter() - began
@@ -92,9 +93,25 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
         finally:
             database[0] += time.perf_counter() - start
 
+    def sections_timed(name: str):  # the stored sections (metrics/sections.py), all weeks
+        call = getattr(snapshots, name)
+
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                sections[0] += time.perf_counter() - start
+
+        return mock.patch.object(snapshots, name, run)
+
     load, backend = os.getloadavg(), _backend_cpu()
     cpu = time.process_time()
-    with connection.execute_wrapper(timed):
+    with (
+        connection.execute_wrapper(timed),
+        sections_timed("weekly_sections_stored"),
+        sections_timed("weekly_sections_stored_weeks"),
+    ):
         weekly_snapshots_walk(process_id=process.pk, weeks=weeks, now=now, progress=progress)
     seconds = time.perf_counter() - began
     cpu, backend = time.process_time() - cpu, _backend_cpu() - backend
@@ -106,6 +123,8 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
         # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python).
         "database_seconds": round(database[0], 1),
         "python_seconds": round(seconds - database[0], 1),
+        # Of the whole: the stored sections' figures (sales, money, ...), statements included.
+        "sections_seconds": round(sections[0], 1),
         # CPU time, what a loaded machine inflates least: this process's and its PostgreSQL
         # backend's (read from /proc: the server on this machine; null elsewhere).
         "cpu_seconds_python": round(cpu, 1),

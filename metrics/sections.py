@@ -19,7 +19,12 @@ Registering a name again replaces it (ready() may run twice in tests).
 
 A section registered `stored=True` is also kept with the week's snapshot under its name
 (`money.dso`), as rows the metric catalogue's entries can read; its compute then takes `now=`
-(the snapshot's instant).
+(the snapshot's instant). It may also register `compute_weeks(process, weeks, now) ->
+{week: figures | None}` (optional): the same figures for many weeks at once, each equal to
+`compute(process, week, now=now)`; the walk over many weeks (metrics/services/snapshots.py's
+`weekly_snapshots_walk`, the year's backfill) asks it once before the walk instead of calling
+`compute` every week (sales: the history read once, not 52 times). Without it, `compute` is
+called per week.
 
 `cards(process, week, figure, key) -> {"label", "key_label", "ids"} | None` (optional): the
 cards behind one of the section's numbers, so that its links open the dashboard's cards page
@@ -38,15 +43,16 @@ class WeeklySection:
     compute: Callable[..., dict | None] | None = None
     stored: bool = False
     cards: Callable[..., dict | None] | None = None
+    compute_weeks: Callable[..., dict] | None = None
 
 
 SECTIONS: dict[str, WeeklySection] = {}
 
 
 def weekly_section_register(
-    *, name: str, render, compute=None, stored: bool = False, cards=None
+    *, name: str, render, compute=None, stored: bool = False, cards=None, compute_weeks=None
 ) -> None:
-    SECTIONS[name] = WeeklySection(name, render, compute, stored, cards)
+    SECTIONS[name] = WeeklySection(name, render, compute, stored, cards, compute_weeks)
 
 
 def weekly_section_cards(process, week: str, metric: str, key: str | None) -> dict | None:
@@ -59,12 +65,28 @@ def weekly_section_cards(process, week: str, metric: str, key: str | None) -> di
     return section.cards(process, week, figure, key)
 
 
-def weekly_sections_stored(process, week: str, now) -> dict[str, dict]:
-    """The figures of the stored sections, for the week's snapshot."""
+def weekly_sections_stored_weeks(process, weeks: list[str], now) -> dict[str, dict]:
+    """{section name: {week: figures | None}} of the stored sections that compute many weeks
+    at once (`compute_weeks`), each asked once; give it to `weekly_sections_stored` of each
+    week. The other stored sections are left out: they are computed week by week."""
+    return {
+        section.name: section.compute_weeks(process, weeks, now)
+        for section in SECTIONS.values()
+        if section.stored and section.compute is not None and section.compute_weeks is not None
+    }
+
+
+def weekly_sections_stored(process, week: str, now, computed: dict | None = None) -> dict:
+    """The figures of the stored sections, for the week's snapshot; those in `computed`
+    (`weekly_sections_stored_weeks`) taken from it when it has the week."""
     found = {}
     for section in SECTIONS.values():
         if section.stored and section.compute is not None:
-            figures = section.compute(process, week, now=now)
+            weeks = (computed or {}).get(section.name, {})
+            if week in weeks:
+                figures = weeks[week]
+            else:
+                figures = section.compute(process, week, now=now)
             if figures is not None:
                 found[section.name] = figures
     return found

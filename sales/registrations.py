@@ -12,7 +12,11 @@ def sales_register() -> None:
     from processes.process_templates import document_file, process_template_register
     from sales import conditions as c
     from sales.selectors.agenda import reactivation_agenda_items
-    from sales.selectors.figures import repeat_sales_figures, repeat_sales_html
+    from sales.selectors.figures import (
+        repeat_sales_figures,
+        repeat_sales_figures_weeks,
+        repeat_sales_html,
+    )
     from sales.services.reactivations import reactivation_card_created
 
     condition_register(
@@ -32,7 +36,11 @@ def sales_register() -> None:
     )
     card_extension_register(name="sales", card_created=reactivation_card_created)
     weekly_section_register(
-        name="sales", compute=repeat_sales_figures, render=repeat_sales_html, stored=True
+        name="sales",
+        compute=repeat_sales_figures,
+        compute_weeks=repeat_sales_figures_weeks,
+        render=repeat_sales_html,
+        stored=True,
     )
     agenda_list_register(
         name="reactivations",

@@ -11,7 +11,7 @@ from metrics.flow import week_of, week_shift, weekly_flow_metrics
 from metrics.flow.walk import weekly_flow_walk
 from metrics.models import WeeklyFigure, WeeklySnapshot
 from metrics.promises.figures import promise_weekly_figures
-from metrics.sections import weekly_sections_stored
+from metrics.sections import weekly_sections_stored, weekly_sections_stored_weeks
 from metrics.signals import weekly_snapshot_written
 from processes.models import Process
 
@@ -72,20 +72,25 @@ def weekly_snapshots_walk(
     weeks, oldest first."""
     process = Process.objects.get(pk=process_id)
     now = now or timezone.now()
+    # The stored sections that can compute many weeks at once read their history once too.
+    sections = weekly_sections_stored_weeks(process, weeks, now)
     done = []
     for week, figures in weekly_flow_walk(process=process, weeks=weeks, now=now):
-        _snapshot_store(process, figures, now)
+        _snapshot_store(process, figures, now, sections)
         done.append(week)
         if progress:
             progress(week)
     return done
 
 
-def _snapshot_store(process, figures: dict, now: datetime) -> WeeklySnapshot:
+def _snapshot_store(
+    process, figures: dict, now: datetime, sections: dict | None = None
+) -> WeeklySnapshot:
     week = figures["week"]
     figures["promise"] = promise_weekly_figures(process=process, week=week, now=now)
     # Apps above metrics may keep figures with the week (the money's: metrics/sections.py).
-    figures.update(weekly_sections_stored(process, week, now))
+    # `sections`: those computed already for many weeks (weekly_snapshots_walk).
+    figures.update(weekly_sections_stored(process, week, now, sections))
     rows = _figure_rows(figures)
     with transaction.atomic():
         snapshot, _ = WeeklySnapshot.objects.update_or_create(

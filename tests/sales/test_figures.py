@@ -1,20 +1,26 @@
 """Repeat sales' weekly figures on a hand-built history, every value written out: orders and
 repeat orders, reactivations opened, won and lost, by client segment; kept with the week's
-snapshot of order to cash, where the catalogue's entries (and key results) read them."""
+snapshot of order to cash, where the catalogue's entries (and key results) read them. The
+figures of many weeks at once (the year's backfill) equal each week's, on that history edited
+and on a random one, and the walk over many weeks stores them computed once."""
 
-from datetime import UTC, datetime
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
+from metrics import sections
 from metrics.catalogue import METRICS, dimension_values
-from metrics.models import WeeklyFigure
-from metrics.services import weekly_snapshot_compute
-from processes.models import Client, RequestCard
-from processes.services import card_transition
+from metrics.models import WeeklyFigure, WeeklySnapshot
+from metrics.services import weekly_snapshot_compute, weekly_snapshots_walk
+from opmodel.errors import DomainError
+from processes.models import Client, Process, RequestCard
+from processes.services import card_transition, card_update
 from processes.services.clients import client_update
 from sales.models import Reactivation
-from sales.selectors.figures import repeat_sales_figures
+from sales.selectors.figures import repeat_sales_figures, repeat_sales_figures_weeks
 from sales.services import reactivation_scan
 
 WEEK = "2030-W10"  # Monday 2030-03-04 to Sunday 2030-03-10 (Europe/Berlin)
@@ -257,3 +263,179 @@ def test_orders_count_under_their_clients_segment_as_at_the_weeks_end(
     }
     # Week 11: D's order of Monday 12:00, after D moved to wholesale at 09:00.
     assert orders_by_segment("2030-W11", at(13)) == {"Retail": (0, 0), "Wholesale": (1, 1)}
+
+
+EDITED_WEEKS = [
+    f"2030-W{n:02d}" for n in range(6, 14)
+]  # W12 in progress at EDITED_NOW, W13 to come
+EDITED_NOW = at(20)  # Wednesday of 2030-W12
+
+
+@pytest.fixture
+def edited(history, o2c, alice, sam, order, make_client, wholesale, retail):
+    """The history above, edited: A's Tuesday order given to B inside the week and back to A
+        the week after; E's order of Jan 1 given to C before every week measured; the card without
+        a client given D after every week; B's Tuesday order given to nobody the week after; C
+        moves to wholesale inside the week, A to retail the week after, D to retail after every
+        week. F orders twice at the same instant (W11); the first of the two is given to nobody
+    after every week. G, quiet since Jan 1, gets a reactivation
+        opened in W11 and lost in W12; an order of W12 comes after now. W06 has no orders."""
+    a, b, c, d, e = (Client.objects.get(name=n) for n in "ABCDE")
+    f, g = make_client("F", retail, sam), make_client("G", wholesale, sam)
+    card = {
+        (x.client.name if x.client else None, x.created_at): x
+        for x in RequestCard.objects.filter(process=o2c)
+    }
+    moves = [
+        (card[("A", at(5))], b, at(6)),
+        (card[("A", at(5))], a, at(13)),
+        (card[("E", datetime(2030, 1, 1, 12, tzinfo=UTC))], c, datetime(2030, 1, 20, tzinfo=UTC)),
+        (card[(None, at(7))], d, at(25)),
+        (card[("B", at(5, 13))], None, at(12)),
+    ]
+    for moved, client, when in moves:
+        card_update(actor=alice, card=moved, changes={"client": client}, at=when)
+    client_update(client=c, changes={"segment": wholesale}, actor=alice, now=at(9))
+    client_update(client=a, changes={"segment": retail}, actor=alice, now=at(11, 9))
+    client_update(client=d, changes={"segment": retail}, actor=alice, now=at(25))
+    f_first = order(f, at(12, 10))
+    order(f, at(12, 10))
+    card_update(actor=alice, card=f_first, changes={"client": None}, at=at(26))
+    card_update(actor=alice, card=order(None, at(5, 9)), changes={"client": f}, at=at(26))
+    order(g, datetime(2030, 1, 1, 12, tzinfo=UTC))
+    opened = reactivation_scan(now=at(12, 9))["opened"]
+    g_card = next(
+        RequestCard.objects.get(pk=pk)
+        for pk in opened
+        if RequestCard.objects.get(pk=pk).client == g
+    )
+    card_transition(actor=sam, card=g_card, name="mark_lost", lost_reason="Moved away", at=at(19))
+    order(a, at(21))  # in W12, after now
+
+
+def test_many_weeks_at_once_equal_each_week_alone(edited, o2c, reactivation):
+    many = repeat_sales_figures_weeks(o2c, EDITED_WEEKS, now=EDITED_NOW)
+
+    assert list(many) == EDITED_WEEKS
+    for week in EDITED_WEEKS:
+        assert many[week] == repeat_sales_figures(o2c, week, now=EDITED_NOW), week
+    assert many["2030-W06"]["orders"] == 0
+    assert many["2030-W13"] is None  # to come
+    # The week of the history: A's Tuesday order was B's at its end (B's first order: B's own
+    # of Tuesday 13:00, given to nobody since, a repeat then), A's Wednesday order a repeat, C's
+    # Thursday order too (E's of Jan 1 was C's); C moved to wholesale in it.
+    w10 = many["2030-W10"]
+    assert (w10["orders"], w10["repeat_orders"]) == (7, 3)  # and a card without a client then
+    assert (w10["by_segment"]["Wholesale"]["orders"], w10["by_segment"]["Retail"]["orders"]) == (
+        4,
+        0,
+    )
+    w11, w12 = many["2030-W11"], many["2030-W12"]
+    # W11: D's order, a repeat; F's two, the second a repeat.
+    assert (w11["orders"], w11["repeat_orders"], w11["reactivations_opened"]) == (3, 2, 1)
+    assert (w12["orders"], w12["reactivations_lost"]) == (0, 1)
+    # The reactivation process has the same figures; another process none.
+    assert repeat_sales_figures_weeks(reactivation, EDITED_WEEKS, now=EDITED_NOW) == {
+        week: repeat_sales_figures(reactivation, week, now=EDITED_NOW) for week in EDITED_WEEKS
+    }
+    other = Process.objects.create(slug="hiring", name="Hiring")
+    assert repeat_sales_figures_weeks(other, EDITED_WEEKS, now=EDITED_NOW) == dict.fromkeys(
+        EDITED_WEEKS
+    )
+
+
+def test_many_weeks_at_once_read_the_history_in_nine_queries_whatever_the_weeks(
+    edited, o2c, django_assert_num_queries
+):
+    # The segments, the client changes, the segment changes, the clients' segments now, the
+    # cards whose client changed, each client's first order, the orders of the clients whose
+    # first order changed (F), the weeks' orders counted, the reactivations.
+    for weeks in (EDITED_WEEKS[:1], EDITED_WEEKS):
+        with django_assert_num_queries(9):
+            repeat_sales_figures_weeks(o2c, weeks, now=EDITED_NOW)
+
+
+RANDOM_NOW = datetime(2030, 3, 27, 15, tzinfo=UTC)  # Wednesday of 2030-W13
+RANDOM_WEEKS = [f"2030-W{n:02d}" for n in range(1, 16)]
+
+
+@pytest.fixture
+def random_history(o2c, alice, sam, order, make_client, wholesale, retail):
+    """200 order cards of 12 clients (or none) on a 6-hour grid from Dec 30 (ties), a few
+    hundred client changes of them (before, inside and after the weeks, some back), segment
+    changes, and reactivations opened by a scan each Monday and closed at random."""
+    rng = random.Random(4)
+    wholesale.order_interval_days = 3  # due often: reactivations opened every week
+    wholesale.save()
+    first = datetime(2029, 12, 30, 6, tzinfo=UTC)
+    grid = [first + timedelta(hours=6 * i) for i in range(4 * 7 * 14)]
+    segments = [wholesale, retail, None]
+    clients = [make_client(f"R{i}", rng.choice(segments), sam, since=first) for i in range(12)]
+    cards = [order(rng.choice([*clients, None]), rng.choice(grid)) for _ in range(200)]
+    for _ in range(300):
+        card = rng.choice(cards)
+        card.refresh_from_db()
+        when = max(card.created_at, rng.choice(grid))
+        card_update(
+            actor=alice, card=card, changes={"client": rng.choice([*clients, None])}, at=when
+        )
+    for _ in range(40):
+        client = rng.choice(clients)
+        client_update(
+            client=client, changes={"segment": rng.choice(segments)}, actor=alice,
+            now=rng.choice(grid),
+        )  # fmt: skip
+    for monday in range(0, len(grid), 28):
+        reactivation_scan(now=grid[monday])
+        for r in Reactivation.objects.filter(closed_at__isnull=True).select_related("card"):
+            if rng.random() < 0.5:
+                when = grid[min(monday + rng.randrange(1, 40), len(grid) - 1)]
+                try:
+                    card_transition(
+                        actor=sam, card=r.card, name="mark_lost", lost_reason="No", at=when
+                    )
+                except DomainError:
+                    pass
+    return cards
+
+
+def test_many_weeks_at_once_equal_each_week_alone_on_a_random_history(random_history, o2c):
+    many = repeat_sales_figures_weeks(o2c, RANDOM_WEEKS, now=RANDOM_NOW)
+
+    alone = {week: repeat_sales_figures(o2c, week, now=RANDOM_NOW) for week in RANDOM_WEEKS}
+    assert many == alone
+    assert sum(w["repeat_orders"] for w in many.values() if w) > 50
+    assert sum(w["reactivations_opened"] for w in many.values() if w) > 5
+    assert sum(w["reactivations_lost"] for w in many.values() if w) > 2
+    assert many["2030-W14"] is None
+
+
+def test_the_walk_stores_the_figures_of_each_week_computed_once(edited, o2c, monkeypatch):
+    asked = {"compute": 0, "compute_weeks": 0}
+    section = sections.SECTIONS["sales"]
+
+    def counted(name):
+        def call(*args, **kwargs):
+            asked[name] += 1
+            return getattr(section, name)(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setitem(
+        sections.SECTIONS,
+        "sales",
+        dataclasses.replace(
+            section, compute=counted("compute"), compute_weeks=counted("compute_weeks")
+        ),
+    )
+    weeks = EDITED_WEEKS[:-1]  # the walk stores weeks begun
+    weekly_snapshots_walk(process_id=o2c.pk, weeks=weeks, now=EDITED_NOW)
+    walked = dict(WeeklySnapshot.objects.values_list("week", "figures__sales"))
+
+    assert asked == {"compute": 0, "compute_weeks": 1}
+    for week in weeks:
+        weekly_snapshot_compute(process_id=o2c.pk, week=week, now=EDITED_NOW)
+    assert asked == {"compute": len(weeks), "compute_weeks": 1}
+    alone = dict(WeeklySnapshot.objects.values_list("week", "figures__sales"))
+    assert walked == alone
+    assert walked["2030-W10"]["orders"] == 7
