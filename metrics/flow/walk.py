@@ -53,7 +53,6 @@ from metrics.flow.walk_tables import (
     MOVES,
     STATE,
     Beside,
-    Later,
     analyze,
     execute,
     run,
@@ -109,7 +108,8 @@ def weekly_flow_walk(
         for ctx in contexts:
             params = query_params(ctx)
             changed = _advance(d, n, params, before)
-            folded = len(carried.cards) + changed.count  # at most; the carried cards come below
+            cards = carried.cards
+            folded = len(cards) + sum(1 for row in changed if row[0] not in cards)
             if folded >= 2 * analyzed:
                 # The planner's estimates of the state follow the cards folded so far (every
                 # card is in it from the start, most of them not yet reached by the walk).
@@ -118,7 +118,7 @@ def weekly_flow_walk(
             # The week's statement reads the state the fold left; meanwhile the carried
             # figures take in the cards it changed, in Python (their time hidden in its).
             with Beside(sql, params) as statement:
-                carried.update(changed.rows())
+                carried.update(changed)
                 week = carried.rows(params, ctx.order)
             rows = statement.rows + week.finish(
                 values_of=lambda cards, params=params: _values(d, cards, params),
@@ -273,12 +273,11 @@ def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
         {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
-def _advance(d: Dialect, n: int, params: dict, before) -> Later:
+def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
     replaced by the week's if it has any (the card's own channel and client, read when the
-    state was made, kept). Returns the rows of the cards it changed (`_returned`), to be read
-    later."""
+    state was made, kept). Returns the rows of the cards it changed (`_returned`)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -306,4 +305,4 @@ def _advance(d: Dialect, n: int, params: dict, before) -> Later:
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    return Later(sql, {**params, "before": before})
+    return run(sql, {**params, "before": before})

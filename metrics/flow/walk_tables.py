@@ -169,34 +169,6 @@ def run(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-class Later:
-    """A statement run now whose rows are read later: on PostgreSQL they wait in the driver as
-    the server sent them, so that turning them into Python's values can be done beside the
-    next statement (`Beside`); elsewhere they are read at once. `count`: how many."""
-
-    def __init__(self, sql: str, params: dict):
-        if connection.vendor != "postgresql":
-            self._rows, self._cursor = run(sql, params), None
-            self.count = len(self._rows)
-            return
-        # The walk's session has the settings `run` would set (walk_tables).
-        self._cursor = connection.cursor()
-        try:
-            self._cursor.execute(sql, params)
-        except BaseException:
-            self._cursor.close()
-            raise
-        self.count = self._cursor.rowcount
-
-    def rows(self) -> list[tuple]:
-        if self._cursor is None:
-            return self._rows
-        try:
-            return self._cursor.fetchall()
-        finally:
-            self._cursor.close()
-
-
 class Beside:
     """A statement of the walk run on the walk's connection in a thread of its own while the
     caller goes on in Python (`with Beside(sql, params) as statement: ...; statement.rows`):

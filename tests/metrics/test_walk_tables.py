@@ -1,7 +1,7 @@
 """The walk's statements beside its Python (metrics/flow/walk_tables.py): on PostgreSQL the week's
 statement runs in a thread of its own on the walk's connection while the carried figures are
-computed, and the fold's rows are read after the next statement has begun; an error in either
-thread reaches the caller, the connection goes on, and the session gets its settings back."""
+computed; an error in either thread reaches the caller, the connection goes on, and the session
+gets its settings back."""
 
 import threading
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from metrics.flow import weekly_flow_walk
-from metrics.flow.walk_tables import Beside, Later
+from metrics.flow.walk_tables import Beside
 from tests.metrics.test_figures_truth import NOW, history  # noqa: F401 (a fixture)
 
 WEEKS = ["2026-W40", "2026-W41", "2026-W42"]
@@ -60,15 +60,6 @@ def test_an_error_in_the_python_beside_waits_for_the_statement_and_is_the_one_ra
         with Beside("SELECT 3", {}) as statement:
             1 / 0  # noqa: B018
     assert statement.rows == [(3,)]  # the statement was waited for, not left running
-
-
-def test_rows_read_later_are_the_first_statements_after_another_ran(db):
-    later = Later("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3", {})
-    with Beside("SELECT 'other'", {}) as statement:
-        rows = later.rows()
-
-    assert later.count == 3 and rows == [(1,), (2,), (3,)]
-    assert statement.rows == [("other",)]
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's session settings")
