@@ -120,7 +120,9 @@ def walk_backfill(*, process, weeks: list[str], now: datetime) -> dict:
     return {
         "weeks": len(marks),
         "seconds": round(seconds, 1),
-        # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python).
+        # Statements executed (PostgreSQL's work and the rows' transfer) and the rest (Python
+        # that no statement ran beside: the carried figures' run beside each week's statement,
+        # metrics/flow/walk.py, so the Python here is what the walk adds to the statements).
         "database_seconds": round(database[0], 1),
         "python_seconds": round(seconds - database[0], 1),
         # Of the whole: the stored sections' figures (sales, money, ...), statements included.

@@ -14,8 +14,8 @@ The rest are the same statement as `weekly_flow_metrics` (metrics/flow/sql.py, `
 narrowed to STATEMENT_FIGURES, its expressions word for word but these) reading the carried
 tables instead of the whole history:
 
-- `cs`: the carried state of the cards the week moved (finished or agreed in it): the cards its
-  figures read;
+- `cs`, `cf`: the carried state of the cards the week moved (finished or agreed in it): the
+  cards its figures read, with the finish the fold keeps;
 - `asg`, `agr`: the agreed cards' channel, discount and items' totals read from the state by its
   key (the card's own values copied into it once);
 - `ev`: the week's events only (what the SLA visits and the agreed cards read);
@@ -25,6 +25,10 @@ tables instead of the whole history:
 - `mv`, `ach`: the moves of the cards finished in the week and the line items and discount
   changes of those agreed in it, from copies made once in card order (the events table keeps
   each card's events on pages apart: at 1,000,000 cards most of a week's statement).
+
+On PostgreSQL the week's statement runs in a thread of its own on the walk's connection while
+the carried figures take in the fold's cards, in Python (walk_tables.Beside): the server and
+this process each use a core, and the week costs the fold and the longer of the two.
 
 `weekly_flow_metrics` stays the definition: tests/metrics/test_weekly_walk.py and
 bench/weekly_backfill.py compare every figure of every week walked with it.
