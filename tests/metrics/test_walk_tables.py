@@ -64,7 +64,7 @@ def test_an_error_in_the_python_beside_waits_for_the_statement_and_is_the_one_ra
 
 @pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's session settings")
 # Outside a test's transaction: the SET LOCAL of a savepoint lasts until the transaction's end.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_walk_gives_the_session_its_settings_back(history, o2c):  # noqa: F811
     def settings() -> tuple:
         with connection.cursor() as cursor:
