@@ -5,9 +5,12 @@ CI sets OPMODEL_REQUIRE_BROWSER=1, and then a missing browser fails loudly inste
 """
 
 import os
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +67,21 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def midweek(settings):
+    """The clock at noon on the Wednesday, in Europe/Berlin (the demo's zone), of the week the
+    real clock is in, moving on from there. The demo is seeded relative to now (seed_demo), so
+    its weeks then look the same whatever the hour: run just after midnight on a Monday, the
+    last complete week of a small demo may have had no finished card at all. Chromium keeps the
+    real clock: the session cookie has no expiry date to be past."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    berlin = ZoneInfo("Europe/Berlin")
+    today = datetime.now(berlin).date()
+    wednesday = today - timedelta(days=today.weekday() - 2)
+    with time_machine.travel(datetime.combine(wednesday, time(12), berlin), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 
-def test_owner_sets_a_goal_with_a_key_result_and_follows_it_to_the_cards(page, screenshot):
+def test_owner_sets_a_goal_with_a_key_result_and_follows_it_to_the_cards(page, screenshot, midweek):
     from playwright.sync_api import expect
 
     call_command("seed_demo", cards=120)

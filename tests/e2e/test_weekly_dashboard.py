@@ -16,7 +16,7 @@ pytestmark = [
 ]
 
 
-def test_manager_reviews_the_week_follows_a_number_and_downloads_a_csv(page, screenshot):
+def test_manager_reviews_the_week_follows_a_number_and_downloads_a_csv(page, screenshot, midweek):
     from playwright.sync_api import expect
 
     screenshot_dir = screenshot("weekly_00_start").parent
