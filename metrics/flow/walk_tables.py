@@ -53,8 +53,8 @@ def walk_tables(d: Dialect, n: int, params: dict):
                 cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
         except DatabaseError:
             pass  # this session has used temporary tables already: it keeps its size
-        # The week's statement runs in a thread (`Beside`), outside `run`'s SET LOCAL: the
-        # session has the walk's settings until the walk ends, then its own again.
+        # Every statement of the walk (`run`, and `Beside`'s thread) runs with the walk's
+        # settings: the session has them until the walk ends, then its own again.
         settings = _session_set({"jit": "off", "work_mem": WORK_MEM})
     try:
         # The copy of the events, their JSON taken apart by parallel workers: the planner
@@ -166,11 +166,9 @@ def analyze(d: Dialect, *tables: str) -> list[str]:
 
 
 def run(sql: str, params: dict) -> list[tuple]:
-    """A week's figures, as metrics.flow.context.run runs them, with more memory for sorts."""
+    """A statement of the walk, as metrics.flow.context.run runs them: the memory for sorts and
+    `jit = off` are the walk's session's (`walk_tables` sets them for the walk's time)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -184,28 +182,28 @@ class Beside:
     happens. Elsewhere (SQLite: one connection, one writer) the statement runs first.
 
     The thread runs in the caller's transaction, if it has one (tests), else in its own; the
-    memory settings are the walk's session's (`walk_tables`), as `run` sets them locally."""
+    memory settings are the walk's session's (`walk_tables`), as for `run`."""
 
     def __init__(self, sql: str, params: dict):
         self.sql, self.params = sql, params
         self.rows: list[tuple] | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._wrapper = connections[DEFAULT_DB_ALIAS]
 
     def __enter__(self) -> Beside:
         if connection.vendor != "postgresql":
             self.rows = run(self.sql, self.params)
             return self
-        wrapper = connections[DEFAULT_DB_ALIAS]
-        wrapper.ensure_connection()
-        wrapper.inc_thread_sharing()
-        self._thread = threading.Thread(target=self._run, args=(wrapper,), daemon=True)
+        self._wrapper.ensure_connection()
+        self._wrapper.inc_thread_sharing()
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
-    def _run(self, wrapper) -> None:
+    def _run(self) -> None:
         try:
-            with wrapper.cursor() as cursor:
+            with self._wrapper.cursor() as cursor:
                 cursor.execute(self.sql, self.params)
                 self.rows = cursor.fetchall()
         except BaseException as exc:  # noqa: BLE001 (raised again in the caller's thread)
@@ -215,7 +213,7 @@ class Beside:
         if self._thread is None:
             return
         self._thread.join()
-        connections[DEFAULT_DB_ALIAS].dec_thread_sharing()
+        self._wrapper.dec_thread_sharing()
         if self._error is not None and exc_info[0] is None:
             raise self._error
 

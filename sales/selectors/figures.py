@@ -63,22 +63,19 @@ def repeat_sales_figures(process, week: str, now: datetime | None = None) -> dic
         return None  # a week still to come
     counts = _segment_counts(ClientSegment.objects.values_list("name", flat=True))
 
-    def add(segment: str | None, key: str) -> None:
-        _add(counts, segment, key)
-
     for order in week_orders(start, end):
-        add(order.segment, "orders")
+        _add(counts, order.segment, "orders")
         if order.repeat:
-            add(order.segment, "repeat_orders")
+            _add(counts, order.segment, "repeat_orders")
     rows = Reactivation.objects.filter(
         Q(opened_at__gte=start, opened_at__lt=end) | Q(closed_at__gte=start, closed_at__lt=end)
     ).values_list("segment__name", "opened_at", "closed_at", "outcome")
     for segment, opened_at, closed_at, outcome in rows:
         if start <= opened_at < end:
-            add(segment, "reactivations_opened")
+            _add(counts, segment, "reactivations_opened")
         if closed_at is not None and start <= closed_at < end:
             won = outcome == ReactivationOutcome.WON
-            add(segment, "reactivations_won" if won else "reactivations_lost")
+            _add(counts, segment, "reactivations_won" if won else "reactivations_lost")
     return _figures(counts)
 
 
