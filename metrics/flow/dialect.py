@@ -58,6 +58,16 @@ class Dialect:
         key, _ = self.event_key("at", "id")
         return f"substr(MIN(CASE WHEN {where} THEN {key} || {value} END), {width + 1})"
 
+    def fenced(self, cte: str) -> str:
+        """The rows of a common table expression read once, made before they are read. Read
+        once, PostgreSQL writes an expression into each place its column is read: the margins
+        (metrics/flow/sql.py, `mg`) computed a card's net eight times, and the net its price's
+        decimals twice (at 1,000,000 cards 15,000 agreed cards a week: 0.1 s of the week's
+        0.7 s). OFFSET 0 keeps the subquery apart."""
+        if self.name == "postgresql":
+            return f"(SELECT * FROM {cte} OFFSET 0) {cte}"
+        return cte
+
     def instant(self, text: str) -> str:
         """An ISO instant written by Python (`datetime.isoformat()` in UTC) as the database
         compares its datetime columns and parameters."""

@@ -197,14 +197,14 @@ agr AS (  -- in whole cents and hundredths of a percent, so that both databases 
 agn AS (  -- the net at the cent, as the card shows it (opmodel/rounding.py)
     SELECT card_id, channel, discount, cost_c,
         {_half_up("price_c * (10000 - discount_h)", "10000")} AS net_c
-    FROM agr
+    FROM {d.fenced("agr")}
 ),
 mg AS (  -- margins from the net at the cent: exact for the averages (rounded only for
          -- display), and in hundredths as shown for the floor, as the approval rule compares it
     SELECT card_id, channel, discount,
         CASE WHEN net_c > 0 THEN (net_c - cost_c) * 100.0 / net_c END AS margin,
         CASE WHEN net_c > 0 THEN {_half_up("(net_c - cost_c) * 10000", "net_c")} END AS margin_h
-    FROM agn
+    FROM {d.fenced("agn")}
 ),
 rep AS (
     SELECT cf.card_id, cf.client_id FROM cf

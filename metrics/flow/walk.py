@@ -37,7 +37,7 @@ bench/weekly_backfill.py compare every figure of every week walked with it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -60,6 +60,7 @@ from metrics.flow.walk_tables import (
     analyze,
     execute,
     run,
+    run_then_read,
     stamp,
     walk_tables,
 )
@@ -111,18 +112,19 @@ def weekly_flow_walk(
         before, analyzed = None, 0
         for ctx in contexts:
             params = query_params(ctx)
-            changed = _advance(d, n, params, before)
-            cards = carried.cards
-            folded = len(cards) + sum(1 for row in changed if row[0] not in cards)
+            changed, read = _advance(d, n, params, before)
+            # At most the cards folded so far: those carried and those the week changed.
+            folded = len(carried.cards) + changed
             if folded >= 2 * analyzed:
                 # The planner's estimates of the state follow the cards folded so far (every
                 # card is in it from the start, most of them not yet reached by the walk).
                 execute(analyze(d, STATE), {})
                 analyzed = folded
-            # The week's statement reads the state the fold left; meanwhile the carried
-            # figures take in the cards it changed, in Python (their time hidden in its).
+            # The week's statement reads the state the fold left; meanwhile the fold's rows are
+            # read and the carried figures take in the cards it changed, in Python (their
+            # time hidden in the statement's).
             with Beside(sql, params) as statement:
-                carried.update(changed)
+                carried.update(read())
                 week = carried.rows(params, ctx.order)
             rows = statement.rows + week.finish(
                 values_of=lambda cards, params=params: _values(d, cards, params),
@@ -277,11 +279,12 @@ def _by_card(d: Dialect, outer: str, alias: str, columns: str) -> str:
         {alias} ON {alias}.card_id = {outer}.card_id"""
 
 
-def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
+def _advance(d: Dialect, n: int, params: dict, before) -> tuple[int, Callable[[], list[tuple]]]:
     """Fold the events from `before` (the previous week's end; None: from the beginning) to
     this week's end into the carried state: the earliest points kept, the latest values
     replaced by the week's if it has any (the card's own channel and client, read when the
-    state was made, kept). Returns the rows of the cards it changed (`_returned`)."""
+    state was made, kept). Returns how many cards it changed and the function that reads their
+    rows (`_returned`; walk_tables.run_then_read)."""
     since = "at >= %(before)s AND " if before is not None else ""
     keep_first = ["created_at", "started_at", *(f"reach_{k}" for k in range(n))]
     merge = [f"{c} = COALESCE({STATE}.{c}, excluded.{c})" for c in keep_first] + [
@@ -309,4 +312,4 @@ def _advance(d: Dialect, n: int, params: dict, before) -> list[tuple]:
         WHERE 1 = 1
         ON CONFLICT (card_id) DO UPDATE SET {", ".join(merge)}
         RETURNING {_returned(d, n)}"""
-    return run(sql, {**params, "before": before})
+    return run_then_read(sql, {**params, "before": before})

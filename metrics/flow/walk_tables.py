@@ -7,6 +7,7 @@ and the line items in card order), and the carried state of every card. Made and
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
@@ -61,7 +62,8 @@ def walk_tables(d: Dialect, n: int, params: dict):
         # costs the reading of JSON at nothing and the rows handed back at more than it, and
         # keeps it in one process (at 1,000,000 cards 12.5 s, in three 8.4 s).
         # So are the moves in card order, read from the events table rather than from the
-        # copy (a temporary table, which no worker reads): its sort in three (12 s in one).
+        # copy (a temporary table, which no worker reads): its sort in three (12 s in one);
+        # and the line items, their prices' decimals worked out by the workers (5.1 -> 3.7 s).
         execute(
             [
                 f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
@@ -70,6 +72,7 @@ def walk_tables(d: Dialect, n: int, params: dict):
                     FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
                     WHERE c.process_id = %(process)s AND e.{MOVE}
                     ORDER BY e.card_id, e.at, e.id""",
+                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
             ],
             params,
             memory=COPY_MEM,
@@ -107,7 +110,6 @@ def walk_tables(d: Dialect, n: int, params: dict):
                         items_cost_total FROM processes_requestcard
                     WHERE process_id = %(process)s""",
                 f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
-                f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
                 f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
                 f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
                 f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
@@ -171,6 +173,32 @@ def run(sql: str, params: dict) -> list[tuple]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def run_then_read(sql: str, params: dict) -> tuple[int, Callable[[], list[tuple]]]:
+    """A statement of the walk whose rows are read later: (how many, the function that reads
+    them). On PostgreSQL the rows wait on the client (psycopg2 keeps a statement's result there)
+    and become Python values when read, which may be while the connection runs the next
+    statement (`Beside`): at 1,000,000 cards the fold's 40,000 rows a week take 0.06 s to read.
+    Elsewhere they are read at once."""
+    if connection.vendor != "postgresql":
+        rows = run(sql, params)
+        return len(rows), lambda: rows
+    cursor = connection.cursor()
+    try:
+        with transaction.atomic():
+            cursor.execute(sql, params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def read() -> list[tuple]:
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    return cursor.rowcount, read
 
 
 class Beside:

@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from metrics.flow import weekly_flow_walk
-from metrics.flow.walk_tables import Beside
+from metrics.flow.walk_tables import Beside, run_then_read
 from tests.metrics.test_figures_truth import NOW, history  # noqa: F401 (a fixture)
 
 WEEKS = ["2026-W40", "2026-W41", "2026-W42"]
@@ -60,6 +60,26 @@ def test_an_error_in_the_python_beside_waits_for_the_statement_and_is_the_one_ra
         with Beside("SELECT 3", {}) as statement:
             1 / 0  # noqa: B018
     assert statement.rows == [(3,)]  # the statement was waited for, not left running
+
+
+def test_a_statements_rows_are_read_later_while_the_next_statement_runs(db):
+    count, read = run_then_read("SELECT 1, 2 UNION ALL SELECT 2, 4 UNION ALL SELECT 3, 6", {})
+    # The fold's rows become Python values beside the week's statement (walk.py).
+    with Beside("SELECT 7", {}) as statement:
+        rows = read()
+
+    assert (count, rows, statement.rows) == (3, [(1, 2), (2, 4), (3, 6)], [(7,)])
+    with connection.cursor() as cursor:  # the connection goes on
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
+
+
+def test_a_statement_read_later_that_fails_is_raised_at_once(db):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run_then_read("SELECT * FROM no_such_table", {})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's session settings")
