@@ -17,6 +17,12 @@ class Dialect:
         # julianday counts days as a double, to the millisecond: plenty for days with 1 decimal.
         return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
+    def microseconds(self, later: str, earlier: str) -> str:
+        """PostgreSQL: the whole microseconds between two instants, exact (a double of seconds
+        below 2**53 microseconds, rounded back)."""
+        assert self.name == "postgresql", "SQLite keeps its instants to the millisecond"
+        return f"CAST(date_part('epoch', {later} - {earlier}) * 1000000 AS BIGINT)"
+
     def json_text(self, column: str, *keys: str) -> str:
         if self.name == "postgresql":
             path = "".join(f"->'{k}'" for k in keys[:-1])

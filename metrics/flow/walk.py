@@ -168,7 +168,7 @@ def _span(d: Dialect, later: str, earlier: str) -> str:
     """A time's key for ranking, in the statement's order: microseconds on PostgreSQL, the
     statement's own double in days on SQLite."""
     if d.name == "postgresql":
-        return f"CAST(date_part('epoch', {later} - {earlier}) * 1000000 AS BIGINT)"
+        return d.microseconds(later, earlier)
     return f"{d.seconds(later, earlier)} / {DAY}"
 
 
