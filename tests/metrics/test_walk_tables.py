@@ -1,7 +1,7 @@
 """The walk's statements beside its Python (metrics/flow/walk_tables.py): on PostgreSQL the week's
 statement runs in a thread of its own on the walk's connection while the carried figures are
-computed; an error in either thread reaches the caller, the connection goes on, and the session
-gets its settings back."""
+computed (the fold's rows read meanwhile, `run_then_read`); an error in either thread reaches
+the caller, the connection goes on, and the session gets its settings back."""
 
 import threading
 
