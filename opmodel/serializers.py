@@ -43,12 +43,19 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related record's id, as the schema says (an integer, or null where allowed): an empty
     string or a boolean is refused, not read as null or as 0/1 as DRF does (schemathesis's
-    negative data check: `"account_manager": ""` was taken as "none")."""
+    negative data check: `"account_manager": ""` was taken as "none"); so is a number with a
+    fraction (DRF read 1.5 as record 1) or no number at all (infinity, NaN: DRF let the
+    OverflowError through, a 500). An id larger than any the database holds does not exist
+    (SQLite refuses it in the query with an OverflowError)."""
 
     def to_internal_value(self, data):
-        if data == "" or isinstance(data, bool):
+        fraction = isinstance(data, float) and not data.is_integer()
+        if data == "" or isinstance(data, bool) or fraction:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
 
     def run_validation(self, data=serializers.empty):
         # DRF's RelatedField turns "" into None before anything else looks at it.

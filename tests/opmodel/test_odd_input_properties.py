@@ -19,7 +19,7 @@ from goals.services.goals import _check_goal
 from metrics.weeks import iso_week_bounds, parse_week, week_shift
 from opmodel.errors import InvalidInput, api_exception_handler
 from processes.api import inputs as card_inputs
-from processes.models import Process
+from processes.models import Client, Process
 from reviews.api import serializers as review_serializers
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,24 @@ def test_any_input_is_accepted_or_answered_with_writable_field_errors(serializer
         assert set(_renders_as_field_errors(serializer.errors)) <= set(serializer.fields) | {
             "non_field_errors"
         }
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1.5, 10**30])
+def test_an_id_no_record_can_have_is_a_field_error(value):
+    # Hypothesis drew {"client": inf}: DRF's related field let an OverflowError through (a 500),
+    # and read 1.5 as client 1.
+    serializer = card_inputs.CardUpdateSerializer(data={"client": value}, partial=True)
+
+    assert not serializer.is_valid()
+    assert set(_renders_as_field_errors(serializer.errors)) == {"client"}
+
+
+def test_an_id_with_a_fraction_is_not_read_as_the_record_below_it():
+    client = Client.objects.create(name="Acme")
+    serializer = card_inputs.CardUpdateSerializer(data={"client": client.pk + 0.5}, partial=True)
+
+    assert not serializer.is_valid()
+    assert set(_renders_as_field_errors(serializer.errors)) == {"client"}
 
 
 @SETTINGS
