@@ -83,6 +83,7 @@ class ProcessMapView(APIView):
         return Response(process_map(process, first=first, last_excluded=last))
 
 
+DEVIATIONS = ["undesigned", "skipped", "repeated"]
 FIGURE_PARAMS = [
     OpenApiParameter("status", str, description="The visits to a status."),
     OpenApiParameter("move", str, description="The moves from A to B, written A>B."),
@@ -91,12 +92,21 @@ FIGURE_PARAMS = [
     OpenApiParameter(
         "deviation",
         str,
-        enum=["undesigned", "skipped", "repeated"],
+        enum=DEVIATIONS,
         description="The finished cards with this deviation.",
     ),
     OpenApiParameter("blocked", str, description="The cards blocked in a status."),
     OpenApiParameter("breached", str, description="The cards past the SLA in a status."),
 ]
+
+
+class FigureQuery(serializers.Serializer):
+    """The figure's parameters that have a type: checked whichever parameter names the figure
+    (schemathesis: `?rework=x&variant=true` answered the rework's cards, the bad variant
+    unread)."""
+
+    variant = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    deviation = serializers.ChoiceField(required=False, choices=DEVIATIONS)
 
 
 class ProcessMapCardsView(APIView):
@@ -114,6 +124,10 @@ class ProcessMapCardsView(APIView):
     )
     def get(self, request, slug):
         process, first, last = _process_and_window(request, slug)
+        params = request.query_params
+        query = FigureQuery(data={k: params[k] for k in ("variant", "deviation") if k in params})
+        if not query.is_valid():
+            raise InvalidInput({k: [str(m) for m in v] for k, v in query.errors.items()})
         chosen = cards_behind(process, request.query_params, first=first, last_excluded=last)
         if chosen is None:
             raise NotFound("No such figure on the map.")

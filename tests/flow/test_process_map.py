@@ -270,3 +270,15 @@ def test_map_pages_hidden_from_outsiders(client, o2c, charlie):
     client.force_login(charlie)
     assert client.get("/processes/order-to-cash/map/").status_code == 404
     assert client.get("/processes/order-to-cash/map/cards/", {"rework": 1}).status_code == 404
+
+
+def test_a_figure_parameter_of_the_wrong_type_is_a_field_error_whichever_names_the_figure(
+    history, alice
+):
+    # schemathesis: `?rework=x&variant=true` answered the rework's cards, the variant unread.
+    client = api_as(alice)
+    answer = client.get(CARDS, {**WINDOW, "rework": "x", "variant": "true"})
+    assert (answer.status_code, list(answer.json())) == (400, ["variant"])
+    answer = client.get(CARDS, {**WINDOW, "status": "new", "deviation": "odd"})
+    assert (answer.status_code, list(answer.json())) == (400, ["deviation"])
+    assert client.get(CARDS, {**WINDOW, "rework": "x", "variant": "0"}).status_code == 200
