@@ -68,6 +68,13 @@ class InvalidInput(DomainError):
         return cls({"non_field_errors": list(exc.messages)})
 
 
+def field_errors(errors, names: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """A serializer's errors ({field: [message]}) as plain words, each under the name the client
+    sent it by (`names`: {field: parameter}, where the two differ)."""
+    names = names or {}
+    return {names.get(field, field): [str(m) for m in msgs] for field, msgs in errors.items()}
+
+
 def _flat(messages, prefix: str = "") -> list[str]:
     """A list or dict field's errors ({0: [...]}, {"key": [...]}) as the documented flat list of
     words, each led by the item it is about."""

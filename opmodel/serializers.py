@@ -46,16 +46,13 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     negative data check: `"account_manager": ""` was taken as "none"); so is a number with a
     fraction (DRF read 1.5 as record 1) or no number at all (infinity, NaN: DRF let the
     OverflowError through, a 500). An id larger than any the database holds does not exist
-    (SQLite refuses it in the query with an OverflowError)."""
+    (Django's look-up answers it with no row, on PostgreSQL and SQLite alike)."""
 
     def to_internal_value(self, data):
         fraction = isinstance(data, float) and not data.is_integer()
         if data == "" or isinstance(data, bool) or fraction:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            return super().to_internal_value(data)
-        except OverflowError:
-            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
     def run_validation(self, data=serializers.empty):
         # DRF's RelatedField turns "" into None before anything else looks at it.

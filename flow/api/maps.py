@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flow.api.forecasts import ANSWERS, visible_process
-from flow.selectors.process_map import cards_behind, process_map
+from flow.selectors.process_map import DEVIATIONS, cards_behind, process_map
 from opmodel.api import refuse_blank
-from opmodel.errors import InvalidInput
+from opmodel.errors import InvalidInput, field_errors
 from processes.calendars import working_time_for
 
 DEFAULT_WEEKS = 12
@@ -45,8 +45,7 @@ def read_map_window(params, *, today):
     }
     query = MapQuery(data=data)
     if not query.is_valid():
-        names = {"date_from": "from", "date_to": "to"}
-        raise InvalidInput({names.get(k, k): [str(m) for m in v] for k, v in query.errors.items()})
+        raise InvalidInput(field_errors(query.errors, {"date_from": "from", "date_to": "to"}))
     last = query.validated_data.get("date_to", today + timedelta(days=1))
     first = query.validated_data.get("date_from", last - timedelta(weeks=DEFAULT_WEEKS))
     if first >= last:
@@ -83,7 +82,6 @@ class ProcessMapView(APIView):
         return Response(process_map(process, first=first, last_excluded=last))
 
 
-DEVIATIONS = ["undesigned", "skipped", "repeated"]
 FIGURE_PARAMS = [
     OpenApiParameter("status", str, description="The visits to a status."),
     OpenApiParameter("move", str, description="The moves from A to B, written A>B."),
@@ -92,7 +90,7 @@ FIGURE_PARAMS = [
     OpenApiParameter(
         "deviation",
         str,
-        enum=DEVIATIONS,
+        enum=list(DEVIATIONS),
         description="The finished cards with this deviation.",
     ),
     OpenApiParameter("blocked", str, description="The cards blocked in a status."),
@@ -107,6 +105,13 @@ class FigureQuery(serializers.Serializer):
 
     variant = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     deviation = serializers.ChoiceField(required=False, choices=DEVIATIONS)
+
+
+def check_figure(params) -> None:
+    """InvalidInput with the field errors of the figure's typed parameters, if any."""
+    query = FigureQuery(data={k: params[k] for k in ("variant", "deviation") if k in params})
+    if not query.is_valid():
+        raise InvalidInput(field_errors(query.errors))
 
 
 class ProcessMapCardsView(APIView):
@@ -124,10 +129,7 @@ class ProcessMapCardsView(APIView):
     )
     def get(self, request, slug):
         process, first, last = _process_and_window(request, slug)
-        params = request.query_params
-        query = FigureQuery(data={k: params[k] for k in ("variant", "deviation") if k in params})
-        if not query.is_valid():
-            raise InvalidInput({k: [str(m) for m in v] for k, v in query.errors.items()})
+        check_figure(request.query_params)
         chosen = cards_behind(process, request.query_params, first=first, last_excluded=last)
         if chosen is None:
             raise NotFound("No such figure on the map.")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from rest_framework import serializers
 
 from flow import forecasting
+from opmodel.errors import field_errors
 
 MAX_AHEAD_DAYS = 5 * 366
 
@@ -46,7 +47,7 @@ def read_forecast_query(params, *, today: date) -> tuple[dict | None, dict]:
     data = {key: value for key, value in params.items() if value.strip()}
     query = ForecastQuery(data=data, today=today)
     if not query.is_valid():
-        return None, {field: [str(m) for m in msgs] for field, msgs in query.errors.items()}
+        return None, field_errors(query.errors)
     question = dict(query.validated_data)
     question.setdefault("seed", forecasting.new_seed())
     return question, {}

@@ -39,6 +39,8 @@ from processes.calendars import working_time_for
 from processes.models import Status, Transition
 
 VARIANTS_SHOWN = 10
+# The kinds of deviation from the design a finished card's path can show.
+DEVIATIONS = ("undesigned", "skipped", "repeated")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def process_map(process, *, first: date, last_excluded: date, now=None) -> dict:
     nodes = {row[0]: row for row in raw["nodes"]}
     edges = {(row[0], row[1]): row for row in raw["edges"]}
     finished = sum(cards for _, _, cards in raw["sequences"])
-    deviations = {"undesigned": 0, "skipped": 0, "repeated": 0}
+    deviations = dict.fromkeys(DEVIATIONS, 0)
     conforming = 0
     for pairs, repeated, cards in raw["sequences"]:
         kinds = _deviations(design, pairs, repeated)
@@ -248,7 +250,7 @@ def cards_behind(
             return f"{title} {status}", sorted(found[f"{kind}_cards"]) if found else []
     if params.get("rework"):
         return "Rework: cards back in a status they had left", sorted(read("rework"))
-    if (kind := params.get("deviation")) in ("undesigned", "skipped", "repeated"):
+    if (kind := params.get("deviation")) in DEVIATIONS:
         rows = read("deviation")
         ids = [card for card, pairs, rep in rows if kind in _deviations(design, pairs, rep)]
         return f"Deviation: {kind}", sorted(ids)

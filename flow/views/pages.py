@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from flow import charts, forecasting, selectors
-from flow.api.maps import read_map_window
+from flow.api.maps import check_figure, read_map_window
 from flow.api.queries import read_forecast_query
 from flow.map_chart import map_svg
 from flow.selectors.process_map import cards_behind, process_map
@@ -131,8 +131,16 @@ def process_map_page(request, slug: str):
 @login_required
 @require_safe
 def process_map_cards(request, slug: str):
-    process, first, last, _ = _window_for(request, slug)
+    process, first, last, errors = _window_for(request, slug)
     window = _params(first, last)
+    try:
+        check_figure(request.GET)
+    except InvalidInput as refused:
+        errors = {**errors, **refused.errors}
+    page = {"nav": "processes", "process": process, "window": window, "query": urlencode(window)}
+    if errors:  # a link edited by hand: say what is wrong rather than show other cards
+        page.update(title="The cards behind a figure", errors=errors)
+        return render(request, "flow/process_map_cards.html", page, status=400)
     chosen = cards_behind(process, request.GET, first=first, last_excluded=last)
     if chosen is None:
         raise Http404("No such figure on the map.")
@@ -142,16 +150,5 @@ def process_map_cards(request, slug: str):
         .order_by("id")
         .values("id", "title", "status")
     )
-    return render(
-        request,
-        "flow/process_map_cards.html",
-        {
-            "nav": "processes",
-            "process": process,
-            "title": title,
-            "cards": cards,
-            "total": len(ids),
-            "window": window,
-            "query": urlencode(window),
-        },
-    )
+    page.update(title=title, cards=cards, total=len(ids))
+    return render(request, "flow/process_map_cards.html", page)

@@ -282,3 +282,21 @@ def test_a_figure_parameter_of_the_wrong_type_is_a_field_error_whichever_names_t
     answer = client.get(CARDS, {**WINDOW, "status": "new", "deviation": "odd"})
     assert (answer.status_code, list(answer.json())) == (400, ["deviation"])
     assert client.get(CARDS, {**WINDOW, "rework": "x", "variant": "0"}).status_code == 200
+
+
+def test_the_cards_page_says_what_is_wrong_with_a_link_edited_by_hand(client, history, alice):
+    # The page took `?rework=1&variant=true` as the rework's cards and a bad `from` as the
+    # default window: other cards than the link asked for, and no word of it.
+    client.force_login(alice)
+    page = "/processes/order-to-cash/map/cards/"
+    for asked, field in (
+        ({**WINDOW, "rework": "1", "variant": "true"}, "variant"),
+        ({**WINDOW, "status": "received", "deviation": "odd"}, "deviation"),
+        ({"from": "2026-13-01", "to": "2026-11-14", "rework": "1"}, "from"),
+    ):
+        answer = client.get(page, asked)
+        text = answer.content.decode()
+        assert answer.status_code == 400, asked
+        assert f"<li>{field}: " in text and "data-map-cards" not in text
+        assert f"/cards/{history['B']}/" not in text
+    assert client.get(page, {**WINDOW, "rework": "1", "variant": "0"}).status_code == 200
