@@ -69,10 +69,11 @@ class InvalidInput(DomainError):
 
 
 def field_errors(errors, names: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """A serializer's errors ({field: [message]}) as plain words, each under the name the client
-    sent it by (`names`: {field: parameter}, where the two differ)."""
+    """A serializer's errors ({field: [message]}) as plain words, flattened as the API's answers
+    are (`_flat`), each under the name the client sent it by (`names`: {field: parameter},
+    where the two differ)."""
     names = names or {}
-    return {names.get(field, field): [str(m) for m in msgs] for field, msgs in errors.items()}
+    return {names.get(field, field): _flat(msgs) for field, msgs in errors.items()}
 
 
 def _flat(messages, prefix: str = "") -> list[str]:
