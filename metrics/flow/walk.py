@@ -22,9 +22,10 @@ tables instead of the whole history:
 - `brk`, `bk`, `bk2`: the deadlines that passed, the blocks (each paired once with the next
   block or unblock of its card; the pair counts only if that next event is before the week's
   end, as when the week pairs them itself), read by time.
-- `mv`, `ach`: the moves of the cards finished in the week and the line items and discount
-  changes of those agreed in it, from copies made once in card order (the events table keeps
-  each card's events on pages apart: at 1,000,000 cards most of a week's statement).
+- `mv`, `ach`: the moves of the cards finished in the week, from the copy of the events through
+  its index by card, and the line items and discount changes of those agreed in it, from a copy
+  made once in card order (the events table keeps each card's events on pages apart: at
+  1,000,000 cards most of a week's statement).
 
 On PostgreSQL the week's statement runs in a thread of its own on the walk's connection while
 the carried figures take in the fold's cards, in Python (walk_tables.Beside): the server and
@@ -46,7 +47,7 @@ from metrics.flow.assemble import assemble
 from metrics.flow.context import query_params, trailing_start, week_context
 from metrics.flow.definitions import TRAILING_WEEKS
 from metrics.flow.handoffs import handoff_wait_figures
-from metrics.flow.history import fold
+from metrics.flow.history import MOVE, fold
 from metrics.flow.sql import DAY, Dialect, ctes, dialect, figures
 from metrics.flow.walk_carry import Carried
 from metrics.flow.walk_tables import (
@@ -54,7 +55,6 @@ from metrics.flow.walk_tables import (
     DUES,
     EVENTS,
     ITEMS,
-    MOVES,
     STATE,
     Beside,
     analyze,
@@ -246,16 +246,16 @@ def _swap(d: Dialect, n: int) -> dict[str, str]:
         CASE WHEN bk.next_kind = 'unblock' THEN bk.next_at ELSE %(asof)s END AS raw_to
     FROM bk {_by_card(d, "bk", "s", "finished_at")}
     WHERE bk.kind = 'block'""",
-        # The moves of the cards finished in the week and the discount changes and line items
-        # of those agreed in it, from copies kept in the order of their card: read from the
-        # events table through its (card, at) index, each card's events lie on pages of their
-        # own (at 1,000,000 cards, 100,000 pages a week, most of the statement's time).
-        # Each move's next one (by at, id) is found once, when the copy is made: the next move
-        # before the week's end is that one if it is before the end, else there is none.
+        # The moves of the cards finished in the week (the statement's own `mv`, word for word,
+        # from the copy through its index by card) and the discount changes and line items of
+        # those agreed in it, from a copy kept in the order of their card: read from the events
+        # table through its (card, at) index, each card's events lie on pages of their own
+        # (at 1,000,000 cards, 100,000 pages a week, most of the statement's time).
         "mv": f"""SELECT e.card_id, e.to_status, e.at,
-        CASE WHEN e.left_at < %(asof)s THEN e.left_at END AS left_at
-    FROM {MOVES} e
-    WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s""",
+        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
+    FROM {EVENTS} e
+    WHERE e.card_id IN (SELECT card_id FROM fw) AND e.at < %(asof)s
+        AND e.{MOVE}""",
         "ach": f"""SELECT agt.card_id, agt.agreed_key, e.kind, e.k, e.old, e.new, e.price, e.cost
     FROM agt LEFT JOIN {ITEMS} e ON e.card_id = agt.card_id""",
         "brk": f"""SELECT card_id, from_status AS status FROM {DUES}

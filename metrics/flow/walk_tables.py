@@ -1,8 +1,9 @@
 """The temporary tables of one walk (metrics/flow/walk.py): the process's events copied once with
-their JSON taken apart, and what the weeks read of them kept apart in the order they are read
-(the blocks paired with what follows them, the deadlines passed, the client changes, the moves
-and the line items in card order), and the carried state of every card. Made and dropped by
-`walk_tables`; the statements that fill and read them run with the walk's memory settings."""
+their JSON taken apart (their moves indexed by card), what the weeks read of them kept apart in
+the order they are read (the blocks paired with what follows them, the deadlines passed, the
+client changes, the line items in card order), and the carried state of every card. Made and
+dropped by `walk_tables`; the statements that fill and read them run with the walk's memory
+settings."""
 
 from __future__ import annotations
 
@@ -15,13 +16,12 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from metrics.flow.history import MOVE, events, fold
 from metrics.flow.sql import Dialect
 
-EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
+EVENTS, STATE, BLOCKS, DUES, CLIENTS, ITEMS = (
     "flow_walk_ev",
     "flow_walk_state",
     "flow_walk_bk",
     "flow_walk_due",
     "flow_walk_cli",
-    "flow_walk_mv",
     "flow_walk_items",
 )
 # PostgreSQL's memory for one walk: the carried tables held in memory rather than read back from
@@ -29,7 +29,7 @@ EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS = (
 # the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
 # statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
 # The copies are made once, sorted and indexed in memory (COPY_MEM for their statements: at
-# 1,000,000 cards the moves' copy in card order sorts 5 million rows, on disk 15 s).
+# 1,000,000 cards the events' copy takes 6.5 million rows, their sort on disk many seconds).
 TEMP_BUFFERS, WORK_MEM, COPY_MEM = "2GB", "64MB", "1GB"
 
 
@@ -45,7 +45,7 @@ def stamp(d: Dialect, column: str) -> str:
 @contextmanager
 def walk_tables(d: Dialect, n: int, params: dict):
     """The temporary tables of one walk, dropped at the end, whatever happens."""
-    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, MOVES, ITEMS)
+    names = (EVENTS, STATE, BLOCKS, DUES, CLIENTS, ITEMS)
     execute([f"DROP TABLE IF EXISTS {name}" for name in names], {})
     settings = {}
     if d.name == "postgresql":
@@ -61,17 +61,14 @@ def walk_tables(d: Dialect, n: int, params: dict):
         # The copy of the events, their JSON taken apart by parallel workers: the planner
         # costs the reading of JSON at nothing and the rows handed back at more than it, and
         # keeps it in one process (at 1,000,000 cards 12.5 s, in three 8.4 s).
-        # So are the moves in card order, read from the events table rather than from the
-        # copy (a temporary table, which no worker reads): its sort in three (12 s in one);
-        # and the line items, their prices' decimals worked out by the workers (5.1 -> 3.7 s).
+        # So are the line items, their prices' decimals worked out by the workers (5.1 ->
+        # 3.7 s). The moves of the cards a week finishes are read from the copy of the events
+        # through an index by card (in memory, where the events table keeps a card's events on
+        # pages of their own): a third copy of the moves, sorted in card order with each
+        # move's next one, cost 10 s at 1,000,000 cards against the index's 3 s.
         execute(
             [
                 f"CREATE TEMPORARY TABLE {EVENTS} AS {events(d, until=None)}",
-                f"""CREATE TEMPORARY TABLE {MOVES} AS SELECT e.card_id, e.at, e.id, e.to_status,
-                        LEAD(e.at) OVER (PARTITION BY e.card_id ORDER BY e.at, e.id) AS left_at
-                    FROM processes_event e JOIN processes_requestcard c ON c.id = e.card_id
-                    WHERE c.process_id = %(process)s AND e.{MOVE}
-                    ORDER BY e.card_id, e.at, e.id""",
                 f"""CREATE TEMPORARY TABLE {ITEMS} AS {_items(d)} ORDER BY e.card_id""",
             ],
             params,
@@ -109,11 +106,11 @@ def walk_tables(d: Dialect, n: int, params: dict):
                     SELECT id, channel, client_id, discount_percent, items_price_total,
                         items_cost_total FROM processes_requestcard
                     WHERE process_id = %(process)s""",
-                f"CREATE INDEX {MOVES}_card ON {MOVES} (card_id)",
+                f"CREATE INDEX {EVENTS}_card ON {EVENTS} (card_id) WHERE {MOVE}",
                 f"CREATE INDEX {ITEMS}_card ON {ITEMS} (card_id)",
                 f"CREATE UNIQUE INDEX {STATE}_card ON {STATE} (card_id)",
                 f"CREATE INDEX {STATE}_moved ON {STATE} (moved_at)",
-                *analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, MOVES, ITEMS),
+                *analyze(d, EVENTS, BLOCKS, DUES, CLIENTS, ITEMS),
             ],
             params,
             memory=COPY_MEM,
