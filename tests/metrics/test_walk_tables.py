@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from metrics.flow import weekly_flow_walk
+from metrics.flow import weekly_flow_metrics, weekly_flow_walk
 from metrics.flow.walk_tables import Beside, run_then_read
 from tests.metrics.test_figures_truth import NOW, history  # noqa: F401 (a fixture)
 
@@ -98,3 +98,24 @@ def test_the_walk_gives_the_session_its_settings_back(history, o2c):  # noqa: F8
 
     assert seen[0] == ("64MB", "off")  # the walk's, for the statements beside
     assert settings() == before
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's VACUUM and index-only scans")
+@pytest.mark.django_db(transaction=True)  # VACUUM cannot run inside a transaction
+def test_outside_a_transaction_the_moves_are_read_from_their_index_alone(history, o2c):  # noqa: F811
+    def pages() -> tuple:  # the events' copy: its pages, those marked all visible
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT relpages, relallvisible FROM pg_class
+                WHERE relname = 'flow_walk_ev' AND relpersistence = 't'"""
+            )
+            return cursor.fetchone()
+
+    walked = {}
+    for week, figures in weekly_flow_walk(process=o2c, weeks=WEEKS, now=NOW):
+        walked[week] = figures
+        if len(walked) == 1:
+            total, visible = pages()
+            assert total > 0 and visible == total
+
+    assert walked == {week: weekly_flow_metrics(process=o2c, week=week, now=NOW) for week in WEEKS}
