@@ -107,11 +107,13 @@ class FigureQuery(serializers.Serializer):
     deviation = serializers.ChoiceField(required=False, choices=DEVIATIONS)
 
 
-def check_figure(params) -> None:
-    """InvalidInput with the field errors of the figure's typed parameters, if any."""
+def check_figure(params) -> dict:
+    """The figure's parameters (one value each), its typed ones as checked (`variant` an
+    integer); InvalidInput with their field errors, if any."""
     query = FigureQuery(data={k: params[k] for k in ("variant", "deviation") if k in params})
     if not query.is_valid():
         raise InvalidInput(field_errors(query.errors))
+    return {**params.dict(), **query.validated_data}
 
 
 class ProcessMapCardsView(APIView):
@@ -129,8 +131,8 @@ class ProcessMapCardsView(APIView):
     )
     def get(self, request, slug):
         process, first, last = _process_and_window(request, slug)
-        check_figure(request.query_params)
-        chosen = cards_behind(process, request.query_params, first=first, last_excluded=last)
+        figure = check_figure(request.query_params)
+        chosen = cards_behind(process, figure, first=first, last_excluded=last)
         if chosen is None:
             raise NotFound("No such figure on the map.")
         title, ids = chosen

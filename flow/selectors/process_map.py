@@ -209,8 +209,9 @@ def cards_behind(
 ) -> tuple[str, list[int]] | None:
     """The cards behind one figure of the map over the window, chosen by the page's link:
     ?status=S, ?move=A>B, ?variant=K, ?rework=1, ?deviation=KIND, ?blocked=S or ?breached=S
-    (the problem areas' blocks and breaches in status S). None for a choice that names
-    nothing. Only that figure's cards are read."""
+    (the problem areas' blocks and breaches in status S), as `check_figure` (flow/api/maps.py)
+    gives them: the variant an integer, from 0. None for a choice that names nothing. Only
+    that figure's cards are read."""
     now = now or timezone.now()
     wt = working_time_for(process)
     start, end = window_bounds(process, first, last_excluded)
@@ -235,11 +236,11 @@ def cards_behind(
         if not ids and (source, target) not in design.designed:
             return None
         return f"Moves {source} → {target}", sorted(ids)
-    if (variant := params.get("variant", "")).isdigit():
+    if (variant := params.get("variant")) is not None:
         ranked = _ranked_variants(backend.figures(process, wt, start, end, design.final, now=now))
-        if int(variant) >= len(ranked):
+        if not 0 <= variant < len(ranked):
             return None
-        path = list(ranked[int(variant)][0])
+        path = list(ranked[variant][0])
         ids = read("variant", tuple(path), path=",".join(path))
         return "Path " + " → ".join(path), sorted(ids)
     for kind, title in (("blocked", "Blocked in"), ("breached", "Past the SLA in")):

@@ -134,14 +134,14 @@ def process_map_cards(request, slug: str):
     process, first, last, errors = _window_for(request, slug)
     window = _params(first, last)
     try:
-        check_figure(request.GET)
+        figure = check_figure(request.GET)
     except InvalidInput as refused:
         errors = {**errors, **refused.errors}
     page = {"nav": "processes", "process": process, "window": window, "query": urlencode(window)}
     if errors:  # a link edited by hand: say what is wrong rather than show other cards
         page.update(title="The cards behind a figure", errors=errors)
         return render(request, "flow/process_map_cards.html", page, status=400)
-    chosen = cards_behind(process, request.GET, first=first, last_excluded=last)
+    chosen = cards_behind(process, figure, first=first, last_excluded=last)
     if chosen is None:
         raise Http404("No such figure on the map.")
     title, ids = chosen

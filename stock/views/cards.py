@@ -171,7 +171,7 @@ def item_change(request, card_id: int, item_id: int):
         raise Http404("No such stock line.")
     form = ItemChangeForm(request.POST)
     if not form.is_valid():
-        _refused(request, InvalidInput({f: list(e) for f, e in form.errors.items()}))
+        errors_as_messages(request, form.errors)
         return _back(card_id)
     try:
         if form.cleaned_data["remove"]:

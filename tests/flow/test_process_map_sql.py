@@ -76,7 +76,7 @@ def test_postgresql_counts_as_the_python_fold(o2c, alice, monkeypatch, seed):
     opened = [{"rework": "1"}, *({"deviation": k} for k in ("undesigned", "skipped", "repeated"))]
     opened += [{"status": n["status"]} for n in in_sql["nodes"]]
     opened += [{"move": f"{e['from']}>{e['to']}"} for e in in_sql["edges"]]
-    opened += [{"variant": str(k)} for k in range(len(in_sql["variants"]))]
+    opened += [{"variant": k} for k in range(len(in_sql["variants"]))]
     cards_sql = [cards_behind(o2c, figure, **window) for figure in opened]
 
     monkeypatch.setattr(process_map, "_backend", lambda: map_python)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from stock.models import Movement, StockLine
@@ -69,3 +70,23 @@ def test_reserve_and_stock_line_actions_on_the_card_page(
     assert (line.quantity, line.reserved) == (Decimal(1), Decimal(1))
     assert client.post(url, {"remove": "1"}).status_code == 302
     assert not StockLine.objects.exists()
+
+
+def test_a_bad_quantity_for_a_stock_line_is_named_and_changes_nothing(
+    client, alice, make_card, acme, receive, drill, purchasing
+):
+    receive(drill, 5)
+    card = make_card(client=acme)
+    client.force_login(alice)
+    body = {"sku": "DRL-1", "quantity": "2", "unit_price": "10", "unit_cost": "5"}
+    assert client.post(f"/cards/{card.pk}/stock-items/", body).status_code == 302
+    line = StockLine.objects.get()
+    url = f"/cards/{card.pk}/stock-items/{line.item_id}/"
+    for quantity, words in (("-1", "greater than or equal to 0"), ("two", "Enter a number")):
+        answer = client.post(url, {"quantity": quantity})
+        assert answer.status_code == 302
+        said = [str(m) for m in get_messages(answer.wsgi_request)]  # read: gone from the next
+        assert said[-1].startswith("quantity: ") and words in said[-1], said
+        assert "Line changed." not in said
+        line.refresh_from_db()
+        assert line.quantity == Decimal(2)
