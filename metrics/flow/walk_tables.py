@@ -29,7 +29,7 @@ EVENTS, STATE, BLOCKS, DUES, CLIENTS, ITEMS = (
 # the week's sorts and intermediate results kept in memory (work_mem, per sort, for the walk's
 # statements only). The defaults (8 MB and 4 MB) spill both to disk from 100,000 cards on.
 # The copies are made once, sorted and indexed in memory (COPY_MEM for their statements: at
-# 1,000,000 cards the events' copy takes 6.5 million rows, their sort on disk many seconds).
+# 1,000,000 cards each index on the events' copy sorts 6.5 million rows).
 TEMP_BUFFERS, WORK_MEM, COPY_MEM = "2GB", "64MB", "1GB"
 
 

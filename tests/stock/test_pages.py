@@ -52,15 +52,20 @@ def test_card_page_shows_availability_and_the_board_marks_a_short_card(
     assert "Short of stock" in board
 
 
-def test_reserve_and_stock_line_actions_on_the_card_page(
-    client, alice, make_card, acme, receive, drill, purchasing
-):
+@pytest.fixture
+def line_added(client, alice, make_card, acme, receive, drill, purchasing):
+    """(card, line): 5 drills received, a card given a line of 2 on its page by alice (logged
+    in)."""
     receive(drill, 5)
     card = make_card(client=acme)
     client.force_login(alice)
     body = {"sku": "DRL-1", "quantity": "2", "unit_price": "10", "unit_cost": "5"}
     assert client.post(f"/cards/{card.pk}/stock-items/", body).status_code == 302
-    line = StockLine.objects.get()
+    return card, StockLine.objects.get()
+
+
+def test_reserve_and_stock_line_actions_on_the_card_page(client, line_added):
+    card, line = line_added
     assert client.post(f"/cards/{card.pk}/reserve/").status_code == 302
     line.refresh_from_db()
     assert line.reserved == 2
@@ -72,15 +77,8 @@ def test_reserve_and_stock_line_actions_on_the_card_page(
     assert not StockLine.objects.exists()
 
 
-def test_a_bad_quantity_for_a_stock_line_is_named_and_changes_nothing(
-    client, alice, make_card, acme, receive, drill, purchasing
-):
-    receive(drill, 5)
-    card = make_card(client=acme)
-    client.force_login(alice)
-    body = {"sku": "DRL-1", "quantity": "2", "unit_price": "10", "unit_cost": "5"}
-    assert client.post(f"/cards/{card.pk}/stock-items/", body).status_code == 302
-    line = StockLine.objects.get()
+def test_a_bad_quantity_for_a_stock_line_is_named_and_changes_nothing(client, line_added):
+    card, line = line_added
     url = f"/cards/{card.pk}/stock-items/{line.item_id}/"
     for quantity, words in (("-1", "greater than or equal to 0"), ("two", "Enter a number")):
         answer = client.post(url, {"quantity": quantity})
